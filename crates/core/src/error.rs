@@ -1,0 +1,414 @@
+//! The one error type every confapi client returns.
+
+use std::fmt;
+use std::sync::Arc;
+
+/// What went wrong, coarsely: enough to decide what to do next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The client is misconfigured (bad base URL, missing setting).
+    Config,
+    /// The request could not be built from the given input.
+    InvalidRequest,
+    /// No connection could be made (refused, DNS, TLS).
+    Connect,
+    /// A connect, attempt or total time limit ran out.
+    Timeout,
+    /// The connection broke while sending or reading.
+    Transport,
+    /// The server answered with an HTTP status the API does not describe,
+    /// and a body that is not the vendor's error shape.
+    Http,
+    /// The server answered with an empty body where JSON was expected.
+    EmptyBody,
+    /// The body is not JSON at all (an HTML error page, plain text).
+    NotJson,
+    /// The body is JSON (or truncated JSON) that does not fit the spec.
+    Decode,
+    /// The vendor reported a failure in its own error shape.
+    Vendor,
+    /// The vendor rejected the credentials (wrong password, locked out).
+    /// These are never retried automatically.
+    Credentials,
+    /// The token or session expired and could not be renewed.
+    AuthExpired,
+}
+
+impl ErrorKind {
+    fn describe(self) -> &'static str {
+        match self {
+            ErrorKind::Config => "invalid configuration",
+            ErrorKind::InvalidRequest => "invalid request",
+            ErrorKind::Connect => "could not connect",
+            ErrorKind::Timeout => "timed out",
+            ErrorKind::Transport => "connection failed",
+            ErrorKind::Http => "unexpected HTTP response",
+            ErrorKind::EmptyBody => "empty response body",
+            ErrorKind::NotJson => "response is not JSON",
+            ErrorKind::Decode => "response does not match the API description",
+            ErrorKind::Vendor => "vendor error",
+            ErrorKind::Credentials => "credentials rejected",
+            ErrorKind::AuthExpired => "session expired",
+        }
+    }
+}
+
+/// An error from a confapi client.
+///
+/// `Display` names the vendor, the kind, and whatever the server told us
+/// (code, message, HTTP status, request id). It never contains a secret:
+/// URLs are dropped from transport errors because they may carry a token.
+#[derive(Clone)]
+pub struct Error {
+    kind: ErrorKind,
+    vendor: &'static str,
+    operation: Option<&'static str>,
+    status: Option<u16>,
+    code: Option<String>,
+    message: Option<String>,
+    request_id: Option<String>,
+    detail: Option<String>,
+    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
+}
+
+impl Error {
+    /// A new error of `kind` for `vendor`.
+    pub fn new(vendor: &'static str, kind: ErrorKind) -> Self {
+        Self {
+            kind,
+            vendor,
+            operation: None,
+            status: None,
+            code: None,
+            message: None,
+            request_id: None,
+            detail: None,
+            source: None,
+        }
+    }
+
+    /// Builds the error for a failure the vendor reported in its own shape.
+    pub fn from_failure(vendor: &'static str, failure: VendorFailure) -> Self {
+        let kind = match failure.class {
+            FailureClass::AuthExpired => ErrorKind::AuthExpired,
+            FailureClass::Credentials => ErrorKind::Credentials,
+            FailureClass::Other => ErrorKind::Vendor,
+        };
+        let mut e = Self::new(vendor, kind);
+        e.code = failure.code;
+        e.message = failure.message;
+        e.request_id = failure.request_id;
+        e
+    }
+
+    /// Sets the operation the error came from.
+    pub fn with_operation(mut self, operation: &'static str) -> Self {
+        self.operation = Some(operation);
+        self
+    }
+
+    /// Sets the HTTP status of the response.
+    pub fn with_status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// Sets the request id, unless the body already gave one.
+    pub fn with_request_id(mut self, request_id: Option<String>) -> Self {
+        if self.request_id.is_none() {
+            self.request_id = request_id;
+        }
+        self
+    }
+
+    /// Adds a human-readable detail (must not contain secrets).
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    /// Attaches the underlying cause (must not print secrets).
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Arc::new(source));
+        self
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+    /// The vendor whose client failed (`"openvox"`, …).
+    pub fn vendor(&self) -> &'static str {
+        self.vendor
+    }
+    /// The operation id, where known.
+    pub fn operation(&self) -> Option<&'static str> {
+        self.operation
+    }
+    /// The HTTP status, where a response arrived.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+    /// The vendor's error code (errno, status, code), as text.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+    /// The vendor's message, or the meaning of its code from the spec.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+    /// The request id the vendor gave, for support tickets.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// Extra detail (decode position, body excerpt).
+    pub fn detail(&self) -> Option<&str> {
+        self.detail.as_deref()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.vendor)?;
+        if let Some(op) = self.operation {
+            write!(f, " {op}")?;
+        }
+        write!(f, ": {}", self.kind.describe())?;
+        if let Some(code) = &self.code {
+            write!(f, " {code}")?;
+        }
+        if let Some(message) = &self.message {
+            write!(f, " ({message})")?;
+        }
+        if let Some(detail) = &self.detail {
+            write!(f, ": {detail}")?;
+        }
+        if let Some(source) = &self.source {
+            write!(f, ": {source}")?;
+        }
+        if let Some(status) = self.status {
+            write!(f, " [HTTP {status}")?;
+            if let Some(id) = &self.request_id {
+                write!(f, ", request id {id}")?;
+            }
+            f.write_str("]")?;
+        } else if let Some(id) = &self.request_id {
+            write!(f, " [request id {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("kind", &self.kind)
+            .field("vendor", &self.vendor)
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .field("request_id", &self.request_id)
+            .field("detail", &self.detail)
+            .field("source", &self.source.as_ref().map(|s| s.to_string()))
+            .finish()
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_ref()
+            .map(|s| s.as_ref() as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// How the client should treat a vendor error code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureClass {
+    /// The token or session is gone: log in again and retry once.
+    AuthExpired,
+    /// The credentials are wrong or locked: never retry.
+    Credentials,
+    /// Anything else: report it.
+    Other,
+}
+
+/// One documented vendor error code, as listed in the spec
+/// (`x-confapi-error-codes`) and generated into each vendor crate.
+#[derive(Debug, Clone, Copy)]
+pub struct ErrorCode {
+    /// The code as text (`"20004"`, `"InvalidAuthentication"`).
+    pub code: &'static str,
+    /// What it means, in our words.
+    pub meaning: &'static str,
+    /// What the client does about it.
+    pub class: FailureClass,
+}
+
+/// A failure as the vendor reported it, before it becomes an [`Error`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VendorFailure {
+    /// The vendor's code, as text.
+    pub code: Option<String>,
+    /// The vendor's message, or the documented meaning of the code.
+    pub message: Option<String>,
+    /// The request id from the body.
+    pub request_id: Option<String>,
+    /// What the client should do.
+    pub class: FailureClass,
+}
+
+impl VendorFailure {
+    /// Builds a failure from the parts of an error body, filling in the
+    /// meaning and class of the code from the vendor's code table.
+    pub fn new(
+        code: Option<String>,
+        message: Option<String>,
+        request_id: Option<String>,
+        codes: &[ErrorCode],
+    ) -> Self {
+        let known = code
+            .as_deref()
+            .and_then(|c| codes.iter().find(|k| k.code == c));
+        let message = message
+            .filter(|m| !m.is_empty())
+            .or_else(|| known.map(|k| k.meaning.to_owned()));
+        VendorFailure {
+            class: known.map_or(FailureClass::Other, |k| k.class),
+            code,
+            message,
+            request_id,
+        }
+    }
+}
+
+/// Reads a vendor's failure out of a decoded response body.
+///
+/// Generated for every response type: in-band envelopes (a `status` field
+/// inside HTTP 200) report a failure when the status is not a success value;
+/// error bodies (HTTP 4xx/5xx) always do.
+pub trait Envelope {
+    /// The failure this body reports, if any.
+    fn failure(&self) -> Option<VendorFailure>;
+}
+
+impl Envelope for () {
+    fn failure(&self) -> Option<VendorFailure> {
+        None
+    }
+}
+
+impl Envelope for serde_json::Value {
+    fn failure(&self) -> Option<VendorFailure> {
+        None
+    }
+}
+
+/// Text of an envelope field, whatever its Rust type (used by generated code).
+pub trait AsText {
+    /// The field's text, if present.
+    fn as_text(&self) -> Option<String>;
+}
+
+impl AsText for String {
+    fn as_text(&self) -> Option<String> {
+        Some(self.clone())
+    }
+}
+impl AsText for i64 {
+    fn as_text(&self) -> Option<String> {
+        Some(self.to_string())
+    }
+}
+impl AsText for crate::NumberOrString {
+    fn as_text(&self) -> Option<String> {
+        Some(self.as_str().to_owned())
+    }
+}
+impl AsText for crate::LenientInt {
+    fn as_text(&self) -> Option<String> {
+        Some(self.get().to_string())
+    }
+}
+impl<K: fmt::Display> AsText for crate::OpenEnum<K> {
+    fn as_text(&self) -> Option<String> {
+        Some(self.to_string())
+    }
+}
+impl<T: AsText> AsText for Option<T> {
+    fn as_text(&self) -> Option<String> {
+        self.as_ref().and_then(AsText::as_text)
+    }
+}
+
+/// Checks an in-band envelope: `None` when `status` is one of `success`.
+pub fn in_band_failure(
+    status: Option<String>,
+    success: &[&str],
+    code: Option<String>,
+    message: Option<String>,
+    request_id: Option<String>,
+    codes: &[ErrorCode],
+) -> Option<VendorFailure> {
+    match status {
+        Some(s) if success.contains(&s.as_str()) => None,
+        // No status and no code: nothing says it failed.
+        None if code.is_none() => None,
+        status => Some(VendorFailure::new(
+            code.or(status),
+            message,
+            request_id,
+            codes,
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CODES: &[ErrorCode] = &[ErrorCode {
+        code: "20004",
+        meaning: "no such token",
+        class: FailureClass::AuthExpired,
+    }];
+
+    #[test]
+    fn display_shows_what_the_server_said() {
+        let f = VendorFailure::new(Some("20004".into()), None, Some("r-1".into()), CODES);
+        let e = Error::from_failure("openvox", f)
+            .with_operation("conference_query_in_session")
+            .with_status(200);
+        assert_eq!(e.kind(), ErrorKind::AuthExpired);
+        assert_eq!(
+            e.to_string(),
+            "openvox conference_query_in_session: session expired 20004 (no such token) [HTTP 200, request id r-1]"
+        );
+    }
+
+    #[test]
+    fn in_band_success_and_failure() {
+        let ok = in_band_failure(
+            Some("Success".into()),
+            &["Success"],
+            None,
+            None,
+            None,
+            CODES,
+        );
+        assert_eq!(ok, None);
+        let bad = in_band_failure(
+            Some("Failed".into()),
+            &["Success"],
+            Some("10003".into()),
+            None,
+            None,
+            CODES,
+        )
+        .unwrap();
+        assert_eq!(bad.code.as_deref(), Some("10003"));
+        assert_eq!(bad.class, FailureClass::Other);
+    }
+}

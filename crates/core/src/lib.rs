@@ -1,0 +1,38 @@
+//! The shared runtime of the confapi clients.
+//!
+//! Every vendor crate (OpenVox, Quanshi, DingTalk) is progenitor output plus
+//! a thin hand-written layer; everything the vendors have in common lives
+//! here, once:
+//!
+//! - [`Error`]: one error type with kind, vendor code, message, HTTP status
+//!   and request id, whose `Display` never shows a secret;
+//! - [`SecretString`]: passwords and tokens, redacted in `Debug`/`Display`;
+//! - [`NumberOrString`], [`LenientInt`]: scalars vendors send either way;
+//! - [`OpenEnum`]: enums that keep values the spec does not list;
+//! - [`TokenCache`]: credential caching with single-flight refresh;
+//! - [`Runtime`]: the generated client's inner value, with the request hook
+//!   and the [`Runtime::call`] loop that renews an expired credential once;
+//! - [`meta`]: the generated description of each vendor's operations.
+#![warn(missing_docs)]
+
+mod error;
+mod lenient;
+pub mod meta;
+mod open_enum;
+mod runtime;
+mod secret;
+mod token;
+
+pub use error::{
+    in_band_failure, AsText, Envelope, Error, ErrorCode, ErrorKind, FailureClass, VendorFailure,
+};
+pub use lenient::{LenientInt, NumberOrString};
+pub use meta::{OperationMeta, Placement, VendorInfo};
+pub use open_enum::OpenEnum;
+pub use runtime::{prepare_request, Runtime, Timeouts};
+pub use secret::SecretString;
+pub use token::{Authenticator, BoxFuture, Credential, Lifetime, RefreshPolicy, Token, TokenCache};
+
+/// Re-exported for generated code.
+#[doc(hidden)]
+pub use progenitor_client;

@@ -1,0 +1,171 @@
+//! What the generator knows about a vendor, as data: its operations, error
+//! codes and credential placement. Generated into each vendor crate as
+//! `generated::meta::VENDOR` and read by the runtime, the audit and the mock.
+
+use crate::{ErrorCode, VendorFailure};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// Where the credential goes on each request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// A query parameter of this name (OpenVox `?token=`).
+    Query(&'static str),
+    /// A header of this name (DingTalk `x-acs-dingtalk-access-token`).
+    Header(&'static str),
+}
+
+/// A decode failure, with the JSON path where it happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    /// JSON path of the failing value (`conference[0].member`), `.` for the root.
+    pub path: String,
+    /// What serde said.
+    pub message: String,
+}
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "at {}: {}", self.path, self.message)
+    }
+}
+
+/// Decodes `bytes` as `T` and re-encodes it, so callers can compare the
+/// result with the input and see what the type kept.
+pub type DecodeFn = fn(&[u8]) -> Result<serde_json::Value, DecodeError>;
+
+/// Decodes into `T` and re-encodes as JSON (used by generated tables).
+pub fn decode_as<T: DeserializeOwned + Serialize>(
+    bytes: &[u8],
+) -> Result<serde_json::Value, DecodeError> {
+    let value: T = decode_typed(bytes)?;
+    serde_json::to_value(&value).map_err(|e| DecodeError {
+        path: ".".into(),
+        message: format!("re-encoding failed: {e}"),
+    })
+}
+
+/// Decodes into `T`, reporting the JSON path of the first mismatch.
+pub fn decode_typed<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        DecodeError {
+            path,
+            message: e.into_inner().to_string(),
+        }
+    })
+}
+
+/// One operation of a vendor API, as the spec describes it.
+#[derive(Debug, Clone, Copy)]
+pub struct OperationMeta {
+    /// The spec's `operationId`.
+    pub id: &'static str,
+    /// HTTP method, upper case.
+    pub method: &'static str,
+    /// Path template, `{name}` for parameters.
+    pub path: &'static str,
+    /// Read-only and safe to repeat (`x-confapi-safe` in the spec).
+    pub safe: bool,
+    /// HTTP status of the success response.
+    pub success_status: u16,
+    /// Decoder of the success body.
+    pub decode_success: DecodeFn,
+    /// Decoder of the error body, where the spec describes one.
+    pub decode_error: Option<DecodeFn>,
+    /// The documented shape of the success body, as JSON (see [`Shape`](crate::meta)).
+    pub success_shape: &'static str,
+    /// The documented shape of the error body, as JSON.
+    pub error_shape: &'static str,
+}
+
+/// Everything the generator knows about one vendor.
+#[derive(Debug)]
+pub struct VendorInfo {
+    /// Short vendor name (`"openvox"`).
+    pub name: &'static str,
+    /// Where the credential goes.
+    pub placement: Option<Placement>,
+    /// Response header carrying the request id, if the vendor sends one.
+    pub request_id_header: Option<&'static str>,
+    /// Documented error codes.
+    pub error_codes: &'static [ErrorCode],
+    /// Every operation of the spec.
+    pub operations: &'static [OperationMeta],
+    /// Reads a failure out of any body in the vendor's error shape.
+    pub decode_failure: fn(&[u8]) -> Option<VendorFailure>,
+}
+
+impl VendorInfo {
+    /// Finds the operation for a method and a concrete path, with the
+    /// path parameters it binds.
+    pub fn find_operation(
+        &self,
+        method: &str,
+        path: &str,
+    ) -> Option<(&'static OperationMeta, Vec<(String, String)>)> {
+        self.operations
+            .iter()
+            .filter(|op| op.method.eq_ignore_ascii_case(method))
+            .find_map(|op| match_path(op.path, path).map(|params| (op, params)))
+    }
+
+    /// Finds an operation by its id.
+    pub fn operation(&self, id: &str) -> Option<&'static OperationMeta> {
+        self.operations.iter().find(|op| op.id == id)
+    }
+}
+
+/// Matches `/a/{x}/b` against `/a/42/b`, returning the bound parameters.
+pub fn match_path(template: &str, path: &str) -> Option<Vec<(String, String)>> {
+    let path = path.split('?').next().unwrap_or(path);
+    let t: Vec<&str> = template.trim_end_matches('/').split('/').collect();
+    let p: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    if t.len() != p.len() {
+        return None;
+    }
+    let mut params = Vec::new();
+    for (ts, ps) in t.iter().zip(&p) {
+        match ts.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(name) if !ps.is_empty() => params.push((name.to_owned(), (*ps).to_owned())),
+            Some(_) => return None,
+            None if ts == ps => {}
+            None => return None,
+        }
+    }
+    Some(params)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_templates_bind_parameters() {
+        assert_eq!(
+            match_path(
+                "/v1.0/conference/videoConferences/{conferenceId}",
+                "/v1.0/conference/videoConferences/abc"
+            ),
+            Some(vec![("conferenceId".to_owned(), "abc".to_owned())])
+        );
+        assert_eq!(match_path("/a/{x}", "/a/"), None);
+        assert_eq!(match_path("/a/b", "/a/c"), None);
+        assert_eq!(match_path("/a/b", "/a/b?token=1"), Some(vec![]));
+    }
+
+    #[test]
+    fn decode_errors_name_the_path() {
+        #[derive(serde::Deserialize, serde::Serialize)]
+        struct Outer {
+            inner: Vec<Inner>,
+        }
+        #[derive(serde::Deserialize, serde::Serialize)]
+        struct Inner {
+            n: i64,
+        }
+        let e = decode_as::<Outer>(br#"{"inner":[{"n":1},{"n":"x"}]}"#).unwrap_err();
+        assert_eq!(e.path, "inner[1].n");
+    }
+}

@@ -1,0 +1,328 @@
+//! The client runtime: the inner value of every generated client. It places
+//! the credential on each request, turns whatever happened into one typed
+//! [`Error`], and renews an expired credential once per call.
+
+use crate::meta::{decode_typed, Placement, VendorInfo};
+use crate::token::TokenCache;
+use crate::{Envelope, Error, ErrorKind, SecretString};
+use progenitor_client::{Error as GenError, ResponseValue};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use serde::de::DeserializeOwned;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Time limits of a client. Every vendor client takes one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Limit for establishing a TCP (and TLS) connection. Default 5 s.
+    pub connect: Duration,
+    /// Limit for one HTTP exchange, from sending to the last body byte. Default 30 s.
+    pub attempt: Duration,
+    /// Limit for a whole call, including login and one renewal. Default 60 s.
+    pub total: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            connect: Duration::from_secs(5),
+            attempt: Duration::from_secs(30),
+            total: Duration::from_secs(60),
+        }
+    }
+}
+
+impl Timeouts {
+    /// A `reqwest` client with these limits and rustls.
+    pub fn http_client(&self, vendor: &'static str) -> Result<reqwest::Client, Error> {
+        reqwest::Client::builder()
+            .connect_timeout(self.connect)
+            .timeout(self.attempt)
+            .user_agent(concat!("confapi/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::new(vendor, ErrorKind::Config).with_source(e.without_url()))
+    }
+}
+
+/// The inner value of a generated client (see `xtask`): vendor facts,
+/// credential cache, secrets to keep out of errors, and the total timeout.
+pub struct Runtime {
+    vendor: &'static VendorInfo,
+    tokens: Option<Arc<TokenCache>>,
+    secrets: Vec<SecretString>,
+    total_timeout: Option<Duration>,
+}
+
+impl std::fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runtime")
+            .field("vendor", &self.vendor.name)
+            .field("placement", &self.vendor.placement)
+            .field("tokens", &self.tokens)
+            .field("total_timeout", &self.total_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Runtime {
+    /// A runtime that sends no credential (for login calls and tests).
+    pub fn anonymous(vendor: &'static VendorInfo) -> Self {
+        Self {
+            vendor,
+            tokens: None,
+            secrets: Vec::new(),
+            total_timeout: None,
+        }
+    }
+
+    /// A runtime that places the credential from `tokens` on each request,
+    /// where the vendor's spec says it goes.
+    pub fn with_tokens(vendor: &'static VendorInfo, tokens: Arc<TokenCache>) -> Self {
+        Self {
+            tokens: Some(tokens),
+            ..Self::anonymous(vendor)
+        }
+    }
+
+    /// Also keeps `secret` out of every error message this runtime builds.
+    pub fn scrubbing(mut self, secret: SecretString) -> Self {
+        if !secret.is_empty() {
+            self.secrets.push(secret);
+        }
+        self
+    }
+
+    /// Limits each call, renewal included, to `total`.
+    pub fn with_total_timeout(mut self, total: Duration) -> Self {
+        self.total_timeout = Some(total);
+        self
+    }
+
+    /// The vendor facts this runtime serves.
+    pub fn vendor(&self) -> &'static VendorInfo {
+        self.vendor
+    }
+
+    /// The credential cache, if this runtime sends credentials.
+    pub fn tokens(&self) -> Option<&Arc<TokenCache>> {
+        self.tokens.as_ref()
+    }
+
+    fn error(&self, kind: ErrorKind) -> Error {
+        Error::new(self.vendor.name, kind)
+    }
+
+    /// Removes every known secret from `text`.
+    pub fn scrub(&self, text: &str) -> String {
+        let current = self.tokens.as_ref().and_then(|t| t.peek());
+        let mut out = text.to_owned();
+        for s in self.secrets.iter().chain(current.as_ref()) {
+            if s.expose().len() >= 4 {
+                out = out.replace(s.expose(), "[REDACTED]");
+            }
+        }
+        out
+    }
+
+    /// Runs one generated call (`op`) to completion: obtains the credential,
+    /// sends, checks the vendor's envelope, and on an expired credential
+    /// renews it and runs `op` once more. Whatever fails becomes an [`Error`].
+    pub async fn call<T, E, F>(&self, op: F) -> Result<T, Error>
+    where
+        F: AsyncFn() -> Result<ResponseValue<T>, GenError<E>>,
+        T: Envelope + DeserializeOwned,
+        E: Envelope,
+    {
+        let attempts = async {
+            let mut renewed = false;
+            loop {
+                let credential = match &self.tokens {
+                    Some(tokens) => Some(tokens.get().await?),
+                    None => None,
+                };
+                let err = match op().await {
+                    Ok(rv) => {
+                        let status = rv.status().as_u16();
+                        let request_id = self.request_id(rv.headers());
+                        let value = rv.into_inner();
+                        match value.failure() {
+                            None => return Ok(value),
+                            Some(f) => Error::from_failure(self.vendor.name, f)
+                                .with_status(status)
+                                .with_request_id(request_id),
+                        }
+                    }
+                    Err(e) => self.convert::<T, E>(e).await,
+                };
+                match (&self.tokens, credential) {
+                    (Some(tokens), Some(c)) if err.kind() == ErrorKind::AuthExpired && !renewed => {
+                        tokens.invalidate(c.generation).await;
+                        renewed = true;
+                    }
+                    _ => return Err(err),
+                }
+            }
+        };
+        match self.total_timeout {
+            None => attempts.await,
+            Some(limit) => tokio::time::timeout(limit, attempts)
+                .await
+                .unwrap_or_else(|_| {
+                    Err(self
+                        .error(ErrorKind::Timeout)
+                        .with_detail(format!("no result within the total limit of {limit:?}")))
+                }),
+        }
+    }
+
+    fn request_id(&self, headers: &HeaderMap) -> Option<String> {
+        let name = self.vendor.request_id_header?;
+        headers.get(name)?.to_str().ok().map(str::to_owned)
+    }
+
+    /// Turns a generated client's error into a typed [`Error`]; `T` is the
+    /// success type, used to locate a decode failure by JSON path.
+    pub async fn convert<T: DeserializeOwned, E: Envelope>(&self, err: GenError<E>) -> Error {
+        match err {
+            GenError::InvalidRequest(msg) => self
+                .error(ErrorKind::InvalidRequest)
+                .with_detail(self.scrub(&msg)),
+            GenError::CommunicationError(e)
+            | GenError::InvalidUpgrade(e)
+            | GenError::ResponseBodyError(e) => self.transport(e),
+            GenError::ErrorResponse(rv) => {
+                let status = rv.status().as_u16();
+                let request_id = self.request_id(rv.headers());
+                match rv.into_inner().failure() {
+                    Some(f) => Error::from_failure(self.vendor.name, f),
+                    None => self.error(ErrorKind::Vendor),
+                }
+                .with_status(status)
+                .with_request_id(request_id)
+            }
+            GenError::InvalidResponsePayload(bytes, e) => {
+                // A failure envelope whose payload has another shape is still
+                // the vendor's failure, not a decode error.
+                match (self.vendor.decode_failure)(&bytes) {
+                    Some(f) => Error::from_failure(self.vendor.name, f),
+                    None => self.payload_error::<T>(&bytes, &e),
+                }
+            }
+            GenError::UnexpectedResponse(response) => {
+                let status = response.status().as_u16();
+                let request_id = self.request_id(response.headers());
+                let content_type = response
+                    .headers()
+                    .get(reqwest::header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("no content type")
+                    .to_owned();
+                let bytes = match response.bytes().await {
+                    Ok(b) => b,
+                    Err(e) => return self.transport(e).with_status(status),
+                };
+                match (self.vendor.decode_failure)(&bytes) {
+                    Some(f) => Error::from_failure(self.vendor.name, f),
+                    None => self
+                        .error(ErrorKind::Http)
+                        .with_detail(format!("{content_type}, {}", self.excerpt(&bytes))),
+                }
+                .with_status(status)
+                .with_request_id(request_id)
+            }
+            GenError::Custom(msg) => self
+                .error(ErrorKind::AuthExpired)
+                .with_detail(self.scrub(&msg)),
+        }
+    }
+
+    fn transport(&self, e: reqwest::Error) -> Error {
+        let kind = if e.is_timeout() {
+            ErrorKind::Timeout
+        } else if e.is_connect() {
+            ErrorKind::Connect
+        } else {
+            ErrorKind::Transport
+        };
+        let status = e.status().map(|s| s.as_u16());
+        // The URL may carry a token in its query: drop it.
+        let mut err = self.error(kind).with_source(e.without_url());
+        if let Some(s) = status {
+            err = err.with_status(s);
+        }
+        err
+    }
+
+    fn payload_error<T: DeserializeOwned>(&self, bytes: &[u8], e: &serde_json::Error) -> Error {
+        let text = String::from_utf8_lossy(bytes);
+        let trimmed = text.trim_start();
+        if trimmed.is_empty() {
+            return self.error(ErrorKind::EmptyBody);
+        }
+        if !trimmed.starts_with(['{', '[', '"'])
+            && serde_json::from_str::<serde_json::Value>(trimmed).is_err()
+        {
+            return self
+                .error(ErrorKind::NotJson)
+                .with_detail(self.excerpt(bytes));
+        }
+        if e.is_eof() {
+            return self.error(ErrorKind::Decode).with_detail(format!(
+                "truncated JSON (ends at line {} column {})",
+                e.line(),
+                e.column()
+            ));
+        }
+        let detail = match decode_typed::<T>(bytes) {
+            Err(located) => located.to_string(),
+            Ok(_) => e.to_string(),
+        };
+        self.error(ErrorKind::Decode)
+            .with_detail(self.scrub(&detail))
+    }
+
+    fn excerpt(&self, bytes: &[u8]) -> String {
+        if bytes.is_empty() {
+            return "empty body".into();
+        }
+        let text = String::from_utf8_lossy(bytes);
+        let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let short: String = flat.chars().take(80).collect();
+        let more = if flat.chars().count() > 80 { "…" } else { "" };
+        format!("body starts {:?}{more}", self.scrub(&short))
+    }
+}
+
+/// The pre-request hook of every generated client: drops the `api-version`
+/// header progenitor adds and places the credential where the spec says.
+/// Named in the generator settings; not meant to be called directly.
+pub async fn prepare_request(
+    runtime: &Runtime,
+    request: &mut reqwest::Request,
+) -> Result<(), Error> {
+    request.headers_mut().remove("api-version");
+    let (Some(tokens), Some(placement)) = (&runtime.tokens, runtime.vendor.placement) else {
+        return Ok(());
+    };
+    let credential = tokens.get().await?;
+    match placement {
+        Placement::Query(name) => {
+            request
+                .url_mut()
+                .query_pairs_mut()
+                .append_pair(name, credential.secret.expose());
+        }
+        Placement::Header(name) => {
+            let mut value = HeaderValue::from_str(credential.secret.expose()).map_err(|_| {
+                runtime
+                    .error(ErrorKind::Config)
+                    .with_detail("the token contains characters not allowed in a header")
+            })?;
+            value.set_sensitive(true);
+            request
+                .headers_mut()
+                .insert(HeaderName::from_static(name), value);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,1 @@
+//! Recorded-exchange tests live in tests/*.rs.
