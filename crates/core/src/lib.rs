@@ -27,7 +27,7 @@ pub use error::{
     in_band_failure, AsText, Envelope, Error, ErrorCode, ErrorKind, FailureClass, VendorFailure,
 };
 pub use lenient::{LenientInt, NumberOrString};
-pub use meta::{OperationMeta, Placement, VendorInfo};
+pub use meta::{EnvelopeFields, OperationMeta, Placement, VendorInfo};
 pub use open_enum::OpenEnum;
 pub use runtime::{prepare_request, Runtime, Timeouts};
 pub use secret::SecretString;

@@ -74,10 +74,25 @@ pub struct OperationMeta {
     pub decode_success: DecodeFn,
     /// Decoder of the error body, where the spec describes one.
     pub decode_error: Option<DecodeFn>,
-    /// The documented shape of the success body, as JSON (see [`Shape`](crate::meta)).
-    pub success_shape: &'static str,
-    /// The documented shape of the error body, as JSON.
-    pub error_shape: &'static str,
+    /// Schema name of the success body, a key of [`VendorInfo::shapes`].
+    pub success_shape: Option<&'static str>,
+    /// Schema name of the error body, a key of [`VendorInfo::shapes`].
+    pub error_shape: Option<&'static str>,
+}
+
+/// Which body fields carry a vendor's outcome (`x-confapi-envelope`).
+#[derive(Debug, Clone, Copy)]
+pub struct EnvelopeFields {
+    /// In-band status field (inside HTTP 200), if the vendor has one.
+    pub status: Option<&'static str>,
+    /// Status values that mean success.
+    pub success: &'static [&'static str],
+    /// Field with the error code.
+    pub code: Option<&'static str>,
+    /// Field with the error message.
+    pub message: Option<&'static str>,
+    /// Field with the request id.
+    pub request_id: Option<&'static str>,
 }
 
 /// Everything the generator knows about one vendor.
@@ -91,10 +106,14 @@ pub struct VendorInfo {
     pub request_id_header: Option<&'static str>,
     /// Documented error codes.
     pub error_codes: &'static [ErrorCode],
+    /// Which fields carry the outcome.
+    pub envelope: EnvelopeFields,
     /// Every operation of the spec.
     pub operations: &'static [OperationMeta],
-    /// Reads a failure out of any body in the vendor's error shape.
-    pub decode_failure: fn(&[u8]) -> Option<VendorFailure>,
+    /// Documented shape of every named schema, as JSON: objects list
+    /// `props` (and `aliases`), arrays their `items`, references a `ref`,
+    /// combinations a `union`. The audit reads it.
+    pub shapes: &'static str,
 }
 
 impl VendorInfo {
@@ -111,10 +130,91 @@ impl VendorInfo {
             .find_map(|op| match_path(op.path, path).map(|params| (op, params)))
     }
 
+    /// Reads a failure out of any body in the vendor's envelope or error
+    /// shape, whatever the rest of the body looks like; `None` for a
+    /// success or for a body that is not such an object.
+    pub fn decode_failure(&self, bytes: &[u8]) -> Option<VendorFailure> {
+        let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+        let obj = value.as_object()?;
+        let text = |field: Option<&str>| -> Option<String> {
+            match obj.get(field?)? {
+                serde_json::Value::String(s) => Some(s.clone()),
+                serde_json::Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            }
+        };
+        let e = &self.envelope;
+        let (code, message, request_id) = (text(e.code), text(e.message), text(e.request_id));
+        match e.status {
+            Some(_) => crate::in_band_failure(
+                text(e.status),
+                e.success,
+                code,
+                message,
+                request_id,
+                self.error_codes,
+            ),
+            None if code.is_some() => Some(VendorFailure::new(
+                code,
+                message,
+                request_id,
+                self.error_codes,
+            )),
+            None => None,
+        }
+    }
+
     /// Finds an operation by its id.
     pub fn operation(&self, id: &str) -> Option<&'static OperationMeta> {
         self.operations.iter().find(|op| op.id == id)
     }
+}
+
+fn invalid(vendor: &'static str, detail: String) -> crate::Error {
+    crate::Error::new(vendor, crate::ErrorKind::InvalidRequest).with_detail(detail)
+}
+
+/// Reads a request body from JSON (used by generated `dispatch`).
+pub fn body_from_json<T: DeserializeOwned>(
+    vendor: &'static str,
+    body: Option<serde_json::Value>,
+) -> Result<T, crate::Error> {
+    let body = body.unwrap_or(serde_json::Value::Null);
+    serde_json::from_value(body).map_err(|e| invalid(vendor, format!("request body: {e}")))
+}
+
+/// Reads an optional parameter given as text (used by generated `dispatch`).
+pub fn param<T: std::str::FromStr>(
+    vendor: &'static str,
+    params: &std::collections::BTreeMap<String, String>,
+    name: &str,
+) -> Result<Option<T>, crate::Error> {
+    params
+        .get(name)
+        .map(|v| {
+            v.parse()
+                .map_err(|_| invalid(vendor, format!("parameter {name}: cannot parse {v:?}")))
+        })
+        .transpose()
+}
+
+/// Reads a required parameter given as text (used by generated `dispatch`).
+pub fn required_param<T: std::str::FromStr>(
+    vendor: &'static str,
+    params: &std::collections::BTreeMap<String, String>,
+    name: &str,
+) -> Result<T, crate::Error> {
+    param(vendor, params, name)?
+        .ok_or_else(|| invalid(vendor, format!("parameter {name} is required")))
+}
+
+/// Re-encodes a decoded response as JSON (used by generated `dispatch`).
+pub fn to_json<T: Serialize>(
+    vendor: &'static str,
+    value: &T,
+) -> Result<serde_json::Value, crate::Error> {
+    serde_json::to_value(value)
+        .map_err(|e| crate::Error::new(vendor, crate::ErrorKind::Decode).with_detail(e.to_string()))
 }
 
 /// Matches `/a/{x}/b` against `/a/42/b`, returning the bound parameters.

@@ -46,6 +46,7 @@ impl Timeouts {
 
 /// The inner value of a generated client (see `xtask`): vendor facts,
 /// credential cache, secrets to keep out of errors, and the total timeout.
+#[derive(Clone)]
 pub struct Runtime {
     vendor: &'static VendorInfo,
     tokens: Option<Arc<TokenCache>>,
@@ -203,7 +204,7 @@ impl Runtime {
             GenError::InvalidResponsePayload(bytes, e) => {
                 // A failure envelope whose payload has another shape is still
                 // the vendor's failure, not a decode error.
-                match (self.vendor.decode_failure)(&bytes) {
+                match self.vendor.decode_failure(&bytes) {
                     Some(f) => Error::from_failure(self.vendor.name, f),
                     None => self.payload_error::<T>(&bytes, &e),
                 }
@@ -221,7 +222,7 @@ impl Runtime {
                     Ok(b) => b,
                     Err(e) => return self.transport(e).with_status(status),
                 };
-                match (self.vendor.decode_failure)(&bytes) {
+                match self.vendor.decode_failure(&bytes) {
                     Some(f) => Error::from_failure(self.vendor.name, f),
                     None => self
                         .error(ErrorKind::Http)

@@ -1,0 +1,111 @@
+//! `cargo xtask codegen [--check]`: generate every vendor client from its spec.
+//!
+//! For each `specs/<vendor>.yaml` this writes `crates/<vendor>/src/generated.rs`:
+//! progenitor's client (builder style) plus a `meta` module describing the
+//! operations, so the runtime, the audit and the replay server need no
+//! hand-kept tables. The output is a pure function of the spec and the
+//! settings in `generate.rs`; `--check` fails when a checked-in file differs.
+
+mod generate;
+mod meta;
+mod postprocess;
+mod preprocess;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask codegen [--check]";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let check = match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["codegen"] => false,
+        ["codegen", "--check"] => true,
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match codegen(&workspace_root(), check) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(msg) => {
+            eprintln!("{msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn codegen(root: &Path, check: bool) -> Result<(), String> {
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(root.join("specs"))
+        .map_err(|e| format!("cannot read specs/: {e}"))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    specs.sort();
+    if specs.is_empty() {
+        return Err("no specs/*.yaml found".into());
+    }
+    let mut stale = Vec::new();
+    for spec in &specs {
+        let vendor = spec
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .ok_or_else(|| format!("{}: file name is not UTF-8", spec.display()))?;
+        let text = std::fs::read_to_string(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
+        let code =
+            generate::generate(vendor, &text).map_err(|e| format!("specs/{vendor}.yaml: {e}"))?;
+        let rel = format!("crates/{vendor}/src/generated.rs");
+        let out = root.join(&rel);
+        let current = std::fs::read_to_string(&out).ok();
+        if current.as_deref() == Some(code.as_str()) {
+            continue;
+        }
+        if check {
+            stale.push(describe_difference(&rel, current.as_deref(), &code));
+        } else {
+            std::fs::write(&out, &code).map_err(|e| format!("{rel}: {e}"))?;
+            println!("wrote {rel}");
+        }
+    }
+    if stale.is_empty() {
+        if check {
+            println!("codegen: {} generated file(s) up to date", specs.len());
+        }
+        Ok(())
+    } else {
+        Err(format!(
+            "codegen --check: {} generated file(s) are stale:\n{}\nrun `cargo xtask codegen` and commit the result",
+            stale.len(),
+            stale.join("\n")
+        ))
+    }
+}
+
+fn describe_difference(rel: &str, current: Option<&str>, fresh: &str) -> String {
+    let Some(current) = current else {
+        return format!("  {rel}: missing");
+    };
+    let line = current
+        .lines()
+        .zip(fresh.lines())
+        .position(|(a, b)| a != b)
+        .unwrap_or_else(|| current.lines().count().min(fresh.lines().count()))
+        + 1;
+    format!(
+        "  {rel}: differs from line {line} ({} lines checked in, {} generated)",
+        current.lines().count(),
+        fresh.lines().count()
+    )
+}

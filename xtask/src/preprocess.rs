@@ -1,0 +1,137 @@
+//! Spec rewrites every vendor needs, done once here before progenitor runs.
+//!
+//! - Objects keep unknown fields: `additionalProperties: {}` is added to every
+//!   object schema that does not say otherwise (progenitor drops them silently).
+//! - `x-confapi-core: Name` replaces a schema with `confapi_core::Name`
+//!   (lenient scalars, secrets).
+//! - `x-confapi-open-enum: true` turns a string enum into
+//!   `confapi_core::OpenEnum<NameKnown>`, so new values do not fail a call.
+//! - `x-confapi-aliases: [..]` on a property lets it arrive under other names
+//!   (applied to the generated code in `postprocess.rs`).
+
+use serde_json::{json, Map, Value};
+
+/// What preprocessing found, for the generator and the post-processor.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// (schema name, Rust type replacing it).
+    pub replacements: Vec<(String, String)>,
+    /// (schema name, property name, other names it may arrive under).
+    pub aliases: Vec<(String, String, Vec<String>)>,
+}
+
+pub fn preprocess(spec: &mut Value) -> Result<Found, String> {
+    let mut found = Found::default();
+    let schemas = spec
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+        .ok_or("components.schemas is missing")?;
+
+    let mut known_enums = Vec::new();
+    for (name, schema) in schemas.iter_mut() {
+        if name.to_string() != heck::ToPascalCase::to_pascal_case(name.as_str()) {
+            return Err(format!("schema name {name} must be PascalCase"));
+        }
+        if let Some(core) = schema.get("x-confapi-core").and_then(Value::as_str) {
+            found
+                .replacements
+                .push((name.clone(), format!("::confapi_core::{core}")));
+        }
+        if schema.get("x-confapi-open-enum") == Some(&Value::Bool(true)) {
+            let known = format!("{name}Known");
+            let mut closed = schema.clone();
+            if let Some(obj) = closed.as_object_mut() {
+                obj.remove("x-confapi-open-enum");
+                obj.insert(
+                    "description".into(),
+                    json!(format!("The documented values of {name}.")),
+                );
+            }
+            known_enums.push((known.clone(), closed));
+            found.replacements.push((
+                name.clone(),
+                format!("::confapi_core::OpenEnum<crate::generated::types::{known}>"),
+            ));
+        }
+        if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+            for (prop, prop_schema) in props {
+                if let Some(list) = prop_schema
+                    .get("x-confapi-aliases")
+                    .and_then(Value::as_array)
+                {
+                    let names = list
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect();
+                    found.aliases.push((name.clone(), prop.clone(), names));
+                }
+            }
+        }
+    }
+    for (name, schema) in known_enums {
+        schemas.insert(name, schema);
+    }
+    keep_unknown_fields(spec);
+    Ok(found)
+}
+
+/// Adds `additionalProperties: {}` to every object schema, at any depth.
+fn keep_unknown_fields(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if is_object_schema(map) && !map.contains_key("additionalProperties") {
+                map.insert("additionalProperties".into(), Value::Object(Map::new()));
+            }
+            for (key, child) in map.iter_mut() {
+                // Examples are data, not schemas.
+                if key != "example" && key != "examples" {
+                    keep_unknown_fields(child);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(keep_unknown_fields),
+        _ => {}
+    }
+}
+
+fn is_object_schema(map: &Map<String, Value>) -> bool {
+    map.get("type").and_then(Value::as_str) == Some("object") || map.contains_key("properties")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn objects_keep_unknown_fields_and_enums_open() {
+        let mut spec = json!({"components": {"schemas": {
+            "Room": {"type": "object", "properties": {
+                "member": {"type": "array", "x-confapi-aliases": ["members"],
+                           "items": {"type": "object", "properties": {"n": {"type": "string"}}}}}},
+            "Closed": {"type": "object", "additionalProperties": false},
+            "Status": {"type": "string", "enum": ["A"], "x-confapi-open-enum": true}
+        }}});
+        let found = preprocess(&mut spec).unwrap();
+        assert_eq!(
+            spec.pointer("/components/schemas/Room/additionalProperties"),
+            Some(&json!({}))
+        );
+        assert_eq!(
+            spec.pointer("/components/schemas/Room/properties/member/items/additionalProperties"),
+            Some(&json!({}))
+        );
+        assert_eq!(
+            spec.pointer("/components/schemas/Closed/additionalProperties"),
+            Some(&json!(false))
+        );
+        assert!(spec
+            .pointer("/components/schemas/StatusKnown/enum")
+            .is_some());
+        assert_eq!(
+            found.aliases,
+            vec![("Room".into(), "member".into(), vec!["members".into()])]
+        );
+        assert_eq!(found.replacements[0].0, "Status");
+    }
+}
