@@ -27,10 +27,10 @@ pub fn generate(vendor: &str, spec_text: &str) -> Result<String, String> {
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         // The runtime is the client's inner value: it places credentials and
-        // strips progenitor's `api-version` header in the pre-request hook,
-        // so no token is ever a builder field that `Debug` would print.
+        // strips progenitor's `api-version` header in the `ClientHooks::pre`
+        // impl that meta.rs emits, so no token is ever a builder field that
+        // `Debug` would print.
         .with_inner_type(quote!(::confapi_core::Runtime))
-        .with_pre_hook_async(quote!(::confapi_core::prepare_request))
         // Deterministic key order for the `extra` maps of unknown fields.
         .with_map_type("::serde_json::Map");
     for (schema, rust_type) in &found.replacements {

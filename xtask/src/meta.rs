@@ -26,6 +26,7 @@ struct Operation {
     method: String,
     path: String,
     safe: bool,
+    authenticated: bool,
     success_status: u16,
     success: Option<String>,
     error: Option<String>,
@@ -97,6 +98,18 @@ pub fn generate(
             };
 
             #(#envelopes)*
+
+            impl progenitor_client::ClientHooks<::confapi_core::Runtime> for super::Client {
+                async fn pre<E>(
+                    &self,
+                    request: &mut reqwest::Request,
+                    info: &progenitor_client::OperationInfo,
+                ) -> Result<(), progenitor_client::Error<E>> {
+                    ::confapi_core::prepare_request(&self.inner, request, info.operation_id)
+                        .await
+                        .map_err(|e| progenitor_client::Error::Custom(e.to_string()))
+                }
+            }
 
             /// Calls operation `id` with path and query parameters by their
             /// API names and the request body as JSON, through the client's
@@ -176,6 +189,8 @@ fn operations(spec: &OpenAPI) -> Result<Vec<Operation>, String> {
             {
                 return Err(format!("{id}: externalDocs must link the vendor's page"));
             }
+            // An operation-level `security: []` means no credential.
+            let authenticated = op.security.as_ref().is_none_or(|s| !s.is_empty());
             let mut success = None;
             let mut error = None;
             let mut success_status = None;
@@ -231,6 +246,7 @@ fn operations(spec: &OpenAPI) -> Result<Vec<Operation>, String> {
                 method: method.to_uppercase(),
                 path: path.clone(),
                 safe,
+                authenticated,
                 success_status: success_status.ok_or("every operation needs a 2xx response")?,
                 success,
                 error,
@@ -361,6 +377,7 @@ fn operation_entry(op: &Operation) -> TokenStream {
         method,
         path,
         safe,
+        authenticated,
         success_status,
         ..
     } = op;
@@ -383,7 +400,8 @@ fn operation_entry(op: &Operation) -> TokenStream {
     let error_shape = option_str(op.error.clone());
     quote! {
         ::confapi_core::OperationMeta {
-            id: #id, method: #method, path: #path, safe: #safe, success_status: #success_status,
+            id: #id, method: #method, path: #path, safe: #safe, authenticated: #authenticated,
+            success_status: #success_status,
             decode_success: #decode_success, decode_error: #decode_error,
             success_shape: #success_shape, error_shape: #error_shape,
         }
@@ -423,11 +441,11 @@ fn dispatch_arm(op: &Operation) -> TokenStream {
         #id => {
             #body_let
             #(#param_lets)*
-            let value = client.inner.call(async || {
+            let value = client.inner.call(|| {
                 let b = client.#method();
                 #body_set
                 #(#param_sets)*
-                b.send().await
+                b.send()
             }).await?;
             ::confapi_core::meta::to_json(vendor, &value)
         }

@@ -31,7 +31,9 @@ pub use meta::{EnvelopeFields, OperationMeta, Placement, VendorInfo};
 pub use open_enum::OpenEnum;
 pub use runtime::{prepare_request, Runtime, Timeouts};
 pub use secret::SecretString;
-pub use token::{Authenticator, BoxFuture, Credential, Lifetime, RefreshPolicy, Token, TokenCache};
+pub use token::{
+    Authenticator, BoxFuture, Credential, Lifetime, RefreshPolicy, StaticToken, Token, TokenCache,
+};
 
 /// Re-exported for generated code.
 #[doc(hidden)]

@@ -68,6 +68,8 @@ pub struct OperationMeta {
     pub path: &'static str,
     /// Read-only and safe to repeat (`x-confapi-safe` in the spec).
     pub safe: bool,
+    /// Whether the operation carries the credential (`security: []` says no).
+    pub authenticated: bool,
     /// HTTP status of the success response.
     pub success_status: u16,
     /// Decoder of the success body.

@@ -128,9 +128,10 @@ impl Runtime {
     /// Runs one generated call (`op`) to completion: obtains the credential,
     /// sends, checks the vendor's envelope, and on an expired credential
     /// renews it and runs `op` once more. Whatever fails becomes an [`Error`].
-    pub async fn call<T, E, F>(&self, op: F) -> Result<T, Error>
+    pub async fn call<T, E, F, Fut>(&self, op: F) -> Result<T, Error>
     where
-        F: AsyncFn() -> Result<ResponseValue<T>, GenError<E>>,
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = Result<ResponseValue<T>, GenError<E>>>,
         T: Envelope + DeserializeOwned,
         E: Envelope,
     {
@@ -294,17 +295,22 @@ impl Runtime {
     }
 }
 
-/// The pre-request hook of every generated client: drops the `api-version`
-/// header progenitor adds and places the credential where the spec says.
-/// Named in the generator settings; not meant to be called directly.
+/// The pre-request hook of every generated client (its `ClientHooks::pre`):
+/// drops the `api-version` header progenitor adds and places the credential
+/// where the spec says, unless the operation needs none (login).
 pub async fn prepare_request(
     runtime: &Runtime,
     request: &mut reqwest::Request,
+    operation_id: &str,
 ) -> Result<(), Error> {
     request.headers_mut().remove("api-version");
     let (Some(tokens), Some(placement)) = (&runtime.tokens, runtime.vendor.placement) else {
         return Ok(());
     };
+    let operation = runtime.vendor.operation(operation_id);
+    if operation.is_some_and(|op| !op.authenticated) {
+        return Ok(());
+    }
     let credential = tokens.get().await?;
     match placement {
         Placement::Query(name) => {

@@ -46,6 +46,20 @@ pub trait Authenticator: Send + Sync + 'static {
     }
 }
 
+/// A token issued out of band, used as is until the server rejects it.
+#[derive(Debug, Clone)]
+pub struct StaticToken(pub SecretString);
+
+impl Authenticator for StaticToken {
+    fn fetch(&self) -> BoxFuture<'_, Result<Token, Error>> {
+        let token = Token {
+            secret: self.0.clone(),
+            lifetime: Lifetime::Unlimited,
+        };
+        Box::pin(async move { Ok(token) })
+    }
+}
+
 /// When to refresh ahead of expiry.
 #[derive(Debug, Clone, Copy)]
 pub struct RefreshPolicy {

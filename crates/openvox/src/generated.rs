@@ -3,9 +3,9 @@
 // `cargo xtask codegen` again. `cargo xtask codegen --check` verifies this file.
 
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
-#[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+#[allow(unused_imports)]
+use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -229,7 +229,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum MemberStatusKnown {
         Up,
@@ -252,7 +252,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for MemberStatusKnown {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "Up" => Ok(Self::Up),
                 "ANSWER" => Ok(Self::Answer),
@@ -264,7 +266,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for MemberStatusKnown {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -287,7 +291,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum PromptKnown {
         #[serde(rename = "default")]
@@ -308,7 +312,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for PromptKnown {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "default" => Ok(Self::Default),
                 "exten" => Ok(Self::Exten),
@@ -319,7 +325,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for PromptKnown {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -342,7 +350,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum ResultStatusKnown {
         Success,
@@ -358,7 +366,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for ResultStatusKnown {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "Success" => Ok(Self::Success),
                 "Failed" => Ok(Self::Failed),
@@ -368,7 +378,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for ResultStatusKnown {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -397,18 +409,21 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct RoomSettings {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub allowinvite:
-            ::std::option::Option<::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>>,
+        pub allowinvite: ::std::option::Option<
+            ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub moderatorpassword: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub moderators: ::std::option::Option<::confapi_core::NumberOrString>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub musiconhold:
-            ::std::option::Option<::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>>,
+        pub musiconhold: ::std::option::Option<
+            ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub mute:
-            ::std::option::Option<::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>>,
+        pub mute: ::std::option::Option<
+            ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -416,11 +431,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub participantepassword: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub prompt:
-            ::std::option::Option<::confapi_core::OpenEnum<crate::generated::types::PromptKnown>>,
+        pub prompt: ::std::option::Option<
+            ::confapi_core::OpenEnum<crate::generated::types::PromptKnown>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub waitformoderator:
-            ::std::option::Option<::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>>,
+        pub waitformoderator: ::std::option::Option<
+            ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
+        >,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -449,19 +466,22 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct RoomUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub allowinvite:
-            ::std::option::Option<::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>>,
+        pub allowinvite: ::std::option::Option<
+            ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub moderatorpassword: ::std::option::Option<::std::string::String>,
         ///Comma-separated extension numbers.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub moderators: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub musiconhold:
-            ::std::option::Option<::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>>,
+        pub musiconhold: ::std::option::Option<
+            ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub mute:
-            ::std::option::Option<::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>>,
+        pub mute: ::std::option::Option<
+            ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
+        >,
         ///May not contain & ' < > \ ` | $ ] " or a dot.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -470,11 +490,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub participantepassword: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub prompt:
-            ::std::option::Option<::confapi_core::OpenEnum<crate::generated::types::PromptKnown>>,
+        pub prompt: ::std::option::Option<
+            ::confapi_core::OpenEnum<crate::generated::types::PromptKnown>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub waitformoderator:
-            ::std::option::Option<::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>>,
+        pub waitformoderator: ::std::option::Option<
+            ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
+        >,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -508,7 +530,7 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
+        PartialOrd
     )]
     pub enum YesNoKnown {
         #[serde(rename = "yes")]
@@ -526,7 +548,9 @@ pub mod types {
     }
     impl ::std::str::FromStr for YesNoKnown {
         type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
                 "yes" => Ok(Self::Yes),
                 "no" => Ok(Self::No),
@@ -536,7 +560,9 @@ pub mod types {
     }
     impl ::std::convert::TryFrom<&str> for YesNoKnown {
         type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -586,7 +612,9 @@ pub mod types {
             {
                 self.ipaddr = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for ipaddr: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for ipaddr: {e}")
+                    });
                 self
             }
             pub fn port<T>(mut self, value: T) -> Self
@@ -596,7 +624,9 @@ pub mod types {
             {
                 self.port = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for port: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for port: {e}")
+                    });
                 self
             }
             pub fn url<T>(mut self, value: T) -> Self
@@ -606,7 +636,9 @@ pub mod types {
             {
                 self.url = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for url: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
                 self
             }
             pub fn urltag<T>(mut self, value: T) -> Self
@@ -616,7 +648,9 @@ pub mod types {
             {
                 self.urltag = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for urltag: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for urltag: {e}")
+                    });
                 self
             }
             pub fn extra<T>(mut self, value: T) -> Self
@@ -628,7 +662,9 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for extra: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
                 self
             }
         }
@@ -659,8 +695,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct InSessionResponse {
-            conference:
-                ::std::result::Result<::std::vec::Vec<super::InSessionRoom>, ::std::string::String>,
+            conference: ::std::result::Result<
+                ::std::vec::Vec<super::InSessionRoom>,
+                ::std::string::String,
+            >,
             errno: ::std::result::Result<
                 ::std::option::Option<::confapi_core::NumberOrString>,
                 ::std::string::String,
@@ -692,17 +730,23 @@ pub mod types {
             {
                 self.conference = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for conference: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for conference: {e}")
+                    });
                 self
             }
             pub fn errno<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::confapi_core::NumberOrString>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::confapi_core::NumberOrString>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.errno = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for errno: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for errno: {e}")
+                    });
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
@@ -714,7 +758,9 @@ pub mod types {
             {
                 self.status = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for status: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
                 self
             }
             pub fn extra<T>(mut self, value: T) -> Self
@@ -726,7 +772,9 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for extra: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
                 self
             }
         }
@@ -767,7 +815,10 @@ pub mod types {
                 ::std::option::Option<::confapi_core::NumberOrString>,
                 ::std::string::String,
             >,
-            member: ::std::result::Result<::std::vec::Vec<super::Member>, ::std::string::String>,
+            member: ::std::result::Result<
+                ::std::vec::Vec<super::Member>,
+                ::std::string::String,
+            >,
             extra: ::std::result::Result<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
@@ -792,7 +843,9 @@ pub mod types {
             {
                 self.callid = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for callid: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for callid: {e}")
+                    });
                 self
             }
             pub fn conferencename<T>(mut self, value: T) -> Self
@@ -800,19 +853,29 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.conferencename = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for conferencename: {e}")
-                });
+                self.conferencename = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for conferencename: {e}"
+                        )
+                    });
                 self
             }
             pub fn conferencenumber<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::confapi_core::NumberOrString>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::confapi_core::NumberOrString>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
-                self.conferencenumber = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for conferencenumber: {e}")
-                });
+                self.conferencenumber = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for conferencenumber: {e}"
+                        )
+                    });
                 self
             }
             pub fn member<T>(mut self, value: T) -> Self
@@ -822,7 +885,9 @@ pub mod types {
             {
                 self.member = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for member: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for member: {e}")
+                    });
                 self
             }
             pub fn extra<T>(mut self, value: T) -> Self
@@ -834,7 +899,9 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for extra: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
                 self
             }
         }
@@ -900,22 +967,30 @@ pub mod types {
         impl InstantConference {
             pub fn members<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::confapi_core::NumberOrString>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::confapi_core::NumberOrString>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.members = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for members: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for members: {e}")
+                    });
                 self
             }
             pub fn moderators<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::confapi_core::NumberOrString>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::confapi_core::NumberOrString>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.moderators = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for moderators: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for moderators: {e}")
+                    });
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -925,17 +1000,23 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
                 self
             }
             pub fn number<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::confapi_core::NumberOrString>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::confapi_core::NumberOrString>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.number = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for number: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for number: {e}")
+                    });
                 self
             }
             pub fn extra<T>(mut self, value: T) -> Self
@@ -947,7 +1028,9 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for extra: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
                 self
             }
         }
@@ -1013,17 +1096,23 @@ pub mod types {
             {
                 self.conferences = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for conferences: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for conferences: {e}")
+                    });
                 self
             }
             pub fn errno<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::confapi_core::NumberOrString>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::confapi_core::NumberOrString>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.errno = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for errno: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for errno: {e}")
+                    });
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
@@ -1035,7 +1124,9 @@ pub mod types {
             {
                 self.status = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for status: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
                 self
             }
             pub fn extra<T>(mut self, value: T) -> Self
@@ -1047,11 +1138,14 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for extra: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<InstantConferenceResponse> for super::InstantConferenceResponse {
+        impl ::std::convert::TryFrom<InstantConferenceResponse>
+        for super::InstantConferenceResponse {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: InstantConferenceResponse,
@@ -1064,7 +1158,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::InstantConferenceResponse> for InstantConferenceResponse {
+        impl ::std::convert::From<super::InstantConferenceResponse>
+        for InstantConferenceResponse {
             fn from(value: super::InstantConferenceResponse) -> Self {
                 Self {
                     conferences: Ok(value.conferences),
@@ -1081,7 +1176,10 @@ pub mod types {
                 ::std::string::String,
             >,
             members: ::std::result::Result<::std::string::String, ::std::string::String>,
-            moderators: ::std::result::Result<::std::string::String, ::std::string::String>,
+            moderators: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -1110,9 +1208,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.dialpermission = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for dialpermission: {e}")
-                });
+                self.dialpermission = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dialpermission: {e}"
+                        )
+                    });
                 self
             }
             pub fn members<T>(mut self, value: T) -> Self
@@ -1122,7 +1224,9 @@ pub mod types {
             {
                 self.members = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for members: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for members: {e}")
+                    });
                 self
             }
             pub fn moderators<T>(mut self, value: T) -> Self
@@ -1132,7 +1236,9 @@ pub mod types {
             {
                 self.moderators = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for moderators: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for moderators: {e}")
+                    });
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -1142,7 +1248,9 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
                 self
             }
             pub fn number<T>(mut self, value: T) -> Self
@@ -1152,7 +1260,9 @@ pub mod types {
             {
                 self.number = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for number: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for number: {e}")
+                    });
                 self
             }
             pub fn extra<T>(mut self, value: T) -> Self
@@ -1164,11 +1274,14 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for extra: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<InstantConferenceStart> for super::InstantConferenceStart {
+        impl ::std::convert::TryFrom<InstantConferenceStart>
+        for super::InstantConferenceStart {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: InstantConferenceStart,
@@ -1183,7 +1296,8 @@ pub mod types {
                 })
             }
         }
-        impl ::std::convert::From<super::InstantConferenceStart> for InstantConferenceStart {
+        impl ::std::convert::From<super::InstantConferenceStart>
+        for InstantConferenceStart {
             fn from(value: super::InstantConferenceStart) -> Self {
                 Self {
                     dialpermission: Ok(value.dialpermission),
@@ -1201,9 +1315,15 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            invitemember: ::std::result::Result<::std::string::String, ::std::string::String>,
+            invitemember: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
             number: ::std::result::Result<::std::string::String, ::std::string::String>,
-            operator: ::std::result::Result<::std::string::String, ::std::string::String>,
+            operator: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
             extra: ::std::result::Result<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
@@ -1226,9 +1346,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.dialpermission = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for dialpermission: {e}")
-                });
+                self.dialpermission = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for dialpermission: {e}"
+                        )
+                    });
                 self
             }
             pub fn invitemember<T>(mut self, value: T) -> Self
@@ -1238,7 +1362,9 @@ pub mod types {
             {
                 self.invitemember = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for invitemember: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for invitemember: {e}")
+                    });
                 self
             }
             pub fn number<T>(mut self, value: T) -> Self
@@ -1248,7 +1374,9 @@ pub mod types {
             {
                 self.number = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for number: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for number: {e}")
+                    });
                 self
             }
             pub fn operator<T>(mut self, value: T) -> Self
@@ -1258,7 +1386,9 @@ pub mod types {
             {
                 self.operator = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for operator: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for operator: {e}")
+                    });
                 self
             }
             pub fn extra<T>(mut self, value: T) -> Self
@@ -1270,7 +1400,9 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for extra: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
                 self
             }
         }
@@ -1301,7 +1433,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct LoginRequest {
-            password: ::std::result::Result<::confapi_core::SecretString, ::std::string::String>,
+            password: ::std::result::Result<
+                ::confapi_core::SecretString,
+                ::std::string::String,
+            >,
             port: ::std::result::Result<::std::string::String, ::std::string::String>,
             url: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -1311,7 +1446,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            username: ::std::result::Result<::std::string::String, ::std::string::String>,
+            username: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
             version: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -1342,7 +1480,9 @@ pub mod types {
             {
                 self.password = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for password: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for password: {e}")
+                    });
                 self
             }
             pub fn port<T>(mut self, value: T) -> Self
@@ -1352,7 +1492,9 @@ pub mod types {
             {
                 self.port = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for port: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for port: {e}")
+                    });
                 self
             }
             pub fn url<T>(mut self, value: T) -> Self
@@ -1362,7 +1504,9 @@ pub mod types {
             {
                 self.url = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for url: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
                 self
             }
             pub fn urltag<T>(mut self, value: T) -> Self
@@ -1372,7 +1516,9 @@ pub mod types {
             {
                 self.urltag = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for urltag: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for urltag: {e}")
+                    });
                 self
             }
             pub fn username<T>(mut self, value: T) -> Self
@@ -1382,7 +1528,9 @@ pub mod types {
             {
                 self.username = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for username: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for username: {e}")
+                    });
                 self
             }
             pub fn version<T>(mut self, value: T) -> Self
@@ -1392,7 +1540,9 @@ pub mod types {
             {
                 self.version = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for version: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for version: {e}")
+                    });
                 self
             }
             pub fn extra<T>(mut self, value: T) -> Self
@@ -1404,7 +1554,9 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for extra: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
                 self
             }
         }
@@ -1474,12 +1626,16 @@ pub mod types {
         impl LoginResponse {
             pub fn errno<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::confapi_core::NumberOrString>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::confapi_core::NumberOrString>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.errno = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for errno: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for errno: {e}")
+                    });
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
@@ -1491,17 +1647,23 @@ pub mod types {
             {
                 self.status = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for status: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
                 self
             }
             pub fn token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::confapi_core::SecretString>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::confapi_core::SecretString>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.token = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for token: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for token: {e}")
+                    });
                 self
             }
             pub fn transport<T>(mut self, value: T) -> Self
@@ -1511,7 +1673,9 @@ pub mod types {
             {
                 self.transport = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for transport: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for transport: {e}")
+                    });
                 self
             }
             pub fn extra<T>(mut self, value: T) -> Self
@@ -1523,7 +1687,9 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for extra: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
                 self
             }
         }
@@ -1562,12 +1728,18 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            ext: ::std::result::Result<::std::vec::Vec<super::Member>, ::std::string::String>,
+            ext: ::std::result::Result<
+                ::std::vec::Vec<super::Member>,
+                ::std::string::String,
+            >,
             from: ::std::result::Result<
                 ::std::option::Option<::confapi_core::NumberOrString>,
                 ::std::string::String,
             >,
-            inbound: ::std::result::Result<::std::vec::Vec<super::Member>, ::std::string::String>,
+            inbound: ::std::result::Result<
+                ::std::vec::Vec<super::Member>,
+                ::std::string::String,
+            >,
             memberstatus: ::std::result::Result<
                 ::std::option::Option<
                     ::confapi_core::OpenEnum<crate::generated::types::MemberStatusKnown>,
@@ -1578,7 +1750,10 @@ pub mod types {
                 ::std::option::Option<::confapi_core::NumberOrString>,
                 ::std::string::String,
             >,
-            outbound: ::std::result::Result<::std::vec::Vec<super::Member>, ::std::string::String>,
+            outbound: ::std::result::Result<
+                ::std::vec::Vec<super::Member>,
+                ::std::string::String,
+            >,
             to: ::std::result::Result<
                 ::std::option::Option<::confapi_core::NumberOrString>,
                 ::std::string::String,
@@ -1617,7 +1792,9 @@ pub mod types {
             {
                 self.callpath = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for callpath: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for callpath: {e}")
+                    });
                 self
             }
             pub fn channelid<T>(mut self, value: T) -> Self
@@ -1627,7 +1804,9 @@ pub mod types {
             {
                 self.channelid = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for channelid: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for channelid: {e}")
+                    });
                 self
             }
             pub fn ext<T>(mut self, value: T) -> Self
@@ -1637,17 +1816,23 @@ pub mod types {
             {
                 self.ext = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for ext: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for ext: {e}")
+                    });
                 self
             }
             pub fn from<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::confapi_core::NumberOrString>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::confapi_core::NumberOrString>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.from = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for from: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for from: {e}")
+                    });
                 self
             }
             pub fn inbound<T>(mut self, value: T) -> Self
@@ -1657,31 +1842,41 @@ pub mod types {
             {
                 self.inbound = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for inbound: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for inbound: {e}")
+                    });
                 self
             }
             pub fn memberstatus<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
                     ::std::option::Option<
-                        ::confapi_core::OpenEnum<crate::generated::types::MemberStatusKnown>,
+                        ::confapi_core::OpenEnum<
+                            crate::generated::types::MemberStatusKnown,
+                        >,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
                 self.memberstatus = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for memberstatus: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for memberstatus: {e}")
+                    });
                 self
             }
             pub fn number<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::confapi_core::NumberOrString>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::confapi_core::NumberOrString>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.number = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for number: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for number: {e}")
+                    });
                 self
             }
             pub fn outbound<T>(mut self, value: T) -> Self
@@ -1691,12 +1886,16 @@ pub mod types {
             {
                 self.outbound = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for outbound: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for outbound: {e}")
+                    });
                 self
             }
             pub fn to<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::confapi_core::NumberOrString>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::confapi_core::NumberOrString>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.to = value
@@ -1711,7 +1910,9 @@ pub mod types {
             {
                 self.trunkname = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for trunkname: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for trunkname: {e}")
+                    });
                 self
             }
             pub fn extra<T>(mut self, value: T) -> Self
@@ -1723,7 +1924,9 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for extra: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
                 self
             }
         }
@@ -1788,7 +1991,9 @@ pub mod types {
             {
                 self.number = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for number: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for number: {e}")
+                    });
                 self
             }
             pub fn extra<T>(mut self, value: T) -> Self
@@ -1800,7 +2005,9 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for extra: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
                 self
             }
         }
@@ -1909,7 +2116,9 @@ pub mod types {
             {
                 self.allowinvite = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for allowinvite: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for allowinvite: {e}")
+                    });
                 self
             }
             pub fn moderatorpassword<T>(mut self, value: T) -> Self
@@ -1917,19 +2126,27 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.moderatorpassword = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for moderatorpassword: {e}")
-                });
+                self.moderatorpassword = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for moderatorpassword: {e}"
+                        )
+                    });
                 self
             }
             pub fn moderators<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::confapi_core::NumberOrString>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::confapi_core::NumberOrString>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.moderators = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for moderators: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for moderators: {e}")
+                    });
                 self
             }
             pub fn musiconhold<T>(mut self, value: T) -> Self
@@ -1943,7 +2160,9 @@ pub mod types {
             {
                 self.musiconhold = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for musiconhold: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for musiconhold: {e}")
+                    });
                 self
             }
             pub fn mute<T>(mut self, value: T) -> Self
@@ -1957,7 +2176,9 @@ pub mod types {
             {
                 self.mute = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for mute: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for mute: {e}")
+                    });
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -1967,17 +2188,23 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
                 self
             }
             pub fn number<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::confapi_core::NumberOrString>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::confapi_core::NumberOrString>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.number = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for number: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for number: {e}")
+                    });
                 self
             }
             pub fn participantepassword<T>(mut self, value: T) -> Self
@@ -1985,9 +2212,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.participantepassword = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for participantepassword: {e}")
-                });
+                self.participantepassword = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for participantepassword: {e}"
+                        )
+                    });
                 self
             }
             pub fn prompt<T>(mut self, value: T) -> Self
@@ -2001,7 +2232,9 @@ pub mod types {
             {
                 self.prompt = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for prompt: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for prompt: {e}")
+                    });
                 self
             }
             pub fn waitformoderator<T>(mut self, value: T) -> Self
@@ -2013,9 +2246,13 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.waitformoderator = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for waitformoderator: {e}")
-                });
+                self.waitformoderator = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for waitformoderator: {e}"
+                        )
+                    });
                 self
             }
             pub fn extra<T>(mut self, value: T) -> Self
@@ -2027,7 +2264,9 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for extra: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
                 self
             }
         }
@@ -2070,8 +2309,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct RoomSettingsResponse {
-            conferences:
-                ::std::result::Result<::std::vec::Vec<super::RoomSettings>, ::std::string::String>,
+            conferences: ::std::result::Result<
+                ::std::vec::Vec<super::RoomSettings>,
+                ::std::string::String,
+            >,
             errno: ::std::result::Result<
                 ::std::option::Option<::confapi_core::NumberOrString>,
                 ::std::string::String,
@@ -2103,17 +2344,23 @@ pub mod types {
             {
                 self.conferences = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for conferences: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for conferences: {e}")
+                    });
                 self
             }
             pub fn errno<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::confapi_core::NumberOrString>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::confapi_core::NumberOrString>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.errno = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for errno: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for errno: {e}")
+                    });
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
@@ -2125,7 +2372,9 @@ pub mod types {
             {
                 self.status = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for status: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
                 self
             }
             pub fn extra<T>(mut self, value: T) -> Self
@@ -2137,11 +2386,14 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for extra: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
                 self
             }
         }
-        impl ::std::convert::TryFrom<RoomSettingsResponse> for super::RoomSettingsResponse {
+        impl ::std::convert::TryFrom<RoomSettingsResponse>
+        for super::RoomSettingsResponse {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: RoomSettingsResponse,
@@ -2247,7 +2499,9 @@ pub mod types {
             {
                 self.allowinvite = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for allowinvite: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for allowinvite: {e}")
+                    });
                 self
             }
             pub fn moderatorpassword<T>(mut self, value: T) -> Self
@@ -2255,9 +2509,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.moderatorpassword = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for moderatorpassword: {e}")
-                });
+                self.moderatorpassword = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for moderatorpassword: {e}"
+                        )
+                    });
                 self
             }
             pub fn moderators<T>(mut self, value: T) -> Self
@@ -2267,7 +2525,9 @@ pub mod types {
             {
                 self.moderators = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for moderators: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for moderators: {e}")
+                    });
                 self
             }
             pub fn musiconhold<T>(mut self, value: T) -> Self
@@ -2281,7 +2541,9 @@ pub mod types {
             {
                 self.musiconhold = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for musiconhold: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for musiconhold: {e}")
+                    });
                 self
             }
             pub fn mute<T>(mut self, value: T) -> Self
@@ -2295,7 +2557,9 @@ pub mod types {
             {
                 self.mute = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for mute: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for mute: {e}")
+                    });
                 self
             }
             pub fn name<T>(mut self, value: T) -> Self
@@ -2305,7 +2569,9 @@ pub mod types {
             {
                 self.name = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
                 self
             }
             pub fn number<T>(mut self, value: T) -> Self
@@ -2315,7 +2581,9 @@ pub mod types {
             {
                 self.number = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for number: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for number: {e}")
+                    });
                 self
             }
             pub fn participantepassword<T>(mut self, value: T) -> Self
@@ -2323,9 +2591,13 @@ pub mod types {
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.participantepassword = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for participantepassword: {e}")
-                });
+                self.participantepassword = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for participantepassword: {e}"
+                        )
+                    });
                 self
             }
             pub fn prompt<T>(mut self, value: T) -> Self
@@ -2339,7 +2611,9 @@ pub mod types {
             {
                 self.prompt = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for prompt: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for prompt: {e}")
+                    });
                 self
             }
             pub fn waitformoderator<T>(mut self, value: T) -> Self
@@ -2351,9 +2625,13 @@ pub mod types {
                 >,
                 T::Error: ::std::fmt::Display,
             {
-                self.waitformoderator = value.try_into().map_err(|e| {
-                    format!("error converting supplied value for waitformoderator: {e}")
-                });
+                self.waitformoderator = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for waitformoderator: {e}"
+                        )
+                    });
                 self
             }
             pub fn extra<T>(mut self, value: T) -> Self
@@ -2365,7 +2643,9 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for extra: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
                 self
             }
         }
@@ -2433,12 +2713,16 @@ pub mod types {
         impl StatusResponse {
             pub fn errno<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::confapi_core::NumberOrString>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::confapi_core::NumberOrString>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.errno = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for errno: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for errno: {e}")
+                    });
                 self
             }
             pub fn status<T>(mut self, value: T) -> Self
@@ -2450,7 +2734,9 @@ pub mod types {
             {
                 self.status = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for status: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
                 self
             }
             pub fn extra<T>(mut self, value: T) -> Self
@@ -2462,7 +2748,9 @@ pub mod types {
             {
                 self.extra = value
                     .try_into()
-                    .map_err(|e| format!("error converting supplied value for extra: {e}"));
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
                 self
             }
         }
@@ -2494,12 +2782,18 @@ pub mod types {
         pub struct ConversionError(::std::borrow::Cow<'static, str>);
         impl ::std::error::Error for ConversionError {}
         impl ::std::fmt::Display for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Display::fmt(&self.0, f)
             }
         }
         impl ::std::fmt::Debug for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Debug::fmt(&self.0, f)
             }
         }
@@ -2536,9 +2830,7 @@ impl Client {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new()
-                .connect_timeout(dur)
-                .timeout(dur)
+            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
@@ -2580,127 +2872,127 @@ impl ClientHooks<::confapi_core::Runtime> for &Client {}
 impl Client {
     /**Log in and obtain a session token
 
-    The password is sent as the lowercase hex MD5 of the API password. Five failed logins in a row lock the caller's address out for ten minutes, so a login refused on credentials must not be repeated.
+The password is sent as the lowercase hex MD5 of the API password. Five failed logins in a row lock the caller's address out for ten minutes, so a login refused on credentials must not be repeated.
 
-    Sends a `POST` request to `/api/v0.0.1/login`
+Sends a `POST` request to `/api/v0.0.1/login`
 
-    Arguments:
-    - `type_`: Declared on the OpenVox pages but never explained, and absent from their examples.
-    - `body`
-    ```ignore
-    let response = client.login()
-        .type_(type_)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `type_`: Declared on the OpenVox pages but never explained, and absent from their examples.
+- `body`
+```ignore
+let response = client.login()
+    .type_(type_)
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn login(&self) -> builder::Login<'_> {
         builder::Login::new(self)
     }
     /**Keep the session token alive for another 30 minutes
 
-    Sends a `POST` request to `/api/v0.0.1/heartbeat`
+Sends a `POST` request to `/api/v0.0.1/heartbeat`
 
-    ```ignore
-    let response = client.heartbeat()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.heartbeat()
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn heartbeat(&self) -> builder::Heartbeat<'_> {
         builder::Heartbeat::new(self)
     }
     /**End the session and invalidate its token
 
-    Sends a `POST` request to `/api/v0.0.1/logout`
+Sends a `POST` request to `/api/v0.0.1/logout`
 
-    ```ignore
-    let response = client.logout()
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.logout()
+    .send()
+    .await;
+```*/
     pub fn logout(&self) -> builder::Logout<'_> {
         builder::Logout::new(self)
     }
     /**List the conference rooms that have a call in progress, with their members
 
-    Sends a `POST` request to `/api/v0.0.1/conference/query_in_session`
+Sends a `POST` request to `/api/v0.0.1/conference/query_in_session`
 
-    Arguments:
-    - `type_`: Declared on the OpenVox pages but never explained, and absent from their examples.
-    - `body`
-    ```ignore
-    let response = client.conference_query_in_session()
-        .type_(type_)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+Arguments:
+- `type_`: Declared on the OpenVox pages but never explained, and absent from their examples.
+- `body`
+```ignore
+let response = client.conference_query_in_session()
+    .type_(type_)
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn conference_query_in_session(&self) -> builder::ConferenceQueryInSession<'_> {
         builder::ConferenceQueryInSession::new(self)
     }
     /**Read the settings of one, several or all conference rooms
 
-    Sends a `POST` request to `/api/v0.0.1/conference/query`
+Sends a `POST` request to `/api/v0.0.1/conference/query`
 
-    ```ignore
-    let response = client.conference_query()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.conference_query()
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn conference_query(&self) -> builder::ConferenceQuery<'_> {
         builder::ConferenceQuery::new(self)
     }
     /**Change the settings of a conference room
 
-    Sends a `POST` request to `/api/v0.0.1/conference/update`
+Sends a `POST` request to `/api/v0.0.1/conference/update`
 
-    ```ignore
-    let response = client.conference_update()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.conference_update()
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn conference_update(&self) -> builder::ConferenceUpdate<'_> {
         builder::ConferenceUpdate::new(self)
     }
     /**Invite extensions or outside numbers into a conference room
 
-    Sends a `POST` request to `/api/v0.0.1/conference/add_member`
+Sends a `POST` request to `/api/v0.0.1/conference/add_member`
 
-    ```ignore
-    let response = client.conference_add_member()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.conference_add_member()
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn conference_add_member(&self) -> builder::ConferenceAddMember<'_> {
         builder::ConferenceAddMember::new(self)
     }
     /**Start an ad-hoc conference in an idle room and call its members
 
-    Sends a `POST` request to `/api/v0.0.1/instant_conference/start`
+Sends a `POST` request to `/api/v0.0.1/instant_conference/start`
 
-    ```ignore
-    let response = client.instant_conference_start()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.instant_conference_start()
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn instant_conference_start(&self) -> builder::InstantConferenceStart<'_> {
         builder::InstantConferenceStart::new(self)
     }
     /**Read an ad-hoc conference's moderators and members
 
-    Sends a `POST` request to `/api/v0.0.1/instant_conference/query`
+Sends a `POST` request to `/api/v0.0.1/instant_conference/query`
 
-    ```ignore
-    let response = client.instant_conference_query()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.instant_conference_query()
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn instant_conference_query(&self) -> builder::InstantConferenceQuery<'_> {
         builder::InstantConferenceQuery::new(self)
     }
@@ -2711,12 +3003,12 @@ pub mod builder {
     use super::types;
     #[allow(unused_imports)]
     use super::{
-        encode_path, ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
-        ResponseValue,
+        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
+        RequestBuilderExt, ResponseValue,
     };
     /**Builder for [`Client::login`]
 
-    [`Client::login`]: super::Client::login*/
+[`Client::login`]: super::Client::login*/
     #[derive(Debug, Clone)]
     pub struct Login<'a> {
         client: &'a super::Client,
@@ -2735,9 +3027,13 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.type_ = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for type_ failed".to_string()
-            });
+            self.type_ = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for type_ failed"
+                        .to_string()
+                });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -2748,33 +3044,40 @@ pub mod builder {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `LoginRequest` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `LoginRequest` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(types::builder::LoginRequest) -> types::builder::LoginRequest,
+            F: std::ops::FnOnce(
+                types::builder::LoginRequest,
+            ) -> types::builder::LoginRequest,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/api/v0.0.1/login`
-        pub async fn send(self) -> Result<ResponseValue<types::LoginResponse>, Error<()>> {
-            let Self {
-                client,
-                type_,
-                body,
-            } = self;
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::LoginResponse>, Error<()>> {
+            let Self { client, type_, body } = self;
             let type_ = type_.map_err(Error::InvalidRequest)?;
             let body = body
-                .and_then(|v| types::LoginRequest::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::LoginRequest::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/v0.0.1/login", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2790,10 +3093,6 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "login",
             };
-            match (::confapi_core::prepare_request)(&client.inner, &mut request).await {
-                Ok(_) => {}
-                Err(e) => return Err(Error::Custom(e.to_string())),
-            }
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -2806,7 +3105,7 @@ pub mod builder {
     }
     /**Builder for [`Client::heartbeat`]
 
-    [`Client::heartbeat`]: super::Client::heartbeat*/
+[`Client::heartbeat`]: super::Client::heartbeat*/
     #[derive(Debug, Clone)]
     pub struct Heartbeat<'a> {
         client: &'a super::Client,
@@ -2822,12 +3121,16 @@ pub mod builder {
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::HeartbeatRequest>,
-            <V as std::convert::TryInto<types::HeartbeatRequest>>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::HeartbeatRequest,
+            >>::Error: std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `HeartbeatRequest` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `HeartbeatRequest` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
@@ -2840,17 +3143,24 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/api/v0.0.1/heartbeat`
-        pub async fn send(self) -> Result<ResponseValue<types::StatusResponse>, Error<()>> {
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::StatusResponse>, Error<()>> {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| types::HeartbeatRequest::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::HeartbeatRequest::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/v0.0.1/heartbeat", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2865,10 +3175,6 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "heartbeat",
             };
-            match (::confapi_core::prepare_request)(&client.inner, &mut request).await {
-                Ok(_) => {}
-                Err(e) => return Err(Error::Custom(e.to_string())),
-            }
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -2881,7 +3187,7 @@ pub mod builder {
     }
     /**Builder for [`Client::logout`]
 
-    [`Client::logout`]: super::Client::logout*/
+[`Client::logout`]: super::Client::logout*/
     #[derive(Debug, Clone)]
     pub struct Logout<'a> {
         client: &'a super::Client,
@@ -2891,14 +3197,19 @@ pub mod builder {
             Self { client: client }
         }
         ///Sends a `POST` request to `/api/v0.0.1/logout`
-        pub async fn send(self) -> Result<ResponseValue<types::StatusResponse>, Error<()>> {
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::StatusResponse>, Error<()>> {
             let Self { client } = self;
             let url = format!("{}/api/v0.0.1/logout", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2912,10 +3223,6 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "logout",
             };
-            match (::confapi_core::prepare_request)(&client.inner, &mut request).await {
-                Ok(_) => {}
-                Err(e) => return Err(Error::Custom(e.to_string())),
-            }
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -2928,7 +3235,7 @@ pub mod builder {
     }
     /**Builder for [`Client::conference_query_in_session`]
 
-    [`Client::conference_query_in_session`]: super::Client::conference_query_in_session*/
+[`Client::conference_query_in_session`]: super::Client::conference_query_in_session*/
     #[derive(Debug, Clone)]
     pub struct ConferenceQueryInSession<'a> {
         client: &'a super::Client,
@@ -2947,9 +3254,13 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.type_ = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for type_ failed".to_string()
-            });
+            self.type_ = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for type_ failed"
+                        .to_string()
+                });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -2960,33 +3271,40 @@ pub mod builder {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `RoomNumbers` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `RoomNumbers` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(types::builder::RoomNumbers) -> types::builder::RoomNumbers,
+            F: std::ops::FnOnce(
+                types::builder::RoomNumbers,
+            ) -> types::builder::RoomNumbers,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/api/v0.0.1/conference/query_in_session`
-        pub async fn send(self) -> Result<ResponseValue<types::InSessionResponse>, Error<()>> {
-            let Self {
-                client,
-                type_,
-                body,
-            } = self;
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::InSessionResponse>, Error<()>> {
+            let Self { client, type_, body } = self;
             let type_ = type_.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::RoomNumbers::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/api/v0.0.1/conference/query_in_session", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            let url = format!(
+                "{}/api/v0.0.1/conference/query_in_session", client.baseurl,
             );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3002,10 +3320,6 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "conference_query_in_session",
             };
-            match (::confapi_core::prepare_request)(&client.inner, &mut request).await {
-                Ok(_) => {}
-                Err(e) => return Err(Error::Custom(e.to_string())),
-            }
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -3018,7 +3332,7 @@ pub mod builder {
     }
     /**Builder for [`Client::conference_query`]
 
-    [`Client::conference_query`]: super::Client::conference_query*/
+[`Client::conference_query`]: super::Client::conference_query*/
     #[derive(Debug, Clone)]
     pub struct ConferenceQuery<'a> {
         client: &'a super::Client,
@@ -3039,28 +3353,37 @@ pub mod builder {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `RoomNumbers` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `RoomNumbers` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(types::builder::RoomNumbers) -> types::builder::RoomNumbers,
+            F: std::ops::FnOnce(
+                types::builder::RoomNumbers,
+            ) -> types::builder::RoomNumbers,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/api/v0.0.1/conference/query`
-        pub async fn send(self) -> Result<ResponseValue<types::RoomSettingsResponse>, Error<()>> {
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::RoomSettingsResponse>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::RoomNumbers::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/v0.0.1/conference/query", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3075,10 +3398,6 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "conference_query",
             };
-            match (::confapi_core::prepare_request)(&client.inner, &mut request).await {
-                Ok(_) => {}
-                Err(e) => return Err(Error::Custom(e.to_string())),
-            }
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -3091,7 +3410,7 @@ pub mod builder {
     }
     /**Builder for [`Client::conference_update`]
 
-    [`Client::conference_update`]: super::Client::conference_update*/
+[`Client::conference_update`]: super::Client::conference_update*/
     #[derive(Debug, Clone)]
     pub struct ConferenceUpdate<'a> {
         client: &'a super::Client,
@@ -3112,28 +3431,37 @@ pub mod builder {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `RoomUpdate` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `RoomUpdate` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(types::builder::RoomUpdate) -> types::builder::RoomUpdate,
+            F: std::ops::FnOnce(
+                types::builder::RoomUpdate,
+            ) -> types::builder::RoomUpdate,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/api/v0.0.1/conference/update`
-        pub async fn send(self) -> Result<ResponseValue<types::StatusResponse>, Error<()>> {
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::StatusResponse>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::RoomUpdate::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/v0.0.1/conference/update", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3148,10 +3476,6 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "conference_update",
             };
-            match (::confapi_core::prepare_request)(&client.inner, &mut request).await {
-                Ok(_) => {}
-                Err(e) => return Err(Error::Custom(e.to_string())),
-            }
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -3164,7 +3488,7 @@ pub mod builder {
     }
     /**Builder for [`Client::conference_add_member`]
 
-    [`Client::conference_add_member`]: super::Client::conference_add_member*/
+[`Client::conference_add_member`]: super::Client::conference_add_member*/
     #[derive(Debug, Clone)]
     pub struct ConferenceAddMember<'a> {
         client: &'a super::Client,
@@ -3185,28 +3509,39 @@ pub mod builder {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `InviteMembers` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `InviteMembers` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(types::builder::InviteMembers) -> types::builder::InviteMembers,
+            F: std::ops::FnOnce(
+                types::builder::InviteMembers,
+            ) -> types::builder::InviteMembers,
         {
             self.body = self.body.map(f);
             self
         }
         ///Sends a `POST` request to `/api/v0.0.1/conference/add_member`
-        pub async fn send(self) -> Result<ResponseValue<types::StatusResponse>, Error<()>> {
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::StatusResponse>, Error<()>> {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| types::InviteMembers::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::InviteMembers::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/v0.0.1/conference/add_member", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3221,10 +3556,6 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "conference_add_member",
             };
-            match (::confapi_core::prepare_request)(&client.inner, &mut request).await {
-                Ok(_) => {}
-                Err(e) => return Err(Error::Custom(e.to_string())),
-            }
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -3237,7 +3568,7 @@ pub mod builder {
     }
     /**Builder for [`Client::instant_conference_start`]
 
-    [`Client::instant_conference_start`]: super::Client::instant_conference_start*/
+[`Client::instant_conference_start`]: super::Client::instant_conference_start*/
     #[derive(Debug, Clone)]
     pub struct InstantConferenceStart<'a> {
         client: &'a super::Client,
@@ -3253,14 +3584,18 @@ pub mod builder {
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::InstantConferenceStart>,
-            <V as std::convert::TryInto<types::InstantConferenceStart>>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::InstantConferenceStart,
+            >>::Error: std::fmt::Display,
         {
-            self.body = value.try_into().map(From::from).map_err(|s| {
-                format!(
-                    "conversion to `InstantConferenceStart` for body failed: {}",
-                    s
-                )
-            });
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `InstantConferenceStart` for body failed: {}", s
+                    )
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
@@ -3273,17 +3608,24 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/api/v0.0.1/instant_conference/start`
-        pub async fn send(self) -> Result<ResponseValue<types::StatusResponse>, Error<()>> {
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::StatusResponse>, Error<()>> {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| types::InstantConferenceStart::try_from(v).map_err(|e| e.to_string()))
+                .and_then(|v| {
+                    types::InstantConferenceStart::try_from(v).map_err(|e| e.to_string())
+                })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/v0.0.1/instant_conference/start", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3298,10 +3640,6 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "instant_conference_start",
             };
-            match (::confapi_core::prepare_request)(&client.inner, &mut request).await {
-                Ok(_) => {}
-                Err(e) => return Err(Error::Custom(e.to_string())),
-            }
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -3314,7 +3652,7 @@ pub mod builder {
     }
     /**Builder for [`Client::instant_conference_query`]
 
-    [`Client::instant_conference_query`]: super::Client::instant_conference_query*/
+[`Client::instant_conference_query`]: super::Client::instant_conference_query*/
     #[derive(Debug, Clone)]
     pub struct InstantConferenceQuery<'a> {
         client: &'a super::Client,
@@ -3335,12 +3673,16 @@ pub mod builder {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `RoomNumbers` for body failed: {}", s));
+                .map_err(|s| {
+                    format!("conversion to `RoomNumbers` for body failed: {}", s)
+                });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(types::builder::RoomNumbers) -> types::builder::RoomNumbers,
+            F: std::ops::FnOnce(
+                types::builder::RoomNumbers,
+            ) -> types::builder::RoomNumbers,
         {
             self.body = self.body.map(f);
             self
@@ -3355,10 +3697,13 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/v0.0.1/instant_conference/query", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3373,10 +3718,6 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "instant_conference_query",
             };
-            match (::confapi_core::prepare_request)(&client.inner, &mut request).await {
-                Ok(_) => {}
-                Err(e) => return Err(Error::Custom(e.to_string())),
-            }
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -3551,6 +3892,7 @@ pub mod meta {
             method: "POST",
             path: "/api/v0.0.1/login",
             safe: false,
+            authenticated: false,
             success_status: 200u16,
             decode_success: ::confapi_core::meta::decode_as::<types::LoginResponse>,
             decode_error: None,
@@ -3562,6 +3904,7 @@ pub mod meta {
             method: "POST",
             path: "/api/v0.0.1/heartbeat",
             safe: true,
+            authenticated: true,
             success_status: 200u16,
             decode_success: ::confapi_core::meta::decode_as::<types::StatusResponse>,
             decode_error: None,
@@ -3573,6 +3916,7 @@ pub mod meta {
             method: "POST",
             path: "/api/v0.0.1/logout",
             safe: false,
+            authenticated: true,
             success_status: 200u16,
             decode_success: ::confapi_core::meta::decode_as::<types::StatusResponse>,
             decode_error: None,
@@ -3584,6 +3928,7 @@ pub mod meta {
             method: "POST",
             path: "/api/v0.0.1/conference/query_in_session",
             safe: true,
+            authenticated: true,
             success_status: 200u16,
             decode_success: ::confapi_core::meta::decode_as::<types::InSessionResponse>,
             decode_error: None,
@@ -3595,8 +3940,11 @@ pub mod meta {
             method: "POST",
             path: "/api/v0.0.1/conference/query",
             safe: true,
+            authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::RoomSettingsResponse>,
+            decode_success: ::confapi_core::meta::decode_as::<
+                types::RoomSettingsResponse,
+            >,
             decode_error: None,
             success_shape: Some("RoomSettingsResponse"),
             error_shape: None,
@@ -3606,6 +3954,7 @@ pub mod meta {
             method: "POST",
             path: "/api/v0.0.1/conference/update",
             safe: false,
+            authenticated: true,
             success_status: 200u16,
             decode_success: ::confapi_core::meta::decode_as::<types::StatusResponse>,
             decode_error: None,
@@ -3617,6 +3966,7 @@ pub mod meta {
             method: "POST",
             path: "/api/v0.0.1/conference/add_member",
             safe: false,
+            authenticated: true,
             success_status: 200u16,
             decode_success: ::confapi_core::meta::decode_as::<types::StatusResponse>,
             decode_error: None,
@@ -3628,6 +3978,7 @@ pub mod meta {
             method: "POST",
             path: "/api/v0.0.1/instant_conference/start",
             safe: false,
+            authenticated: true,
             success_status: 200u16,
             decode_success: ::confapi_core::meta::decode_as::<types::StatusResponse>,
             decode_error: None,
@@ -3639,8 +3990,11 @@ pub mod meta {
             method: "POST",
             path: "/api/v0.0.1/instant_conference/query",
             safe: true,
+            authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::InstantConferenceResponse>,
+            decode_success: ::confapi_core::meta::decode_as::<
+                types::InstantConferenceResponse,
+            >,
             decode_error: None,
             success_shape: Some("InstantConferenceResponse"),
             error_shape: None,
@@ -3722,6 +4076,17 @@ pub mod meta {
             )
         }
     }
+    impl progenitor_client::ClientHooks<::confapi_core::Runtime> for super::Client {
+        async fn pre<E>(
+            &self,
+            request: &mut reqwest::Request,
+            info: &progenitor_client::OperationInfo,
+        ) -> Result<(), progenitor_client::Error<E>> {
+            ::confapi_core::prepare_request(&self.inner, request, info.operation_id)
+                .await
+                .map_err(|e| progenitor_client::Error::Custom(e.to_string()))
+        }
+    }
     /// Calls operation `id` with path and query parameters by their
     /// API names and the request body as JSON, through the client's
     /// runtime; returns the decoded response re-encoded as JSON.
@@ -3735,31 +4100,40 @@ pub mod meta {
         let _ = (&params, &body);
         match id {
             "login" => {
-                let body: types::LoginRequest = ::confapi_core::meta::body_from_json(vendor, body)?;
-                let p0: Option<String> = ::confapi_core::meta::param(vendor, params, "type")?;
+                let body: types::LoginRequest = ::confapi_core::meta::body_from_json(
+                    vendor,
+                    body,
+                )?;
+                let p0: Option<String> = ::confapi_core::meta::param(
+                    vendor,
+                    params,
+                    "type",
+                )?;
                 let value = client
                     .inner
-                    .call(async || {
+                    .call(|| {
                         let b = client.login();
                         let b = b.body(body.clone());
                         let b = match &p0 {
                             Some(v) => b.type_(v.clone()),
                             None => b,
                         };
-                        b.send().await
+                        b.send()
                     })
                     .await?;
                 ::confapi_core::meta::to_json(vendor, &value)
             }
             "heartbeat" => {
-                let body: types::HeartbeatRequest =
-                    ::confapi_core::meta::body_from_json(vendor, body)?;
+                let body: types::HeartbeatRequest = ::confapi_core::meta::body_from_json(
+                    vendor,
+                    body,
+                )?;
                 let value = client
                     .inner
-                    .call(async || {
+                    .call(|| {
                         let b = client.heartbeat();
                         let b = b.body(body.clone());
-                        b.send().await
+                        b.send()
                     })
                     .await?;
                 ::confapi_core::meta::to_json(vendor, &value)
@@ -3767,97 +4141,121 @@ pub mod meta {
             "logout" => {
                 let value = client
                     .inner
-                    .call(async || {
+                    .call(|| {
                         let b = client.logout();
-                        b.send().await
+                        b.send()
                     })
                     .await?;
                 ::confapi_core::meta::to_json(vendor, &value)
             }
             "conference_query_in_session" => {
-                let body: types::RoomNumbers = ::confapi_core::meta::body_from_json(vendor, body)?;
-                let p0: Option<String> = ::confapi_core::meta::param(vendor, params, "type")?;
+                let body: types::RoomNumbers = ::confapi_core::meta::body_from_json(
+                    vendor,
+                    body,
+                )?;
+                let p0: Option<String> = ::confapi_core::meta::param(
+                    vendor,
+                    params,
+                    "type",
+                )?;
                 let value = client
                     .inner
-                    .call(async || {
+                    .call(|| {
                         let b = client.conference_query_in_session();
                         let b = b.body(body.clone());
                         let b = match &p0 {
                             Some(v) => b.type_(v.clone()),
                             None => b,
                         };
-                        b.send().await
+                        b.send()
                     })
                     .await?;
                 ::confapi_core::meta::to_json(vendor, &value)
             }
             "conference_query" => {
-                let body: types::RoomNumbers = ::confapi_core::meta::body_from_json(vendor, body)?;
+                let body: types::RoomNumbers = ::confapi_core::meta::body_from_json(
+                    vendor,
+                    body,
+                )?;
                 let value = client
                     .inner
-                    .call(async || {
+                    .call(|| {
                         let b = client.conference_query();
                         let b = b.body(body.clone());
-                        b.send().await
+                        b.send()
                     })
                     .await?;
                 ::confapi_core::meta::to_json(vendor, &value)
             }
             "conference_update" => {
-                let body: types::RoomUpdate = ::confapi_core::meta::body_from_json(vendor, body)?;
+                let body: types::RoomUpdate = ::confapi_core::meta::body_from_json(
+                    vendor,
+                    body,
+                )?;
                 let value = client
                     .inner
-                    .call(async || {
+                    .call(|| {
                         let b = client.conference_update();
                         let b = b.body(body.clone());
-                        b.send().await
+                        b.send()
                     })
                     .await?;
                 ::confapi_core::meta::to_json(vendor, &value)
             }
             "conference_add_member" => {
-                let body: types::InviteMembers =
-                    ::confapi_core::meta::body_from_json(vendor, body)?;
+                let body: types::InviteMembers = ::confapi_core::meta::body_from_json(
+                    vendor,
+                    body,
+                )?;
                 let value = client
                     .inner
-                    .call(async || {
+                    .call(|| {
                         let b = client.conference_add_member();
                         let b = b.body(body.clone());
-                        b.send().await
+                        b.send()
                     })
                     .await?;
                 ::confapi_core::meta::to_json(vendor, &value)
             }
             "instant_conference_start" => {
-                let body: types::InstantConferenceStart =
-                    ::confapi_core::meta::body_from_json(vendor, body)?;
+                let body: types::InstantConferenceStart = ::confapi_core::meta::body_from_json(
+                    vendor,
+                    body,
+                )?;
                 let value = client
                     .inner
-                    .call(async || {
+                    .call(|| {
                         let b = client.instant_conference_start();
                         let b = b.body(body.clone());
-                        b.send().await
+                        b.send()
                     })
                     .await?;
                 ::confapi_core::meta::to_json(vendor, &value)
             }
             "instant_conference_query" => {
-                let body: types::RoomNumbers = ::confapi_core::meta::body_from_json(vendor, body)?;
+                let body: types::RoomNumbers = ::confapi_core::meta::body_from_json(
+                    vendor,
+                    body,
+                )?;
                 let value = client
                     .inner
-                    .call(async || {
+                    .call(|| {
                         let b = client.instant_conference_query();
                         let b = b.body(body.clone());
-                        b.send().await
+                        b.send()
                     })
                     .await?;
                 ::confapi_core::meta::to_json(vendor, &value)
             }
-            other => Err(::confapi_core::Error::new(
-                vendor,
-                ::confapi_core::ErrorKind::InvalidRequest,
-            )
-            .with_detail(format!("no operation {other:?}"))),
+            other => {
+                Err(
+                    ::confapi_core::Error::new(
+                            vendor,
+                            ::confapi_core::ErrorKind::InvalidRequest,
+                        )
+                        .with_detail(format!("no operation {other:?}")),
+                )
+            }
         }
     }
 }

@@ -1,1 +1,178 @@
+//! Typed client for the conference API of OpenVox UC-series IPPBX.
+//!
+//! The PBX's HTTP API (port 9011) answers every call with HTTP 200 and puts
+//! the outcome in the body's `status`; this client turns a `"Failed"` body
+//! into a typed [`Error`] carrying the errno and its meaning. It logs in on
+//! first use (sending the MD5 of the password, as the PBX expects), adds the
+//! session token to each request, keeps the session alive across the PBX's
+//! 30-minute idle expiry, logs in again once when the token has expired, and
+//! never repeats a login the PBX refused on credentials (five refusals lock
+//! the caller's address for ten minutes).
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), confapi_core::Error> {
+//! let client = confapi_openvox::Client::builder("http://192.168.1.100:9011", "api", "secret").build()?;
+//! for room in client.query_in_session("all").await? {
+//!     println!("{:?}: {} members", room.conferencenumber, room.member.len());
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! Every operation of the spec is also available through [`Client::call`]
+//! with the generated builders in [`generated`], e.g.
+//! `client.call(|raw| raw.conference_query().body(body.clone()).send())`.
+#![warn(missing_docs)]
+
+mod auth;
+#[allow(missing_docs)]
+#[rustfmt::skip]
 pub mod generated;
+
+pub use auth::{EventReceiver, IDLE_EXPIRY};
+pub use confapi_core::{Error, ErrorKind, SecretString, Timeouts};
+pub use generated::types;
+
+use confapi_core::{Envelope, Runtime, TokenCache};
+use generated::meta::VENDOR;
+use progenitor_client::{Error as GenError, ResponseValue};
+use serde::de::DeserializeOwned;
+use std::future::Future;
+use std::sync::Arc;
+
+/// Settings for a [`Client`]; start with [`Client::builder`].
+#[derive(Debug, Clone)]
+pub struct ClientBuilder {
+    base_url: String,
+    username: String,
+    password: SecretString,
+    timeouts: Timeouts,
+    receiver: EventReceiver,
+}
+
+impl ClientBuilder {
+    /// Time limits (connect, attempt, total); see [`Timeouts`] for defaults.
+    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
+    /// Where the PBX should push event reports (login and heartbeat fields).
+    pub fn event_receiver(mut self, receiver: EventReceiver) -> Self {
+        self.receiver = receiver;
+        self
+    }
+
+    /// Builds the client. Fails only on an invalid base URL.
+    pub fn build(self) -> Result<Client, Error> {
+        let base_url = self.base_url.trim_end_matches('/').to_owned();
+        match reqwest::Url::parse(&base_url) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") => {}
+            _ => {
+                return Err(Error::new(VENDOR.name, ErrorKind::Config)
+                    .with_detail(format!("base URL {base_url:?} is not an http(s) URL")))
+            }
+        }
+        let http = self.timeouts.http_client(VENDOR.name)?;
+        let password_md5 = auth::password_digest(&self.password);
+        let login = auth::Login {
+            base_url: base_url.clone(),
+            http: http.clone(),
+            username: self.username,
+            password_md5: password_md5.clone(),
+            receiver: self.receiver,
+        };
+        let tokens = Arc::new(TokenCache::new(Arc::new(login), Default::default()));
+        let runtime = Runtime::with_tokens(&VENDOR, tokens.clone())
+            .scrubbing(self.password)
+            .scrubbing(password_md5)
+            .with_total_timeout(self.timeouts.total);
+        Ok(Client {
+            raw: generated::Client::new_with_client(&base_url, http, runtime),
+            tokens,
+        })
+    }
+}
+
+/// An OpenVox IPPBX client. Cheap to clone; clones share the session.
+#[derive(Debug, Clone)]
+pub struct Client {
+    raw: generated::Client,
+    tokens: Arc<TokenCache>,
+}
+
+impl Client {
+    /// Settings for a client of the PBX at `base_url` (e.g.
+    /// `http://192.168.1.100:9011`), logging in as `username`.
+    pub fn builder(
+        base_url: impl Into<String>,
+        username: impl Into<String>,
+        password: impl Into<SecretString>,
+    ) -> ClientBuilder {
+        ClientBuilder {
+            base_url: base_url.into(),
+            username: username.into(),
+            password: password.into(),
+            timeouts: Timeouts::default(),
+            receiver: EventReceiver::default(),
+        }
+    }
+
+    /// The generated client, for operations without a convenience method.
+    pub fn raw(&self) -> &generated::Client {
+        &self.raw
+    }
+
+    /// How many logins this client has performed (useful in tests).
+    pub fn login_count(&self) -> u64 {
+        self.tokens.fetch_count()
+    }
+
+    /// Runs a generated call with login, token, envelope check and one
+    /// re-login on an expired token; the closure may run twice.
+    pub async fn call<'a, T, E, F, Fut>(&'a self, op: F) -> Result<T, Error>
+    where
+        F: Fn(&'a generated::Client) -> Fut,
+        Fut: Future<Output = Result<ResponseValue<T>, GenError<E>>>,
+        T: Envelope + DeserializeOwned,
+        E: Envelope,
+    {
+        self.raw.inner.call(|| op(&self.raw)).await
+    }
+
+    /// Rooms with a call in progress, with their members. `numbers` is one
+    /// room (`"8000"`), a comma-separated list (`"6500,8000"`) or `"all"`.
+    pub async fn query_in_session(
+        &self,
+        numbers: &str,
+    ) -> Result<Vec<types::InSessionRoom>, Error> {
+        let body = types::RoomNumbers {
+            number: numbers.to_owned(),
+            extra: Default::default(),
+        };
+        self.call(|raw| raw.conference_query_in_session().body(body.clone()).send())
+            .await
+            .map(|r| r.conference)
+            .map_err(|e| e.with_operation("conference_query_in_session"))
+    }
+
+    /// Settings of one room, a comma-separated list, or `"all"`.
+    pub async fn room_settings(&self, numbers: &str) -> Result<Vec<types::RoomSettings>, Error> {
+        let body = types::RoomNumbers {
+            number: numbers.to_owned(),
+            extra: Default::default(),
+        };
+        self.call(|raw| raw.conference_query().body(body.clone()).send())
+            .await
+            .map(|r| r.conferences)
+            .map_err(|e| e.with_operation("conference_query"))
+    }
+
+    /// Ends the session; the next call logs in again.
+    pub async fn logout(&self) -> Result<(), Error> {
+        self.call(|raw| raw.logout().send())
+            .await
+            .map_err(|e| e.with_operation("logout"))?;
+        self.tokens.reset().await;
+        Ok(())
+    }
+}

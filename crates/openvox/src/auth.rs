@@ -1,0 +1,138 @@
+//! OpenVox login and keep-alive, as a [`confapi_core::Authenticator`].
+
+use crate::generated::{meta::VENDOR, types, Client as Raw};
+use confapi_core::{
+    Authenticator, BoxFuture, Error, ErrorKind, Lifetime, Runtime, SecretString, StaticToken,
+    Token, TokenCache,
+};
+use md5::{Digest, Md5};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The PBX erases a token after 30 minutes without a request or heartbeat.
+pub const IDLE_EXPIRY: Duration = Duration::from_secs(30 * 60);
+
+/// Where the PBX should push event reports. The client itself does not
+/// consume events, but login and heartbeat require these fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventReceiver {
+    /// Address of the application server (heartbeat `ipaddr`).
+    pub ipaddr: String,
+    /// Port of the event receiver (login and heartbeat `port`).
+    pub port: String,
+    /// Path or URL of the receiver, if any.
+    pub url: Option<String>,
+    /// `"0"`: `url` is relative to `ipaddr:port`; `"1"`: absolute.
+    pub urltag: Option<String>,
+}
+
+impl Default for EventReceiver {
+    /// Loopback on port 8260: no events reach anyone, which suits a client
+    /// that only queries and controls conferences.
+    fn default() -> Self {
+        Self {
+            ipaddr: "127.0.0.1".into(),
+            port: "8260".into(),
+            url: None,
+            urltag: None,
+        }
+    }
+}
+
+/// Lowercase hex MD5 of the password, as the login call expects.
+pub(crate) fn password_digest(password: &SecretString) -> SecretString {
+    let digest = Md5::digest(password.expose().as_bytes());
+    SecretString::new(
+        digest
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>(),
+    )
+}
+
+/// Logs in with username and password digest; keeps tokens alive by heartbeat.
+#[derive(Debug)]
+pub(crate) struct Login {
+    pub(crate) base_url: String,
+    pub(crate) http: reqwest::Client,
+    pub(crate) username: String,
+    pub(crate) password_md5: SecretString,
+    pub(crate) receiver: EventReceiver,
+}
+
+impl Login {
+    /// A generated client that sends `token` (or nothing) as credential.
+    fn raw(&self, token: Option<&SecretString>) -> Raw {
+        let runtime = match token {
+            None => Runtime::anonymous(&VENDOR),
+            Some(t) => {
+                let cache = TokenCache::new(Arc::new(StaticToken(t.clone())), Default::default());
+                Runtime::with_tokens(&VENDOR, Arc::new(cache))
+            }
+        }
+        .scrubbing(self.password_md5.clone());
+        Raw::new_with_client(&self.base_url, self.http.clone(), runtime)
+    }
+}
+
+impl Authenticator for Login {
+    fn fetch(&self) -> BoxFuture<'_, Result<Token, Error>> {
+        Box::pin(async move {
+            let raw = self.raw(None);
+            let r = &self.receiver;
+            let body = types::LoginRequest {
+                username: self.username.clone(),
+                password: self.password_md5.clone(),
+                port: r.port.clone(),
+                url: r.url.clone(),
+                urltag: r.urltag.clone(),
+                version: None,
+                extra: Default::default(),
+            };
+            let response = raw
+                .inner
+                .call(|| raw.login().body(body.clone()).send())
+                .await
+                .map_err(|e| e.with_operation("login"))?;
+            match response.token {
+                Some(secret) if !secret.is_empty() => Ok(Token {
+                    secret,
+                    lifetime: Lifetime::Idle(IDLE_EXPIRY),
+                }),
+                _ => Err(Error::new(VENDOR.name, ErrorKind::Decode)
+                    .with_operation("login")
+                    .with_detail("login succeeded without a token")),
+            }
+        })
+    }
+
+    fn keepalive<'a>(&'a self, token: &'a SecretString) -> BoxFuture<'a, Result<bool, Error>> {
+        Box::pin(async move {
+            let raw = self.raw(Some(token));
+            let r = &self.receiver;
+            let body = types::HeartbeatRequest {
+                ipaddr: r.ipaddr.clone(),
+                port: r.port.clone(),
+                url: r.url.clone(),
+                urltag: r.urltag.clone(),
+                extra: Default::default(),
+            };
+            raw.inner
+                .call(|| raw.heartbeat().body(body.clone()).send())
+                .await
+                .map(|_| true)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digest_is_lowercase_hex_md5() {
+        // md5("password") is a well-known value.
+        let d = password_digest(&SecretString::new("password"));
+        assert_eq!(d.expose(), "5f4dcc3b5aa765d61d8327deb882cf99");
+    }
+}
