@@ -113,13 +113,13 @@ pub fn generate(
 
             /// Calls operation `id` with path and query parameters by their
             /// API names and the request body as JSON, through the client's
-            /// runtime; returns the decoded response re-encoded as JSON.
+            /// runtime; returns the decoded response.
             pub async fn dispatch(
                 client: &super::Client,
                 id: &str,
                 params: &::std::collections::BTreeMap<String, String>,
                 body: Option<::serde_json::Value>,
-            ) -> Result<::serde_json::Value, ::confapi_core::Error> {
+            ) -> Result<::confapi_core::meta::Dispatched, ::confapi_core::Error> {
                 let vendor = VENDOR.name;
                 let _ = (&params, &body);
                 match id {
@@ -441,13 +441,13 @@ fn dispatch_arm(op: &Operation) -> TokenStream {
         #id => {
             #body_let
             #(#param_lets)*
-            let value = client.inner.call(|| {
+            let value = client.inner.call_operation(#id, || {
                 let b = client.#method();
                 #body_set
                 #(#param_sets)*
                 b.send()
             }).await?;
-            ::confapi_core::meta::to_json(vendor, &value)
+            ::confapi_core::meta::dispatched(vendor, &value)
         }
     }
 }

@@ -210,13 +210,28 @@ pub fn required_param<T: std::str::FromStr>(
         .ok_or_else(|| invalid(vendor, format!("parameter {name} is required")))
 }
 
-/// Re-encodes a decoded response as JSON (used by generated `dispatch`).
-pub fn to_json<T: Serialize>(
+/// A response decoded by `dispatch`: its typed value's `Debug` and its
+/// re-encoding as JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dispatched {
+    /// `{:#?}` of the typed value.
+    pub debug: String,
+    /// The typed value re-encoded as JSON.
+    pub json: serde_json::Value,
+}
+
+/// Describes a decoded response (used by generated `dispatch`).
+pub fn dispatched<T: Serialize + std::fmt::Debug>(
     vendor: &'static str,
     value: &T,
-) -> Result<serde_json::Value, crate::Error> {
-    serde_json::to_value(value)
-        .map_err(|e| crate::Error::new(vendor, crate::ErrorKind::Decode).with_detail(e.to_string()))
+) -> Result<Dispatched, crate::Error> {
+    let json = serde_json::to_value(value).map_err(|e| {
+        crate::Error::new(vendor, crate::ErrorKind::Decode).with_detail(e.to_string())
+    })?;
+    Ok(Dispatched {
+        debug: format!("{value:#?}"),
+        json,
+    })
 }
 
 /// Matches `/a/{x}/b` against `/a/42/b`, returning the bound parameters.

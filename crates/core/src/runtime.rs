@@ -135,10 +135,42 @@ impl Runtime {
         T: Envelope + DeserializeOwned,
         E: Envelope,
     {
+        self.run(None, op).await
+    }
+
+    /// [`Runtime::call`] for a named operation of the spec: errors name it,
+    /// and an operation that needs no credential (login) does not fetch one.
+    pub async fn call_operation<T, E, F, Fut>(
+        &self,
+        operation_id: &'static str,
+        op: F,
+    ) -> Result<T, Error>
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = Result<ResponseValue<T>, GenError<E>>>,
+        T: Envelope + DeserializeOwned,
+        E: Envelope,
+    {
+        self.run(Some(operation_id), op)
+            .await
+            .map_err(|e| e.with_operation(operation_id))
+    }
+
+    async fn run<T, E, F, Fut>(&self, operation_id: Option<&str>, op: F) -> Result<T, Error>
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = Result<ResponseValue<T>, GenError<E>>>,
+        T: Envelope + DeserializeOwned,
+        E: Envelope,
+    {
+        let authenticated = operation_id
+            .and_then(|id| self.vendor.operation(id))
+            .is_none_or(|op| op.authenticated);
+        let tokens = self.tokens.as_ref().filter(|_| authenticated);
         let attempts = async {
             let mut renewed = false;
             loop {
-                let credential = match &self.tokens {
+                let credential = match tokens {
                     Some(tokens) => Some(tokens.get().await?),
                     None => None,
                 };
@@ -156,7 +188,7 @@ impl Runtime {
                     }
                     Err(e) => self.convert::<T, E>(e).await,
                 };
-                match (&self.tokens, credential) {
+                match (tokens, credential) {
                     (Some(tokens), Some(c)) if err.kind() == ErrorKind::AuthExpired && !renewed => {
                         tokens.invalidate(c.generation).await;
                         renewed = true;

@@ -91,9 +91,8 @@ impl Authenticator for Login {
             };
             let response = raw
                 .inner
-                .call(|| raw.login().body(body.clone()).send())
-                .await
-                .map_err(|e| e.with_operation("login"))?;
+                .call_operation("login", || raw.login().body(body.clone()).send())
+                .await?;
             match response.token {
                 Some(secret) if !secret.is_empty() => Ok(Token {
                     secret,
@@ -118,7 +117,7 @@ impl Authenticator for Login {
                 extra: Default::default(),
             };
             raw.inner
-                .call(|| raw.heartbeat().body(body.clone()).send())
+                .call_operation("heartbeat", || raw.heartbeat().body(body.clone()).send())
                 .await
                 .map(|_| true)
         })

@@ -4089,13 +4089,13 @@ pub mod meta {
     }
     /// Calls operation `id` with path and query parameters by their
     /// API names and the request body as JSON, through the client's
-    /// runtime; returns the decoded response re-encoded as JSON.
+    /// runtime; returns the decoded response.
     pub async fn dispatch(
         client: &super::Client,
         id: &str,
         params: &::std::collections::BTreeMap<String, String>,
         body: Option<::serde_json::Value>,
-    ) -> Result<::serde_json::Value, ::confapi_core::Error> {
+    ) -> Result<::confapi_core::meta::Dispatched, ::confapi_core::Error> {
         let vendor = VENDOR.name;
         let _ = (&params, &body);
         match id {
@@ -4111,17 +4111,20 @@ pub mod meta {
                 )?;
                 let value = client
                     .inner
-                    .call(|| {
-                        let b = client.login();
-                        let b = b.body(body.clone());
-                        let b = match &p0 {
-                            Some(v) => b.type_(v.clone()),
-                            None => b,
-                        };
-                        b.send()
-                    })
+                    .call_operation(
+                        "login",
+                        || {
+                            let b = client.login();
+                            let b = b.body(body.clone());
+                            let b = match &p0 {
+                                Some(v) => b.type_(v.clone()),
+                                None => b,
+                            };
+                            b.send()
+                        },
+                    )
                     .await?;
-                ::confapi_core::meta::to_json(vendor, &value)
+                ::confapi_core::meta::dispatched(vendor, &value)
             }
             "heartbeat" => {
                 let body: types::HeartbeatRequest = ::confapi_core::meta::body_from_json(
@@ -4130,23 +4133,29 @@ pub mod meta {
                 )?;
                 let value = client
                     .inner
-                    .call(|| {
-                        let b = client.heartbeat();
-                        let b = b.body(body.clone());
-                        b.send()
-                    })
+                    .call_operation(
+                        "heartbeat",
+                        || {
+                            let b = client.heartbeat();
+                            let b = b.body(body.clone());
+                            b.send()
+                        },
+                    )
                     .await?;
-                ::confapi_core::meta::to_json(vendor, &value)
+                ::confapi_core::meta::dispatched(vendor, &value)
             }
             "logout" => {
                 let value = client
                     .inner
-                    .call(|| {
-                        let b = client.logout();
-                        b.send()
-                    })
+                    .call_operation(
+                        "logout",
+                        || {
+                            let b = client.logout();
+                            b.send()
+                        },
+                    )
                     .await?;
-                ::confapi_core::meta::to_json(vendor, &value)
+                ::confapi_core::meta::dispatched(vendor, &value)
             }
             "conference_query_in_session" => {
                 let body: types::RoomNumbers = ::confapi_core::meta::body_from_json(
@@ -4160,17 +4169,20 @@ pub mod meta {
                 )?;
                 let value = client
                     .inner
-                    .call(|| {
-                        let b = client.conference_query_in_session();
-                        let b = b.body(body.clone());
-                        let b = match &p0 {
-                            Some(v) => b.type_(v.clone()),
-                            None => b,
-                        };
-                        b.send()
-                    })
+                    .call_operation(
+                        "conference_query_in_session",
+                        || {
+                            let b = client.conference_query_in_session();
+                            let b = b.body(body.clone());
+                            let b = match &p0 {
+                                Some(v) => b.type_(v.clone()),
+                                None => b,
+                            };
+                            b.send()
+                        },
+                    )
                     .await?;
-                ::confapi_core::meta::to_json(vendor, &value)
+                ::confapi_core::meta::dispatched(vendor, &value)
             }
             "conference_query" => {
                 let body: types::RoomNumbers = ::confapi_core::meta::body_from_json(
@@ -4179,13 +4191,16 @@ pub mod meta {
                 )?;
                 let value = client
                     .inner
-                    .call(|| {
-                        let b = client.conference_query();
-                        let b = b.body(body.clone());
-                        b.send()
-                    })
+                    .call_operation(
+                        "conference_query",
+                        || {
+                            let b = client.conference_query();
+                            let b = b.body(body.clone());
+                            b.send()
+                        },
+                    )
                     .await?;
-                ::confapi_core::meta::to_json(vendor, &value)
+                ::confapi_core::meta::dispatched(vendor, &value)
             }
             "conference_update" => {
                 let body: types::RoomUpdate = ::confapi_core::meta::body_from_json(
@@ -4194,13 +4209,16 @@ pub mod meta {
                 )?;
                 let value = client
                     .inner
-                    .call(|| {
-                        let b = client.conference_update();
-                        let b = b.body(body.clone());
-                        b.send()
-                    })
+                    .call_operation(
+                        "conference_update",
+                        || {
+                            let b = client.conference_update();
+                            let b = b.body(body.clone());
+                            b.send()
+                        },
+                    )
                     .await?;
-                ::confapi_core::meta::to_json(vendor, &value)
+                ::confapi_core::meta::dispatched(vendor, &value)
             }
             "conference_add_member" => {
                 let body: types::InviteMembers = ::confapi_core::meta::body_from_json(
@@ -4209,13 +4227,16 @@ pub mod meta {
                 )?;
                 let value = client
                     .inner
-                    .call(|| {
-                        let b = client.conference_add_member();
-                        let b = b.body(body.clone());
-                        b.send()
-                    })
+                    .call_operation(
+                        "conference_add_member",
+                        || {
+                            let b = client.conference_add_member();
+                            let b = b.body(body.clone());
+                            b.send()
+                        },
+                    )
                     .await?;
-                ::confapi_core::meta::to_json(vendor, &value)
+                ::confapi_core::meta::dispatched(vendor, &value)
             }
             "instant_conference_start" => {
                 let body: types::InstantConferenceStart = ::confapi_core::meta::body_from_json(
@@ -4224,13 +4245,16 @@ pub mod meta {
                 )?;
                 let value = client
                     .inner
-                    .call(|| {
-                        let b = client.instant_conference_start();
-                        let b = b.body(body.clone());
-                        b.send()
-                    })
+                    .call_operation(
+                        "instant_conference_start",
+                        || {
+                            let b = client.instant_conference_start();
+                            let b = b.body(body.clone());
+                            b.send()
+                        },
+                    )
                     .await?;
-                ::confapi_core::meta::to_json(vendor, &value)
+                ::confapi_core::meta::dispatched(vendor, &value)
             }
             "instant_conference_query" => {
                 let body: types::RoomNumbers = ::confapi_core::meta::body_from_json(
@@ -4239,13 +4263,16 @@ pub mod meta {
                 )?;
                 let value = client
                     .inner
-                    .call(|| {
-                        let b = client.instant_conference_query();
-                        let b = b.body(body.clone());
-                        b.send()
-                    })
+                    .call_operation(
+                        "instant_conference_query",
+                        || {
+                            let b = client.instant_conference_query();
+                            let b = b.body(body.clone());
+                            b.send()
+                        },
+                    )
                     .await?;
-                ::confapi_core::meta::to_json(vendor, &value)
+                ::confapi_core::meta::dispatched(vendor, &value)
             }
             other => {
                 Err(

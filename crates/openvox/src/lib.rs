@@ -139,6 +139,16 @@ impl Client {
         self.raw.inner.call(|| op(&self.raw)).await
     }
 
+    async fn operation<'a, T, E, F, Fut>(&'a self, id: &'static str, op: F) -> Result<T, Error>
+    where
+        F: Fn(&'a generated::Client) -> Fut,
+        Fut: Future<Output = Result<ResponseValue<T>, GenError<E>>>,
+        T: Envelope + DeserializeOwned,
+        E: Envelope,
+    {
+        self.raw.inner.call_operation(id, || op(&self.raw)).await
+    }
+
     /// Rooms with a call in progress, with their members. `numbers` is one
     /// room (`"8000"`), a comma-separated list (`"6500,8000"`) or `"all"`.
     pub async fn query_in_session(
@@ -149,10 +159,11 @@ impl Client {
             number: numbers.to_owned(),
             extra: Default::default(),
         };
-        self.call(|raw| raw.conference_query_in_session().body(body.clone()).send())
-            .await
-            .map(|r| r.conference)
-            .map_err(|e| e.with_operation("conference_query_in_session"))
+        self.operation("conference_query_in_session", |raw| {
+            raw.conference_query_in_session().body(body.clone()).send()
+        })
+        .await
+        .map(|r| r.conference)
     }
 
     /// Settings of one room, a comma-separated list, or `"all"`.
@@ -161,17 +172,16 @@ impl Client {
             number: numbers.to_owned(),
             extra: Default::default(),
         };
-        self.call(|raw| raw.conference_query().body(body.clone()).send())
-            .await
-            .map(|r| r.conferences)
-            .map_err(|e| e.with_operation("conference_query"))
+        self.operation("conference_query", |raw| {
+            raw.conference_query().body(body.clone()).send()
+        })
+        .await
+        .map(|r| r.conferences)
     }
 
     /// Ends the session; the next call logs in again.
     pub async fn logout(&self) -> Result<(), Error> {
-        self.call(|raw| raw.logout().send())
-            .await
-            .map_err(|e| e.with_operation("logout"))?;
+        self.operation("logout", |raw| raw.logout().send()).await?;
         self.tokens.reset().await;
         Ok(())
     }

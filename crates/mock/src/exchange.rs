@@ -1,0 +1,177 @@
+//! The recorded-exchange format: one HTTP request and its response per file,
+//! `tests/recorded/<vendor>/<name>.json`. Secrets are `"REDACTED"`.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// One recorded HTTP exchange.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exchange {
+    /// Vendor name (`"openvox"`, `"quanshi"`, `"dingtalk"`).
+    pub vendor: String,
+    /// What the client sent.
+    pub request: RecordedRequest,
+    /// What the server answered.
+    pub response: RecordedResponse,
+}
+
+/// The request half of an exchange.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordedRequest {
+    /// HTTP method, upper case.
+    pub method: String,
+    /// Path without the query.
+    pub path: String,
+    /// Query parameters.
+    #[serde(default)]
+    pub query: BTreeMap<String, String>,
+    /// Headers that matter (auth, content type); names in lower case.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// JSON body, or `null` for none.
+    #[serde(default)]
+    pub body: Value,
+}
+
+/// The response half of an exchange.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordedResponse {
+    /// HTTP status.
+    pub status: u16,
+    /// Response headers; names in lower case.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// JSON body, or `null` for an empty body.
+    #[serde(default)]
+    pub body: Value,
+}
+
+/// A recorded exchange with the file it came from.
+#[derive(Debug, Clone)]
+pub struct RecordedFile {
+    /// The file.
+    pub path: PathBuf,
+    /// Its contents.
+    pub exchange: Exchange,
+}
+
+impl RecordedFile {
+    /// The file name without `.json`.
+    pub fn name(&self) -> String {
+        self.path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+}
+
+/// Reads one exchange file.
+pub fn load_file(path: &Path) -> Result<RecordedFile, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let exchange: Exchange = serde_json::from_str(&text)
+        .map_err(|e| format!("{}: not an exchange: {e}", path.display()))?;
+    Ok(RecordedFile {
+        path: path.to_owned(),
+        exchange,
+    })
+}
+
+/// Reads every `*.json` below `dir` (recursively), sorted by path.
+pub fn load_dir(dir: &Path) -> Result<Vec<RecordedFile>, String> {
+    let mut files = Vec::new();
+    collect(dir, &mut files)?;
+    files.sort();
+    files.iter().map(|p| load_file(p)).collect()
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for entry in entries {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.is_dir() {
+            collect(&path, out)?;
+        } else if path.extension().is_some_and(|x| x == "json") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Names (query keys, headers, body fields) whose values are secrets.
+/// Compared case-insensitively, ignoring `-` and `_`.
+const SECRET_NAMES: &[&str] = &[
+    "token",
+    "accesstoken",
+    "xacsdingtalkaccesstoken",
+    "password",
+    "appsecret",
+    "checksum",
+    "authorization",
+    "suiteticket",
+    "refreshtoken",
+];
+
+/// Whether a query key, header or body field holds a secret.
+pub fn is_secret_name(name: &str) -> bool {
+    let folded: String = name
+        .chars()
+        .filter(|c| *c != '-' && *c != '_')
+        .collect::<String>()
+        .to_lowercase();
+    SECRET_NAMES.contains(&folded.as_str())
+}
+
+/// The placeholder that stands for a secret in recordings.
+pub const REDACTED: &str = "REDACTED";
+
+/// Replaces the values of secret fields, at any depth, with `"REDACTED"`.
+pub fn redact_json(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                if is_secret_name(key) && !v.is_null() {
+                    *v = Value::String(REDACTED.into());
+                } else {
+                    redact_json(v);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact_json),
+        _ => {}
+    }
+}
+
+/// Replaces the values of secret keys in a map of query parameters or headers.
+pub fn redact_map(map: &mut BTreeMap<String, String>) {
+    for (key, v) in map.iter_mut() {
+        if is_secret_name(key) {
+            *v = REDACTED.into();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn secrets_are_redacted_at_any_depth() {
+        let mut body =
+            json!({"username": "api", "password": "abc", "inner": [{"appSecret": "x", "n": 1}]});
+        redact_json(&mut body);
+        assert_eq!(
+            body,
+            json!({"username": "api", "password": "REDACTED", "inner": [{"appSecret": "REDACTED", "n": 1}]})
+        );
+        let mut headers =
+            BTreeMap::from([("x-acs-dingtalk-access-token".to_owned(), "t".to_owned())]);
+        redact_map(&mut headers);
+        assert_eq!(headers["x-acs-dingtalk-access-token"], "REDACTED");
+    }
+}

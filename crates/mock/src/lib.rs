@@ -1,0 +1,34 @@
+//! Recorded HTTP exchanges and a replay server for them.
+//!
+//! One fixture format serves the snapshot tests, the replay server and the
+//! audit: a JSON file per exchange under `tests/recorded/<vendor>/`, in the
+//! shape of [`Exchange`]. [`MockServer`] serves any [`Responder`] on
+//! 127.0.0.1; [`Replay`] is the responder that answers from recordings.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), String> {
+//! use confapi_mock::{load_dir, MockServer, Replay};
+//! let files = load_dir("tests/recorded/openvox".as_ref())?;
+//! let replay = Replay::new(files.into_iter().map(|f| f.exchange).collect());
+//! let server = MockServer::start(replay, 0).await.map_err(|e| e.to_string())?;
+//! println!("replaying on {}", server.url());
+//! # Ok(()) }
+//! ```
+#![warn(missing_docs)]
+
+mod exchange;
+mod replay;
+mod server;
+
+pub use exchange::{
+    is_secret_name, load_dir, load_file, redact_json, redact_map, Exchange, RecordedFile,
+    RecordedRequest, RecordedResponse, REDACTED,
+};
+pub use replay::{unmatched, Replay};
+pub use server::{MockServer, Reply, Responder};
+
+/// The workspace's `tests/recorded` folder (for tests and tools run from
+/// the source tree).
+pub fn recorded_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/recorded")
+}

@@ -1,0 +1,229 @@
+//! An HTTP/1.1 server on 127.0.0.1 whose answers come from a [`Responder`]:
+//! the replay of recorded exchanges, or a test's own function.
+
+use crate::exchange::{redact_json, redact_map, RecordedRequest};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+/// Largest request body the server reads.
+const MAX_REQUEST_BODY: usize = 16 * 1024 * 1024;
+
+/// What the server sends back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    /// HTTP status.
+    pub status: u16,
+    /// Headers.
+    pub headers: Vec<(String, String)>,
+    /// Raw body bytes.
+    pub body: Vec<u8>,
+    /// Wait this long before answering.
+    pub delay: Duration,
+}
+
+impl Reply {
+    /// A JSON reply.
+    pub fn json(status: u16, body: &serde_json::Value) -> Self {
+        Self::raw(status, "application/json", body.to_string().into_bytes())
+    }
+
+    /// A reply with any content type and bytes.
+    pub fn raw(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
+        Self {
+            status,
+            headers: vec![("content-type".into(), content_type.into())],
+            body: body.into(),
+            delay: Duration::ZERO,
+        }
+    }
+}
+
+/// Decides the reply to each request. `request` is as received (secrets
+/// included); what the server logs is redacted.
+pub trait Responder: Send + Sync + 'static {
+    /// The reply for one request.
+    fn reply(&self, request: &RecordedRequest) -> Reply;
+}
+
+impl<F: Fn(&RecordedRequest) -> Reply + Send + Sync + 'static> Responder for F {
+    fn reply(&self, request: &RecordedRequest) -> Reply {
+        self(request)
+    }
+}
+
+struct Shared {
+    responder: Box<dyn Responder>,
+    log: Mutex<Vec<RecordedRequest>>,
+}
+
+/// A running server; stops when dropped.
+pub struct MockServer {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl std::fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockServer")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MockServer {
+    /// Starts serving on 127.0.0.1 at `port` (0 picks a free one).
+    pub async fn start(responder: impl Responder, port: u16) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            responder: Box::new(responder),
+            log: Mutex::new(Vec::new()),
+        });
+        let (stop, mut stopped) = oneshot::channel();
+        let accept_shared = shared.clone();
+        tokio::spawn(async move {
+            loop {
+                let stream = tokio::select! {
+                    _ = &mut stopped => break,
+                    accepted = listener.accept() => match accepted {
+                        Ok((stream, _)) => stream,
+                        Err(_) => continue,
+                    },
+                };
+                let shared = accept_shared.clone();
+                tokio::spawn(async move {
+                    let service = service_fn(move |req| handle(shared.clone(), req));
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        Ok(Self {
+            addr,
+            shared,
+            stop: Some(stop),
+        })
+    }
+
+    /// The base URL, `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Every request received so far, secrets redacted, in arrival order.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.shared
+            .log
+            .lock()
+            .map(|l| l.clone())
+            .unwrap_or_default()
+    }
+
+    /// How many requests arrived for `path`.
+    pub fn hits(&self, path: &str) -> usize {
+        self.requests().iter().filter(|r| r.path == path).count()
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Request headers that every HTTP client adds and no test cares about.
+const NOISE_HEADERS: &[&str] = &[
+    "host",
+    "content-length",
+    "user-agent",
+    "accept-encoding",
+    "connection",
+];
+
+async fn handle(
+    shared: Arc<Shared>,
+    req: hyper::Request<Incoming>,
+) -> Result<hyper::Response<Full<Bytes>>, hyper::Error> {
+    let (parts, body) = req.into_parts();
+    let bytes = match Limited::new(body, MAX_REQUEST_BODY).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => return Ok(plain(413, "request body too large")),
+    };
+    let query: BTreeMap<String, String> = parts
+        .uri
+        .query()
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .into_owned()
+                .collect()
+        })
+        .unwrap_or_default();
+    let headers: BTreeMap<String, String> = parts
+        .headers
+        .iter()
+        .filter(|(name, _)| !NOISE_HEADERS.contains(&name.as_str()))
+        .map(|(name, value)| {
+            (
+                name.as_str().to_owned(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let body = if bytes.is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::from_slice(&bytes).unwrap_or_else(|_| {
+            serde_json::Value::String(String::from_utf8_lossy(&bytes).into_owned())
+        })
+    };
+    let request = RecordedRequest {
+        method: parts.method.as_str().to_owned(),
+        path: parts.uri.path().to_owned(),
+        query,
+        headers,
+        body,
+    };
+    let mut logged = request.clone();
+    redact_map(&mut logged.query);
+    redact_map(&mut logged.headers);
+    redact_json(&mut logged.body);
+    if let Ok(mut log) = shared.log.lock() {
+        log.push(logged);
+    }
+    let reply = shared.responder.reply(&request);
+    if !reply.delay.is_zero() {
+        tokio::time::sleep(reply.delay).await;
+    }
+    let mut response = hyper::Response::builder().status(reply.status);
+    for (name, value) in &reply.headers {
+        response = response.header(name, value);
+    }
+    Ok(response
+        .body(Full::new(Bytes::from(reply.body)))
+        .unwrap_or_else(|_| plain(500, "mock: invalid reply")))
+}
+
+fn plain(status: u16, text: &'static str) -> hyper::Response<Full<Bytes>> {
+    let mut response = hyper::Response::new(Full::new(Bytes::from_static(text.as_bytes())));
+    *response.status_mut() =
+        hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    response
+}

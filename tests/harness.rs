@@ -1,0 +1,150 @@
+//! Replays a recorded exchange through the real client of its vendor and
+//! describes what happened: the request the client sent and the value (or
+//! error) it returned. `replay.rs` snapshots the description.
+
+use confapi_core::meta::Dispatched;
+use confapi_core::{Error, VendorInfo};
+use confapi_mock::{MockServer, RecordedFile, RecordedRequest, Replay};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// Username and password the harness logs in with; `login.json` of each
+/// vendor that logs in records this request.
+pub const USERNAME: &str = "api";
+/// See [`USERNAME`].
+pub const PASSWORD: &str = "password";
+
+/// The vendor facts of `vendor`.
+pub fn vendor_info(vendor: &str) -> Option<&'static VendorInfo> {
+    match vendor {
+        "openvox" => Some(&confapi_openvox::generated::meta::VENDOR),
+        _ => None,
+    }
+}
+
+async fn dispatch(
+    vendor: &str,
+    base_url: &str,
+    id: &str,
+    params: &BTreeMap<String, String>,
+    body: Option<serde_json::Value>,
+) -> Result<Dispatched, Error> {
+    match vendor {
+        "openvox" => {
+            let client = confapi_openvox::Client::builder(base_url, USERNAME, PASSWORD).build()?;
+            confapi_openvox::generated::meta::dispatch(client.raw(), id, params, body).await
+        }
+        other => panic!("no client for vendor {other}"),
+    }
+}
+
+/// Replays `file` against a replay server holding all of `all` (so login
+/// and the like are answered too). Returns the description to snapshot, or
+/// an explanation of how the request the client sent differs from the
+/// recording.
+pub async fn replay(file: &RecordedFile, all: &[RecordedFile]) -> Result<String, String> {
+    let recorded = &file.exchange.request;
+    let vendor = file.exchange.vendor.as_str();
+    let info = vendor_info(vendor).ok_or_else(|| format!("unknown vendor {vendor}"))?;
+    let (op, path_params) = info
+        .find_operation(&recorded.method, &recorded.path)
+        .ok_or_else(|| {
+            format!(
+                "no operation of the {vendor} spec matches {} {}",
+                recorded.method, recorded.path
+            )
+        })?;
+    let mut params: BTreeMap<String, String> = path_params.into_iter().collect();
+    let credential = match info.placement {
+        Some(confapi_core::Placement::Query(name)) => Some(name),
+        _ => None,
+    };
+    for (k, v) in &recorded.query {
+        if Some(k.as_str()) != credential {
+            params.insert(k.clone(), v.clone());
+        }
+    }
+    let body = (!recorded.body.is_null()).then(|| recorded.body.clone());
+
+    let replay = Replay::new(all.iter().map(|f| f.exchange.clone()).collect());
+    let server = MockServer::start(replay, 0)
+        .await
+        .map_err(|e| e.to_string())?;
+    let result = dispatch(vendor, &server.url(), op.id, &params, body).await;
+
+    let sent = server
+        .requests()
+        .into_iter()
+        .rev()
+        .find(|r| r.path == recorded.path)
+        .ok_or_else(|| format!("the client sent nothing to {}", recorded.path))?;
+    check_same_request(recorded, &sent)?;
+
+    let mut out = String::new();
+    let _ = writeln!(out, "operation: {}", op.id);
+    let _ = writeln!(out, "--- request sent ---");
+    let _ = writeln!(out, "{} {}", sent.method, sent.path);
+    for (k, v) in &sent.query {
+        let _ = writeln!(out, "query {k}={v}");
+    }
+    for (k, v) in &sent.headers {
+        let _ = writeln!(out, "header {k}: {v}");
+    }
+    if !sent.body.is_null() {
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&sent.body).unwrap_or_default()
+        );
+    }
+    match result {
+        Ok(d) => {
+            let _ = writeln!(out, "--- typed value ---\n{}", d.debug);
+        }
+        Err(e) => {
+            let _ = writeln!(out, "--- error ---\n{e}");
+            let _ = writeln!(
+                out,
+                "kind={:?} code={:?} status={:?} request_id={:?}",
+                e.kind(),
+                e.code(),
+                e.status(),
+                e.request_id()
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// Method, path, query keys and body must be what the recording says.
+fn check_same_request(recorded: &RecordedRequest, sent: &RecordedRequest) -> Result<(), String> {
+    let mut problems = Vec::new();
+    if !recorded.method.eq_ignore_ascii_case(&sent.method) {
+        problems.push(format!(
+            "method {} instead of {}",
+            sent.method, recorded.method
+        ));
+    }
+    if recorded.path != sent.path {
+        problems.push(format!("path {} instead of {}", sent.path, recorded.path));
+    }
+    let keys = |q: &BTreeMap<String, String>| q.keys().cloned().collect::<Vec<_>>();
+    if keys(&recorded.query) != keys(&sent.query) {
+        problems.push(format!(
+            "query keys {:?} instead of {:?}",
+            keys(&sent.query),
+            keys(&recorded.query)
+        ));
+    }
+    if recorded.body != sent.body {
+        problems.push(format!("body {} instead of {}", sent.body, recorded.body));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "request differs from the recording: {}",
+            problems.join("; ")
+        ))
+    }
+}

@@ -1,1 +1,0 @@
-//! Recorded-exchange tests live in tests/*.rs.
