@@ -102,9 +102,10 @@ impl Error {
         e
     }
 
-    /// Sets the operation the error came from.
+    /// Sets the operation the error came from, unless it is already known
+    /// (a failed login inside another call keeps naming the login).
     pub fn with_operation(mut self, operation: &'static str) -> Self {
-        self.operation = Some(operation);
+        self.operation.get_or_insert(operation);
         self
     }
 
