@@ -109,3 +109,54 @@ fn describe_difference(rel: &str, current: Option<&str>, fresh: &str) -> String 
         fresh.lines().count()
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn openvox_spec() -> String {
+        std::fs::read_to_string(workspace_root().join("specs/openvox.yaml")).unwrap()
+    }
+
+    #[test]
+    fn generation_is_deterministic() {
+        let spec = openvox_spec();
+        assert_eq!(
+            generate::generate("openvox", &spec),
+            generate::generate("openvox", &spec)
+        );
+    }
+
+    #[test]
+    fn editing_a_spec_makes_the_checked_in_file_stale() {
+        let checked_in =
+            std::fs::read_to_string(workspace_root().join("crates/openvox/src/generated.rs"))
+                .unwrap();
+        let spec = openvox_spec();
+        assert_eq!(
+            generate::generate("openvox", &spec).unwrap(),
+            checked_in,
+            "run `cargo xtask codegen`"
+        );
+        let edited = spec.replace(
+            "summary: Log in and obtain a session token.",
+            "summary: Log in.",
+        );
+        assert_ne!(edited, spec);
+        let fresh = generate::generate("openvox", &edited).unwrap();
+        assert_ne!(fresh, checked_in);
+        assert!(
+            describe_difference("x.rs", Some(&checked_in), &fresh).contains("differs from line")
+        );
+    }
+
+    #[test]
+    fn inline_response_schemas_are_rejected() {
+        let spec = openvox_spec().replace(
+            "schema: {$ref: '#/components/schemas/LoginResponse'}",
+            "schema: {type: object, properties: {token: {type: string}}}",
+        );
+        let err = generate::generate("openvox", &spec).unwrap_err();
+        assert!(err.contains("must be a $ref"), "{err}");
+    }
+}

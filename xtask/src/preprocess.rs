@@ -29,7 +29,7 @@ pub fn preprocess(spec: &mut Value) -> Result<Found, String> {
 
     let mut known_enums = Vec::new();
     for (name, schema) in schemas.iter_mut() {
-        if name.to_string() != heck::ToPascalCase::to_pascal_case(name.as_str()) {
+        if *name != heck::ToPascalCase::to_pascal_case(name.as_str()) {
             return Err(format!("schema name {name} must be PascalCase"));
         }
         if let Some(core) = schema.get("x-confapi-core").and_then(Value::as_str) {

@@ -60,7 +60,11 @@ impl ErrorKind {
 /// (code, message, HTTP status, request id). It never contains a secret:
 /// URLs are dropped from transport errors because they may carry a token.
 #[derive(Clone)]
-pub struct Error {
+pub struct Error(Box<Inner>);
+
+// Boxed: errors travel in every `Result` and should stay one pointer wide.
+#[derive(Clone)]
+struct Inner {
     kind: ErrorKind,
     vendor: &'static str,
     operation: Option<&'static str>,
@@ -75,7 +79,7 @@ pub struct Error {
 impl Error {
     /// A new error of `kind` for `vendor`.
     pub fn new(vendor: &'static str, kind: ErrorKind) -> Self {
-        Self {
+        Self(Box::new(Inner {
             kind,
             vendor,
             operation: None,
@@ -85,7 +89,7 @@ impl Error {
             request_id: None,
             detail: None,
             source: None,
-        }
+        }))
     }
 
     /// Builds the error for a failure the vendor reported in its own shape.
@@ -96,105 +100,105 @@ impl Error {
             FailureClass::Other => ErrorKind::Vendor,
         };
         let mut e = Self::new(vendor, kind);
-        e.code = failure.code;
-        e.message = failure.message;
-        e.request_id = failure.request_id;
+        e.0.code = failure.code;
+        e.0.message = failure.message;
+        e.0.request_id = failure.request_id;
         e
     }
 
     /// Sets the operation the error came from, unless it is already known
     /// (a failed login inside another call keeps naming the login).
     pub fn with_operation(mut self, operation: &'static str) -> Self {
-        self.operation.get_or_insert(operation);
+        self.0.operation.get_or_insert(operation);
         self
     }
 
     /// Sets the HTTP status of the response.
     pub fn with_status(mut self, status: u16) -> Self {
-        self.status = Some(status);
+        self.0.status = Some(status);
         self
     }
 
     /// Sets the request id, unless the body already gave one.
     pub fn with_request_id(mut self, request_id: Option<String>) -> Self {
-        if self.request_id.is_none() {
-            self.request_id = request_id;
+        if self.0.request_id.is_none() {
+            self.0.request_id = request_id;
         }
         self
     }
 
     /// Adds a human-readable detail (must not contain secrets).
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
-        self.detail = Some(detail.into());
+        self.0.detail = Some(detail.into());
         self
     }
 
     /// Attaches the underlying cause (must not print secrets).
     pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
-        self.source = Some(Arc::new(source));
+        self.0.source = Some(Arc::new(source));
         self
     }
 
     /// What kind of failure this is.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.0.kind
     }
     /// The vendor whose client failed (`"openvox"`, …).
     pub fn vendor(&self) -> &'static str {
-        self.vendor
+        self.0.vendor
     }
     /// The operation id, where known.
     pub fn operation(&self) -> Option<&'static str> {
-        self.operation
+        self.0.operation
     }
     /// The HTTP status, where a response arrived.
     pub fn status(&self) -> Option<u16> {
-        self.status
+        self.0.status
     }
     /// The vendor's error code (errno, status, code), as text.
     pub fn code(&self) -> Option<&str> {
-        self.code.as_deref()
+        self.0.code.as_deref()
     }
     /// The vendor's message, or the meaning of its code from the spec.
     pub fn message(&self) -> Option<&str> {
-        self.message.as_deref()
+        self.0.message.as_deref()
     }
     /// The request id the vendor gave, for support tickets.
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        self.0.request_id.as_deref()
     }
     /// Extra detail (decode position, body excerpt).
     pub fn detail(&self) -> Option<&str> {
-        self.detail.as_deref()
+        self.0.detail.as_deref()
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.vendor)?;
-        if let Some(op) = self.operation {
+        write!(f, "{}", self.0.vendor)?;
+        if let Some(op) = self.0.operation {
             write!(f, " {op}")?;
         }
-        write!(f, ": {}", self.kind.describe())?;
-        if let Some(code) = &self.code {
+        write!(f, ": {}", self.0.kind.describe())?;
+        if let Some(code) = &self.0.code {
             write!(f, " {code}")?;
         }
-        if let Some(message) = &self.message {
+        if let Some(message) = &self.0.message {
             write!(f, " ({message})")?;
         }
-        if let Some(detail) = &self.detail {
+        if let Some(detail) = &self.0.detail {
             write!(f, ": {detail}")?;
         }
-        if let Some(source) = &self.source {
+        if let Some(source) = &self.0.source {
             write!(f, ": {source}")?;
         }
-        if let Some(status) = self.status {
+        if let Some(status) = self.0.status {
             write!(f, " [HTTP {status}")?;
-            if let Some(id) = &self.request_id {
+            if let Some(id) = &self.0.request_id {
                 write!(f, ", request id {id}")?;
             }
             f.write_str("]")?;
-        } else if let Some(id) = &self.request_id {
+        } else if let Some(id) = &self.0.request_id {
             write!(f, " [request id {id}]")?;
         }
         Ok(())
@@ -204,22 +208,23 @@ impl fmt::Display for Error {
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Error")
-            .field("kind", &self.kind)
-            .field("vendor", &self.vendor)
-            .field("operation", &self.operation)
-            .field("status", &self.status)
-            .field("code", &self.code)
-            .field("message", &self.message)
-            .field("request_id", &self.request_id)
-            .field("detail", &self.detail)
-            .field("source", &self.source.as_ref().map(|s| s.to_string()))
+            .field("kind", &self.0.kind)
+            .field("vendor", &self.0.vendor)
+            .field("operation", &self.0.operation)
+            .field("status", &self.0.status)
+            .field("code", &self.0.code)
+            .field("message", &self.0.message)
+            .field("request_id", &self.0.request_id)
+            .field("detail", &self.0.detail)
+            .field("source", &self.0.source.as_ref().map(|s| s.to_string()))
             .finish()
     }
 }
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
+        self.0
+            .source
             .as_ref()
             .map(|s| s.as_ref() as &(dyn std::error::Error + 'static))
     }

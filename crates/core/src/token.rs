@@ -155,18 +155,18 @@ impl TokenCache {
                 self.touch(c, now);
                 return Ok(credential);
             }
-            State::Ready(c) if c.expires_at.is_some_and(|t| now < t) => {
-                // Near the end of an idle window: try to extend, else re-fetch.
-                if matches!(c.lifetime, Lifetime::Idle(_))
+            // Near the end of an idle window: try to extend, else re-fetch.
+            State::Ready(c)
+                if c.expires_at.is_some_and(|t| now < t)
+                    && matches!(c.lifetime, Lifetime::Idle(_))
                     && matches!(
                         self.authenticator.keepalive(&c.credential.secret).await,
                         Ok(true)
-                    )
-                {
-                    let credential = c.credential.clone();
-                    self.touch(c, Instant::now());
-                    return Ok(credential);
-                }
+                    ) =>
+            {
+                let credential = c.credential.clone();
+                self.touch(c, Instant::now());
+                return Ok(credential);
             }
             _ => {}
         }

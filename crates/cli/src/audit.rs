@@ -1,0 +1,425 @@
+//! The audit: does a response the server really sent survive our types?
+//!
+//! For one recorded exchange it finds the operation (vendor + method + path
+//! template), decodes the response body with the generated type for its
+//! status, re-encodes the value, and compares:
+//! - **lost**: in the body, gone after decode and re-encode (a bug);
+//! - **changed**: a value that came back different (a bug);
+//! - **retyped**: same text, other JSON type (`8000` vs `"8000"`), reported only;
+//! - **undocumented** (with `--strict`): kept only in an `extra` map because
+//!   the spec does not declare it.
+
+use confapi_core::meta::{DecodeError, OperationMeta};
+use confapi_core::VendorInfo;
+use confapi_mock::Exchange;
+use serde_json::{Map, Value};
+use std::fmt;
+
+/// One finding of the audit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finding {
+    /// The body does not decode.
+    DecodeError(DecodeError),
+    /// A field present in the body is gone after decode and re-encode.
+    Lost {
+        /// JSON path of the field.
+        path: String,
+    },
+    /// A value came back different.
+    Changed {
+        /// JSON path of the value.
+        path: String,
+        /// The value in the body.
+        from: String,
+        /// The value after decode and re-encode.
+        to: String,
+    },
+    /// Same text, other JSON type.
+    Retyped {
+        /// JSON path of the value.
+        path: String,
+        /// The value in the body.
+        from: String,
+        /// The value after decode and re-encode.
+        to: String,
+    },
+    /// A field the spec does not declare (kept only as an extra).
+    Undocumented {
+        /// JSON path of the field.
+        path: String,
+    },
+}
+
+impl Finding {
+    /// Whether the finding fails the audit (`strict` adds undocumented fields).
+    pub fn fails(&self, strict: bool) -> bool {
+        match self {
+            Finding::DecodeError(_) | Finding::Lost { .. } | Finding::Changed { .. } => true,
+            Finding::Undocumented { .. } => strict,
+            Finding::Retyped { .. } => false,
+        }
+    }
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Finding::DecodeError(e) => write!(f, "decode error {e}"),
+            Finding::Lost { path } => {
+                write!(f, "lost {path}: present in the body, gone after decode")
+            }
+            Finding::Changed { path, from, to } => {
+                write!(f, "changed {path}: {from} came back as {to}")
+            }
+            Finding::Retyped { path, from, to } => {
+                write!(f, "retyped {path}: {from} came back as {to} (same text)")
+            }
+            Finding::Undocumented { path } => {
+                write!(f, "undocumented {path}: not in the spec, kept as an extra")
+            }
+        }
+    }
+}
+
+/// The audit of one exchange.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The operation id, when one matched.
+    pub operation: Option<&'static str>,
+    /// The schema the body was decoded with.
+    pub schema: Option<&'static str>,
+    /// What was found; empty when the body round-trips exactly.
+    pub findings: Vec<Finding>,
+    /// A problem that prevented the audit (unknown vendor or operation).
+    pub unusable: Option<String>,
+}
+
+impl Report {
+    /// Whether the exchange passes.
+    pub fn passes(&self, strict: bool) -> bool {
+        self.unusable.is_none() && !self.findings.iter().any(|f| f.fails(strict))
+    }
+}
+
+/// Audits one exchange against the vendors' generated descriptions.
+pub fn audit(exchange: &Exchange, vendors: &[&'static VendorInfo]) -> Report {
+    let mut report = Report {
+        operation: None,
+        schema: None,
+        findings: Vec::new(),
+        unusable: None,
+    };
+    let Some(info) = vendors.iter().find(|v| v.name == exchange.vendor) else {
+        report.unusable = Some(format!("unknown vendor {:?}", exchange.vendor));
+        return report;
+    };
+    let request = &exchange.request;
+    let Some((op, _)) = info.find_operation(&request.method, &request.path) else {
+        report.unusable = Some(format!(
+            "no {} operation for {} {}",
+            info.name, request.method, request.path
+        ));
+        return report;
+    };
+    report.operation = Some(op.id);
+    let Some((decode, schema)) = decoder(op, exchange.response.status) else {
+        report.unusable = Some(format!(
+            "{} describes no body for HTTP {}",
+            op.id, exchange.response.status
+        ));
+        return report;
+    };
+    report.schema = schema;
+    let body = &exchange.response.body;
+    let bytes = if body.is_null() {
+        Vec::new()
+    } else {
+        body.to_string().into_bytes()
+    };
+    match decode(&bytes) {
+        Err(e) => report.findings.push(Finding::DecodeError(e)),
+        Ok(reencoded) => {
+            let shapes: Value = serde_json::from_str(info.shapes).unwrap_or(Value::Null);
+            let shape =
+                schema.map(|s| Value::from(Map::from_iter([("ref".to_owned(), Value::from(s))])));
+            diff(body, &reencoded, "", &mut report.findings);
+            if let Some(shape) = shape {
+                undocumented(body, &shape, &shapes, "", &mut report.findings);
+            }
+        }
+    }
+    report
+}
+
+fn decoder(
+    op: &OperationMeta,
+    status: u16,
+) -> Option<(confapi_core::meta::DecodeFn, Option<&'static str>)> {
+    if status == op.success_status || ((200..300).contains(&status) && op.decode_error.is_none()) {
+        Some((op.decode_success, op.success_shape))
+    } else {
+        op.decode_error.map(|d| (d, op.error_shape))
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// Empty values that serializers commonly omit: losing them loses nothing.
+fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        _ => false,
+    }
+}
+
+fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// Compares the body with its re-encoding. A key missing from the
+/// re-encoding may have been renamed by an alias: it then matches a key of
+/// the re-encoding that has no counterpart in the body, with an equal value.
+pub fn diff(original: &Value, reencoded: &Value, path: &str, out: &mut Vec<Finding>) {
+    match (original, reencoded) {
+        (Value::Object(a), Value::Object(b)) => {
+            let unmatched: Vec<(&String, &Value)> =
+                b.iter().filter(|(k, _)| !a.contains_key(*k)).collect();
+            for (key, value) in a {
+                let here = join(path, key);
+                match b.get(key) {
+                    Some(other) => diff(value, other, &here, out),
+                    None if is_empty(value) => {}
+                    None => {
+                        let renamed = unmatched.iter().find(|(_, v)| {
+                            let mut probe = Vec::new();
+                            diff(value, v, &here, &mut probe);
+                            probe.iter().all(|f| !f.fails(false))
+                        });
+                        if renamed.is_none() {
+                            out.push(Finding::Lost { path: here });
+                        }
+                    }
+                }
+            }
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+            for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                diff(x, y, &format!("{path}[{i}]"), out);
+            }
+        }
+        (a, b) if a == b => {}
+        (a, b) if is_empty(a) && is_empty(b) => {}
+        (a, b) => match (scalar_text(a), scalar_text(b)) {
+            (Some(x), Some(y)) if x == y => out.push(Finding::Retyped {
+                path: path.to_owned(),
+                from: a.to_string(),
+                to: b.to_string(),
+            }),
+            _ => out.push(Finding::Changed {
+                path: path.to_owned(),
+                from: a.to_string(),
+                to: b.to_string(),
+            }),
+        },
+    }
+}
+
+/// The properties an object shape declares (following refs and unions),
+/// with aliases mapped to their property; `None` for a free-form map.
+fn declared<'a>(
+    shape: &'a Value,
+    shapes: &'a Value,
+    depth: usize,
+) -> Option<Vec<(String, &'a Value)>> {
+    if depth > 32 {
+        return Some(Vec::new());
+    }
+    if let Some(name) = shape.get("ref").and_then(Value::as_str) {
+        return declared(shapes.get(name).unwrap_or(&Value::Null), shapes, depth + 1);
+    }
+    if shape.get("map").is_some() {
+        return None;
+    }
+    let mut props = Vec::new();
+    if let Some(p) = shape.get("props").and_then(Value::as_object) {
+        for (k, v) in p {
+            props.push((k.clone(), v));
+        }
+        for (alias, target) in shape
+            .get("aliases")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(v) = target.as_str().and_then(|t| p.get(t)) {
+                props.push((alias.clone(), v));
+            }
+        }
+    }
+    for alt in shape
+        .get("union")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        match declared(alt, shapes, depth + 1) {
+            None => return None,
+            Some(more) => props.extend(more),
+        }
+    }
+    Some(props)
+}
+
+fn items<'a>(shape: &'a Value, shapes: &'a Value, depth: usize) -> Vec<&'a Value> {
+    if depth > 32 {
+        return Vec::new();
+    }
+    if let Some(name) = shape.get("ref").and_then(Value::as_str) {
+        return items(shapes.get(name).unwrap_or(&Value::Null), shapes, depth + 1);
+    }
+    let mut out: Vec<&Value> = shape.get("items").into_iter().collect();
+    for alt in shape
+        .get("union")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        out.extend(items(alt, shapes, depth + 1));
+    }
+    out
+}
+
+/// Reports the fields of `body` that `shape` does not declare.
+pub fn undocumented(
+    body: &Value,
+    shape: &Value,
+    shapes: &Value,
+    path: &str,
+    out: &mut Vec<Finding>,
+) {
+    match body {
+        Value::Object(obj) => {
+            let Some(props) = declared(shape, shapes, 0) else {
+                return; // a documented free-form map
+            };
+            for (key, value) in obj {
+                let here = join(path, key);
+                let subs: Vec<&Value> = props
+                    .iter()
+                    .filter(|(k, _)| k == key)
+                    .map(|(_, v)| *v)
+                    .collect();
+                match subs.as_slice() {
+                    [] => out.push(Finding::Undocumented { path: here }),
+                    [one, ..] => undocumented(value, one, shapes, &here, out),
+                }
+            }
+        }
+        Value::Array(list) => {
+            if let Some(item_shape) = items(shape, shapes, 0).first() {
+                for (i, v) in list.iter().enumerate() {
+                    undocumented(v, item_shape, shapes, &format!("{path}[{i}]"), out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn lost_changed_and_retyped_are_told_apart() {
+        let mut out = Vec::new();
+        diff(
+            &json!({"a": 1, "b": "x", "c": 8000, "d": null, "e": [], "gone": true}),
+            &json!({"a": 1, "b": "y", "c": "8000"}),
+            "",
+            &mut out,
+        );
+        assert_eq!(
+            out,
+            vec![
+                Finding::Changed {
+                    path: "b".into(),
+                    from: "\"x\"".into(),
+                    to: "\"y\"".into()
+                },
+                Finding::Retyped {
+                    path: "c".into(),
+                    from: "8000".into(),
+                    to: "\"8000\"".into()
+                },
+                Finding::Lost {
+                    path: "gone".into()
+                },
+            ]
+        );
+        assert!(!out[1].fails(true));
+    }
+
+    #[test]
+    fn alias_renames_are_not_losses() {
+        let mut out = Vec::new();
+        diff(
+            &json!({"members": [{"n": 1}]}),
+            &json!({"member": [{"n": 1}]}),
+            "",
+            &mut out,
+        );
+        assert!(out.is_empty(), "{out:?}");
+        diff(
+            &json!({"members": [{"n": 1}]}),
+            &json!({"member": [{"n": 2}]}),
+            "",
+            &mut out,
+        );
+        assert_eq!(
+            out,
+            vec![Finding::Lost {
+                path: "members".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn undocumented_fields_follow_refs_aliases_and_items() {
+        let shapes = json!({
+            "Resp": {"props": {"list": {"items": {"ref": "Item"}}}, "aliases": {"lists": "list"}},
+            "Item": {"props": {"id": {}}}
+        });
+        let mut out = Vec::new();
+        undocumented(
+            &json!({"lists": [{"id": 1, "new": 2}], "top": 0}),
+            &json!({"ref": "Resp"}),
+            &shapes,
+            "",
+            &mut out,
+        );
+        assert_eq!(
+            out,
+            vec![
+                Finding::Undocumented {
+                    path: "lists[0].new".into()
+                },
+                Finding::Undocumented { path: "top".into() }
+            ]
+        );
+    }
+}

@@ -1,0 +1,5 @@
+//! The library behind the `confapi` command.
+#![warn(missing_docs)]
+
+pub mod audit;
+pub mod vendors;

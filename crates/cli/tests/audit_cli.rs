@@ -1,0 +1,106 @@
+//! `confapi audit` end to end: exit status and report on real and crafted
+//! exchanges.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn recorded(vendor: &str) -> Vec<PathBuf> {
+    let dir = confapi_mock::recorded_dir().join(vendor);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn audit(args: &[&str], files: &[PathBuf]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_confapi"))
+        .arg("audit")
+        .args(args)
+        .args(files)
+        .output()
+        .expect("confapi runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+fn write_exchange(dir: &Path, name: &str, body: serde_json::Value) -> PathBuf {
+    let exchange = serde_json::json!({
+        "vendor": "openvox",
+        "request": {"method": "POST", "path": "/api/v0.0.1/conference/query_in_session",
+                    "query": {"token": "REDACTED"}, "headers": {}, "body": {"number": "8000"}},
+        "response": {"status": 200, "headers": {"content-type": "application/json"}, "body": body}
+    });
+    let path = dir.join(name);
+    std::fs::write(&path, exchange.to_string()).unwrap();
+    path
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("confapi-audit-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn every_openvox_recording_passes_strict() {
+    let files = recorded("openvox");
+    let (code, out) = audit(&["--strict"], &files);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(&format!("{} passed, 0 failed", files.len())),
+        "{out}"
+    );
+}
+
+#[test]
+fn undocumented_field_fails_only_in_strict_mode() {
+    let dir = scratch("undocumented");
+    let f = write_exchange(
+        &dir,
+        "extra.json",
+        serde_json::json!({"status": "Success", "conference": [{"conferencenumber": "8000", "videolayout": "grid"}]}),
+    );
+    let (code, out) = audit(&[], std::slice::from_ref(&f));
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("undocumented conference[0].videolayout"),
+        "{out}"
+    );
+    let (code, out) = audit(&["--strict"], &[f]);
+    assert_eq!(code, 1, "{out}");
+}
+
+#[test]
+fn decode_error_is_reported_with_its_path() {
+    let dir = scratch("decode");
+    let f = write_exchange(
+        &dir,
+        "wrong-type.json",
+        serde_json::json!({"status": "Success", "conference": [{"member": {"number": "111"}}]}),
+    );
+    let (code, out) = audit(&[], &[f]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("decode error at conference[0].member"),
+        "{out}"
+    );
+}
+
+#[test]
+fn unknown_path_and_bad_file_fail() {
+    let dir = scratch("unknown");
+    let bad = dir.join("not-an-exchange.json");
+    std::fs::write(&bad, "{\"hello\": 1}").unwrap();
+    let (code, out) = audit(&[], &[bad]);
+    assert_eq!(code, 1, "{out}");
+    let usage = Command::new(env!("CARGO_BIN_EXE_confapi"))
+        .arg("audit")
+        .output()
+        .unwrap();
+    assert_eq!(usage.status.code(), Some(2));
+}
