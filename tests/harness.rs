@@ -2,6 +2,11 @@
 //! describes what happened: the request the client sent and the value (or
 //! error) it returned. `replay.rs` snapshots the description.
 
+/// The README's Rust examples, compiled as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 use confapi_core::meta::Dispatched;
 use confapi_core::{Error, VendorInfo};
 use confapi_mock::{MockServer, RecordedFile, RecordedRequest, Replay};
