@@ -128,6 +128,42 @@ impl Authenticator for Login {
 mod tests {
     use super::*;
 
+    use confapi_mock::{MockServer, RecordedRequest, Reply};
+    use serde_json::json;
+
+    #[tokio::test]
+    async fn keepalive_sends_a_heartbeat_with_the_token_and_receiver() {
+        let server = MockServer::start(
+            |_: &RecordedRequest| Reply::json(200, &json!({"status": "Success"})),
+            0,
+        )
+        .await
+        .unwrap();
+        let login = Login {
+            base_url: server.url(),
+            http: reqwest::Client::new(),
+            username: "api".into(),
+            password_md5: SecretString::new("0123456789abcdef0123456789abcdef"),
+            receiver: EventReceiver {
+                ipaddr: "172.16.6.150".into(),
+                port: "8280".into(),
+                url: Some("172.16.6.150:8280".into()),
+                urltag: Some("1".into()),
+            },
+        };
+        assert!(login.keepalive(&SecretString::new("tok-1")).await.unwrap());
+        let sent = &server.requests()[0];
+        assert_eq!(sent.path, "/api/v0.0.1/heartbeat");
+        assert_eq!(
+            sent.query.get("token").map(String::as_str),
+            Some("REDACTED")
+        );
+        assert_eq!(
+            sent.body,
+            json!({"ipaddr": "172.16.6.150", "port": "8280", "url": "172.16.6.150:8280", "urltag": "1"})
+        );
+    }
+
     #[test]
     fn digest_is_lowercase_hex_md5() {
         // md5("password") is a well-known value.
