@@ -105,3 +105,66 @@ pub fn unmatched(vendor: &str) -> Reply {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exchange::RecordedResponse;
+    use crate::Responder;
+    use serde_json::Value;
+    use std::collections::BTreeMap;
+
+    fn exchange(path: &str, body: Value, answer: Value) -> Exchange {
+        Exchange {
+            vendor: "openvox".into(),
+            request: RecordedRequest {
+                method: "POST".into(),
+                path: path.into(),
+                query: BTreeMap::new(),
+                headers: BTreeMap::new(),
+                body,
+            },
+            response: RecordedResponse {
+                status: 200,
+                headers: BTreeMap::new(),
+                body: answer,
+            },
+        }
+    }
+
+    fn request(path: &str, body: Value) -> RecordedRequest {
+        exchange(path, body, Value::Null).request
+    }
+
+    #[test]
+    fn body_decides_between_recordings_of_one_path() {
+        let replay = Replay::new(vec![
+            exchange("/q", json!({"number": "1"}), json!({"n": 1})),
+            exchange("/q", json!({"number": "2"}), json!({"n": 2})),
+            exchange(
+                "/login",
+                json!({"password": "REDACTED"}),
+                json!({"ok": true}),
+            ),
+        ]);
+        assert_eq!(
+            replay.reply(&request("/q", json!({"number": "2"}))).body,
+            br#"{"n":2}"#
+        );
+        // The only recording of a path answers whatever the body.
+        assert_eq!(
+            replay
+                .reply(&request("/login", json!({"password": "x"})))
+                .body,
+            br#"{"ok":true}"#
+        );
+        // Several recordings and no equal body: the vendor's own error.
+        let miss = replay.reply(&request("/q", json!({"number": "3"})));
+        assert_eq!(miss, unmatched("openvox"));
+        assert_eq!(miss.body, br#"{"status":"Failed","errno":"10003"}"#);
+        assert_eq!(
+            replay.reply(&request("/nowhere", Value::Null)),
+            unmatched("openvox")
+        );
+    }
+}
