@@ -18,11 +18,14 @@ use std::fmt::Write;
 pub const USERNAME: &str = "api";
 /// See [`USERNAME`].
 pub const PASSWORD: &str = "password";
+/// The API token of vendors that take one directly.
+pub const TOKEN: &str = "test-token";
 
 /// The vendor facts of `vendor`.
 pub fn vendor_info(vendor: &str) -> Option<&'static VendorInfo> {
     match vendor {
         "openvox" => Some(&confapi_openvox::generated::meta::VENDOR),
+        "quanshi" => Some(&confapi_quanshi::generated::meta::VENDOR),
         _ => None,
     }
 }
@@ -39,6 +42,10 @@ async fn dispatch(
             let client = confapi_openvox::Client::builder(base_url, USERNAME, PASSWORD).build()?;
             confapi_openvox::generated::meta::dispatch(client.raw(), id, params, body).await
         }
+        "quanshi" => {
+            let client = confapi_quanshi::Client::builder().base_url(base_url).token(TOKEN).build()?;
+            confapi_quanshi::generated::meta::dispatch(client.raw(), id, params, body).await
+        }
         other => panic!("no client for vendor {other}"),
     }
 }
@@ -53,12 +60,7 @@ pub async fn replay(file: &RecordedFile, all: &[RecordedFile]) -> Result<String,
     let info = vendor_info(vendor).ok_or_else(|| format!("unknown vendor {vendor}"))?;
     let (op, path_params) = info
         .find_operation(&recorded.method, &recorded.path)
-        .ok_or_else(|| {
-            format!(
-                "no operation of the {vendor} spec matches {} {}",
-                recorded.method, recorded.path
-            )
-        })?;
+        .ok_or_else(|| format!("no operation of the {vendor} spec matches {} {}", recorded.method, recorded.path))?;
     let mut params: BTreeMap<String, String> = path_params.into_iter().collect();
     let credential = match info.placement {
         Some(confapi_core::Placement::Query(name)) => Some(name),
@@ -72,9 +74,7 @@ pub async fn replay(file: &RecordedFile, all: &[RecordedFile]) -> Result<String,
     let body = (!recorded.body.is_null()).then(|| recorded.body.clone());
 
     let replay = Replay::new(all.iter().map(|f| f.exchange.clone()).collect());
-    let server = MockServer::start(replay, 0)
-        .await
-        .map_err(|e| e.to_string())?;
+    let server = MockServer::start(replay, 0).await.map_err(|e| e.to_string())?;
     let result = dispatch(vendor, &server.url(), op.id, &params, body).await;
 
     let sent = server
@@ -96,11 +96,7 @@ pub async fn replay(file: &RecordedFile, all: &[RecordedFile]) -> Result<String,
         let _ = writeln!(out, "header {k}: {v}");
     }
     if !sent.body.is_null() {
-        let _ = writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&sent.body).unwrap_or_default()
-        );
+        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&sent.body).unwrap_or_default());
     }
     match result {
         Ok(d) => {
@@ -125,21 +121,14 @@ pub async fn replay(file: &RecordedFile, all: &[RecordedFile]) -> Result<String,
 fn check_same_request(recorded: &RecordedRequest, sent: &RecordedRequest) -> Result<(), String> {
     let mut problems = Vec::new();
     if !recorded.method.eq_ignore_ascii_case(&sent.method) {
-        problems.push(format!(
-            "method {} instead of {}",
-            sent.method, recorded.method
-        ));
+        problems.push(format!("method {} instead of {}", sent.method, recorded.method));
     }
     if recorded.path != sent.path {
         problems.push(format!("path {} instead of {}", sent.path, recorded.path));
     }
     let keys = |q: &BTreeMap<String, String>| q.keys().cloned().collect::<Vec<_>>();
     if keys(&recorded.query) != keys(&sent.query) {
-        problems.push(format!(
-            "query keys {:?} instead of {:?}",
-            keys(&sent.query),
-            keys(&recorded.query)
-        ));
+        problems.push(format!("query keys {:?} instead of {:?}", keys(&sent.query), keys(&recorded.query)));
     }
     if recorded.body != sent.body {
         problems.push(format!("body {} instead of {}", sent.body, recorded.body));
@@ -147,9 +136,6 @@ fn check_same_request(recorded: &RecordedRequest, sent: &RecordedRequest) -> Res
     if problems.is_empty() {
         Ok(())
     } else {
-        Err(format!(
-            "request differs from the recording: {}",
-            problems.join("; ")
-        ))
+        Err(format!("request differs from the recording: {}", problems.join("; ")))
     }
 }

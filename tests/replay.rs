@@ -24,3 +24,8 @@ async fn replay_vendor(vendor: &str) {
 async fn openvox_recordings_replay() {
     replay_vendor("openvox").await;
 }
+
+#[tokio::test]
+async fn quanshi_recordings_replay() {
+    replay_vendor("quanshi").await;
+}

@@ -13,14 +13,13 @@ const BANNER: &str = "\
 
 /// Generates the contents of `crates/<vendor>/src/generated.rs`.
 pub fn generate(vendor: &str, spec_text: &str) -> Result<String, String> {
-    let mut raw: serde_json::Value =
-        serde_yaml_ng::from_str(spec_text).map_err(|e| format!("invalid YAML: {e}"))?;
+    let mut raw: serde_json::Value = serde_yaml_ng::from_str(spec_text).map_err(|e| format!("invalid YAML: {e}"))?;
     if raw.get("openapi").and_then(|v| v.as_str()) != Some("3.0.3") {
         return Err("specs must be OpenAPI 3.0.3 (progenitor rejects 3.1)".into());
     }
     let found = preprocess::preprocess(&mut raw)?;
-    let spec: openapiv3::OpenAPI = serde_json::from_value(raw.clone())
-        .map_err(|e| format!("not a valid OpenAPI document: {e}"))?;
+    let spec: openapiv3::OpenAPI =
+        serde_json::from_value(raw.clone()).map_err(|e| format!("not a valid OpenAPI document: {e}"))?;
 
     let mut settings = GenerationSettings::default();
     settings
@@ -31,17 +30,14 @@ pub fn generate(vendor: &str, spec_text: &str) -> Result<String, String> {
         // impl that meta.rs emits, so no token is ever a builder field that
         // `Debug` would print.
         .with_inner_type(quote!(::confapi_core::Runtime))
-        // Deterministic key order for the `extra` maps of unknown fields.
-        .with_map_type("::serde_json::Map");
+        // Deterministic key order for maps, the `extra` maps of unknown fields among them.
+        .with_map_type("::std::collections::BTreeMap");
     for (schema, rust_type) in &found.replacements {
         settings.with_replacement(schema, rust_type, std::iter::empty());
     }
     let mut generator = Generator::new(&settings);
-    let tokens = generator
-        .generate_tokens(&spec)
-        .map_err(|e| format!("progenitor failed: {e}"))?;
-    let mut file: syn::File =
-        syn::parse2(tokens).map_err(|e| format!("progenitor output does not parse: {e}"))?;
+    let tokens = generator.generate_tokens(&spec).map_err(|e| format!("progenitor failed: {e}"))?;
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("progenitor output does not parse: {e}"))?;
 
     for (schema, property, aliases) in &found.aliases {
         postprocess::add_aliases(&mut file, schema, property, aliases)?;

@@ -18,12 +18,7 @@ const USAGE: &str = "usage: cargo xtask codegen [--check]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let check = match args
-        .iter()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .as_slice()
-    {
+    let check = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["codegen"] => false,
         ["codegen", "--check"] => true,
         _ => {
@@ -41,10 +36,7 @@ fn main() -> ExitCode {
 }
 
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
 }
 
 fn codegen(root: &Path, check: bool) -> Result<(), String> {
@@ -64,8 +56,7 @@ fn codegen(root: &Path, check: bool) -> Result<(), String> {
             .and_then(|s| s.to_str())
             .ok_or_else(|| format!("{}: file name is not UTF-8", spec.display()))?;
         let text = std::fs::read_to_string(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
-        let code =
-            generate::generate(vendor, &text).map_err(|e| format!("specs/{vendor}.yaml: {e}"))?;
+        let code = generate::generate(vendor, &text).map_err(|e| format!("specs/{vendor}.yaml: {e}"))?;
         let rel = format!("crates/{vendor}/src/generated.rs");
         let out = root.join(&rel);
         let current = std::fs::read_to_string(&out).ok();
@@ -121,33 +112,19 @@ mod tests {
     #[test]
     fn generation_is_deterministic() {
         let spec = openvox_spec();
-        assert_eq!(
-            generate::generate("openvox", &spec),
-            generate::generate("openvox", &spec)
-        );
+        assert_eq!(generate::generate("openvox", &spec), generate::generate("openvox", &spec));
     }
 
     #[test]
     fn editing_a_spec_makes_the_checked_in_file_stale() {
-        let checked_in =
-            std::fs::read_to_string(workspace_root().join("crates/openvox/src/generated.rs"))
-                .unwrap();
+        let checked_in = std::fs::read_to_string(workspace_root().join("crates/openvox/src/generated.rs")).unwrap();
         let spec = openvox_spec();
-        assert_eq!(
-            generate::generate("openvox", &spec).unwrap(),
-            checked_in,
-            "run `cargo xtask codegen`"
-        );
-        let edited = spec.replace(
-            "summary: Log in and obtain a session token.",
-            "summary: Log in.",
-        );
+        assert_eq!(generate::generate("openvox", &spec).unwrap(), checked_in, "run `cargo xtask codegen`");
+        let edited = spec.replace("summary: Log in and obtain a session token.", "summary: Log in.");
         assert_ne!(edited, spec);
         let fresh = generate::generate("openvox", &edited).unwrap();
         assert_ne!(fresh, checked_in);
-        assert!(
-            describe_difference("x.rs", Some(&checked_in), &fresh).contains("differs from line")
-        );
+        assert!(describe_difference("x.rs", Some(&checked_in), &fresh).contains("differs from line"));
     }
 
     #[test]

@@ -34,15 +34,11 @@ struct Operation {
     params: Vec<Param>,
 }
 
-pub fn generate(
-    vendor: &str,
-    raw: &Value,
-    spec: &OpenAPI,
-    file: &mut syn::File,
-) -> Result<Vec<syn::Item>, String> {
+pub fn generate(vendor: &str, raw: &Value, spec: &OpenAPI, file: &mut syn::File) -> Result<Vec<syn::Item>, String> {
     let ops = operations(spec)?;
     let envelope = raw.get("x-confapi-envelope").cloned().unwrap_or(json!({}));
     let field = |key: &str| envelope.get(key).and_then(Value::as_str).map(str::to_owned);
+    let fields = |key: &str| envelope_names(&envelope, key);
 
     let placement = placement(spec)?;
     let request_id_header = option_str(field("request_id_header"));
@@ -51,20 +47,13 @@ pub fn generate(
         let success: Vec<String> = envelope
             .get("success")
             .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
+            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
             .unwrap_or_default();
-        let code = option_str(field("code"));
-        let message = option_str(field("message"));
-        let request_id = option_str(field("request_id"));
+        let (code, message, request_id) = (fields("code"), fields("message"), fields("request_id"));
         quote! {
             ::confapi_core::meta::EnvelopeFields {
-                status: #status, success: &[#(#success),*], code: #code,
-                message: #message, request_id: #request_id,
+                status: #status, success: &[#(#success),*], code: &[#(#code),*],
+                message: &[#(#message),*], request_id: &[#(#request_id),*],
             }
         }
     };
@@ -98,6 +87,42 @@ pub fn generate(
             };
 
             #(#envelopes)*
+
+            impl super::Client {
+                /// The runtime: vendor facts, credentials, limits.
+                pub fn runtime(&self) -> &::confapi_core::Runtime {
+                    &self.inner
+                }
+
+                /// Runs a call built from this client's builders through the
+                /// runtime: credential, envelope check, typed errors, one
+                /// renewal of an expired credential (so `op` may run twice).
+                pub async fn call<'a, T, E, F, Fut>(&'a self, op: F) -> Result<T, ::confapi_core::Error>
+                where
+                    F: Fn(&'a Self) -> Fut,
+                    Fut: ::std::future::Future<Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>>,
+                    T: ::confapi_core::Envelope + ::serde::de::DeserializeOwned,
+                    E: ::confapi_core::Envelope,
+                {
+                    self.inner.call(|| op(self)).await
+                }
+
+                /// [`Client::call`] for the operation `id` of the spec: errors
+                /// name it, and an operation without credentials fetches none.
+                pub async fn call_operation<'a, T, E, F, Fut>(
+                    &'a self,
+                    id: &'static str,
+                    op: F,
+                ) -> Result<T, ::confapi_core::Error>
+                where
+                    F: Fn(&'a Self) -> Fut,
+                    Fut: ::std::future::Future<Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>>,
+                    T: ::confapi_core::Envelope + ::serde::de::DeserializeOwned,
+                    E: ::confapi_core::Envelope,
+                {
+                    self.inner.call_operation(id, || op(self)).await
+                }
+            }
 
             impl progenitor_client::ClientHooks<::confapi_core::Runtime> for super::Client {
                 async fn pre<E>(
@@ -134,6 +159,15 @@ pub fn generate(
     Ok(vec![syn::Item::Mod(module)])
 }
 
+/// An envelope entry given as one field name or a list of them.
+fn envelope_names(envelope: &Value, key: &str) -> Vec<String> {
+    match envelope.get(key) {
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+        _ => Vec::new(),
+    }
+}
+
 fn option_str(value: Option<String>) -> TokenStream {
     match value {
         Some(s) => quote!(Some(#s)),
@@ -147,22 +181,13 @@ fn ref_name(reference: &str) -> Option<String> {
 
 /// The `$ref`'d schema name of a body, or an error for inline schemas
 /// (progenitor merges inline schemas of one operation silently).
-fn content_schema(
-    content: &openapiv3::Content,
-    what: &str,
-    id: &str,
-) -> Result<Option<String>, String> {
-    let Some(media) = content
-        .get("application/json")
-        .or_else(|| content.values().next())
-    else {
+fn content_schema(content: &openapiv3::Content, what: &str, id: &str) -> Result<Option<String>, String> {
+    let Some(media) = content.get("application/json").or_else(|| content.values().next()) else {
         return Ok(None);
     };
     match &media.schema {
         Some(ReferenceOr::Reference { reference }) => Ok(ref_name(reference)),
-        Some(ReferenceOr::Item(_)) => Err(format!(
-            "{id}: the {what} schema must be a $ref to a named schema"
-        )),
+        Some(ReferenceOr::Item(_)) => Err(format!("{id}: the {what} schema must be a $ref to a named schema")),
         None => Ok(None),
     }
 }
@@ -174,10 +199,7 @@ fn operations(spec: &OpenAPI) -> Result<Vec<Operation>, String> {
             return Err(format!("{path}: path item references are not supported"));
         };
         for (method, op) in item.iter() {
-            let id = op
-                .operation_id
-                .clone()
-                .ok_or_else(|| format!("{method} {path}: operationId is required"))?;
+            let id = op.operation_id.clone().ok_or_else(|| format!("{method} {path}: operationId is required"))?;
             if id.to_snake_case() != id {
                 return Err(format!("operationId {id} must be snake_case"));
             }
@@ -185,8 +207,7 @@ fn operations(spec: &OpenAPI) -> Result<Vec<Operation>, String> {
                 Some(Value::Bool(b)) => *b,
                 _ => return Err(format!("{id}: x-confapi-safe (true or false) is required")),
             };
-            if !op.extensions.contains_key("x-confapi-inferred-from") && op.external_docs.is_none()
-            {
+            if !op.extensions.contains_key("x-confapi-inferred-from") && op.external_docs.is_none() {
                 return Err(format!("{id}: externalDocs must link the vendor's page"));
             }
             // An operation-level `security: []` means no credential.
@@ -210,11 +231,7 @@ fn operations(spec: &OpenAPI) -> Result<Vec<Operation>, String> {
                 }
             }
             if let Some(ReferenceOr::Item(default)) = &op.responses.default {
-                merge_error(
-                    &mut error,
-                    content_schema(&default.content, "response", &id)?,
-                    &id,
-                )?;
+                merge_error(&mut error, content_schema(&default.content, "response", &id)?, &id)?;
             }
             let body = match &op.request_body {
                 Some(ReferenceOr::Item(b)) => content_schema(&b.content, "request body", &id)?,
@@ -230,9 +247,7 @@ fn operations(spec: &OpenAPI) -> Result<Vec<Operation>, String> {
                     Parameter::Query { parameter_data, .. } => (parameter_data, false),
                     Parameter::Path { parameter_data, .. } => (parameter_data, true),
                     Parameter::Header { parameter_data, .. } => (parameter_data, false),
-                    Parameter::Cookie { .. } => {
-                        return Err(format!("{id}: cookie parameters are not supported"))
-                    }
+                    Parameter::Cookie { .. } => return Err(format!("{id}: cookie parameters are not supported")),
                 };
                 params.push(Param {
                     api_name: data.name.clone(),
@@ -266,25 +281,16 @@ fn merge_error(error: &mut Option<String>, schema: Option<String>, id: &str) -> 
             Ok(())
         }
         (Some(a), Some(b)) if *a == b => Ok(()),
-        (Some(a), Some(b)) => Err(format!(
-            "{id}: all error responses must share one schema ({a} vs {b})"
-        )),
+        (Some(a), Some(b)) => Err(format!("{id}: all error responses must share one schema ({a} vs {b})")),
     }
 }
 
-fn resolve_parameter<'a>(
-    spec: &'a OpenAPI,
-    p: &'a ReferenceOr<Parameter>,
-) -> Result<&'a Parameter, String> {
+fn resolve_parameter<'a>(spec: &'a OpenAPI, p: &'a ReferenceOr<Parameter>) -> Result<&'a Parameter, String> {
     match p {
         ReferenceOr::Item(p) => Ok(p),
         ReferenceOr::Reference { reference } => {
             let name = ref_name(reference).unwrap_or_default();
-            match spec
-                .components
-                .as_ref()
-                .and_then(|c| c.parameters.get(&name))
-            {
+            match spec.components.as_ref().and_then(|c| c.parameters.get(&name)) {
                 Some(ReferenceOr::Item(p)) => Ok(p),
                 _ => Err(format!("parameter {reference} not found")),
             }
@@ -294,9 +300,7 @@ fn resolve_parameter<'a>(
 
 /// The builder method progenitor generates for a parameter.
 fn builder_ident(name: &str) -> syn::Ident {
-    let snake = name
-        .replace(|c: char| !c.is_alphanumeric() && c != '_', "-")
-        .to_snake_case();
+    let snake = name.replace(|c: char| !c.is_alphanumeric() && c != '_', "-").to_snake_case();
     match syn::parse_str::<syn::Ident>(&snake) {
         Ok(_) => format_ident!("{}", snake),
         Err(_) => format_ident!("{}_", snake),
@@ -307,9 +311,7 @@ fn param_type(spec: &OpenAPI, format: &ParameterSchemaOrContent) -> TokenStream 
     let schema = match format {
         ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) => Some(s),
         ParameterSchemaOrContent::Schema(ReferenceOr::Reference { reference }) => {
-            ref_name(reference)
-                .and_then(|n| spec.components.as_ref()?.schemas.get(&n))
-                .and_then(|s| s.as_item())
+            ref_name(reference).and_then(|n| spec.components.as_ref()?.schemas.get(&n)).and_then(|s| s.as_item())
         }
         ParameterSchemaOrContent::Content(_) => None,
     };
@@ -322,29 +324,26 @@ fn param_type(spec: &OpenAPI, format: &ParameterSchemaOrContent) -> TokenStream 
     }
 }
 
+/// Where the token goes: the apiKey scheme named first in the spec's
+/// top-level `security` (other schemes, such as signed headers, are placed
+/// by the vendor crate's own signer).
 fn placement(spec: &OpenAPI) -> Result<TokenStream, String> {
-    let schemes = spec.components.as_ref().map(|c| &c.security_schemes);
-    let mut found = None;
-    for scheme in schemes.into_iter().flat_map(|s| s.values()) {
-        if let ReferenceOr::Item(openapiv3::SecurityScheme::APIKey { location, name, .. }) = scheme
-        {
-            if found.is_some() {
-                return Err("only one apiKey security scheme is supported".into());
-            }
-            found = Some(match location {
-                openapiv3::APIKeyLocation::Query => {
-                    quote!(Some(::confapi_core::Placement::Query(#name)))
-                }
-                openapiv3::APIKeyLocation::Header => {
-                    quote!(Some(::confapi_core::Placement::Header(#name)))
-                }
-                openapiv3::APIKeyLocation::Cookie => {
-                    return Err("cookie credentials are not supported".into())
-                }
-            });
-        }
+    let Some(name) = spec.security.iter().flatten().flat_map(|req| req.keys()).next() else {
+        return Ok(quote!(None));
+    };
+    let scheme = spec
+        .components
+        .as_ref()
+        .and_then(|c| c.security_schemes.get(name))
+        .ok_or_else(|| format!("security scheme {name} is not defined"))?;
+    match scheme {
+        ReferenceOr::Item(openapiv3::SecurityScheme::APIKey { location, name, .. }) => match location {
+            openapiv3::APIKeyLocation::Query => Ok(quote!(Some(::confapi_core::Placement::Query(#name)))),
+            openapiv3::APIKeyLocation::Header => Ok(quote!(Some(::confapi_core::Placement::Header(#name)))),
+            openapiv3::APIKeyLocation::Cookie => Err("cookie credentials are not supported".into()),
+        },
+        _ => Err(format!("security scheme {name} must be an apiKey")),
     }
-    Ok(found.unwrap_or(quote!(None)))
 }
 
 fn error_codes(raw: &Value) -> Result<Vec<TokenStream>, String> {
@@ -372,15 +371,7 @@ fn error_codes(raw: &Value) -> Result<Vec<TokenStream>, String> {
 }
 
 fn operation_entry(op: &Operation) -> TokenStream {
-    let Operation {
-        id,
-        method,
-        path,
-        safe,
-        authenticated,
-        success_status,
-        ..
-    } = op;
+    let Operation { id, method, path, safe, authenticated, success_status, .. } = op;
     let decode = |schema: &Option<String>| match schema {
         Some(name) => {
             let ty = format_ident!("{}", name);
@@ -415,10 +406,7 @@ fn dispatch_arm(op: &Operation) -> TokenStream {
         let ty = format_ident!("{}", name);
         quote!(let body: types::#ty = ::confapi_core::meta::body_from_json(vendor, body)?;)
     });
-    let body_set = op
-        .body
-        .as_ref()
-        .map(|_| quote!(let b = b.body(body.clone());));
+    let body_set = op.body.as_ref().map(|_| quote!(let b = b.body(body.clone());));
     let param_lets = op.params.iter().enumerate().map(|(i, p)| {
         let var = format_ident!("p{}", i);
         let (api, ty) = (&p.api_name, &p.rust_type);
@@ -452,37 +440,29 @@ fn dispatch_arm(op: &Operation) -> TokenStream {
     }
 }
 
-fn envelope_impls(
-    ops: &[Operation],
-    envelope: &Value,
-    file: &syn::File,
-) -> Result<Vec<TokenStream>, String> {
+fn envelope_impls(ops: &[Operation], envelope: &Value, file: &syn::File) -> Result<Vec<TokenStream>, String> {
     let success: BTreeSet<&String> = ops.iter().filter_map(|o| o.success.as_ref()).collect();
     let errors: BTreeSet<&String> = ops.iter().filter_map(|o| o.error.as_ref()).collect();
     if let Some(both) = success.intersection(&errors).next() {
-        return Err(format!(
-            "{both} is used as both a success and an error body"
-        ));
+        return Err(format!("{both} is used as both a success and an error body"));
     }
+    // The first of the named fields that is present (e.g. `request_id`, then `reqid`).
     let text = |strukt: &syn::ItemStruct, key: &str| -> TokenStream {
-        match envelope
-            .get(key)
-            .and_then(Value::as_str)
-            .and_then(|p| field_ident(strukt, p))
-        {
-            Some(ident) => quote!(::confapi_core::AsText::as_text(&self.#ident)),
+        let reads: Vec<TokenStream> = envelope_names(envelope, key)
+            .iter()
+            .filter_map(|p| field_ident(strukt, p))
+            .map(|ident| quote!(::confapi_core::AsText::as_text(&self.#ident)))
+            .collect();
+        match reads.split_first() {
             None => quote!(None),
+            Some((first, rest)) => quote!(#first #(.or_else(|| #rest))*),
         }
     };
     let mut out = Vec::new();
     for name in success.iter().chain(&errors) {
         let strukt = find_struct(file, name)?;
         let ty = format_ident!("{}", name);
-        let (code, message, request_id) = (
-            text(strukt, "code"),
-            text(strukt, "message"),
-            text(strukt, "request_id"),
-        );
+        let (code, message, request_id) = (text(strukt, "code"), text(strukt, "message"), text(strukt, "request_id"));
         let body = if errors.contains(name) {
             quote!(Some(::confapi_core::VendorFailure::new(#code, #message, #request_id, ERROR_CODES)))
         } else if let Some(status_field) = envelope.get("status").and_then(Value::as_str) {
@@ -511,10 +491,7 @@ fn envelope_impls(
 /// undocumented extras.
 fn shapes(raw: &Value) -> Value {
     let mut out = Map::new();
-    if let Some(schemas) = raw
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-    {
+    if let Some(schemas) = raw.pointer("/components/schemas").and_then(Value::as_object) {
         for (name, schema) in schemas {
             out.insert(name.clone(), shape(schema));
         }
@@ -529,10 +506,7 @@ fn shape(schema: &Value) -> Value {
     }
     for key in ["oneOf", "anyOf", "allOf"] {
         if let Some(alts) = schema.get(key).and_then(Value::as_array) {
-            let mut list: Vec<Value> = s
-                .remove("union")
-                .and_then(|v| v.as_array().cloned())
-                .unwrap_or_default();
+            let mut list: Vec<Value> = s.remove("union").and_then(|v| v.as_array().cloned()).unwrap_or_default();
             list.extend(alts.iter().map(shape));
             s.insert("union".into(), Value::Array(list));
         }
@@ -542,12 +516,7 @@ fn shape(schema: &Value) -> Value {
         let mut aliases = Map::new();
         for (name, prop) in props {
             p.insert(name.clone(), shape(prop));
-            for alias in prop
-                .get("x-confapi-aliases")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
+            for alias in prop.get("x-confapi-aliases").and_then(Value::as_array).into_iter().flatten() {
                 aliases.insert(alias.as_str().unwrap_or_default().to_owned(), json!(name));
             }
         }

@@ -63,20 +63,11 @@ pub fn field_ident(strukt: &ItemStruct, property: &str) -> Option<syn::Ident> {
     let Fields::Named(fields) = &strukt.fields else {
         return None;
     };
-    fields
-        .named
-        .iter()
-        .find(|f| json_name(f).as_deref() == Some(property))
-        .and_then(|f| f.ident.clone())
+    fields.named.iter().find(|f| json_name(f).as_deref() == Some(property)).and_then(|f| f.ident.clone())
 }
 
 /// Adds `#[serde(alias = "..")]` so the property also decodes from `aliases`.
-pub fn add_aliases(
-    file: &mut File,
-    schema: &str,
-    property: &str,
-    aliases: &[String],
-) -> Result<(), String> {
+pub fn add_aliases(file: &mut File, schema: &str, property: &str, aliases: &[String]) -> Result<(), String> {
     let strukt = find_struct_mut(file, schema)?;
     let Fields::Named(fields) = &mut strukt.fields else {
         return Err(format!("{schema} is not a struct with named fields"));

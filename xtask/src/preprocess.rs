@@ -6,6 +6,8 @@
 //!   (lenient scalars, secrets).
 //! - `x-confapi-open-enum: true` turns a string enum into
 //!   `confapi_core::OpenEnum<NameKnown>`, so new values do not fail a call.
+//! - `x-confapi-one-or-many: Item` reads a schema that is documented as one
+//!   `Item` but also sent as a list as `confapi_core::OneOrMany<Item>`.
 //! - `x-confapi-aliases: [..]` on a property lets it arrive under other names
 //!   (applied to the generated code in `postprocess.rs`).
 
@@ -32,38 +34,30 @@ pub fn preprocess(spec: &mut Value) -> Result<Found, String> {
         if *name != heck::ToPascalCase::to_pascal_case(name.as_str()) {
             return Err(format!("schema name {name} must be PascalCase"));
         }
-        if let Some(core) = schema.get("x-confapi-core").and_then(Value::as_str) {
+        if let Some(item) = schema.get("x-confapi-one-or-many").and_then(Value::as_str) {
             found
                 .replacements
-                .push((name.clone(), format!("::confapi_core::{core}")));
+                .push((name.clone(), format!("::confapi_core::OneOrMany<crate::generated::types::{item}>")));
+        }
+        if let Some(core) = schema.get("x-confapi-core").and_then(Value::as_str) {
+            found.replacements.push((name.clone(), format!("::confapi_core::{core}")));
         }
         if schema.get("x-confapi-open-enum") == Some(&Value::Bool(true)) {
             let known = format!("{name}Known");
             let mut closed = schema.clone();
             if let Some(obj) = closed.as_object_mut() {
                 obj.remove("x-confapi-open-enum");
-                obj.insert(
-                    "description".into(),
-                    json!(format!("The documented values of {name}.")),
-                );
+                obj.insert("description".into(), json!(format!("The documented values of {name}.")));
             }
             known_enums.push((known.clone(), closed));
-            found.replacements.push((
-                name.clone(),
-                format!("::confapi_core::OpenEnum<crate::generated::types::{known}>"),
-            ));
+            found
+                .replacements
+                .push((name.clone(), format!("::confapi_core::OpenEnum<crate::generated::types::{known}>")));
         }
         if let Some(props) = schema.get("properties").and_then(Value::as_object) {
             for (prop, prop_schema) in props {
-                if let Some(list) = prop_schema
-                    .get("x-confapi-aliases")
-                    .and_then(Value::as_array)
-                {
-                    let names = list
-                        .iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_owned)
-                        .collect();
+                if let Some(list) = prop_schema.get("x-confapi-aliases").and_then(Value::as_array) {
+                    let names = list.iter().filter_map(Value::as_str).map(str::to_owned).collect();
                     found.aliases.push((name.clone(), prop.clone(), names));
                 }
             }
@@ -113,25 +107,14 @@ mod tests {
             "Status": {"type": "string", "enum": ["A"], "x-confapi-open-enum": true}
         }}});
         let found = preprocess(&mut spec).unwrap();
-        assert_eq!(
-            spec.pointer("/components/schemas/Room/additionalProperties"),
-            Some(&json!({}))
-        );
+        assert_eq!(spec.pointer("/components/schemas/Room/additionalProperties"), Some(&json!({})));
         assert_eq!(
             spec.pointer("/components/schemas/Room/properties/member/items/additionalProperties"),
             Some(&json!({}))
         );
-        assert_eq!(
-            spec.pointer("/components/schemas/Closed/additionalProperties"),
-            Some(&json!(false))
-        );
-        assert!(spec
-            .pointer("/components/schemas/StatusKnown/enum")
-            .is_some());
-        assert_eq!(
-            found.aliases,
-            vec![("Room".into(), "member".into(), vec!["members".into()])]
-        );
+        assert_eq!(spec.pointer("/components/schemas/Closed/additionalProperties"), Some(&json!(false)));
+        assert!(spec.pointer("/components/schemas/StatusKnown/enum").is_some());
+        assert_eq!(found.aliases, vec![("Room".into(), "member".into(), vec!["members".into()])]);
         assert_eq!(found.replacements[0].0, "Status");
     }
 }

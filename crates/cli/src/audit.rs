@@ -43,6 +43,14 @@ pub enum Finding {
         /// The value after decode and re-encode.
         to: String,
     },
+    /// A failure envelope whose payload does not fit the success type: the
+    /// client reports the vendor's failure and ignores the payload, as here.
+    FailureEnvelope {
+        /// The vendor's code.
+        code: String,
+        /// The vendor's message or the code's documented meaning.
+        message: String,
+    },
     /// A field the spec does not declare (kept only as an extra).
     Undocumented {
         /// JSON path of the field.
@@ -56,7 +64,7 @@ impl Finding {
         match self {
             Finding::DecodeError(_) | Finding::Lost { .. } | Finding::Changed { .. } => true,
             Finding::Undocumented { .. } => strict,
-            Finding::Retyped { .. } => false,
+            Finding::Retyped { .. } | Finding::FailureEnvelope { .. } => false,
         }
     }
 }
@@ -74,6 +82,10 @@ impl fmt::Display for Finding {
             Finding::Retyped { path, from, to } => {
                 write!(f, "retyped {path}: {from} came back as {to} (same text)")
             }
+            Finding::FailureEnvelope { code, message } => write!(
+                f,
+                "failure envelope {code} ({message}): the client reports it as a vendor error; its payload is not decoded"
+            ),
             Finding::Undocumented { path } => {
                 write!(f, "undocumented {path}: not in the spec, kept as an extra")
             }
@@ -103,45 +115,36 @@ impl Report {
 
 /// Audits one exchange against the vendors' generated descriptions.
 pub fn audit(exchange: &Exchange, vendors: &[&'static VendorInfo]) -> Report {
-    let mut report = Report {
-        operation: None,
-        schema: None,
-        findings: Vec::new(),
-        unusable: None,
-    };
+    let mut report = Report { operation: None, schema: None, findings: Vec::new(), unusable: None };
     let Some(info) = vendors.iter().find(|v| v.name == exchange.vendor) else {
         report.unusable = Some(format!("unknown vendor {:?}", exchange.vendor));
         return report;
     };
     let request = &exchange.request;
     let Some((op, _)) = info.find_operation(&request.method, &request.path) else {
-        report.unusable = Some(format!(
-            "no {} operation for {} {}",
-            info.name, request.method, request.path
-        ));
+        report.unusable = Some(format!("no {} operation for {} {}", info.name, request.method, request.path));
         return report;
     };
     report.operation = Some(op.id);
     let Some((decode, schema)) = decoder(op, exchange.response.status) else {
-        report.unusable = Some(format!(
-            "{} describes no body for HTTP {}",
-            op.id, exchange.response.status
-        ));
+        report.unusable = Some(format!("{} describes no body for HTTP {}", op.id, exchange.response.status));
         return report;
     };
     report.schema = schema;
     let body = &exchange.response.body;
-    let bytes = if body.is_null() {
-        Vec::new()
-    } else {
-        body.to_string().into_bytes()
-    };
+    let bytes = if body.is_null() { Vec::new() } else { body.to_string().into_bytes() };
     match decode(&bytes) {
-        Err(e) => report.findings.push(Finding::DecodeError(e)),
+        // As the client does: a failure envelope wins over a payload that does not fit.
+        Err(e) => match info.decode_failure(&bytes) {
+            Some(f) => report.findings.push(Finding::FailureEnvelope {
+                code: f.code.unwrap_or_default(),
+                message: f.message.unwrap_or_default(),
+            }),
+            None => report.findings.push(Finding::DecodeError(e)),
+        },
         Ok(reencoded) => {
             let shapes: Value = serde_json::from_str(info.shapes).unwrap_or(Value::Null);
-            let shape =
-                schema.map(|s| Value::from(Map::from_iter([("ref".to_owned(), Value::from(s))])));
+            let shape = schema.map(|s| Value::from(Map::from_iter([("ref".to_owned(), Value::from(s))])));
             diff(body, &reencoded, "", &mut report.findings);
             if let Some(shape) = shape {
                 undocumented(body, &shape, &shapes, "", &mut report.findings);
@@ -151,10 +154,7 @@ pub fn audit(exchange: &Exchange, vendors: &[&'static VendorInfo]) -> Report {
     report
 }
 
-fn decoder(
-    op: &OperationMeta,
-    status: u16,
-) -> Option<(confapi_core::meta::DecodeFn, Option<&'static str>)> {
+fn decoder(op: &OperationMeta, status: u16) -> Option<(confapi_core::meta::DecodeFn, Option<&'static str>)> {
     if status == op.success_status || ((200..300).contains(&status) && op.decode_error.is_none()) {
         Some((op.decode_success, op.success_shape))
     } else {
@@ -195,8 +195,7 @@ fn scalar_text(v: &Value) -> Option<String> {
 pub fn diff(original: &Value, reencoded: &Value, path: &str, out: &mut Vec<Finding>) {
     match (original, reencoded) {
         (Value::Object(a), Value::Object(b)) => {
-            let unmatched: Vec<(&String, &Value)> =
-                b.iter().filter(|(k, _)| !a.contains_key(*k)).collect();
+            let unmatched: Vec<(&String, &Value)> = b.iter().filter(|(k, _)| !a.contains_key(*k)).collect();
             for (key, value) in a {
                 let here = join(path, key);
                 match b.get(key) {
@@ -223,27 +222,17 @@ pub fn diff(original: &Value, reencoded: &Value, path: &str, out: &mut Vec<Findi
         (a, b) if a == b => {}
         (a, b) if is_empty(a) && is_empty(b) => {}
         (a, b) => match (scalar_text(a), scalar_text(b)) {
-            (Some(x), Some(y)) if x == y => out.push(Finding::Retyped {
-                path: path.to_owned(),
-                from: a.to_string(),
-                to: b.to_string(),
-            }),
-            _ => out.push(Finding::Changed {
-                path: path.to_owned(),
-                from: a.to_string(),
-                to: b.to_string(),
-            }),
+            (Some(x), Some(y)) if x == y => {
+                out.push(Finding::Retyped { path: path.to_owned(), from: a.to_string(), to: b.to_string() })
+            }
+            _ => out.push(Finding::Changed { path: path.to_owned(), from: a.to_string(), to: b.to_string() }),
         },
     }
 }
 
 /// The properties an object shape declares (following refs and unions),
 /// with aliases mapped to their property; `None` for a free-form map.
-fn declared<'a>(
-    shape: &'a Value,
-    shapes: &'a Value,
-    depth: usize,
-) -> Option<Vec<(String, &'a Value)>> {
+fn declared<'a>(shape: &'a Value, shapes: &'a Value, depth: usize) -> Option<Vec<(String, &'a Value)>> {
     if depth > 32 {
         return Some(Vec::new());
     }
@@ -258,23 +247,13 @@ fn declared<'a>(
         for (k, v) in p {
             props.push((k.clone(), v));
         }
-        for (alias, target) in shape
-            .get("aliases")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
+        for (alias, target) in shape.get("aliases").and_then(Value::as_object).into_iter().flatten() {
             if let Some(v) = target.as_str().and_then(|t| p.get(t)) {
                 props.push((alias.clone(), v));
             }
         }
     }
-    for alt in shape
-        .get("union")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for alt in shape.get("union").and_then(Value::as_array).into_iter().flatten() {
         match declared(alt, shapes, depth + 1) {
             None => return None,
             Some(more) => props.extend(more),
@@ -291,25 +270,14 @@ fn items<'a>(shape: &'a Value, shapes: &'a Value, depth: usize) -> Vec<&'a Value
         return items(shapes.get(name).unwrap_or(&Value::Null), shapes, depth + 1);
     }
     let mut out: Vec<&Value> = shape.get("items").into_iter().collect();
-    for alt in shape
-        .get("union")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for alt in shape.get("union").and_then(Value::as_array).into_iter().flatten() {
         out.extend(items(alt, shapes, depth + 1));
     }
     out
 }
 
 /// Reports the fields of `body` that `shape` does not declare.
-pub fn undocumented(
-    body: &Value,
-    shape: &Value,
-    shapes: &Value,
-    path: &str,
-    out: &mut Vec<Finding>,
-) {
+pub fn undocumented(body: &Value, shape: &Value, shapes: &Value, path: &str, out: &mut Vec<Finding>) {
     match body {
         Value::Object(obj) => {
             let Some(props) = declared(shape, shapes, 0) else {
@@ -317,11 +285,7 @@ pub fn undocumented(
             };
             for (key, value) in obj {
                 let here = join(path, key);
-                let subs: Vec<&Value> = props
-                    .iter()
-                    .filter(|(k, _)| k == key)
-                    .map(|(_, v)| *v)
-                    .collect();
+                let subs: Vec<&Value> = props.iter().filter(|(k, _)| k == key).map(|(_, v)| *v).collect();
                 match subs.as_slice() {
                     [] => out.push(Finding::Undocumented { path: here }),
                     [one, ..] => undocumented(value, one, shapes, &here, out),
@@ -356,19 +320,9 @@ mod tests {
         assert_eq!(
             out,
             vec![
-                Finding::Changed {
-                    path: "b".into(),
-                    from: "\"x\"".into(),
-                    to: "\"y\"".into()
-                },
-                Finding::Retyped {
-                    path: "c".into(),
-                    from: "8000".into(),
-                    to: "\"8000\"".into()
-                },
-                Finding::Lost {
-                    path: "gone".into()
-                },
+                Finding::Changed { path: "b".into(), from: "\"x\"".into(), to: "\"y\"".into() },
+                Finding::Retyped { path: "c".into(), from: "8000".into(), to: "\"8000\"".into() },
+                Finding::Lost { path: "gone".into() },
             ]
         );
         assert!(!out[1].fails(true));
@@ -377,25 +331,10 @@ mod tests {
     #[test]
     fn alias_renames_are_not_losses() {
         let mut out = Vec::new();
-        diff(
-            &json!({"members": [{"n": 1}]}),
-            &json!({"member": [{"n": 1}]}),
-            "",
-            &mut out,
-        );
+        diff(&json!({"members": [{"n": 1}]}), &json!({"member": [{"n": 1}]}), "", &mut out);
         assert!(out.is_empty(), "{out:?}");
-        diff(
-            &json!({"members": [{"n": 1}]}),
-            &json!({"member": [{"n": 2}]}),
-            "",
-            &mut out,
-        );
-        assert_eq!(
-            out,
-            vec![Finding::Lost {
-                path: "members".into()
-            }]
-        );
+        diff(&json!({"members": [{"n": 1}]}), &json!({"member": [{"n": 2}]}), "", &mut out);
+        assert_eq!(out, vec![Finding::Lost { path: "members".into() }]);
     }
 
     #[test]
@@ -414,12 +353,7 @@ mod tests {
         );
         assert_eq!(
             out,
-            vec![
-                Finding::Undocumented {
-                    path: "lists[0].new".into()
-                },
-                Finding::Undocumented { path: "top".into() }
-            ]
+            vec![Finding::Undocumented { path: "lists[0].new".into() }, Finding::Undocumented { path: "top".into() }]
         );
     }
 }

@@ -6,11 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(
-    name = "confapi",
-    version,
-    about = "Conferencing API clients for OpenVox, Quanshi and DingTalk"
-)]
+#[command(name = "confapi", version, about = "Conferencing API clients for OpenVox, Quanshi and DingTalk")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -37,11 +33,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            };
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
     match cli.command {

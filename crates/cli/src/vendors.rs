@@ -4,5 +4,5 @@ use confapi_core::VendorInfo;
 
 /// Every vendor's generated description.
 pub fn all() -> Vec<&'static VendorInfo> {
-    vec![&confapi_openvox::generated::meta::VENDOR]
+    vec![&confapi_openvox::generated::meta::VENDOR, &confapi_quanshi::generated::meta::VENDOR]
 }

@@ -16,16 +16,9 @@ fn recorded(vendor: &str) -> Vec<PathBuf> {
 }
 
 fn audit(args: &[&str], files: &[PathBuf]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_confapi"))
-        .arg("audit")
-        .args(args)
-        .args(files)
-        .output()
-        .expect("confapi runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_confapi")).arg("audit").args(args).args(files).output().expect("confapi runs");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 fn write_exchange(dir: &Path, name: &str, body: serde_json::Value) -> PathBuf {
@@ -51,10 +44,7 @@ fn every_openvox_recording_passes_strict() {
     let files = recorded("openvox");
     let (code, out) = audit(&["--strict"], &files);
     assert_eq!(code, 0, "{out}");
-    assert!(
-        out.contains(&format!("{} passed, 0 failed", files.len())),
-        "{out}"
-    );
+    assert!(out.contains(&format!("{} passed, 0 failed", files.len())), "{out}");
 }
 
 #[test]
@@ -67,10 +57,7 @@ fn undocumented_field_fails_only_in_strict_mode() {
     );
     let (code, out) = audit(&[], std::slice::from_ref(&f));
     assert_eq!(code, 0, "{out}");
-    assert!(
-        out.contains("undocumented conference[0].videolayout"),
-        "{out}"
-    );
+    assert!(out.contains("undocumented conference[0].videolayout"), "{out}");
     let (code, out) = audit(&["--strict"], &[f]);
     assert_eq!(code, 1, "{out}");
 }
@@ -85,10 +72,7 @@ fn decode_error_is_reported_with_its_path() {
     );
     let (code, out) = audit(&[], &[f]);
     assert_eq!(code, 1, "{out}");
-    assert!(
-        out.contains("decode error at conference[0].member"),
-        "{out}"
-    );
+    assert!(out.contains("decode error at conference[0].member"), "{out}");
 }
 
 #[test]
@@ -98,9 +82,6 @@ fn unknown_path_and_bad_file_fail() {
     std::fs::write(&bad, "{\"hello\": 1}").unwrap();
     let (code, out) = audit(&[], &[bad]);
     assert_eq!(code, 1, "{out}");
-    let usage = Command::new(env!("CARGO_BIN_EXE_confapi"))
-        .arg("audit")
-        .output()
-        .unwrap();
+    let usage = Command::new(env!("CARGO_BIN_EXE_confapi")).arg("audit").output().unwrap();
     assert_eq!(usage.status.code(), Some(2));
 }

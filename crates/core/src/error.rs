@@ -223,10 +223,7 @@ impl fmt::Debug for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.0
-            .source
-            .as_ref()
-            .map(|s| s.as_ref() as &(dyn std::error::Error + 'static))
+        self.0.source.as_ref().map(|s| s.as_ref() as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -269,24 +266,10 @@ pub struct VendorFailure {
 impl VendorFailure {
     /// Builds a failure from the parts of an error body, filling in the
     /// meaning and class of the code from the vendor's code table.
-    pub fn new(
-        code: Option<String>,
-        message: Option<String>,
-        request_id: Option<String>,
-        codes: &[ErrorCode],
-    ) -> Self {
-        let known = code
-            .as_deref()
-            .and_then(|c| codes.iter().find(|k| k.code == c));
-        let message = message
-            .filter(|m| !m.is_empty())
-            .or_else(|| known.map(|k| k.meaning.to_owned()));
-        VendorFailure {
-            class: known.map_or(FailureClass::Other, |k| k.class),
-            code,
-            message,
-            request_id,
-        }
+    pub fn new(code: Option<String>, message: Option<String>, request_id: Option<String>, codes: &[ErrorCode]) -> Self {
+        let known = code.as_deref().and_then(|c| codes.iter().find(|k| k.code == c));
+        let message = message.filter(|m| !m.is_empty()).or_else(|| known.map(|k| k.meaning.to_owned()));
+        VendorFailure { class: known.map_or(FailureClass::Other, |k| k.class), code, message, request_id }
     }
 }
 
@@ -362,12 +345,7 @@ pub fn in_band_failure(
         Some(s) if success.contains(&s.as_str()) => None,
         // No status and no code: nothing says it failed.
         None if code.is_none() => None,
-        status => Some(VendorFailure::new(
-            code.or(status),
-            message,
-            request_id,
-            codes,
-        )),
+        status => Some(VendorFailure::new(code.or(status), message, request_id, codes)),
     }
 }
 
@@ -375,18 +353,13 @@ pub fn in_band_failure(
 mod tests {
     use super::*;
 
-    const CODES: &[ErrorCode] = &[ErrorCode {
-        code: "20004",
-        meaning: "no such token",
-        class: FailureClass::AuthExpired,
-    }];
+    const CODES: &[ErrorCode] =
+        &[ErrorCode { code: "20004", meaning: "no such token", class: FailureClass::AuthExpired }];
 
     #[test]
     fn display_shows_what_the_server_said() {
         let f = VendorFailure::new(Some("20004".into()), None, Some("r-1".into()), CODES);
-        let e = Error::from_failure("openvox", f)
-            .with_operation("conference_query_in_session")
-            .with_status(200);
+        let e = Error::from_failure("openvox", f).with_operation("conference_query_in_session").with_status(200);
         assert_eq!(e.kind(), ErrorKind::AuthExpired);
         assert_eq!(
             e.to_string(),
@@ -396,24 +369,10 @@ mod tests {
 
     #[test]
     fn in_band_success_and_failure() {
-        let ok = in_band_failure(
-            Some("Success".into()),
-            &["Success"],
-            None,
-            None,
-            None,
-            CODES,
-        );
+        let ok = in_band_failure(Some("Success".into()), &["Success"], None, None, None, CODES);
         assert_eq!(ok, None);
-        let bad = in_band_failure(
-            Some("Failed".into()),
-            &["Success"],
-            Some("10003".into()),
-            None,
-            None,
-            CODES,
-        )
-        .unwrap();
+        let bad =
+            in_band_failure(Some("Failed".into()), &["Success"], Some("10003".into()), None, None, CODES).unwrap();
         assert_eq!(bad.code.as_deref(), Some("10003"));
         assert_eq!(bad.class, FailureClass::Other);
     }

@@ -44,10 +44,7 @@ impl NumberOrString {
 
 impl From<&str> for NumberOrString {
     fn from(text: &str) -> Self {
-        Self {
-            text: text.to_owned(),
-            quoted: true,
-        }
+        Self { text: text.to_owned(), quoted: true }
     }
 }
 
@@ -59,10 +56,7 @@ impl From<String> for NumberOrString {
 
 impl From<i64> for NumberOrString {
     fn from(n: i64) -> Self {
-        Self {
-            text: n.to_string(),
-            quoted: false,
-        }
+        Self { text: n.to_string(), quoted: false }
     }
 }
 
@@ -100,28 +94,16 @@ impl<'de> Deserialize<'de> for NumberOrString {
                 f.write_str("a number or a string")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(NumberOrString {
-                    text: v.to_owned(),
-                    quoted: true,
-                })
+                Ok(NumberOrString { text: v.to_owned(), quoted: true })
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-                Ok(NumberOrString {
-                    text: v.to_string(),
-                    quoted: false,
-                })
+                Ok(NumberOrString { text: v.to_string(), quoted: false })
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-                Ok(NumberOrString {
-                    text: v.to_string(),
-                    quoted: false,
-                })
+                Ok(NumberOrString { text: v.to_string(), quoted: false })
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-                Ok(NumberOrString {
-                    text: v.to_string(),
-                    quoted: false,
-                })
+                Ok(NumberOrString { text: v.to_string(), quoted: false })
             }
         }
         deserializer.deserialize_any(V)
@@ -159,10 +141,7 @@ impl LenientInt {
 
 impl From<i64> for LenientInt {
     fn from(value: i64) -> Self {
-        Self {
-            value,
-            quoted: false,
-        }
+        Self { value, quoted: false }
     }
 }
 
@@ -202,24 +181,15 @@ impl<'de> Deserialize<'de> for LenientInt {
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
                 v.parse()
-                    .map(|value| LenientInt {
-                        value,
-                        quoted: true,
-                    })
+                    .map(|value| LenientInt { value, quoted: true })
                     .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
             }
             fn visit_i64<E: de::Error>(self, value: i64) -> Result<Self::Value, E> {
-                Ok(LenientInt {
-                    value,
-                    quoted: false,
-                })
+                Ok(LenientInt { value, quoted: false })
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
                 i64::try_from(v)
-                    .map(|value| LenientInt {
-                        value,
-                        quoted: false,
-                    })
+                    .map(|value| LenientInt { value, quoted: false })
                     .map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
             }
         }

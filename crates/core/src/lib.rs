@@ -9,6 +9,8 @@
 //! - [`SecretString`]: passwords and tokens, redacted in `Debug`/`Display`;
 //! - [`NumberOrString`], [`LenientInt`]: scalars vendors send either way;
 //! - [`OpenEnum`]: enums that keep values the spec does not list;
+//! - [`OneOrMany`]: payloads documented as an object and sent as an array;
+//! - [`paginate`]: pages as a stream of items that always ends;
 //! - [`TokenCache`]: credential caching with single-flight refresh;
 //! - [`Runtime`]: the generated client's inner value, with the request hook
 //!   and the [`Runtime::call`] loop that renews an expired credential once;
@@ -18,22 +20,22 @@
 mod error;
 mod lenient;
 pub mod meta;
+mod one_or_many;
 mod open_enum;
+mod pager;
 mod runtime;
 mod secret;
 mod token;
 
-pub use error::{
-    in_band_failure, AsText, Envelope, Error, ErrorCode, ErrorKind, FailureClass, VendorFailure,
-};
+pub use error::{in_band_failure, AsText, Envelope, Error, ErrorCode, ErrorKind, FailureClass, VendorFailure};
 pub use lenient::{LenientInt, NumberOrString};
 pub use meta::{EnvelopeFields, OperationMeta, Placement, VendorInfo};
+pub use one_or_many::OneOrMany;
 pub use open_enum::OpenEnum;
-pub use runtime::{prepare_request, Runtime, Timeouts};
+pub use pager::{paginate, Page, MAX_PAGES};
+pub use runtime::{prepare_request, RequestSigner, Runtime, Timeouts};
 pub use secret::SecretString;
-pub use token::{
-    Authenticator, BoxFuture, Credential, Lifetime, RefreshPolicy, StaticToken, Token, TokenCache,
-};
+pub use token::{Authenticator, BoxFuture, Credential, Lifetime, RefreshPolicy, StaticToken, Token, TokenCache};
 
 /// Re-exported for generated code.
 #[doc(hidden)]

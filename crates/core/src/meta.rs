@@ -35,14 +35,10 @@ impl std::fmt::Display for DecodeError {
 pub type DecodeFn = fn(&[u8]) -> Result<serde_json::Value, DecodeError>;
 
 /// Decodes into `T` and re-encodes as JSON (used by generated tables).
-pub fn decode_as<T: DeserializeOwned + Serialize>(
-    bytes: &[u8],
-) -> Result<serde_json::Value, DecodeError> {
+pub fn decode_as<T: DeserializeOwned + Serialize>(bytes: &[u8]) -> Result<serde_json::Value, DecodeError> {
     let value: T = decode_typed(bytes)?;
-    serde_json::to_value(&value).map_err(|e| DecodeError {
-        path: ".".into(),
-        message: format!("re-encoding failed: {e}"),
-    })
+    serde_json::to_value(&value)
+        .map_err(|e| DecodeError { path: ".".into(), message: format!("re-encoding failed: {e}") })
 }
 
 /// Decodes into `T`, reporting the JSON path of the first mismatch.
@@ -50,10 +46,7 @@ pub fn decode_typed<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError>
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
-        DecodeError {
-            path,
-            message: e.into_inner().to_string(),
-        }
+        DecodeError { path, message: e.into_inner().to_string() }
     })
 }
 
@@ -89,12 +82,12 @@ pub struct EnvelopeFields {
     pub status: Option<&'static str>,
     /// Status values that mean success.
     pub success: &'static [&'static str],
-    /// Field with the error code.
-    pub code: Option<&'static str>,
-    /// Field with the error message.
-    pub message: Option<&'static str>,
-    /// Field with the request id.
-    pub request_id: Option<&'static str>,
+    /// Fields with the error code; the first present one counts.
+    pub code: &'static [&'static str],
+    /// Fields with the error message; the first present one counts.
+    pub message: &'static [&'static str],
+    /// Fields with the request id; the first present one counts.
+    pub request_id: &'static [&'static str],
 }
 
 /// Everything the generator knows about one vendor.
@@ -121,11 +114,7 @@ pub struct VendorInfo {
 impl VendorInfo {
     /// Finds the operation for a method and a concrete path, with the
     /// path parameters it binds.
-    pub fn find_operation(
-        &self,
-        method: &str,
-        path: &str,
-    ) -> Option<(&'static OperationMeta, Vec<(String, String)>)> {
+    pub fn find_operation(&self, method: &str, path: &str) -> Option<(&'static OperationMeta, Vec<(String, String)>)> {
         self.operations
             .iter()
             .filter(|op| op.method.eq_ignore_ascii_case(method))
@@ -138,30 +127,21 @@ impl VendorInfo {
     pub fn decode_failure(&self, bytes: &[u8]) -> Option<VendorFailure> {
         let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
         let obj = value.as_object()?;
-        let text = |field: Option<&str>| -> Option<String> {
-            match obj.get(field?)? {
+        let scalar = |field: &str| -> Option<String> {
+            match obj.get(field)? {
                 serde_json::Value::String(s) => Some(s.clone()),
                 serde_json::Value::Number(n) => Some(n.to_string()),
                 _ => None,
             }
         };
+        let text = |fields: &[&str]| fields.iter().find_map(|f| scalar(f));
         let e = &self.envelope;
         let (code, message, request_id) = (text(e.code), text(e.message), text(e.request_id));
         match e.status {
-            Some(_) => crate::in_band_failure(
-                text(e.status),
-                e.success,
-                code,
-                message,
-                request_id,
-                self.error_codes,
-            ),
-            None if code.is_some() => Some(VendorFailure::new(
-                code,
-                message,
-                request_id,
-                self.error_codes,
-            )),
+            Some(status) => {
+                crate::in_band_failure(scalar(status), e.success, code, message, request_id, self.error_codes)
+            }
+            None if code.is_some() => Some(VendorFailure::new(code, message, request_id, self.error_codes)),
             None => None,
         }
     }
@@ -193,10 +173,7 @@ pub fn param<T: std::str::FromStr>(
 ) -> Result<Option<T>, crate::Error> {
     params
         .get(name)
-        .map(|v| {
-            v.parse()
-                .map_err(|_| invalid(vendor, format!("parameter {name}: cannot parse {v:?}")))
-        })
+        .map(|v| v.parse().map_err(|_| invalid(vendor, format!("parameter {name}: cannot parse {v:?}"))))
         .transpose()
 }
 
@@ -206,8 +183,7 @@ pub fn required_param<T: std::str::FromStr>(
     params: &std::collections::BTreeMap<String, String>,
     name: &str,
 ) -> Result<T, crate::Error> {
-    param(vendor, params, name)?
-        .ok_or_else(|| invalid(vendor, format!("parameter {name} is required")))
+    param(vendor, params, name)?.ok_or_else(|| invalid(vendor, format!("parameter {name} is required")))
 }
 
 /// A response decoded by `dispatch`: its typed value's `Debug` and its
@@ -221,17 +197,10 @@ pub struct Dispatched {
 }
 
 /// Describes a decoded response (used by generated `dispatch`).
-pub fn dispatched<T: Serialize + std::fmt::Debug>(
-    vendor: &'static str,
-    value: &T,
-) -> Result<Dispatched, crate::Error> {
-    let json = serde_json::to_value(value).map_err(|e| {
-        crate::Error::new(vendor, crate::ErrorKind::Decode).with_detail(e.to_string())
-    })?;
-    Ok(Dispatched {
-        debug: format!("{value:#?}"),
-        json,
-    })
+pub fn dispatched<T: Serialize + std::fmt::Debug>(vendor: &'static str, value: &T) -> Result<Dispatched, crate::Error> {
+    let json = serde_json::to_value(value)
+        .map_err(|e| crate::Error::new(vendor, crate::ErrorKind::Decode).with_detail(e.to_string()))?;
+    Ok(Dispatched { debug: format!("{value:#?}"), json })
 }
 
 /// Matches `/a/{x}/b` against `/a/42/b`, returning the bound parameters.
@@ -261,10 +230,7 @@ mod tests {
     #[test]
     fn path_templates_bind_parameters() {
         assert_eq!(
-            match_path(
-                "/v1.0/conference/videoConferences/{conferenceId}",
-                "/v1.0/conference/videoConferences/abc"
-            ),
+            match_path("/v1.0/conference/videoConferences/{conferenceId}", "/v1.0/conference/videoConferences/abc"),
             Some(vec![("conferenceId".to_owned(), "abc".to_owned())])
         );
         assert_eq!(match_path("/a/{x}", "/a/"), None);

@@ -24,11 +24,7 @@ pub struct Timeouts {
 
 impl Default for Timeouts {
     fn default() -> Self {
-        Self {
-            connect: Duration::from_secs(5),
-            attempt: Duration::from_secs(30),
-            total: Duration::from_secs(60),
-        }
+        Self { connect: Duration::from_secs(5), attempt: Duration::from_secs(30), total: Duration::from_secs(60) }
     }
 }
 
@@ -44,12 +40,20 @@ impl Timeouts {
     }
 }
 
+/// Adds computed credentials to a request (signed headers), for vendors
+/// whose credential is not one token string.
+pub trait RequestSigner: Send + Sync + std::fmt::Debug + 'static {
+    /// Signs `request` in place.
+    fn sign(&self, request: &mut reqwest::Request) -> Result<(), Error>;
+}
+
 /// The inner value of a generated client (see `xtask`): vendor facts,
 /// credential cache, secrets to keep out of errors, and the total timeout.
 #[derive(Clone)]
 pub struct Runtime {
     vendor: &'static VendorInfo,
     tokens: Option<Arc<TokenCache>>,
+    signer: Option<Arc<dyn RequestSigner>>,
     secrets: Vec<SecretString>,
     total_timeout: Option<Duration>,
 }
@@ -60,6 +64,7 @@ impl std::fmt::Debug for Runtime {
             .field("vendor", &self.vendor.name)
             .field("placement", &self.vendor.placement)
             .field("tokens", &self.tokens)
+            .field("signer", &self.signer)
             .field("total_timeout", &self.total_timeout)
             .finish_non_exhaustive()
     }
@@ -68,21 +73,18 @@ impl std::fmt::Debug for Runtime {
 impl Runtime {
     /// A runtime that sends no credential (for login calls and tests).
     pub fn anonymous(vendor: &'static VendorInfo) -> Self {
-        Self {
-            vendor,
-            tokens: None,
-            secrets: Vec::new(),
-            total_timeout: None,
-        }
+        Self { vendor, tokens: None, signer: None, secrets: Vec::new(), total_timeout: None }
     }
 
     /// A runtime that places the credential from `tokens` on each request,
     /// where the vendor's spec says it goes.
     pub fn with_tokens(vendor: &'static VendorInfo, tokens: Arc<TokenCache>) -> Self {
-        Self {
-            tokens: Some(tokens),
-            ..Self::anonymous(vendor)
-        }
+        Self { tokens: Some(tokens), ..Self::anonymous(vendor) }
+    }
+
+    /// A runtime that signs each request with `signer` instead of a token.
+    pub fn with_signer(vendor: &'static VendorInfo, signer: Arc<dyn RequestSigner>) -> Self {
+        Self { signer: Some(signer), ..Self::anonymous(vendor) }
     }
 
     /// Also keeps `secret` out of every error message this runtime builds.
@@ -140,20 +142,14 @@ impl Runtime {
 
     /// [`Runtime::call`] for a named operation of the spec: errors name it,
     /// and an operation that needs no credential (login) does not fetch one.
-    pub async fn call_operation<T, E, F, Fut>(
-        &self,
-        operation_id: &'static str,
-        op: F,
-    ) -> Result<T, Error>
+    pub async fn call_operation<T, E, F, Fut>(&self, operation_id: &'static str, op: F) -> Result<T, Error>
     where
         F: Fn() -> Fut,
         Fut: std::future::Future<Output = Result<ResponseValue<T>, GenError<E>>>,
         T: Envelope + DeserializeOwned,
         E: Envelope,
     {
-        self.run(Some(operation_id), op)
-            .await
-            .map_err(|e| e.with_operation(operation_id))
+        self.run(Some(operation_id), op).await.map_err(|e| e.with_operation(operation_id))
     }
 
     async fn run<T, E, F, Fut>(&self, operation_id: Option<&str>, op: F) -> Result<T, Error>
@@ -163,9 +159,7 @@ impl Runtime {
         T: Envelope + DeserializeOwned,
         E: Envelope,
     {
-        let authenticated = operation_id
-            .and_then(|id| self.vendor.operation(id))
-            .is_none_or(|op| op.authenticated);
+        let authenticated = operation_id.and_then(|id| self.vendor.operation(id)).is_none_or(|op| op.authenticated);
         let tokens = self.tokens.as_ref().filter(|_| authenticated);
         let attempts = async {
             let mut renewed = false;
@@ -181,9 +175,9 @@ impl Runtime {
                         let value = rv.into_inner();
                         match value.failure() {
                             None => return Ok(value),
-                            Some(f) => Error::from_failure(self.vendor.name, f)
-                                .with_status(status)
-                                .with_request_id(request_id),
+                            Some(f) => {
+                                Error::from_failure(self.vendor.name, f).with_status(status).with_request_id(request_id)
+                            }
                         }
                     }
                     Err(e) => self.convert::<T, E>(e).await,
@@ -199,13 +193,11 @@ impl Runtime {
         };
         match self.total_timeout {
             None => attempts.await,
-            Some(limit) => tokio::time::timeout(limit, attempts)
-                .await
-                .unwrap_or_else(|_| {
-                    Err(self
-                        .error(ErrorKind::Timeout)
-                        .with_detail(format!("no result within the total limit of {limit:?}")))
-                }),
+            Some(limit) => tokio::time::timeout(limit, attempts).await.unwrap_or_else(|_| {
+                Err(self
+                    .error(ErrorKind::Timeout)
+                    .with_detail(format!("no result within the total limit of {limit:?}")))
+            }),
         }
     }
 
@@ -218,12 +210,10 @@ impl Runtime {
     /// success type, used to locate a decode failure by JSON path.
     pub async fn convert<T: DeserializeOwned, E: Envelope>(&self, err: GenError<E>) -> Error {
         match err {
-            GenError::InvalidRequest(msg) => self
-                .error(ErrorKind::InvalidRequest)
-                .with_detail(self.scrub(&msg)),
-            GenError::CommunicationError(e)
-            | GenError::InvalidUpgrade(e)
-            | GenError::ResponseBodyError(e) => self.transport(e),
+            GenError::InvalidRequest(msg) => self.error(ErrorKind::InvalidRequest).with_detail(self.scrub(&msg)),
+            GenError::CommunicationError(e) | GenError::InvalidUpgrade(e) | GenError::ResponseBodyError(e) => {
+                self.transport(e)
+            }
             GenError::ErrorResponse(rv) => {
                 let status = rv.status().as_u16();
                 let request_id = self.request_id(rv.headers());
@@ -257,16 +247,14 @@ impl Runtime {
                 };
                 match self.vendor.decode_failure(&bytes) {
                     Some(f) => Error::from_failure(self.vendor.name, f),
-                    None => self
-                        .error(ErrorKind::Http)
-                        .with_detail(format!("{content_type}, {}", self.excerpt(&bytes))),
+                    None => {
+                        self.error(ErrorKind::Http).with_detail(format!("{content_type}, {}", self.excerpt(&bytes)))
+                    }
                 }
                 .with_status(status)
                 .with_request_id(request_id)
             }
-            GenError::Custom(msg) => self
-                .error(ErrorKind::AuthExpired)
-                .with_detail(self.scrub(&msg)),
+            GenError::Custom(msg) => self.error(ErrorKind::AuthExpired).with_detail(self.scrub(&msg)),
         }
     }
 
@@ -293,12 +281,8 @@ impl Runtime {
         if trimmed.is_empty() {
             return self.error(ErrorKind::EmptyBody);
         }
-        if !trimmed.starts_with(['{', '[', '"'])
-            && serde_json::from_str::<serde_json::Value>(trimmed).is_err()
-        {
-            return self
-                .error(ErrorKind::NotJson)
-                .with_detail(self.excerpt(bytes));
+        if !trimmed.starts_with(['{', '[', '"']) && serde_json::from_str::<serde_json::Value>(trimmed).is_err() {
+            return self.error(ErrorKind::NotJson).with_detail(self.excerpt(bytes));
         }
         if e.is_eof() {
             return self.error(ErrorKind::Decode).with_detail(format!(
@@ -311,8 +295,7 @@ impl Runtime {
             Err(located) => located.to_string(),
             Ok(_) => e.to_string(),
         };
-        self.error(ErrorKind::Decode)
-            .with_detail(self.scrub(&detail))
+        self.error(ErrorKind::Decode).with_detail(self.scrub(&detail))
     }
 
     fn excerpt(&self, bytes: &[u8]) -> String {
@@ -336,31 +319,27 @@ pub async fn prepare_request(
     operation_id: &str,
 ) -> Result<(), Error> {
     request.headers_mut().remove("api-version");
-    let (Some(tokens), Some(placement)) = (&runtime.tokens, runtime.vendor.placement) else {
-        return Ok(());
-    };
     let operation = runtime.vendor.operation(operation_id);
     if operation.is_some_and(|op| !op.authenticated) {
         return Ok(());
     }
+    if let Some(signer) = &runtime.signer {
+        signer.sign(request)?;
+    }
+    let (Some(tokens), Some(placement)) = (&runtime.tokens, runtime.vendor.placement) else {
+        return Ok(());
+    };
     let credential = tokens.get().await?;
     match placement {
         Placement::Query(name) => {
-            request
-                .url_mut()
-                .query_pairs_mut()
-                .append_pair(name, credential.secret.expose());
+            request.url_mut().query_pairs_mut().append_pair(name, credential.secret.expose());
         }
         Placement::Header(name) => {
             let mut value = HeaderValue::from_str(credential.secret.expose()).map_err(|_| {
-                runtime
-                    .error(ErrorKind::Config)
-                    .with_detail("the token contains characters not allowed in a header")
+                runtime.error(ErrorKind::Config).with_detail("the token contains characters not allowed in a header")
             })?;
             value.set_sensitive(true);
-            request
-                .headers_mut()
-                .insert(HeaderName::from_static(name), value);
+            request.headers_mut().insert(HeaderName::from_static(name), value);
         }
     }
     Ok(())

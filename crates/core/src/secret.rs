@@ -79,10 +79,7 @@ mod tests {
         let s = SecretString::new("hunter2");
         assert_eq!(format!("{s:?}"), "SecretString([REDACTED])");
         assert_eq!(format!("{s}"), "[REDACTED]");
-        assert_eq!(
-            format!("{:?}", Some(s.clone())),
-            "Some(SecretString([REDACTED]))"
-        );
+        assert_eq!(format!("{:?}", Some(s.clone())), "Some(SecretString([REDACTED]))");
         assert_eq!(s.expose(), "hunter2");
     }
 }

@@ -52,10 +52,7 @@ pub struct StaticToken(pub SecretString);
 
 impl Authenticator for StaticToken {
     fn fetch(&self) -> BoxFuture<'_, Result<Token, Error>> {
-        let token = Token {
-            secret: self.0.clone(),
-            lifetime: Lifetime::Unlimited,
-        };
+        let token = Token { secret: self.0.clone(), lifetime: Lifetime::Unlimited };
         Box::pin(async move { Ok(token) })
     }
 }
@@ -72,10 +69,7 @@ pub struct RefreshPolicy {
 
 impl Default for RefreshPolicy {
     fn default() -> Self {
-        Self {
-            margin: Duration::from_secs(300),
-            floor: Duration::from_secs(60),
-        }
+        Self { margin: Duration::from_secs(300), floor: Duration::from_secs(60) }
     }
 }
 
@@ -159,10 +153,7 @@ impl TokenCache {
             State::Ready(c)
                 if c.expires_at.is_some_and(|t| now < t)
                     && matches!(c.lifetime, Lifetime::Idle(_))
-                    && matches!(
-                        self.authenticator.keepalive(&c.credential.secret).await,
-                        Ok(true)
-                    ) =>
+                    && matches!(self.authenticator.keepalive(&c.credential.secret).await, Ok(true)) =>
             {
                 let credential = c.credential.clone();
                 self.touch(c, Instant::now());
@@ -174,10 +165,7 @@ impl TokenCache {
         match self.authenticator.fetch().await {
             Ok(token) => {
                 let generation = self.generation.fetch_add(1, Ordering::Relaxed) + 1;
-                let credential = Credential {
-                    secret: token.secret,
-                    generation,
-                };
+                let credential = Credential { secret: token.secret, generation };
                 let mut cached = Cached {
                     credential: credential.clone(),
                     lifetime: token.lifetime,
@@ -226,10 +214,7 @@ impl TokenCache {
     /// Recomputes when the token should be refreshed, counting from `now`
     /// (the issue time, or the last use for idle-limited tokens).
     fn touch(&self, c: &mut Cached, now: Instant) {
-        let keep = |life: Duration| {
-            life.saturating_sub(self.policy.margin)
-                .max(self.policy.floor)
-        };
+        let keep = |life: Duration| life.saturating_sub(self.policy.margin).max(self.policy.floor);
         match c.lifetime {
             Lifetime::Unlimited => {}
             Lifetime::Fixed(life) if c.refresh_at.is_none() => {
@@ -259,12 +244,7 @@ mod tests {
 
     impl Counting {
         fn new(lifetime: Lifetime, outcome: Option<ErrorKind>) -> Arc<Self> {
-            Arc::new(Self {
-                calls: AtomicUsize::new(0),
-                keepalives: AtomicUsize::new(0),
-                lifetime,
-                outcome,
-            })
+            Arc::new(Self { calls: AtomicUsize::new(0), keepalives: AtomicUsize::new(0), lifetime, outcome })
         }
     }
 
@@ -275,10 +255,7 @@ mod tests {
                 tokio::time::sleep(Duration::from_millis(20)).await;
                 match self.outcome {
                     Some(kind) => Err(Error::new("test", kind)),
-                    None => Ok(Token {
-                        secret: SecretString::new(format!("tok-{n}")),
-                        lifetime: self.lifetime,
-                    }),
+                    None => Ok(Token { secret: SecretString::new(format!("tok-{n}")), lifetime: self.lifetime }),
                 }
             })
         }
@@ -309,10 +286,7 @@ mod tests {
         let auth = Counting::new(Lifetime::Unlimited, Some(ErrorKind::Credentials));
         let cache = TokenCache::new(auth.clone(), RefreshPolicy::default());
         for _ in 0..3 {
-            assert_eq!(
-                cache.get().await.unwrap_err().kind(),
-                ErrorKind::Credentials
-            );
+            assert_eq!(cache.get().await.unwrap_err().kind(), ErrorKind::Credentials);
         }
         assert_eq!(auth.calls.load(Ordering::SeqCst), 1);
     }
@@ -351,23 +325,11 @@ mod tests {
             tokio::time::advance(Duration::from_secs(600)).await;
             cache.get().await.unwrap();
         }
-        assert_eq!(
-            (
-                auth.calls.load(Ordering::SeqCst),
-                auth.keepalives.load(Ordering::SeqCst)
-            ),
-            (1, 0)
-        );
+        assert_eq!((auth.calls.load(Ordering::SeqCst), auth.keepalives.load(Ordering::SeqCst)), (1, 0));
         // Idle for 27 minutes: inside the margin, a keepalive extends it.
         tokio::time::advance(Duration::from_secs(27 * 60)).await;
         cache.get().await.unwrap();
-        assert_eq!(
-            (
-                auth.calls.load(Ordering::SeqCst),
-                auth.keepalives.load(Ordering::SeqCst)
-            ),
-            (1, 1)
-        );
+        assert_eq!((auth.calls.load(Ordering::SeqCst), auth.keepalives.load(Ordering::SeqCst)), (1, 1));
         // Idle for 31 minutes: the PBX has erased it, log in again.
         tokio::time::advance(Duration::from_secs(31 * 60)).await;
         assert_eq!(cache.get().await.unwrap().generation, 2);
@@ -383,9 +345,6 @@ mod tests {
         assert_eq!(cache.get().await.unwrap().generation, first.generation);
         cache.invalidate(first.generation).await;
         assert_eq!(cache.get().await.unwrap().generation, first.generation + 1);
-        assert_eq!(
-            format!("{:?}", cache.peek()),
-            "Some(SecretString([REDACTED]))"
-        );
+        assert_eq!(format!("{:?}", cache.peek()), "Some(SecretString([REDACTED]))");
     }
 }

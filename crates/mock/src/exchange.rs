@@ -63,22 +63,16 @@ pub struct RecordedFile {
 impl RecordedFile {
     /// The file name without `.json`.
     pub fn name(&self) -> String {
-        self.path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default()
+        self.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
     }
 }
 
 /// Reads one exchange file.
 pub fn load_file(path: &Path) -> Result<RecordedFile, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let exchange: Exchange = serde_json::from_str(&text)
-        .map_err(|e| format!("{}: not an exchange: {e}", path.display()))?;
-    Ok(RecordedFile {
-        path: path.to_owned(),
-        exchange,
-    })
+    let exchange: Exchange =
+        serde_json::from_str(&text).map_err(|e| format!("{}: not an exchange: {e}", path.display()))?;
+    Ok(RecordedFile { path: path.to_owned(), exchange })
 }
 
 /// Reads every `*.json` below `dir` (recursively), sorted by path.
@@ -118,11 +112,7 @@ const SECRET_NAMES: &[&str] = &[
 
 /// Whether a query key, header or body field holds a secret.
 pub fn is_secret_name(name: &str) -> bool {
-    let folded: String = name
-        .chars()
-        .filter(|c| *c != '-' && *c != '_')
-        .collect::<String>()
-        .to_lowercase();
+    let folded: String = name.chars().filter(|c| *c != '-' && *c != '_').collect::<String>().to_lowercase();
     SECRET_NAMES.contains(&folded.as_str())
 }
 
@@ -162,15 +152,13 @@ mod tests {
 
     #[test]
     fn secrets_are_redacted_at_any_depth() {
-        let mut body =
-            json!({"username": "api", "password": "abc", "inner": [{"appSecret": "x", "n": 1}]});
+        let mut body = json!({"username": "api", "password": "abc", "inner": [{"appSecret": "x", "n": 1}]});
         redact_json(&mut body);
         assert_eq!(
             body,
             json!({"username": "api", "password": "REDACTED", "inner": [{"appSecret": "REDACTED", "n": 1}]})
         );
-        let mut headers =
-            BTreeMap::from([("x-acs-dingtalk-access-token".to_owned(), "t".to_owned())]);
+        let mut headers = BTreeMap::from([("x-acs-dingtalk-access-token".to_owned(), "t".to_owned())]);
         redact_map(&mut headers);
         assert_eq!(headers["x-acs-dingtalk-access-token"], "REDACTED");
     }

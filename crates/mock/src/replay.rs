@@ -24,10 +24,7 @@ impl Replay {
         let candidates: Vec<&Exchange> = self
             .exchanges
             .iter()
-            .filter(|e| {
-                e.request.method.eq_ignore_ascii_case(&request.method)
-                    && e.request.path == request.path
-            })
+            .filter(|e| e.request.method.eq_ignore_ascii_case(&request.method) && e.request.path == request.path)
             .collect();
         match candidates.as_slice() {
             [] => None,
@@ -44,14 +41,7 @@ impl Replay {
     fn vendor_of(&self, path: &str) -> Option<&str> {
         self.exchanges
             .iter()
-            .max_by_key(|e| {
-                e.request
-                    .path
-                    .chars()
-                    .zip(path.chars())
-                    .take_while(|(a, b)| a == b)
-                    .count()
-            })
+            .max_by_key(|e| e.request.path.chars().zip(path.chars()).take_while(|(a, b)| a == b).count())
             .map(|e| e.vendor.as_str())
     }
 }
@@ -64,21 +54,12 @@ impl crate::Responder for Replay {
                     serde_json::Value::Null => Vec::new(),
                     b => b.to_string().into_bytes(),
                 };
-                let mut headers: Vec<(String, String)> = e
-                    .response
-                    .headers
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect();
+                let mut headers: Vec<(String, String)> =
+                    e.response.headers.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
                 if !e.response.headers.contains_key("content-type") && !body.is_empty() {
                     headers.push(("content-type".into(), "application/json".into()));
                 }
-                Reply {
-                    status: e.response.status,
-                    headers,
-                    body,
-                    delay: Default::default(),
-                }
+                Reply { status: e.response.status, headers, body, delay: Default::default() }
             }
             None => unmatched(self.vendor_of(&request.path).unwrap_or("")),
         }
@@ -98,11 +79,7 @@ pub fn unmatched(vendor: &str) -> Reply {
             404,
             &json!({"code": "notFound", "message": "no recorded exchange matches this request", "requestid": "mock"}),
         ),
-        _ => Reply::raw(
-            404,
-            "text/plain",
-            "no recorded exchange matches this request",
-        ),
+        _ => Reply::raw(404, "text/plain", "no recorded exchange matches this request"),
     }
 }
 
@@ -124,11 +101,7 @@ mod tests {
                 headers: BTreeMap::new(),
                 body,
             },
-            response: RecordedResponse {
-                status: 200,
-                headers: BTreeMap::new(),
-                body: answer,
-            },
+            response: RecordedResponse { status: 200, headers: BTreeMap::new(), body: answer },
         }
     }
 
@@ -141,30 +114,15 @@ mod tests {
         let replay = Replay::new(vec![
             exchange("/q", json!({"number": "1"}), json!({"n": 1})),
             exchange("/q", json!({"number": "2"}), json!({"n": 2})),
-            exchange(
-                "/login",
-                json!({"password": "REDACTED"}),
-                json!({"ok": true}),
-            ),
+            exchange("/login", json!({"password": "REDACTED"}), json!({"ok": true})),
         ]);
-        assert_eq!(
-            replay.reply(&request("/q", json!({"number": "2"}))).body,
-            br#"{"n":2}"#
-        );
+        assert_eq!(replay.reply(&request("/q", json!({"number": "2"}))).body, br#"{"n":2}"#);
         // The only recording of a path answers whatever the body.
-        assert_eq!(
-            replay
-                .reply(&request("/login", json!({"password": "x"})))
-                .body,
-            br#"{"ok":true}"#
-        );
+        assert_eq!(replay.reply(&request("/login", json!({"password": "x"}))).body, br#"{"ok":true}"#);
         // Several recordings and no equal body: the vendor's own error.
         let miss = replay.reply(&request("/q", json!({"number": "3"})));
         assert_eq!(miss, unmatched("openvox"));
         assert_eq!(miss.body, br#"{"status":"Failed","errno":"10003"}"#);
-        assert_eq!(
-            replay.reply(&request("/nowhere", Value::Null)),
-            unmatched("openvox")
-        );
+        assert_eq!(replay.reply(&request("/nowhere", Value::Null)), unmatched("openvox"));
     }
 }

@@ -74,9 +74,7 @@ pub struct MockServer {
 
 impl std::fmt::Debug for MockServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MockServer")
-            .field("addr", &self.addr)
-            .finish_non_exhaustive()
+        f.debug_struct("MockServer").field("addr", &self.addr).finish_non_exhaustive()
     }
 }
 
@@ -85,10 +83,7 @@ impl MockServer {
     pub async fn start(responder: impl Responder, port: u16) -> std::io::Result<Self> {
         let listener = TcpListener::bind(("127.0.0.1", port)).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared {
-            responder: Box::new(responder),
-            log: Mutex::new(Vec::new()),
-        });
+        let shared = Arc::new(Shared { responder: Box::new(responder), log: Mutex::new(Vec::new()) });
         let (stop, mut stopped) = oneshot::channel();
         let accept_shared = shared.clone();
         tokio::spawn(async move {
@@ -109,11 +104,7 @@ impl MockServer {
                 });
             }
         });
-        Ok(Self {
-            addr,
-            shared,
-            stop: Some(stop),
-        })
+        Ok(Self { addr, shared, stop: Some(stop) })
     }
 
     /// The base URL, `http://127.0.0.1:PORT`.
@@ -128,11 +119,7 @@ impl MockServer {
 
     /// Every request received so far, secrets redacted, in arrival order.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.shared
-            .log
-            .lock()
-            .map(|l| l.clone())
-            .unwrap_or_default()
+        self.shared.log.lock().map(|l| l.clone()).unwrap_or_default()
     }
 
     /// How many requests arrived for `path`.
@@ -150,13 +137,7 @@ impl Drop for MockServer {
 }
 
 /// Request headers that every HTTP client adds and no test cares about.
-const NOISE_HEADERS: &[&str] = &[
-    "host",
-    "content-length",
-    "user-agent",
-    "accept-encoding",
-    "connection",
-];
+const NOISE_HEADERS: &[&str] = &["host", "content-length", "user-agent", "accept-encoding", "connection"];
 
 async fn handle(
     shared: Arc<Shared>,
@@ -167,32 +148,19 @@ async fn handle(
         Ok(collected) => collected.to_bytes(),
         Err(_) => return Ok(plain(413, "request body too large")),
     };
-    let query: BTreeMap<String, String> = parts
-        .uri
-        .query()
-        .map(|q| {
-            url::form_urlencoded::parse(q.as_bytes())
-                .into_owned()
-                .collect()
-        })
-        .unwrap_or_default();
+    let query: BTreeMap<String, String> =
+        parts.uri.query().map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default();
     let headers: BTreeMap<String, String> = parts
         .headers
         .iter()
         .filter(|(name, _)| !NOISE_HEADERS.contains(&name.as_str()))
-        .map(|(name, value)| {
-            (
-                name.as_str().to_owned(),
-                String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            )
-        })
+        .map(|(name, value)| (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
         .collect();
     let body = if bytes.is_empty() {
         serde_json::Value::Null
     } else {
-        serde_json::from_slice(&bytes).unwrap_or_else(|_| {
-            serde_json::Value::String(String::from_utf8_lossy(&bytes).into_owned())
-        })
+        serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(&bytes).into_owned()))
     };
     let request = RecordedRequest {
         method: parts.method.as_str().to_owned(),
@@ -216,14 +184,11 @@ async fn handle(
     for (name, value) in &reply.headers {
         response = response.header(name, value);
     }
-    Ok(response
-        .body(Full::new(Bytes::from(reply.body)))
-        .unwrap_or_else(|_| plain(500, "mock: invalid reply")))
+    Ok(response.body(Full::new(Bytes::from(reply.body))).unwrap_or_else(|_| plain(500, "mock: invalid reply")))
 }
 
 fn plain(status: u16, text: &'static str) -> hyper::Response<Full<Bytes>> {
     let mut response = hyper::Response::new(Full::new(Bytes::from_static(text.as_bytes())));
-    *response.status_mut() =
-        hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    *response.status_mut() = hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
     response
 }

@@ -2,8 +2,7 @@
 
 use crate::generated::{meta::VENDOR, types, Client as Raw};
 use confapi_core::{
-    Authenticator, BoxFuture, Error, ErrorKind, Lifetime, Runtime, SecretString, StaticToken,
-    Token, TokenCache,
+    Authenticator, BoxFuture, Error, ErrorKind, Lifetime, Runtime, SecretString, StaticToken, Token, TokenCache,
 };
 use md5::{Digest, Md5};
 use std::sync::Arc;
@@ -30,24 +29,14 @@ impl Default for EventReceiver {
     /// Loopback on port 8260: no events reach anyone, which suits a client
     /// that only queries and controls conferences.
     fn default() -> Self {
-        Self {
-            ipaddr: "127.0.0.1".into(),
-            port: "8260".into(),
-            url: None,
-            urltag: None,
-        }
+        Self { ipaddr: "127.0.0.1".into(), port: "8260".into(), url: None, urltag: None }
     }
 }
 
 /// Lowercase hex MD5 of the password, as the login call expects.
 pub(crate) fn password_digest(password: &SecretString) -> SecretString {
     let digest = Md5::digest(password.expose().as_bytes());
-    SecretString::new(
-        digest
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>(),
-    )
+    SecretString::new(digest.iter().map(|b| format!("{b:02x}")).collect::<String>())
 }
 
 /// Logs in with username and password digest; keeps tokens alive by heartbeat.
@@ -89,15 +78,9 @@ impl Authenticator for Login {
                 version: None,
                 extra: Default::default(),
             };
-            let response = raw
-                .inner
-                .call_operation("login", || raw.login().body(body.clone()).send())
-                .await?;
+            let response = raw.call_operation("login", |raw| raw.login().body(body.clone()).send()).await?;
             match response.token {
-                Some(secret) if !secret.is_empty() => Ok(Token {
-                    secret,
-                    lifetime: Lifetime::Idle(IDLE_EXPIRY),
-                }),
+                Some(secret) if !secret.is_empty() => Ok(Token { secret, lifetime: Lifetime::Idle(IDLE_EXPIRY) }),
                 _ => Err(Error::new(VENDOR.name, ErrorKind::Decode)
                     .with_operation("login")
                     .with_detail("login succeeded without a token")),
@@ -116,10 +99,7 @@ impl Authenticator for Login {
                 urltag: r.urltag.clone(),
                 extra: Default::default(),
             };
-            raw.inner
-                .call_operation("heartbeat", || raw.heartbeat().body(body.clone()).send())
-                .await
-                .map(|_| true)
+            raw.call_operation("heartbeat", |raw| raw.heartbeat().body(body.clone()).send()).await.map(|_| true)
         })
     }
 }
@@ -133,12 +113,8 @@ mod tests {
 
     #[tokio::test]
     async fn keepalive_sends_a_heartbeat_with_the_token_and_receiver() {
-        let server = MockServer::start(
-            |_: &RecordedRequest| Reply::json(200, &json!({"status": "Success"})),
-            0,
-        )
-        .await
-        .unwrap();
+        let server =
+            MockServer::start(|_: &RecordedRequest| Reply::json(200, &json!({"status": "Success"})), 0).await.unwrap();
         let login = Login {
             base_url: server.url(),
             http: reqwest::Client::new(),
@@ -154,10 +130,7 @@ mod tests {
         assert!(login.keepalive(&SecretString::new("tok-1")).await.unwrap());
         let sent = &server.requests()[0];
         assert_eq!(sent.path, "/api/v0.0.1/heartbeat");
-        assert_eq!(
-            sent.query.get("token").map(String::as_str),
-            Some("REDACTED")
-        );
+        assert_eq!(sent.query.get("token").map(String::as_str), Some("REDACTED"));
         assert_eq!(
             sent.body,
             json!({"ipaddr": "172.16.6.150", "port": "8280", "url": "172.16.6.150:8280", "urltag": "1"})

@@ -4008,9 +4008,9 @@ pub mod meta {
         envelope: ::confapi_core::meta::EnvelopeFields {
             status: Some("status"),
             success: &["Success"],
-            code: Some("errno"),
-            message: None,
-            request_id: None,
+            code: &["errno"],
+            message: &[],
+            request_id: &[],
         },
         error_codes: ERROR_CODES,
         operations: OPERATIONS,
@@ -4074,6 +4074,52 @@ pub mod meta {
                 None,
                 ERROR_CODES,
             )
+        }
+    }
+    impl super::Client {
+        /// The runtime: vendor facts, credentials, limits.
+        pub fn runtime(&self) -> &::confapi_core::Runtime {
+            &self.inner
+        }
+        /// Runs a call built from this client's builders through the
+        /// runtime: credential, envelope check, typed errors, one
+        /// renewal of an expired credential (so `op` may run twice).
+        pub async fn call<'a, T, E, F, Fut>(
+            &'a self,
+            op: F,
+        ) -> Result<T, ::confapi_core::Error>
+        where
+            F: Fn(&'a Self) -> Fut,
+            Fut: ::std::future::Future<
+                Output = Result<
+                    progenitor_client::ResponseValue<T>,
+                    progenitor_client::Error<E>,
+                >,
+            >,
+            T: ::confapi_core::Envelope + ::serde::de::DeserializeOwned,
+            E: ::confapi_core::Envelope,
+        {
+            self.inner.call(|| op(self)).await
+        }
+        /// [`Client::call`] for the operation `id` of the spec: errors
+        /// name it, and an operation without credentials fetches none.
+        pub async fn call_operation<'a, T, E, F, Fut>(
+            &'a self,
+            id: &'static str,
+            op: F,
+        ) -> Result<T, ::confapi_core::Error>
+        where
+            F: Fn(&'a Self) -> Fut,
+            Fut: ::std::future::Future<
+                Output = Result<
+                    progenitor_client::ResponseValue<T>,
+                    progenitor_client::Error<E>,
+                >,
+            >,
+            T: ::confapi_core::Envelope + ::serde::de::DeserializeOwned,
+            E: ::confapi_core::Envelope,
+        {
+            self.inner.call_operation(id, || op(self)).await
         }
     }
     impl progenitor_client::ClientHooks<::confapi_core::Runtime> for super::Client {

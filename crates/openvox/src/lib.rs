@@ -18,9 +18,9 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Every operation of the spec is also available through [`Client::call`]
-//! with the generated builders in [`generated`], e.g.
-//! `client.call(|raw| raw.conference_query().body(body.clone()).send())`.
+//! Every operation of the spec is also available through the generated
+//! builders in [`generated`], run by [`generated::Client::call`], e.g.
+//! `client.raw().call(|raw| raw.conference_query().body(body.clone()).send())`.
 #![warn(missing_docs)]
 
 mod auth;
@@ -32,11 +32,8 @@ pub use auth::{EventReceiver, IDLE_EXPIRY};
 pub use confapi_core::{Error, ErrorKind, SecretString, Timeouts};
 pub use generated::types;
 
-use confapi_core::{Envelope, Runtime, TokenCache};
+use confapi_core::{Runtime, TokenCache};
 use generated::meta::VENDOR;
-use progenitor_client::{Error as GenError, ResponseValue};
-use serde::de::DeserializeOwned;
-use std::future::Future;
 use std::sync::Arc;
 
 /// Settings for a [`Client`]; start with [`Client::builder`].
@@ -86,10 +83,7 @@ impl ClientBuilder {
             .scrubbing(self.password)
             .scrubbing(password_md5)
             .with_total_timeout(self.timeouts.total);
-        Ok(Client {
-            raw: generated::Client::new_with_client(&base_url, http, runtime),
-            tokens,
-        })
+        Ok(Client { raw: generated::Client::new_with_client(&base_url, http, runtime), tokens })
     }
 }
 
@@ -127,61 +121,30 @@ impl Client {
         self.tokens.fetch_count()
     }
 
-    /// Runs a generated call with login, token, envelope check and one
-    /// re-login on an expired token; the closure may run twice.
-    pub async fn call<'a, T, E, F, Fut>(&'a self, op: F) -> Result<T, Error>
-    where
-        F: Fn(&'a generated::Client) -> Fut,
-        Fut: Future<Output = Result<ResponseValue<T>, GenError<E>>>,
-        T: Envelope + DeserializeOwned,
-        E: Envelope,
-    {
-        self.raw.inner.call(|| op(&self.raw)).await
-    }
-
-    async fn operation<'a, T, E, F, Fut>(&'a self, id: &'static str, op: F) -> Result<T, Error>
-    where
-        F: Fn(&'a generated::Client) -> Fut,
-        Fut: Future<Output = Result<ResponseValue<T>, GenError<E>>>,
-        T: Envelope + DeserializeOwned,
-        E: Envelope,
-    {
-        self.raw.inner.call_operation(id, || op(&self.raw)).await
-    }
-
     /// Rooms with a call in progress, with their members. `numbers` is one
     /// room (`"8000"`), a comma-separated list (`"6500,8000"`) or `"all"`.
-    pub async fn query_in_session(
-        &self,
-        numbers: &str,
-    ) -> Result<Vec<types::InSessionRoom>, Error> {
-        let body = types::RoomNumbers {
-            number: numbers.to_owned(),
-            extra: Default::default(),
-        };
-        self.operation("conference_query_in_session", |raw| {
-            raw.conference_query_in_session().body(body.clone()).send()
-        })
-        .await
-        .map(|r| r.conference)
+    pub async fn query_in_session(&self, numbers: &str) -> Result<Vec<types::InSessionRoom>, Error> {
+        let body = types::RoomNumbers { number: numbers.to_owned(), extra: Default::default() };
+        self.raw
+            .call_operation("conference_query_in_session", |raw| {
+                raw.conference_query_in_session().body(body.clone()).send()
+            })
+            .await
+            .map(|r| r.conference)
     }
 
     /// Settings of one room, a comma-separated list, or `"all"`.
     pub async fn room_settings(&self, numbers: &str) -> Result<Vec<types::RoomSettings>, Error> {
-        let body = types::RoomNumbers {
-            number: numbers.to_owned(),
-            extra: Default::default(),
-        };
-        self.operation("conference_query", |raw| {
-            raw.conference_query().body(body.clone()).send()
-        })
-        .await
-        .map(|r| r.conferences)
+        let body = types::RoomNumbers { number: numbers.to_owned(), extra: Default::default() };
+        self.raw
+            .call_operation("conference_query", |raw| raw.conference_query().body(body.clone()).send())
+            .await
+            .map(|r| r.conferences)
     }
 
     /// Ends the session; the next call logs in again.
     pub async fn logout(&self) -> Result<(), Error> {
-        self.operation("logout", |raw| raw.logout().send()).await?;
+        self.raw.call_operation("logout", |raw| raw.logout().send()).await?;
         self.tokens.reset().await;
         Ok(())
     }

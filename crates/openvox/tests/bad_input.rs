@@ -10,20 +10,12 @@ use std::time::Instant;
 
 async fn outcome(reply: Reply) -> confapi_openvox::Error {
     let server = pbx(move |_| reply.clone()).await;
-    client(&server.url())
-        .query_in_session("8000")
-        .await
-        .expect_err("must fail")
+    client(&server.url()).query_in_session("8000").await.expect_err("must fail")
 }
 
 #[tokio::test]
 async fn html_page_with_status_200_is_not_json() {
-    let e = outcome(Reply::raw(
-        200,
-        "text/html",
-        "<!DOCTYPE html><html><body>502 Bad Gateway</body></html>",
-    ))
-    .await;
+    let e = outcome(Reply::raw(200, "text/html", "<!DOCTYPE html><html><body>502 Bad Gateway</body></html>")).await;
     assert_eq!(e.kind(), ErrorKind::NotJson);
     assert!(e.to_string().contains("<!DOCTYPE html>"), "{e}");
 }
@@ -36,34 +28,23 @@ async fn empty_body_is_its_own_kind() {
 
 #[tokio::test]
 async fn truncated_json_is_a_decode_error() {
-    let e = outcome(Reply::raw(
-        200,
-        "application/json",
-        r#"{"status":"Success","conference":[{"conferencenumber":"80"#,
-    ))
-    .await;
+    let e =
+        outcome(Reply::raw(200, "application/json", r#"{"status":"Success","conference":[{"conferencenumber":"80"#))
+            .await;
     assert_eq!(e.kind(), ErrorKind::Decode);
     assert!(e.to_string().contains("truncated"), "{e}");
 }
 
 #[tokio::test]
 async fn wrong_json_type_names_the_path() {
-    let e = outcome(Reply::json(
-        200,
-        &json!({"status": "Success", "conference": {"conferencenumber": "8000"}}),
-    ))
-    .await;
+    let e = outcome(Reply::json(200, &json!({"status": "Success", "conference": {"conferencenumber": "8000"}}))).await;
     assert_eq!(e.kind(), ErrorKind::Decode);
     assert!(e.to_string().contains("at conference"), "{e}");
 }
 
 #[tokio::test]
 async fn failed_status_carries_errno_and_meaning() {
-    let e = outcome(Reply::json(
-        200,
-        &json!({"status": "Failed", "errno": "10003"}),
-    ))
-    .await;
+    let e = outcome(Reply::json(200, &json!({"status": "Failed", "errno": "10003"}))).await;
     assert_eq!(e.kind(), ErrorKind::Vendor);
     assert_eq!(e.code(), Some("10003"));
     assert_eq!(e.message(), Some("API request not supported"));
@@ -84,15 +65,8 @@ async fn http_500_is_an_http_error_with_status() {
 #[tokio::test]
 async fn connection_refused_is_a_connect_error() {
     // Bind, note the port, close: nothing listens there any more.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let e = client(&format!("http://127.0.0.1:{port}"))
-        .query_in_session("8000")
-        .await
-        .expect_err("refused");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let e = client(&format!("http://127.0.0.1:{port}")).query_in_session("8000").await.expect_err("refused");
     assert_eq!(e.kind(), ErrorKind::Connect);
     assert_eq!(e.operation(), Some("login"));
 }
@@ -110,8 +84,6 @@ async fn slow_answer_is_a_timeout_within_the_attempt_limit() {
 
 #[tokio::test]
 async fn invalid_base_url_is_a_config_error() {
-    let e = confapi_openvox::Client::builder("ftp://pbx", "api", "pw")
-        .build()
-        .expect_err("bad scheme");
+    let e = confapi_openvox::Client::builder("ftp://pbx", "api", "pw").build().expect_err("bad scheme");
     assert_eq!(e.kind(), ErrorKind::Config);
 }

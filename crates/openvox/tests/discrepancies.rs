@@ -5,9 +5,7 @@
 use confapi_openvox::types::InSessionResponse;
 
 fn response(name: &str) -> InSessionResponse {
-    let path = confapi_mock::recorded_dir()
-        .join("openvox")
-        .join(format!("{name}.json"));
+    let path = confapi_mock::recorded_dir().join("openvox").join(format!("{name}.json"));
     let file = confapi_mock::load_file(&path).unwrap();
     serde_json::from_value(file.exchange.response.body).unwrap()
 }
@@ -18,21 +16,9 @@ fn seed_example_keeps_member_list_and_string_room_number() {
     let room = &r.conference[0];
     let number = room.conferencenumber.as_ref().unwrap();
     assert_eq!((number.as_str(), number.was_string()), ("8000", true));
-    let members: Vec<&str> = room
-        .member
-        .iter()
-        .filter_map(|m| m.number.as_ref())
-        .map(|n| n.as_str())
-        .collect();
+    let members: Vec<&str> = room.member.iter().filter_map(|m| m.number.as_ref()).map(|n| n.as_str()).collect();
     assert_eq!(members, ["111", "114"]);
-    assert_eq!(
-        room.member[0]
-            .memberstatus
-            .as_ref()
-            .map(|s| s.to_string())
-            .as_deref(),
-        Some("Up")
-    );
+    assert_eq!(room.member[0].memberstatus.as_ref().map(|s| s.to_string()).as_deref(), Some("Up"));
 }
 
 #[test]

@@ -50,14 +50,8 @@ async fn nothing_prints_a_secret() {
     c.query_in_session("8000").await.unwrap();
     captured.push(("client", format!("{c:?}")));
     captured.push(("raw client", format!("{:?}", c.raw())));
-    let body = types::RoomNumbers {
-        number: "8000".into(),
-        extra: Default::default(),
-    };
-    captured.push((
-        "operation builder",
-        format!("{:?}", c.raw().conference_query_in_session().body(body)),
-    ));
+    let body = types::RoomNumbers { number: "8000".into(), extra: Default::default() };
+    captured.push(("operation builder", format!("{:?}", c.raw().conference_query_in_session().body(body))));
     let login = types::LoginRequest {
         username: "api".into(),
         password: PASSWORD_MD5.into(),
@@ -68,10 +62,7 @@ async fn nothing_prints_a_secret() {
         extra: Default::default(),
     };
     captured.push(("login body", format!("{login:?}")));
-    captured.push((
-        "login builder",
-        format!("{:?}", c.raw().login().body(login)),
-    ));
+    captured.push(("login builder", format!("{:?}", c.raw().login().body(login))));
 
     let timeout = c.query_in_session("slow").await.expect_err("times out");
     assert_eq!(timeout.kind(), confapi_openvox::ErrorKind::Timeout);
@@ -82,27 +73,17 @@ async fn nothing_prints_a_secret() {
     // A decode error of a login answer that contains the token.
     let leaky = confapi_mock::MockServer::start(
         |_: &confapi_mock::RecordedRequest| {
-            Reply::raw(
-                200,
-                "application/json",
-                format!(r#"{{"status":"Success","token":"{TOKEN}","transport":7}}"#),
-            )
+            Reply::raw(200, "application/json", format!(r#"{{"status":"Success","token":"{TOKEN}","transport":7}}"#))
         },
         0,
     )
     .await
     .unwrap();
-    let e = client(&leaky.url())
-        .query_in_session("8000")
-        .await
-        .expect_err("bad login body");
+    let e = client(&leaky.url()).query_in_session("8000").await.expect_err("bad login body");
     captured.push(("login decode error", describe(&e)));
 
     for (what, text) in &captured {
         assert_clean(what, text);
     }
-    assert!(
-        captured.iter().any(|(_, t)| t.contains("[REDACTED]")),
-        "redaction is visible"
-    );
+    assert!(captured.iter().any(|(_, t)| t.contains("[REDACTED]")), "redaction is visible");
 }

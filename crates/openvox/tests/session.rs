@@ -16,18 +16,11 @@ async fn logs_in_once_and_sends_token_in_query() {
     let c = client(&server.url());
     for _ in 0..3 {
         let rooms = c.query_in_session("8000").await.unwrap();
-        assert_eq!(
-            rooms[0].conferencenumber.as_ref().map(|n| n.as_str()),
-            Some("8000")
-        );
+        assert_eq!(rooms[0].conferencenumber.as_ref().map(|n| n.as_str()), Some("8000"));
     }
     assert_eq!(server.hits(LOGIN), 1);
     let login = &server.requests()[0];
-    assert!(
-        login.query.is_empty(),
-        "login carries no token: {:?}",
-        login.query
-    );
+    assert!(login.query.is_empty(), "login carries no token: {:?}", login.query);
     assert_eq!(login.body["password"], "REDACTED"); // redacted in the log, sent as MD5
     for r in server.requests().iter().filter(|r| r.path == IN_SESSION) {
         assert_eq!(r.query.get("token").map(String::as_str), Some("REDACTED"));
@@ -52,15 +45,9 @@ async fn password_goes_out_as_md5_hex() {
     )
     .await
     .unwrap();
-    client(&server.url())
-        .query_in_session("8000")
-        .await
-        .unwrap();
+    client(&server.url()).query_in_session("8000").await.unwrap();
     let body = seen.lock().unwrap().clone().unwrap();
-    assert_eq!(
-        body,
-        json!({"username": "api", "password": common::PASSWORD_MD5, "port": "8260"})
-    );
+    assert_eq!(body, json!({"username": "api", "password": common::PASSWORD_MD5, "port": "8260"}));
 }
 
 /// A PBX whose login always fails with `errno`, counting login attempts.
@@ -110,10 +97,7 @@ async fn expired_token_means_one_relogin_and_one_retry() {
         }
     })
     .await;
-    let rooms = client(&server.url())
-        .query_in_session("8000")
-        .await
-        .unwrap();
+    let rooms = client(&server.url()).query_in_session("8000").await.unwrap();
     assert_eq!(rooms.len(), 1);
     assert_eq!((server.hits(LOGIN), server.hits(IN_SESSION)), (2, 2));
 }
@@ -121,10 +105,7 @@ async fn expired_token_means_one_relogin_and_one_retry() {
 #[tokio::test]
 async fn token_rejected_forever_fails_after_one_renewal() {
     let server = pbx(|_| Reply::json(200, &json!({"status": "Failed", "errno": "20004"}))).await;
-    let e = client(&server.url())
-        .query_in_session("8000")
-        .await
-        .expect_err("rejected");
+    let e = client(&server.url()).query_in_session("8000").await.expect_err("rejected");
     assert_eq!(e.kind(), ErrorKind::AuthExpired);
     assert_eq!((server.hits(LOGIN), server.hits(IN_SESSION)), (2, 2));
 }

@@ -32,23 +32,13 @@ pub async fn pbx(reply: impl Fn(&RecordedRequest) -> Reply + Send + Sync + 'stat
 
 /// Short limits so failure tests end quickly.
 pub fn quick() -> Timeouts {
-    Timeouts {
-        connect: Duration::from_secs(2),
-        attempt: Duration::from_millis(500),
-        total: Duration::from_secs(5),
-    }
+    Timeouts { connect: Duration::from_secs(2), attempt: Duration::from_millis(500), total: Duration::from_secs(5) }
 }
 
 pub fn client(url: &str) -> Client {
-    Client::builder(url, "api", PASSWORD)
-        .timeouts(quick())
-        .build()
-        .expect("valid URL")
+    Client::builder(url, "api", PASSWORD).timeouts(quick()).build().expect("valid URL")
 }
 
 pub fn in_session_ok() -> Reply {
-    Reply::json(
-        200,
-        &json!({"status": "Success", "conference": [{"conferencenumber": "8000", "member": []}]}),
-    )
+    Reply::json(200, &json!({"status": "Success", "conference": [{"conferencenumber": "8000", "member": []}]}))
 }
