@@ -26,6 +26,7 @@ pub fn vendor_info(vendor: &str) -> Option<&'static VendorInfo> {
     match vendor {
         "openvox" => Some(&confapi_openvox::generated::meta::VENDOR),
         "quanshi" => Some(&confapi_quanshi::generated::meta::VENDOR),
+        "dingtalk" => Some(&confapi_dingtalk::generated::meta::VENDOR),
         _ => None,
     }
 }
@@ -45,6 +46,11 @@ async fn dispatch(
         "quanshi" => {
             let client = confapi_quanshi::Client::builder().base_url(base_url).token(TOKEN).build()?;
             confapi_quanshi::generated::meta::dispatch(client.raw(), id, params, body).await
+        }
+        "dingtalk" => {
+            let client =
+                confapi_dingtalk::Client::builder().base_url(base_url).app_credentials(USERNAME, PASSWORD).build()?;
+            confapi_dingtalk::generated::meta::dispatch(client.raw(), id, params, body).await
         }
         other => panic!("no client for vendor {other}"),
     }

@@ -29,3 +29,8 @@ async fn openvox_recordings_replay() {
 async fn quanshi_recordings_replay() {
     replay_vendor("quanshi").await;
 }
+
+#[tokio::test]
+async fn dingtalk_recordings_replay() {
+    replay_vendor("dingtalk").await;
+}

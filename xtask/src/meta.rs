@@ -66,6 +66,7 @@ pub fn generate(vendor: &str, raw: &Value, spec: &OpenAPI, file: &mut syn::File)
     let module: syn::ItemMod = syn::parse2(quote! {
         /// What the spec says about this vendor, as data the runtime, the
         /// audit and the replay server read.
+        #[allow(clippy::all)]
         pub mod meta {
             use super::types;
 
@@ -133,6 +134,15 @@ pub fn generate(vendor: &str, raw: &Value, spec: &OpenAPI, file: &mut syn::File)
                     ::confapi_core::prepare_request(&self.inner, request, info.operation_id)
                         .await
                         .map_err(|e| progenitor_client::Error::Custom(e.to_string()))
+                }
+
+                async fn post<E>(
+                    &self,
+                    result: &reqwest::Result<reqwest::Response>,
+                    _info: &progenitor_client::OperationInfo,
+                ) -> Result<(), progenitor_client::Error<E>> {
+                    ::confapi_core::observe_response(&self.inner, result);
+                    Ok(())
                 }
             }
 

@@ -197,6 +197,77 @@ impl<'de> Deserialize<'de> for LenientInt {
     }
 }
 
+/// A flag sent as a JSON boolean or as the string `"true"`/`"false"`.
+/// Re-encodes in the form it arrived in.
+///
+/// ```
+/// use confapi_core::LenientBool;
+/// let a: LenientBool = serde_json::from_str(r#""true""#).unwrap();
+/// assert!(a.get());
+/// assert_eq!(serde_json::to_string(&a).unwrap(), r#""true""#);
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct LenientBool {
+    value: bool,
+    quoted: bool,
+}
+
+impl LenientBool {
+    /// The flag.
+    pub fn get(self) -> bool {
+        self.value
+    }
+}
+
+impl From<bool> for LenientBool {
+    fn from(value: bool) -> Self {
+        Self { value, quoted: false }
+    }
+}
+
+impl fmt::Debug for LenientBool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.quoted {
+            write!(f, "\"{}\"", self.value)
+        } else {
+            write!(f, "{}", self.value)
+        }
+    }
+}
+
+impl Serialize for LenientBool {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.quoted {
+            serializer.serialize_str(if self.value { "true" } else { "false" })
+        } else {
+            serializer.serialize_bool(self.value)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for LenientBool {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = LenientBool;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a boolean, or the string \"true\" or \"false\"")
+            }
+            fn visit_bool<E: de::Error>(self, value: bool) -> Result<Self::Value, E> {
+                Ok(LenientBool { value, quoted: false })
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                match v {
+                    "true" => Ok(LenientBool { value: true, quoted: true }),
+                    "false" => Ok(LenientBool { value: false, quoted: true }),
+                    _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
+                }
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

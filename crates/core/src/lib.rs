@@ -28,12 +28,12 @@ mod secret;
 mod token;
 
 pub use error::{in_band_failure, AsText, Envelope, Error, ErrorCode, ErrorKind, FailureClass, VendorFailure};
-pub use lenient::{LenientInt, NumberOrString};
+pub use lenient::{LenientBool, LenientInt, NumberOrString};
 pub use meta::{EnvelopeFields, OperationMeta, Placement, VendorInfo};
 pub use one_or_many::OneOrMany;
 pub use open_enum::OpenEnum;
 pub use pager::{paginate, Page, MAX_PAGES};
-pub use runtime::{prepare_request, RequestSigner, Runtime, Timeouts};
+pub use runtime::{observe_response, prepare_request, RequestSigner, Runtime, Timeouts};
 pub use secret::SecretString;
 pub use token::{Authenticator, BoxFuture, Credential, Lifetime, RefreshPolicy, StaticToken, Token, TokenCache};
 

@@ -40,6 +40,21 @@ impl Timeouts {
     }
 }
 
+tokio::task_local! {
+    /// What the post hook saw of the last response within one `Runtime::call`.
+    static LAST_RESPONSE: std::cell::RefCell<Option<(Option<u16>, Option<String>)>>;
+}
+
+/// The post-response hook of every generated client (its `ClientHooks::post`):
+/// notes the status and request id, so that an error whose body cannot be
+/// decoded still reports them.
+pub fn observe_response(runtime: &Runtime, result: &reqwest::Result<reqwest::Response>) {
+    if let Ok(response) = result {
+        let seen = (Some(response.status().as_u16()), runtime.request_id(response.headers()));
+        let _ = LAST_RESPONSE.try_with(|c| *c.borrow_mut() = Some(seen));
+    }
+}
+
 /// Adds computed credentials to a request (signed headers), for vendors
 /// whose credential is not one token string.
 pub trait RequestSigner: Send + Sync + std::fmt::Debug + 'static {
@@ -168,7 +183,11 @@ impl Runtime {
                     Some(tokens) => Some(tokens.get().await?),
                     None => None,
                 };
-                let err = match op().await {
+                let (result, seen) = LAST_RESPONSE
+                    .scope(std::cell::RefCell::new(None), async { (op().await, LAST_RESPONSE.with(|c| c.take())) })
+                    .await;
+                let seen = std::cell::Cell::new(seen);
+                let err = match result {
                     Ok(rv) => {
                         let status = rv.status().as_u16();
                         let request_id = self.request_id(rv.headers());
@@ -180,7 +199,16 @@ impl Runtime {
                             }
                         }
                     }
-                    Err(e) => self.convert::<T, E>(e).await,
+                    Err(e) => {
+                        // Status and request id of a response whose body could not
+                        // be read as the spec says, as the post hook saw them.
+                        let (status, request_id) = seen.take().unwrap_or_default();
+                        let mut err = self.convert::<T, E>(e).await.with_request_id(request_id);
+                        if let (None, Some(s)) = (err.status(), status) {
+                            err = err.with_status(s);
+                        }
+                        err
+                    }
                 };
                 match (tokens, credential) {
                     (Some(tokens), Some(c)) if err.kind() == ErrorKind::AuthExpired && !renewed => {

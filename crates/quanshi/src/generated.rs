@@ -13907,6 +13907,7 @@ pub mod prelude {
 }
 /// What the spec says about this vendor, as data the runtime, the
 /// audit and the replay server read.
+#[allow(clippy::all)]
 pub mod meta {
     use super::types;
     /// Documented error codes with their meaning and handling.
@@ -14355,6 +14356,14 @@ pub mod meta {
             ::confapi_core::prepare_request(&self.inner, request, info.operation_id)
                 .await
                 .map_err(|e| progenitor_client::Error::Custom(e.to_string()))
+        }
+        async fn post<E>(
+            &self,
+            result: &reqwest::Result<reqwest::Response>,
+            _info: &progenitor_client::OperationInfo,
+        ) -> Result<(), progenitor_client::Error<E>> {
+            ::confapi_core::observe_response(&self.inner, result);
+            Ok(())
         }
     }
     /// Calls operation `id` with path and query parameters by their

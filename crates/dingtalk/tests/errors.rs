@@ -1,0 +1,79 @@
+//! DingTalk's error body becomes the typed error; unknown codes are kept;
+//! the request id comes from the body or the `x-acs-request-id` header.
+
+use confapi_dingtalk::{Client, ErrorKind};
+use confapi_mock::{MockServer, RecordedRequest, Reply};
+use serde_json::json;
+
+async fn answering(reply: Reply) -> (MockServer, Client) {
+    let server = MockServer::start(
+        move |r: &RecordedRequest| {
+            if r.path == "/v1.0/oauth2/accessToken" {
+                Reply::json(200, &json!({"accessToken": "tok", "expireIn": 7200}))
+            } else {
+                reply.clone()
+            }
+        },
+        0,
+    )
+    .await
+    .unwrap();
+    let c = Client::builder().base_url(server.url()).app_credentials("k", "secret-1234").build().unwrap();
+    (server, c)
+}
+
+#[tokio::test]
+async fn room_not_found_is_a_typed_error() {
+    let (_s, c) = answering(Reply::json(
+        404,
+        &json!({"message": "ROOM NOT FOUND", "requestid": "rid-404", "code": "roomNotFound"}),
+    ))
+    .await;
+    let e = c.conference("nope").await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Vendor);
+    assert_eq!(
+        (e.code(), e.message(), e.status(), e.request_id()),
+        (Some("roomNotFound"), Some("ROOM NOT FOUND"), Some(404), Some("rid-404"))
+    );
+    assert_eq!(
+        e.to_string(),
+        "dingtalk query_conference_info: vendor error roomNotFound (ROOM NOT FOUND) [HTTP 404, request id rid-404]"
+    );
+}
+
+#[tokio::test]
+async fn unknown_codes_are_kept_and_the_header_request_id_is_used() {
+    let mut reply = Reply::json(409, &json!({"code": "conference.locked.newCode", "message": "locked"}));
+    reply.headers.push(("x-acs-request-id".into(), "hdr-rid".into()));
+    let (_s, c) = answering(reply).await;
+    let e = c.conference("c").await.unwrap_err();
+    assert_eq!(
+        (e.kind(), e.code(), e.request_id(), e.status()),
+        (ErrorKind::Vendor, Some("conference.locked.newCode"), Some("hdr-rid"), Some(409))
+    );
+}
+
+#[tokio::test]
+async fn documented_code_without_message_gets_its_meaning() {
+    let (_s, c) = answering(Reply::json(403, &json!({"code": "noPermission"}))).await;
+    assert_eq!(c.conference("c").await.unwrap_err().message(), Some("no permission to read this conference"));
+}
+
+#[tokio::test]
+async fn an_html_gateway_page_keeps_its_status() {
+    let (_s, c) = answering(Reply::raw(502, "text/html", "<html><body>Bad Gateway</body></html>")).await;
+    let e = c.conference("c").await.unwrap_err();
+    assert_eq!((e.kind(), e.status()), (ErrorKind::NotJson, Some(502)), "{e:?}");
+}
+
+#[tokio::test]
+async fn unknown_status_values_and_biz_types_are_kept() {
+    let (_s, c) =
+        answering(Reply::json(200, &json!({"confInfo": {"status": 7, "bizType": "webinar", "confDuration": "1000"}})))
+            .await;
+    let info = c.conference("c").await.unwrap();
+    assert_eq!(info.status.map(|s| s.get()), Some(7));
+    assert_eq!(info.biz_type.map(|b| b.to_string()).as_deref(), Some("webinar"));
+    assert_eq!(info.conf_duration.map(|d| d.get()), Some(1000));
+    assert!(info.end_time.is_none());
+}
