@@ -41,6 +41,17 @@ use futures::Stream;
 use generated::meta::VENDOR;
 use std::sync::Arc;
 
+/// Adds `.next_token(..)` to a generated builder when there is a cursor
+/// (the builders take a value, not an `Option`).
+macro_rules! with_cursor {
+    ($builder:expr, $token:expr) => {
+        match $token {
+            Some(t) => $builder.next_token(t.clone()),
+            None => $builder,
+        }
+    };
+}
+
 /// DingTalk's API host.
 pub const DEFAULT_BASE_URL: &str = "https://api.dingtalk.com";
 
@@ -234,12 +245,7 @@ impl Client {
             let r = self
                 .raw
                 .call_operation("query_org_conference_list", |raw| {
-                    let b = raw.query_org_conference_list().max_results(page_size);
-                    match &token {
-                        Some(t) => b.next_token(t.clone()),
-                        None => b,
-                    }
-                    .send()
+                    with_cursor!(raw.query_org_conference_list().max_results(page_size), &token).send()
                 })
                 .await?;
             Ok(next_token_page(r.on_going_conf_list, r.next_token, r.has_more))
@@ -256,11 +262,10 @@ impl Client {
             let r = self
                 .raw
                 .call_operation("query_conference_members", |raw| {
-                    let b = raw.query_conference_members().conference_id(conference_id).max_results(page_size);
-                    match &token {
-                        Some(t) => b.next_token(t.clone()),
-                        None => b,
-                    }
+                    with_cursor!(
+                        raw.query_conference_members().conference_id(conference_id).max_results(page_size),
+                        &token
+                    )
                     .send()
                 })
                 .await?;
@@ -278,15 +283,104 @@ impl Client {
             let r = self
                 .raw
                 .call_operation("query_conference_info_by_room_code", |raw| {
-                    let b = raw.query_conference_info_by_room_code().room_code(room_code).max_results(page_size);
-                    match &token {
-                        Some(t) => b.next_token(t.clone()),
-                        None => b,
-                    }
+                    with_cursor!(
+                        raw.query_conference_info_by_room_code().room_code(room_code).max_results(page_size),
+                        &token
+                    )
                     .send()
                 })
                 .await?;
             Ok(next_token_page(r.conference_list, r.next_token, r.has_more))
+        })
+    }
+}
+
+impl Client {
+    /// Members of a conference with their devices and network quality, `page_size` per request.
+    pub fn member_details<'a>(
+        &'a self,
+        conference_id: &'a str,
+        page_size: i32,
+    ) -> impl Stream<Item = Result<types::ConfDetailMember, Error>> + 'a {
+        paginate(None, move |token: Option<String>| async move {
+            let r = self
+                .raw
+                .call_operation("get_conf_detail_data", |raw| {
+                    with_cursor!(raw.get_conf_detail_data().conference_id(conference_id).max_results(page_size), &token)
+                        .send()
+                })
+                .await?;
+            Ok(next_token_page(r.list, r.next_token, None))
+        })
+    }
+
+    /// Statistics of the conferences held between two times (epoch
+    /// milliseconds), `page_size` per request.
+    pub fn history(
+        &self,
+        start_ms: i64,
+        end_ms: i64,
+        page_size: i32,
+    ) -> impl Stream<Item = Result<types::HistoryConference, Error>> + '_ {
+        paginate(None, move |token: Option<String>| async move {
+            let r = self
+                .raw
+                .call_operation("get_history_conf_data_list", |raw| {
+                    let b = raw
+                        .get_history_conf_data_list()
+                        .start_time(start_ms)
+                        .end_time(end_ms)
+                        .real_data(true)
+                        .max_results(page_size);
+                    with_cursor!(b, &token).send()
+                })
+                .await?;
+            Ok(next_token_page(r.list, r.next_token, None))
+        })
+    }
+
+    /// Conferences held for a scheduled conference, `page_size` per request.
+    pub fn schedule_history<'a>(
+        &'a self,
+        schedule_conference_id: &'a str,
+        page_size: i32,
+    ) -> impl Stream<Item = Result<types::ConferenceSummary, Error>> + 'a {
+        paginate(None, move |token: Option<String>| async move {
+            let r = self
+                .raw
+                .call_operation("query_schedule_conference_info", |raw| {
+                    let b = raw
+                        .query_schedule_conference_info()
+                        .schedule_conference_id(schedule_conference_id)
+                        .max_results(page_size);
+                    with_cursor!(b, &token).send()
+                })
+                .await?;
+            Ok(next_token_page(r.conference_list, r.next_token, None))
+        })
+    }
+
+    /// The flash-minutes transcript of a conference, `page_size` paragraphs
+    /// per request; `direction` is `"0"` or `"1"` as the API defines it.
+    pub fn minutes_text<'a>(
+        &'a self,
+        conference_id: &'a str,
+        direction: &'a str,
+        page_size: i64,
+    ) -> impl Stream<Item = Result<types::Paragraph, Error>> + 'a {
+        paginate(None, move |token: Option<String>| async move {
+            let r = self
+                .raw
+                .call_operation("query_minutes_text", |raw| {
+                    let b = raw
+                        .query_minutes_text()
+                        .conference_id(conference_id)
+                        .direction(direction)
+                        .max_results(page_size);
+                    with_cursor!(b, &token).send()
+                })
+                .await?;
+            Ok(next_token_page(r.paragraph_list, r.next_token, r.has_more))
         })
     }
 }

@@ -59,3 +59,18 @@ async fn has_more_false_ends_the_stream() {
     let (_s, c) = listing(|_| json!({"onGoingConfList": confs(&["a"]), "nextToken": "t", "hasMore": false})).await;
     assert_eq!(ids(&c).await, ["a"]);
 }
+
+#[tokio::test]
+async fn history_sends_its_window_and_follows_tokens() {
+    let (s, c) = listing(|token| match token {
+        None => json!({"list": [{"conferenceId": "h1", "freeType": "0", "userCount": 2}], "nextToken": "n1"}),
+        _ => json!({"list": []}),
+    })
+    .await;
+    let got: Vec<String> =
+        c.history(1682561190000, 1682561790000, 10).map(|r| r.unwrap().conference_id.unwrap_or_default()).collect().await;
+    assert_eq!(got, ["h1"]);
+    let first = s.requests().into_iter().find(|r| r.path.ends_with("/histories/dataLists")).unwrap();
+    assert_eq!(first.query.get("startTime").map(String::as_str), Some("1682561190000"));
+    assert_eq!(first.query.get("realData").map(String::as_str), Some("true"));
+}
