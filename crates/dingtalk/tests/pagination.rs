@@ -67,8 +67,11 @@ async fn history_sends_its_window_and_follows_tokens() {
         _ => json!({"list": []}),
     })
     .await;
-    let got: Vec<String> =
-        c.history(1682561190000, 1682561790000, 10).map(|r| r.unwrap().conference_id.unwrap_or_default()).collect().await;
+    let got: Vec<String> = c
+        .history(1682561190000, 1682561790000, 10)
+        .map(|r| r.unwrap().conference_id.unwrap_or_default())
+        .collect()
+        .await;
     assert_eq!(got, ["h1"]);
     let first = s.requests().into_iter().find(|r| r.path.ends_with("/histories/dataLists")).unwrap();
     assert_eq!(first.query.get("startTime").map(String::as_str), Some("1682561190000"));
