@@ -33,6 +33,8 @@ pub enum ErrorKind {
     Credentials,
     /// The token or session expired and could not be renewed.
     AuthExpired,
+    /// The thing asked for does not exist (or is not running).
+    NotFound,
 }
 
 impl ErrorKind {
@@ -50,6 +52,7 @@ impl ErrorKind {
             ErrorKind::Vendor => "vendor error",
             ErrorKind::Credentials => "credentials rejected",
             ErrorKind::AuthExpired => "session expired",
+            ErrorKind::NotFound => "not found",
         }
     }
 }

@@ -1,0 +1,186 @@
+//! One view of conferences across OpenVox IPPBX, Quanshi and DingTalk.
+//!
+//! Each vendor is a cargo feature (all on by default); the model is the same
+//! whatever was compiled in: a [`Conference`] with its vendor, id, title,
+//! [`Status`], start and end as UTC timestamps (vendors mix epoch seconds,
+//! milliseconds and local-time strings), host, head counts, members where
+//! the vendor lists them, and join link.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), confapi_core::Error> {
+//! use confapi::Confapi;
+//! let all = Confapi::new()
+//!     .with_openvox(confapi_openvox::Client::builder("http://192.168.1.100:9011", "api", "secret").build()?)
+//!     .with_dingtalk(confapi_dingtalk::Client::builder().app_credentials("dingappkey", "app-secret").build()?);
+//! for answer in all.live_conferences().await {
+//!     match answer.result {
+//!         Ok(conferences) => {
+//!             for c in conferences {
+//!                 println!("{} {} {:?} {}", c.vendor, c.id, c.title, c.status);
+//!             }
+//!         }
+//!         Err(e) => eprintln!("{}: {e}", answer.vendor),
+//!     }
+//! }
+//! # Ok(()) }
+//! ```
+#![warn(missing_docs)]
+
+mod model;
+pub mod time;
+
+#[cfg(feature = "dingtalk")]
+pub mod dingtalk;
+#[cfg(feature = "openvox")]
+pub mod openvox;
+#[cfg(feature = "quanshi")]
+pub mod quanshi;
+
+pub use confapi_core::{Error, ErrorKind};
+pub use model::{Conference, Member, Participants, Status, Vendor, VendorResult};
+
+#[cfg(feature = "dingtalk")]
+pub use confapi_dingtalk;
+#[cfg(feature = "openvox")]
+pub use confapi_openvox;
+#[cfg(feature = "quanshi")]
+pub use confapi_quanshi;
+
+use std::future::Future;
+use std::pin::Pin;
+
+type VendorFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'a>>;
+
+/// The configured vendor clients, asked together.
+#[derive(Debug, Clone, Default)]
+pub struct Confapi {
+    #[cfg(feature = "openvox")]
+    openvox: Option<confapi_openvox::Client>,
+    #[cfg(feature = "quanshi")]
+    quanshi: Option<confapi_quanshi::Client>,
+    #[cfg(feature = "dingtalk")]
+    dingtalk: Option<confapi_dingtalk::Client>,
+}
+
+impl Confapi {
+    /// No vendors yet; add them with the `with_*` methods.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds an OpenVox PBX.
+    #[cfg(feature = "openvox")]
+    pub fn with_openvox(mut self, client: confapi_openvox::Client) -> Self {
+        self.openvox = Some(client);
+        self
+    }
+
+    /// Adds a Quanshi account.
+    #[cfg(feature = "quanshi")]
+    pub fn with_quanshi(mut self, client: confapi_quanshi::Client) -> Self {
+        self.quanshi = Some(client);
+        self
+    }
+
+    /// Adds a DingTalk app.
+    #[cfg(feature = "dingtalk")]
+    pub fn with_dingtalk(mut self, client: confapi_dingtalk::Client) -> Self {
+        self.dingtalk = Some(client);
+        self
+    }
+
+    /// The vendors configured, in a stable order.
+    pub fn vendors(&self) -> Vec<Vendor> {
+        Vendor::ALL.into_iter().filter(|v| self.has(*v)).collect()
+    }
+
+    fn has(&self, vendor: Vendor) -> bool {
+        match vendor {
+            #[cfg(feature = "openvox")]
+            Vendor::Openvox => self.openvox.is_some(),
+            #[cfg(feature = "quanshi")]
+            Vendor::Quanshi => self.quanshi.is_some(),
+            #[cfg(feature = "dingtalk")]
+            Vendor::Dingtalk => self.dingtalk.is_some(),
+            #[allow(unreachable_patterns)]
+            _ => false,
+        }
+    }
+
+    fn not_configured(vendor: Vendor) -> Error {
+        Error::new(vendor.name(), ErrorKind::Config).with_detail(format!("{vendor} is not configured in this client"))
+    }
+
+    /// Conferences running now on one vendor.
+    pub async fn live_conferences_of(&self, vendor: Vendor) -> Result<Vec<Conference>, Error> {
+        self.live_future(vendor).await
+    }
+
+    fn live_future(&self, vendor: Vendor) -> VendorFuture<'_, Vec<Conference>> {
+        match vendor {
+            #[cfg(feature = "openvox")]
+            Vendor::Openvox => {
+                if let Some(c) = &self.openvox {
+                    return Box::pin(openvox::live(c));
+                }
+            }
+            #[cfg(feature = "quanshi")]
+            Vendor::Quanshi => {
+                if let Some(c) = &self.quanshi {
+                    return Box::pin(quanshi::live(c));
+                }
+            }
+            #[cfg(feature = "dingtalk")]
+            Vendor::Dingtalk => {
+                if let Some(c) = &self.dingtalk {
+                    return Box::pin(dingtalk::live(c));
+                }
+            }
+            #[allow(unreachable_patterns)]
+            _ => {}
+        }
+        Box::pin(async move { Err(Self::not_configured(vendor)) })
+    }
+
+    /// Conferences running now on every configured vendor, asked
+    /// concurrently. A vendor that fails gives its error next to the
+    /// others' results.
+    pub async fn live_conferences(&self) -> Vec<VendorResult<Vec<Conference>>> {
+        let vendors = self.vendors();
+        let answers = futures::future::join_all(vendors.iter().map(|v| self.live_future(*v))).await;
+        vendors.into_iter().zip(answers).map(|(vendor, result)| VendorResult { vendor, result }).collect()
+    }
+
+    /// One conference with its members, by the vendor's id.
+    pub async fn conference(&self, vendor: Vendor, id: &str) -> Result<Conference, Error> {
+        let _ = id; // unused when no vendor is compiled in
+        match vendor {
+            #[cfg(feature = "openvox")]
+            Vendor::Openvox => {
+                if let Some(c) = &self.openvox {
+                    return openvox::get(c, id).await;
+                }
+            }
+            #[cfg(feature = "quanshi")]
+            Vendor::Quanshi => {
+                if let Some(c) = &self.quanshi {
+                    return quanshi::get(c, id).await;
+                }
+            }
+            #[cfg(feature = "dingtalk")]
+            Vendor::Dingtalk => {
+                if let Some(c) = &self.dingtalk {
+                    return dingtalk::get(c, id).await;
+                }
+            }
+            #[allow(unreachable_patterns)]
+            _ => {}
+        }
+        Err(Self::not_configured(vendor))
+    }
+}
+
+/// The JSON Schema of [`Conference`], for consumers of `--json` output.
+pub fn conference_schema() -> schemars::Schema {
+    schemars::schema_for!(Conference)
+}
