@@ -2,4 +2,6 @@
 #![warn(missing_docs)]
 
 pub mod audit;
+pub mod config;
+pub mod table;
 pub mod vendors;

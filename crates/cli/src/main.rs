@@ -1,23 +1,69 @@
-//! `confapi`: command-line tools over the confapi clients.
+//! `confapi`: live conferences across OpenVox, Quanshi and DingTalk, a
+//! replay server, and the spec audit.
 
 use clap::{Parser, Subcommand};
-use confapi_cli::{audit, vendors};
+use confapi::{Conference, Vendor};
+use confapi_cli::{audit, config, table, vendors};
+use confapi_core::Timeouts;
+use confapi_mock::{MockServer, Replay};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
+
+const ENV_HELP: &str = "\
+Vendors are configured from the environment; a vendor whose variables are absent is skipped:
+  CONFAPI_OPENVOX_URL, CONFAPI_OPENVOX_USERNAME, CONFAPI_OPENVOX_PASSWORD
+  CONFAPI_QUANSHI_URL (optional), CONFAPI_QUANSHI_TOKEN
+  CONFAPI_DINGTALK_URL (optional), CONFAPI_DINGTALK_APP_KEY, CONFAPI_DINGTALK_APP_SECRET
+
+Exit status: 0 when every configured vendor answered, 1 when any failed, 2 for usage errors.";
 
 #[derive(Parser)]
-#[command(name = "confapi", version, about = "Conferencing API clients for OpenVox, Quanshi and DingTalk")]
+#[command(name = "confapi", version, about = "Conferences across OpenVox, Quanshi and DingTalk", after_help = ENV_HELP)]
 struct Cli {
+    /// Serve the built-in recorded exchanges on a free loopback port and point every vendor at them
+    /// with dummy credentials: every command works with no account.
+    #[arg(long, global = true)]
+    mock: bool,
+    /// Seconds a vendor may take to answer (connect, each attempt and in total).
+    #[arg(long, global = true, default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=600))]
+    timeout: u64,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check recorded exchanges against the specs: decode each response
-    /// with the generated type and report decode errors and lost fields.
-    ///
-    /// Exit status 0 when every file decodes and nothing is lost, 1 otherwise.
+    /// Conferences running now, across the configured vendors.
+    Conferences {
+        /// Only this vendor (openvox, quanshi or dingtalk).
+        #[arg(long)]
+        vendor: Option<Vendor>,
+        /// JSON (an array of conferences; see `confapi schema`) instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// One conference in detail, with its members.
+    Conference {
+        /// openvox, quanshi or dingtalk.
+        vendor: Vendor,
+        /// The vendor's id: room number (OpenVox), event id (Quanshi), conferenceId (DingTalk).
+        id: String,
+        /// JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Serve the recorded exchanges on 127.0.0.1 until stopped (Ctrl-C).
+    Mock {
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+    },
+    /// The JSON Schema of a conference, as `--json` prints it.
+    Schema,
+    /// Check recorded exchanges against the specs: decode each response with the generated
+    /// type and report decode errors and lost fields. Exit 0 when every file decodes and
+    /// nothing is lost.
     Audit {
         /// Also fail on fields the spec does not declare (kept only as extras).
         #[arg(long)]
@@ -38,6 +84,142 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Audit { strict, files } => run_audit(strict, &files),
+        Command::Schema => match serde_json::to_string_pretty(&confapi::conference_schema()) {
+            Ok(s) => {
+                out(&format!("{s}\n"));
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(2, &format!("cannot print the schema: {e}")),
+        },
+        command => match tokio::runtime::Runtime::new() {
+            Ok(rt) => rt.block_on(run_online(cli.mock, cli.timeout, command)),
+            Err(e) => fail(2, &format!("cannot start the async runtime: {e}")),
+        },
+    }
+}
+
+/// Prints to stdout; a closed pipe (`confapi … | head`) is not an error.
+fn out(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
+}
+
+fn fail(code: u8, message: &str) -> ExitCode {
+    eprintln!("confapi: {message}");
+    ExitCode::from(code)
+}
+
+async fn replay_server(port: u16) -> Result<MockServer, String> {
+    let recordings = confapi_mock::embedded()?;
+    let replay = Replay::new(recordings.into_iter().map(|f| f.exchange).collect());
+    MockServer::start(replay, port).await.map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))
+}
+
+async fn run_online(mock: bool, timeout: u64, command: Command) -> ExitCode {
+    let limit = Duration::from_secs(timeout);
+    let timeouts = Timeouts { connect: limit.min(Duration::from_secs(5)), attempt: limit, total: limit };
+    if let Command::Mock { port } = command {
+        return serve(port).await;
+    }
+    // Keep the embedded server alive for the whole command.
+    let (_server, api) = if mock {
+        let server = match replay_server(0).await {
+            Ok(s) => s,
+            Err(e) => return fail(2, &e),
+        };
+        match config::mock(&server.url(), timeouts) {
+            Ok(api) => (Some(server), api),
+            Err(e) => return fail(2, &e.0),
+        }
+    } else {
+        match config::from_env(&|name| std::env::var(name).ok(), timeouts) {
+            Ok(c) => {
+                for note in &c.notes {
+                    eprintln!("confapi: note: {note}");
+                }
+                (None, c.api)
+            }
+            Err(e) => return fail(2, &e.0),
+        }
+    };
+    match command {
+        Command::Conferences { vendor, json } => conferences(&api, vendor, json).await,
+        Command::Conference { vendor, id, json } => conference(&api, vendor, &id, json).await,
+        _ => fail(2, "unexpected command"),
+    }
+}
+
+async fn serve(port: u16) -> ExitCode {
+    let server = match replay_server(port).await {
+        Ok(s) => s,
+        Err(e) => return fail(2, &e),
+    };
+    let url = server.url();
+    out(&format!("serving the recorded exchanges on {url} (Ctrl-C to stop)\n"));
+    out("point the CLI at it with:\n");
+    out(&format!("  CONFAPI_OPENVOX_URL={url} CONFAPI_OPENVOX_USERNAME=api CONFAPI_OPENVOX_PASSWORD=password \\\n"));
+    out(&format!("  CONFAPI_QUANSHI_URL={url} CONFAPI_QUANSHI_TOKEN=mock-token \\\n"));
+    out(&format!("  CONFAPI_DINGTALK_URL={url} CONFAPI_DINGTALK_APP_KEY=api CONFAPI_DINGTALK_APP_SECRET=password confapi conferences\n"));
+    match tokio::signal::ctrl_c().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(1, &format!("cannot wait for Ctrl-C: {e}")),
+    }
+}
+
+async fn conferences(api: &confapi::Confapi, only: Option<Vendor>, json: bool) -> ExitCode {
+    let configured = api.vendors();
+    if configured.is_empty() {
+        return fail(2, "no vendor is configured: set the CONFAPI_* variables (see --help) or use --mock");
+    }
+    let answers = match only {
+        Some(v) if !configured.contains(&v) => return fail(2, &format!("{v} is not configured (see --help)")),
+        Some(v) => vec![confapi::VendorResult { vendor: v, result: api.live_conferences_of(v).await }],
+        None => api.live_conferences().await,
+    };
+    let mut all: Vec<Conference> = Vec::new();
+    let mut failed = false;
+    for answer in answers {
+        match answer.result {
+            Ok(list) => all.extend(list),
+            Err(e) => {
+                failed = true;
+                eprintln!("confapi: {}: {e}", answer.vendor);
+            }
+        }
+    }
+    if json {
+        match serde_json::to_string_pretty(&all) {
+            Ok(s) => out(&format!("{s}\n")),
+            Err(e) => return fail(1, &format!("cannot print JSON: {e}")),
+        }
+    } else {
+        out(&table::conferences(&all));
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+async fn conference(api: &confapi::Confapi, vendor: Vendor, id: &str, json: bool) -> ExitCode {
+    if !api.vendors().contains(&vendor) {
+        return fail(2, &format!("{vendor} is not configured (see --help)"));
+    }
+    match api.conference(vendor, id).await {
+        Ok(c) if json => match serde_json::to_string_pretty(&c) {
+            Ok(s) => {
+                out(&format!("{s}\n"));
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(1, &format!("cannot print JSON: {e}")),
+        },
+        Ok(c) => {
+            out(&table::conference(&c));
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(1, &format!("{vendor}: {e}")),
     }
 }
 
@@ -49,7 +231,7 @@ fn run_audit(strict: bool, files: &[PathBuf]) -> ExitCode {
         let exchange = match confapi_mock::load_file(path) {
             Ok(f) => f.exchange,
             Err(e) => {
-                println!("FAIL {e}");
+                out(&format!("FAIL {e}\n"));
                 failed += 1;
                 continue;
             }
@@ -58,29 +240,29 @@ fn run_audit(strict: bool, files: &[PathBuf]) -> ExitCode {
         let passes = report.passes(strict);
         let label = if passes { "ok  " } else { "FAIL" };
         match (&report.unusable, report.operation) {
-            (Some(problem), _) => println!("{label} {shown}: {problem}"),
-            (None, op) => println!(
-                "{label} {shown}: {} HTTP {} as {}",
+            (Some(problem), _) => out(&format!("{label} {shown}: {problem}\n")),
+            (None, op) => out(&format!(
+                "{label} {shown}: {} HTTP {} as {}\n",
                 op.unwrap_or("?"),
                 exchange.response.status,
                 report.schema.unwrap_or("untyped JSON")
-            ),
+            )),
         }
         for finding in &report.findings {
             let mark = if finding.fails(strict) { "!" } else { "-" };
-            println!("     {mark} {finding}");
+            out(&format!("     {mark} {finding}\n"));
         }
         if !passes {
             failed += 1;
         }
     }
-    println!(
-        "audit{}: {} file(s), {} passed, {} failed",
+    out(&format!(
+        "audit{}: {} file(s), {} passed, {} failed\n",
         if strict { " --strict" } else { "" },
         files.len(),
         files.len() - failed,
         failed
-    );
+    ));
     if failed == 0 {
         ExitCode::SUCCESS
     } else {

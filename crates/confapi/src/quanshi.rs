@@ -99,12 +99,24 @@ pub fn from_meeting(m: &types::Meeting) -> Conference {
     }
 }
 
+/// Attendee roles use the business-template scale (btplRole.managerType):
+/// 1 manager (host), 2 assistant manager (co-host), 3 ordinary attendee.
+fn role(code: i64) -> String {
+    match code {
+        1 => "host".into(),
+        2 => "co-host".into(),
+        3 => "participant".into(),
+        other => other.to_string(),
+    }
+}
+
 /// A terminal connected to a running meeting.
 pub fn from_attendee(a: &types::Attendee) -> Member {
     Member {
-        id: int(&a.user_id).or(int(&a.temp_user_id)).map(|i| i.to_string()),
+        // Phone and guest terminals have user id 0; their temporary id tells them apart.
+        id: int(&a.user_id).filter(|u| *u > 0).or(int(&a.temp_user_id)).map(|i| i.to_string()),
         name: a.name.clone(),
-        role: int(&a.role).map(|r| r.to_string()),
+        role: int(&a.role).map(role),
         state: Some("connected".into()),
         joined_at: None,
         left_at: None,

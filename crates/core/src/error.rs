@@ -192,8 +192,11 @@ impl fmt::Display for Error {
         if let Some(detail) = &self.0.detail {
             write!(f, ": {detail}")?;
         }
-        if let Some(source) = &self.0.source {
-            write!(f, ": {source}")?;
+        // The whole cause chain: "error sending request: … Connection refused".
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = self.0.source.as_deref().map(|s| s as _);
+        while let Some(c) = cause {
+            write!(f, ": {c}")?;
+            cause = c.source();
         }
         if let Some(status) = self.0.status {
             write!(f, " [HTTP {status}")?;

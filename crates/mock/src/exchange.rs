@@ -96,6 +96,22 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
     Ok(())
 }
 
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}
+
+/// The recorded exchanges built into this crate (the workspace's
+/// `tests/recorded` at build time), sorted by path.
+pub fn embedded() -> Result<Vec<RecordedFile>, String> {
+    embedded::EMBEDDED
+        .iter()
+        .map(|(path, text)| {
+            let exchange: Exchange = serde_json::from_str(text).map_err(|e| format!("{path}: not an exchange: {e}"))?;
+            Ok(RecordedFile { path: PathBuf::from(path), exchange })
+        })
+        .collect()
+}
+
 /// Names (query keys, headers, body fields) whose values are secrets.
 /// Compared case-insensitively, ignoring `-` and `_`.
 const SECRET_NAMES: &[&str] = &[
@@ -149,6 +165,15 @@ pub fn redact_map(map: &mut BTreeMap<String, String>) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn every_recording_is_embedded() {
+        let on_disk = load_dir(&crate::recorded_dir()).unwrap();
+        let built_in = embedded().unwrap();
+        assert_eq!(on_disk.len(), built_in.len());
+        assert!(built_in.len() > 40);
+        assert!(on_disk.iter().zip(&built_in).all(|(a, b)| a.exchange == b.exchange));
+    }
 
     #[test]
     fn secrets_are_redacted_at_any_depth() {

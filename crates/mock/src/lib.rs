@@ -21,7 +21,7 @@ mod replay;
 mod server;
 
 pub use exchange::{
-    is_secret_name, load_dir, load_file, redact_json, redact_map, Exchange, RecordedFile, RecordedRequest,
+    embedded, is_secret_name, load_dir, load_file, redact_json, redact_map, Exchange, RecordedFile, RecordedRequest,
     RecordedResponse, REDACTED,
 };
 pub use replay::{unmatched, Replay};
