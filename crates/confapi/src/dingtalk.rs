@@ -2,8 +2,8 @@
 //! with its members.
 
 use crate::model::{Conference, Member, Participants, Status, Vendor};
-use crate::time::from_epoch;
-use confapi_core::{Error, LenientInt};
+use crate::time::{count, from_epoch, int};
+use confapi_core::Error;
 use confapi_dingtalk::types;
 use futures::TryStreamExt;
 
@@ -24,14 +24,6 @@ pub(crate) async fn get(client: &confapi_dingtalk::Client, id: &str) -> Result<C
     let members: Vec<types::MemberModel> = client.members(id, PAGE).try_collect().await?;
     conference.members = members.iter().map(from_member).collect();
     Ok(conference)
-}
-
-fn int(v: &Option<LenientInt>) -> Option<i64> {
-    v.map(|i| i.get())
-}
-
-fn count(v: &Option<LenientInt>) -> Option<u64> {
-    int(v).and_then(|n| u64::try_from(n).ok())
 }
 
 /// DingTalk statuses: 0 initialised, 1 ended, 2 started.

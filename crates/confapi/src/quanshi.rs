@@ -1,8 +1,8 @@
 //! Quanshi: the running-meetings list, and one meeting with its terminals.
 
 use crate::model::{Conference, Member, Participants, Status, Vendor};
-use crate::time::from_epoch;
-use confapi_core::{Error, ErrorKind, LenientInt};
+use crate::time::{count, from_epoch, int};
+use confapi_core::{Error, ErrorKind};
 use confapi_quanshi::{types, MeetingRef};
 use futures::TryStreamExt;
 
@@ -34,14 +34,6 @@ pub(crate) async fn get(client: &confapi_quanshi::Client, id: &str) -> Result<Co
         }
     }
     Ok(conference)
-}
-
-fn int(v: &Option<LenientInt>) -> Option<i64> {
-    v.map(|i| i.get())
-}
-
-fn count(v: &Option<LenientInt>) -> Option<u64> {
-    int(v).and_then(|n| u64::try_from(n).ok())
 }
 
 /// Quanshi statuses: 0 cancelled, 1 created, 2 running, 4 ended, 5 expired

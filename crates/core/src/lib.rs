@@ -33,7 +33,7 @@ pub use meta::{EnvelopeFields, OperationMeta, Placement, VendorInfo};
 pub use one_or_many::OneOrMany;
 pub use open_enum::OpenEnum;
 pub use pager::{paginate, Page, MAX_PAGES};
-pub use runtime::{observe_response, prepare_request, RequestSigner, Runtime, Timeouts};
+pub use runtime::{base_url, observe_response, prepare_request, RequestSigner, Runtime, Timeouts};
 pub use secret::SecretString;
 pub use token::{Authenticator, BoxFuture, Credential, Lifetime, RefreshPolicy, StaticToken, Token, TokenCache};
 

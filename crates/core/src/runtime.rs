@@ -55,6 +55,18 @@ pub fn observe_response(runtime: &Runtime, result: &reqwest::Result<reqwest::Res
     }
 }
 
+/// Checks a client's base URL (http or https) and drops a trailing slash.
+pub fn base_url(vendor: &'static str, url: &str) -> Result<String, Error> {
+    let trimmed = url.trim_end_matches('/');
+    match reqwest::Url::parse(trimmed) {
+        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => Ok(trimmed.to_owned()),
+        _ => {
+            Err(Error::new(vendor, ErrorKind::Config)
+                .with_detail(format!("base URL {trimmed:?} is not an http(s) URL")))
+        }
+    }
+}
+
 /// Adds computed credentials to a request (signed headers), for vendors
 /// whose credential is not one token string.
 pub trait RequestSigner: Send + Sync + std::fmt::Debug + 'static {

@@ -61,14 +61,7 @@ impl ClientBuilder {
 
     /// Builds the client. Fails only on an invalid base URL.
     pub fn build(self) -> Result<Client, Error> {
-        let base_url = self.base_url.trim_end_matches('/').to_owned();
-        match reqwest::Url::parse(&base_url) {
-            Ok(url) if matches!(url.scheme(), "http" | "https") => {}
-            _ => {
-                return Err(Error::new(VENDOR.name, ErrorKind::Config)
-                    .with_detail(format!("base URL {base_url:?} is not an http(s) URL")))
-            }
-        }
+        let base_url = confapi_core::base_url(VENDOR.name, &self.base_url)?;
         let http = self.timeouts.http_client(VENDOR.name)?;
         let password_md5 = auth::password_digest(&self.password);
         let login = auth::Login {

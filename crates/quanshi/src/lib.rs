@@ -100,14 +100,7 @@ impl ClientBuilder {
 
     /// Builds the client. Fails on an invalid base URL or missing credentials.
     pub fn build(self) -> Result<Client, Error> {
-        let base_url = self.base_url.trim_end_matches('/').to_owned();
-        match reqwest::Url::parse(&base_url) {
-            Ok(url) if matches!(url.scheme(), "http" | "https") => {}
-            _ => {
-                return Err(Error::new(VENDOR.name, ErrorKind::Config)
-                    .with_detail(format!("base URL {base_url:?} is not an http(s) URL")))
-            }
-        }
+        let base_url = confapi_core::base_url(VENDOR.name, &self.base_url)?;
         let runtime = match self.credentials {
             None => {
                 return Err(Error::new(VENDOR.name, ErrorKind::Config)
