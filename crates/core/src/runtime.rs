@@ -3,11 +3,13 @@
 //! [`Error`], and renews an expired credential once per call.
 
 use crate::meta::{decode_typed, Placement, VendorInfo};
+use crate::retry::{self, RetryPolicy};
 use crate::token::TokenCache;
 use crate::{Envelope, Error, ErrorKind, SecretString};
 use progenitor_client::{Error as GenError, ResponseValue};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
+use std::cell::RefCell;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -40,18 +42,34 @@ impl Timeouts {
     }
 }
 
+/// What the post hook saw of a response.
+#[derive(Debug, Clone, Default)]
+struct Seen {
+    status: Option<u16>,
+    request_id: Option<String>,
+    retry_after: Option<Duration>,
+}
+
 tokio::task_local! {
     /// What the post hook saw of the last response within one `Runtime::call`.
-    static LAST_RESPONSE: std::cell::RefCell<Option<(Option<u16>, Option<String>)>>;
+    static LAST_RESPONSE: RefCell<Seen>;
 }
 
 /// The post-response hook of every generated client (its `ClientHooks::post`):
-/// notes the status and request id, so that an error whose body cannot be
-/// decoded still reports them.
+/// notes status, request id and `Retry-After`, so that an error whose body
+/// cannot be decoded still reports them and retries can wait as asked.
 pub fn observe_response(runtime: &Runtime, result: &reqwest::Result<reqwest::Response>) {
     if let Ok(response) = result {
-        let seen = (Some(response.status().as_u16()), runtime.request_id(response.headers()));
-        let _ = LAST_RESPONSE.try_with(|c| *c.borrow_mut() = Some(seen));
+        let headers = response.headers();
+        let seen = Seen {
+            status: Some(response.status().as_u16()),
+            request_id: runtime.request_id(headers),
+            retry_after: headers
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(retry::parse_retry_after),
+        };
+        let _ = LAST_RESPONSE.try_with(|c| *c.borrow_mut() = seen);
     }
 }
 
@@ -83,6 +101,7 @@ pub struct Runtime {
     signer: Option<Arc<dyn RequestSigner>>,
     secrets: Vec<SecretString>,
     total_timeout: Option<Duration>,
+    retry: RetryPolicy,
 }
 
 impl std::fmt::Debug for Runtime {
@@ -93,6 +112,7 @@ impl std::fmt::Debug for Runtime {
             .field("tokens", &self.tokens)
             .field("signer", &self.signer)
             .field("total_timeout", &self.total_timeout)
+            .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
 }
@@ -100,7 +120,14 @@ impl std::fmt::Debug for Runtime {
 impl Runtime {
     /// A runtime that sends no credential (for login calls and tests).
     pub fn anonymous(vendor: &'static VendorInfo) -> Self {
-        Self { vendor, tokens: None, signer: None, secrets: Vec::new(), total_timeout: None }
+        Self {
+            vendor,
+            tokens: None,
+            signer: None,
+            secrets: Vec::new(),
+            total_timeout: None,
+            retry: RetryPolicy::none(),
+        }
     }
 
     /// A runtime that places the credential from `tokens` on each request,
@@ -125,6 +152,12 @@ impl Runtime {
     /// Limits each call, renewal included, to `total`.
     pub fn with_total_timeout(mut self, total: Duration) -> Self {
         self.total_timeout = Some(total);
+        self
+    }
+
+    /// Retries failed calls as `policy` allows (none by default).
+    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
         self
     }
 
@@ -186,51 +219,74 @@ impl Runtime {
         T: Envelope + DeserializeOwned,
         E: Envelope,
     {
-        let authenticated = operation_id.and_then(|id| self.vendor.operation(id)).is_none_or(|op| op.authenticated);
-        let tokens = self.tokens.as_ref().filter(|_| authenticated);
+        let meta = operation_id.and_then(|id| self.vendor.operation(id));
+        let tokens = self.tokens.as_ref().filter(|_| meta.is_none_or(|m| m.authenticated));
+        // Without an operation id nothing says the call is safe to repeat.
+        let safe = meta.is_some_and(|m| m.safe);
+        let span = tracing::debug_span!(
+            "confapi.call",
+            vendor = self.vendor.name,
+            operation = operation_id.unwrap_or("-"),
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        );
         let attempts = async {
-            let mut renewed = false;
+            let (mut renewed, mut retries, mut attempt) = (false, 0u32, 0u32);
             loop {
+                attempt += 1;
+                tracing::Span::current().record("attempt", attempt);
                 let credential = match tokens {
                     Some(tokens) => Some(tokens.get().await?),
                     None => None,
                 };
                 let (result, seen) = LAST_RESPONSE
-                    .scope(std::cell::RefCell::new(None), async { (op().await, LAST_RESPONSE.with(|c| c.take())) })
+                    .scope(RefCell::new(Seen::default()), async { (op().await, LAST_RESPONSE.with(|c| c.take())) })
                     .await;
-                let seen = std::cell::Cell::new(seen);
+                if let Some(status) = seen.status {
+                    tracing::Span::current().record("status", status);
+                }
+                if let Some(id) = &seen.request_id {
+                    tracing::Span::current().record("request_id", id.as_str());
+                }
                 let err = match result {
                     Ok(rv) => {
                         let status = rv.status().as_u16();
                         let request_id = self.request_id(rv.headers());
                         let value = rv.into_inner();
                         match value.failure() {
-                            None => return Ok(value),
+                            None => {
+                                tracing::debug!("call succeeded");
+                                return Ok(value);
+                            }
                             Some(f) => {
                                 Error::from_failure(self.vendor.name, f).with_status(status).with_request_id(request_id)
                             }
                         }
                     }
-                    Err(e) => {
-                        // Status and request id of a response whose body could not
-                        // be read as the spec says, as the post hook saw them.
-                        let (status, request_id) = seen.take().unwrap_or_default();
-                        let mut err = self.convert::<T, E>(e).await.with_request_id(request_id);
-                        if let (None, Some(s)) = (err.status(), status) {
-                            err = err.with_status(s);
-                        }
-                        err
-                    }
+                    Err(e) => self.convert::<T, E>(e, &seen).await,
                 };
-                match (tokens, credential) {
+                tracing::debug!(kind = ?err.kind(), code = err.code(), "call failed");
+                match (tokens, &credential) {
                     (Some(tokens), Some(c)) if err.kind() == ErrorKind::AuthExpired && !renewed => {
+                        tracing::debug!("credential rejected; renewing it once");
                         tokens.invalidate(c.generation).await;
                         renewed = true;
+                        continue;
                     }
-                    _ => return Err(err),
+                    _ => {}
                 }
+                if retries + 1 < self.retry.max_attempts && retry::retryable(&err, safe) {
+                    retries += 1;
+                    let wait = self.retry.delay(retries, seen.retry_after);
+                    tracing::debug!(wait_ms = wait.as_millis() as u64, "retrying");
+                    tokio::time::sleep(wait).await;
+                    continue;
+                }
+                return Err(err);
             }
         };
+        let attempts = tracing::Instrument::instrument(attempts, span);
         match self.total_timeout {
             None => attempts.await,
             Some(limit) => tokio::time::timeout(limit, attempts).await.unwrap_or_else(|_| {
@@ -247,8 +303,17 @@ impl Runtime {
     }
 
     /// Turns a generated client's error into a typed [`Error`]; `T` is the
-    /// success type, used to locate a decode failure by JSON path.
-    pub async fn convert<T: DeserializeOwned, E: Envelope>(&self, err: GenError<E>) -> Error {
+    /// success type, used to locate a decode failure by JSON path, and
+    /// `seen` what the post hook saw of the response (status, request id).
+    async fn convert<T: DeserializeOwned, E: Envelope>(&self, err: GenError<E>, seen: &Seen) -> Error {
+        let err = self.convert_inner::<T, E>(err, seen).await.with_request_id(seen.request_id.clone());
+        match (err.status(), seen.status) {
+            (None, Some(s)) => err.with_status(s),
+            _ => err,
+        }
+    }
+
+    async fn convert_inner<T: DeserializeOwned, E: Envelope>(&self, err: GenError<E>, seen: &Seen) -> Error {
         match err {
             GenError::InvalidRequest(msg) => self.error(ErrorKind::InvalidRequest).with_detail(self.scrub(&msg)),
             GenError::CommunicationError(e) | GenError::InvalidUpgrade(e) | GenError::ResponseBodyError(e) => {
@@ -267,9 +332,14 @@ impl Runtime {
             GenError::InvalidResponsePayload(bytes, e) => {
                 // A failure envelope whose payload has another shape is still
                 // the vendor's failure, not a decode error.
-                match self.vendor.decode_failure(&bytes) {
-                    Some(f) => Error::from_failure(self.vendor.name, f),
-                    None => self.payload_error::<T>(&bytes, &e),
+                match (self.vendor.decode_failure(&bytes), seen.status) {
+                    (Some(f), _) => Error::from_failure(self.vendor.name, f),
+                    // An error status whose body is not the vendor's error shape
+                    // (a gateway's HTML page): the status is the news.
+                    (None, Some(status)) if status >= 400 => {
+                        self.error(ErrorKind::Http).with_status(status).with_detail(self.excerpt(&bytes))
+                    }
+                    (None, _) => self.payload_error::<T>(&bytes, &e),
                 }
             }
             GenError::UnexpectedResponse(response) => {

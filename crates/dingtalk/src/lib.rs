@@ -32,7 +32,7 @@ mod auth;
 #[rustfmt::skip]
 pub mod generated;
 
-pub use confapi_core::{Error, ErrorKind, RefreshPolicy, SecretString, Timeouts};
+pub use confapi_core::{Error, ErrorKind, RefreshPolicy, RetryPolicy, SecretString, Timeouts};
 pub use generated::types;
 
 use auth::{AppCredentials, AppToken};
@@ -76,6 +76,7 @@ pub struct ClientBuilder {
     base_url: String,
     credentials: Option<Credentials>,
     timeouts: Timeouts,
+    retry: RetryPolicy,
     refresh: RefreshPolicy,
 }
 
@@ -122,6 +123,12 @@ impl ClientBuilder {
         self
     }
 
+    /// Retries, off by default; see [`RetryPolicy`] for what is retried.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
     /// When to refresh ahead of expiry (default: 5 minutes before, and never
     /// keep a token for less than 60 seconds).
     pub fn refresh_policy(mut self, refresh: RefreshPolicy) -> Self {
@@ -151,7 +158,8 @@ impl ClientBuilder {
         let runtime = secrets
             .into_iter()
             .fold(Runtime::with_tokens(&VENDOR, tokens.clone()), |rt, s| rt.scrubbing(s))
-            .with_total_timeout(self.timeouts.total);
+            .with_total_timeout(self.timeouts.total)
+            .with_retry(self.retry);
         Ok(Client { raw: generated::Client::new_with_client(&base_url, http, runtime), tokens })
     }
 }
@@ -170,6 +178,7 @@ impl Client {
             base_url: DEFAULT_BASE_URL.into(),
             credentials: None,
             timeouts: Timeouts::default(),
+            retry: RetryPolicy::none(),
             refresh: RefreshPolicy::default(),
         }
     }

@@ -29,7 +29,7 @@ mod auth;
 pub mod generated;
 
 pub use auth::{EventReceiver, IDLE_EXPIRY};
-pub use confapi_core::{Error, ErrorKind, SecretString, Timeouts};
+pub use confapi_core::{Error, ErrorKind, RetryPolicy, SecretString, Timeouts};
 pub use generated::types;
 
 use confapi_core::{Runtime, TokenCache};
@@ -43,6 +43,7 @@ pub struct ClientBuilder {
     username: String,
     password: SecretString,
     timeouts: Timeouts,
+    retry: RetryPolicy,
     receiver: EventReceiver,
 }
 
@@ -50,6 +51,12 @@ impl ClientBuilder {
     /// Time limits (connect, attempt, total); see [`Timeouts`] for defaults.
     pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
         self.timeouts = timeouts;
+        self
+    }
+
+    /// Retries, off by default; see [`RetryPolicy`] for what is retried.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
         self
     }
 
@@ -75,7 +82,8 @@ impl ClientBuilder {
         let runtime = Runtime::with_tokens(&VENDOR, tokens.clone())
             .scrubbing(self.password)
             .scrubbing(password_md5)
-            .with_total_timeout(self.timeouts.total);
+            .with_total_timeout(self.timeouts.total)
+            .with_retry(self.retry);
         Ok(Client { raw: generated::Client::new_with_client(&base_url, http, runtime), tokens })
     }
 }
@@ -100,6 +108,7 @@ impl Client {
             username: username.into(),
             password: password.into(),
             timeouts: Timeouts::default(),
+            retry: RetryPolicy::none(),
             receiver: EventReceiver::default(),
         }
     }

@@ -28,7 +28,7 @@ mod auth;
 #[rustfmt::skip]
 pub mod generated;
 
-pub use confapi_core::{Error, ErrorKind, SecretString, Timeouts};
+pub use confapi_core::{Error, ErrorKind, RetryPolicy, SecretString, Timeouts};
 pub use generated::types;
 
 use confapi_core::{paginate, Authenticator, Page, RefreshPolicy, Runtime, StaticToken, TokenCache};
@@ -63,6 +63,7 @@ pub struct ClientBuilder {
     base_url: String,
     credentials: Option<Credentials>,
     timeouts: Timeouts,
+    retry: RetryPolicy,
 }
 
 impl ClientBuilder {
@@ -98,6 +99,12 @@ impl ClientBuilder {
         self
     }
 
+    /// Retries, off by default; see [`RetryPolicy`] for what is retried.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
     /// Builds the client. Fails on an invalid base URL or missing credentials.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = confapi_core::base_url(VENDOR.name, &self.base_url)?;
@@ -115,7 +122,7 @@ impl ClientBuilder {
             }
         };
         let http = self.timeouts.http_client(VENDOR.name)?;
-        let runtime = runtime.with_total_timeout(self.timeouts.total);
+        let runtime = runtime.with_total_timeout(self.timeouts.total).with_retry(self.retry);
         Ok(Client { raw: generated::Client::new_with_client(&base_url, http, runtime) })
     }
 }
@@ -138,7 +145,12 @@ pub enum MeetingRef {
 impl Client {
     /// Settings for a client of the production host; add credentials.
     pub fn builder() -> ClientBuilder {
-        ClientBuilder { base_url: DEFAULT_BASE_URL.into(), credentials: None, timeouts: Timeouts::default() }
+        ClientBuilder {
+            base_url: DEFAULT_BASE_URL.into(),
+            credentials: None,
+            timeouts: Timeouts::default(),
+            retry: RetryPolicy::none(),
+        }
     }
 
     /// The generated client, for every operation of the spec through
