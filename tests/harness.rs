@@ -8,7 +8,7 @@
 pub struct ReadmeDoctests;
 
 use confapi_core::meta::Dispatched;
-use confapi_core::{Error, VendorInfo};
+use confapi_core::{Error, RetryPolicy, Timeouts, VendorInfo};
 use confapi_mock::{MockServer, RecordedFile, RecordedRequest, Replay};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -16,10 +16,10 @@ use std::fmt::Write;
 /// Username and password the harness logs in with; `login.json` of each
 /// vendor that logs in records this request.
 pub const USERNAME: &str = "api";
-/// See [`USERNAME`].
-pub const PASSWORD: &str = "password";
+/// See [`USERNAME`]. Long and unique, so the secret scan can look for it.
+pub const PASSWORD: &str = "Pw-3kq9-Secret-Value";
 /// The API token of vendors that take one directly.
-pub const TOKEN: &str = "test-token";
+pub const TOKEN: &str = "Tk-8zm1-Secret-Value";
 
 /// The vendor facts of `vendor`.
 pub fn vendor_info(vendor: &str) -> Option<&'static VendorInfo> {
@@ -31,25 +31,50 @@ pub fn vendor_info(vendor: &str) -> Option<&'static VendorInfo> {
     }
 }
 
-async fn dispatch(
+/// Client settings for a test run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Settings {
+    /// Time limits.
+    pub timeouts: Timeouts,
+    /// Retries.
+    pub retry: RetryPolicy,
+}
+
+/// Builds `vendor`'s real client against `base_url` (with the test
+/// credentials) and calls operation `id` through the generated `dispatch`.
+pub async fn dispatch(
     vendor: &str,
     base_url: &str,
+    settings: Settings,
     id: &str,
     params: &BTreeMap<String, String>,
     body: Option<serde_json::Value>,
 ) -> Result<Dispatched, Error> {
+    let Settings { timeouts, retry } = settings;
     match vendor {
         "openvox" => {
-            let client = confapi_openvox::Client::builder(base_url, USERNAME, PASSWORD).build()?;
+            let client = confapi_openvox::Client::builder(base_url, USERNAME, PASSWORD)
+                .timeouts(timeouts)
+                .retry(retry)
+                .build()?;
             confapi_openvox::generated::meta::dispatch(client.raw(), id, params, body).await
         }
         "quanshi" => {
-            let client = confapi_quanshi::Client::builder().base_url(base_url).token(TOKEN).build()?;
+            let client = confapi_quanshi::Client::builder()
+                .base_url(base_url)
+                .token(TOKEN)
+                .timeouts(timeouts)
+                .retry(retry)
+                .build()?;
             confapi_quanshi::generated::meta::dispatch(client.raw(), id, params, body).await
         }
         "dingtalk" => {
-            let client =
-                confapi_dingtalk::Client::builder().base_url(base_url).app_credentials(USERNAME, PASSWORD).build()?;
+            let client = confapi_dingtalk::Client::builder()
+                .base_url(base_url)
+                .app_credentials(USERNAME, PASSWORD)
+                .timeouts(timeouts)
+                .retry(retry)
+                .build()?;
             confapi_dingtalk::generated::meta::dispatch(client.raw(), id, params, body).await
         }
         other => panic!("no client for vendor {other}"),
@@ -81,7 +106,7 @@ pub async fn replay(file: &RecordedFile, all: &[RecordedFile]) -> Result<String,
 
     let replay = Replay::new(all.iter().map(|f| f.exchange.clone()).collect());
     let server = MockServer::start(replay, 0).await.map_err(|e| e.to_string())?;
-    let result = dispatch(vendor, &server.url(), op.id, &params, body).await;
+    let result = dispatch(vendor, &server.url(), Settings::default(), op.id, &params, body).await;
 
     let sent = server
         .requests()

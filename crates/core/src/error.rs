@@ -116,6 +116,12 @@ impl Error {
         self
     }
 
+    /// Changes the kind (a 401 is an expired credential for every vendor).
+    pub fn with_kind(mut self, kind: ErrorKind) -> Self {
+        self.0.kind = kind;
+        self
+    }
+
     /// Sets the HTTP status of the response.
     pub fn with_status(mut self, status: u16) -> Self {
         self.0.status = Some(status);

@@ -37,6 +37,9 @@ impl Timeouts {
             .connect_timeout(self.connect)
             .timeout(self.attempt)
             .user_agent(concat!("confapi/", env!("CARGO_PKG_VERSION")))
+            // The APIs never redirect, and a redirect to another host would
+            // carry the token (query or custom header) along.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::new(vendor, ErrorKind::Config).with_source(e.without_url()))
     }
@@ -306,11 +309,15 @@ impl Runtime {
     /// success type, used to locate a decode failure by JSON path, and
     /// `seen` what the post hook saw of the response (status, request id).
     async fn convert<T: DeserializeOwned, E: Envelope>(&self, err: GenError<E>, seen: &Seen) -> Error {
-        let err = self.convert_inner::<T, E>(err, seen).await.with_request_id(seen.request_id.clone());
-        match (err.status(), seen.status) {
-            (None, Some(s)) => err.with_status(s),
-            _ => err,
+        let mut err = self.convert_inner::<T, E>(err, seen).await.with_request_id(seen.request_id.clone());
+        if let (None, Some(s)) = (err.status(), seen.status) {
+            err = err.with_status(s);
         }
+        // HTTP 401 means the credential, whatever the vendor's own code says.
+        if err.status() == Some(401) && matches!(err.kind(), ErrorKind::Http | ErrorKind::Vendor) {
+            err = err.with_kind(ErrorKind::AuthExpired);
+        }
+        err
     }
 
     async fn convert_inner<T: DeserializeOwned, E: Envelope>(&self, err: GenError<E>, seen: &Seen) -> Error {

@@ -59,7 +59,7 @@ impl crate::Responder for Replay {
                 if !e.response.headers.contains_key("content-type") && !body.is_empty() {
                     headers.push(("content-type".into(), "application/json".into()));
                 }
-                Reply { status: e.response.status, headers, body, delay: Default::default() }
+                Reply { status: e.response.status, headers, body, delay: Default::default(), cut_after: None }
             }
             None => unmatched(self.vendor_of(&request.path).unwrap_or("")),
         }

@@ -3,7 +3,9 @@
 
 use crate::exchange::{redact_json, redact_map, RecordedRequest};
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full, Limited, StreamBody};
+use hyper::body::Frame;
 use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
@@ -28,6 +30,9 @@ pub struct Reply {
     pub body: Vec<u8>,
     /// Wait this long before answering.
     pub delay: Duration,
+    /// Send only this many body bytes (announcing them all), then break
+    /// the connection: a reset in the middle of the body.
+    pub cut_after: Option<usize>,
 }
 
 impl Reply {
@@ -43,6 +48,7 @@ impl Reply {
             headers: vec![("content-type".into(), content_type.into())],
             body: body.into(),
             delay: Duration::ZERO,
+            cut_after: None,
         }
     }
 }
@@ -139,10 +145,13 @@ impl Drop for MockServer {
 /// Request headers that every HTTP client adds and no test cares about.
 const NOISE_HEADERS: &[&str] = &["host", "content-length", "user-agent", "accept-encoding", "connection"];
 
-async fn handle(
-    shared: Arc<Shared>,
-    req: hyper::Request<Incoming>,
-) -> Result<hyper::Response<Full<Bytes>>, hyper::Error> {
+type Body = BoxBody<Bytes, std::io::Error>;
+
+fn full(bytes: impl Into<Bytes>) -> Body {
+    Full::new(bytes.into()).map_err(|never| match never {}).boxed()
+}
+
+async fn handle(shared: Arc<Shared>, req: hyper::Request<Incoming>) -> Result<hyper::Response<Body>, hyper::Error> {
     let (parts, body) = req.into_parts();
     let bytes = match Limited::new(body, MAX_REQUEST_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
@@ -184,11 +193,33 @@ async fn handle(
     for (name, value) in &reply.headers {
         response = response.header(name, value);
     }
-    Ok(response.body(Full::new(Bytes::from(reply.body))).unwrap_or_else(|_| plain(500, "mock: invalid reply")))
+    let body = match reply.cut_after {
+        None => full(reply.body),
+        Some(n) => {
+            // Announce the whole body, send part of it, then fail the stream:
+            // hyper drops the connection mid-body.
+            response = response.header("content-length", reply.body.len());
+            let part = Bytes::copy_from_slice(&reply.body[..n.min(reply.body.len())]);
+            // The pause lets the headers and the first part reach the client.
+            let frames = futures_util::stream::unfold(Some(part), |state| async move {
+                match state {
+                    Some(part) => Some((Ok(Frame::data(part)), None)),
+                    None => {
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        None::<(Result<Frame<Bytes>, std::io::Error>, Option<Bytes>)>
+                    }
+                }
+            });
+            let broken =
+                futures_util::stream::once(async { Err(std::io::Error::other("mock: connection cut mid-body")) });
+            StreamBody::new(futures_util::StreamExt::chain(frames, broken)).boxed()
+        }
+    };
+    Ok(response.body(body).unwrap_or_else(|_| plain(500, "mock: invalid reply")))
 }
 
-fn plain(status: u16, text: &'static str) -> hyper::Response<Full<Bytes>> {
-    let mut response = hyper::Response::new(Full::new(Bytes::from_static(text.as_bytes())));
+fn plain(status: u16, text: &'static str) -> hyper::Response<Body> {
+    let mut response = hyper::Response::new(full(Bytes::from_static(text.as_bytes())));
     *response.status_mut() = hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
     response
 }

@@ -128,3 +128,28 @@ async fn a_token_source_is_asked_once_and_cached() {
     assert_eq!(source.fetches.load(Ordering::SeqCst), 1);
     assert_eq!(s.requests().len(), 3);
 }
+
+#[tokio::test]
+async fn a_401_renews_the_token_from_the_source_once_and_retries() {
+    let s = MockServer::start(
+        |r: &RecordedRequest| {
+            if r.headers.get("token").is_some() && r.body["eventIds"] == json!([401]) {
+                // The mock log redacts tokens, so tell tokens apart by the call: the
+                // first attempt of this call is refused, the retry succeeds.
+                static SEEN: AtomicUsize = AtomicUsize::new(0);
+                if SEEN.fetch_add(1, Ordering::SeqCst) == 0 {
+                    return Reply::raw(401, "text/plain", "token expired");
+                }
+            }
+            Reply::json(200, &json!({"status": 0, "result": {"conferences": []}}))
+        },
+        0,
+    )
+    .await
+    .unwrap();
+    let source = Arc::new(Rotating { fetches: AtomicUsize::new(0) });
+    let c = Client::builder().base_url(s.url()).token_source(source.clone()).build().unwrap();
+    c.conference_statuses(&[401]).await.unwrap();
+    assert_eq!(source.fetches.load(Ordering::SeqCst), 2);
+    assert_eq!(s.requests().len(), 2);
+}
