@@ -133,7 +133,7 @@ async fn a_token_source_is_asked_once_and_cached() {
 async fn a_401_renews_the_token_from_the_source_once_and_retries() {
     let s = MockServer::start(
         |r: &RecordedRequest| {
-            if r.headers.get("token").is_some() && r.body["eventIds"] == json!([401]) {
+            if r.headers.contains_key("token") && r.body["eventIds"] == json!([401]) {
                 // The mock log redacts tokens, so tell tokens apart by the call: the
                 // first attempt of this call is refused, the retry succeeds.
                 static SEEN: AtomicUsize = AtomicUsize::new(0);
