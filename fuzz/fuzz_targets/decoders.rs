@@ -1,0 +1,21 @@
+//! Every generated decoder of every vendor, and each vendor's failure
+//! reader, on arbitrary bytes: errors are fine, panics are not.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    for vendor in [
+        &confapi_openvox::generated::meta::VENDOR,
+        &confapi_quanshi::generated::meta::VENDOR,
+        &confapi_dingtalk::generated::meta::VENDOR,
+    ] {
+        let _ = vendor.decode_failure(data);
+        for op in vendor.operations {
+            let _ = (op.decode_success)(data);
+            if let Some(decode) = op.decode_error {
+                let _ = decode(data);
+            }
+        }
+    }
+});
