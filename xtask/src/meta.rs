@@ -390,6 +390,13 @@ fn operation_entry(op: &Operation) -> TokenStream {
         None => quote!(::confapi_core::meta::decode_as::<::serde_json::Value>),
     };
     let decode_success = decode(&op.success);
+    let parse_success = match &op.success {
+        Some(name) => {
+            let ty = format_ident!("{}", name);
+            quote!(::confapi_core::meta::parse_as::<types::#ty>)
+        }
+        None => quote!(::confapi_core::meta::parse_as::<::serde_json::Value>),
+    };
     let decode_error = match &op.error {
         Some(_) => {
             let d = decode(&op.error);
@@ -403,7 +410,7 @@ fn operation_entry(op: &Operation) -> TokenStream {
         ::confapi_core::OperationMeta {
             id: #id, method: #method, path: #path, safe: #safe, authenticated: #authenticated,
             success_status: #success_status,
-            decode_success: #decode_success, decode_error: #decode_error,
+            decode_success: #decode_success, decode_error: #decode_error, parse_success: #parse_success,
             success_shape: #success_shape, error_shape: #error_shape,
         }
     }

@@ -34,6 +34,14 @@ impl std::fmt::Display for DecodeError {
 /// result with the input and see what the type kept.
 pub type DecodeFn = fn(&[u8]) -> Result<serde_json::Value, DecodeError>;
 
+/// Decodes into the typed value and drops it: the client's own decode.
+pub type ParseFn = fn(&[u8]) -> Result<(), serde_json::Error>;
+
+/// Decodes into `T` and drops it (used by generated tables).
+pub fn parse_as<T: DeserializeOwned>(bytes: &[u8]) -> Result<(), serde_json::Error> {
+    serde_json::from_slice::<T>(bytes).map(drop)
+}
+
 /// Decodes into `T` and re-encodes as JSON (used by generated tables).
 pub fn decode_as<T: DeserializeOwned + Serialize>(bytes: &[u8]) -> Result<serde_json::Value, DecodeError> {
     let value: T = decode_typed(bytes)?;
@@ -69,6 +77,9 @@ pub struct OperationMeta {
     pub decode_success: DecodeFn,
     /// Decoder of the error body, where the spec describes one.
     pub decode_error: Option<DecodeFn>,
+    /// Decodes the success body the way the client does (`serde_json` into
+    /// the typed value, nothing more); for benchmarks and fuzzing.
+    pub parse_success: ParseFn,
     /// Schema name of the success body, a key of [`VendorInfo::shapes`].
     pub success_shape: Option<&'static str>,
     /// Schema name of the error body, a key of [`VendorInfo::shapes`].

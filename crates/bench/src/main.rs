@@ -1,0 +1,155 @@
+//! `cargo run --release -p confapi-bench -- [--quick]`: measures the clients
+//! against their floors and prints a table, then one line
+//! `ratios decode=<x> call=<y> token_fetches=<n> fanout=<z>`.
+
+use confapi_bench::*;
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+struct Plan {
+    decode_passes: usize,
+    calls: usize,
+    storm: usize,
+    fanout_delay: Duration,
+    fanout_rounds: usize,
+}
+
+fn main() -> ExitCode {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let plan = if quick {
+        Plan { decode_passes: 300, calls: 400, storm: 1000, fanout_delay: Duration::from_millis(100), fanout_rounds: 5 }
+    } else {
+        Plan {
+            decode_passes: 3000,
+            calls: 3000,
+            storm: 1000,
+            fanout_delay: Duration::from_millis(200),
+            fanout_rounds: 15,
+        }
+    };
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cannot start tokio: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let started = Instant::now();
+    println!(
+        "confapi-bench ({}), {} cores",
+        if quick { "quick" } else { "full" },
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    );
+    println!("{:<54} {:>12} {:>12} {:>8}", "measure", "ours", "floor", "ratio");
+
+    let corpus = decode_corpus();
+    let (typed, value, decode) = decode_ratio(&corpus, plan.decode_passes);
+    println!(
+        "{:<54} {:>12?} {:>12?} {:>8.3}",
+        format!("decode {} recorded bodies (vs serde_json Value)", corpus.len()),
+        typed,
+        value,
+        decode
+    );
+
+    let calls = rt.block_on(call_ratios(plan.calls));
+    let mut product = 1.0;
+    for (name, ours, raw) in &calls {
+        let r = ours.as_secs_f64() / raw.as_secs_f64();
+        product *= r;
+        println!("{:<54} {:>12?} {:>12?} {:>8.3}", format!("call {name} (vs raw reqwest)"), ours, raw, r);
+    }
+    let call = product.powf(1.0 / calls.len().max(1) as f64);
+
+    let fetches = rt.block_on(token_fetches(plan.storm));
+    println!(
+        "{:<54} {:>12} {:>12} {:>8}",
+        format!("token requests for {} cold concurrent calls", plan.storm),
+        fetches,
+        1,
+        fetches
+    );
+
+    let (wall, fanout) = rt.block_on(fanout_ratio(plan.fanout_delay, plan.fanout_rounds));
+    println!(
+        "{:<54} {:>12?} {:>12?} {:>8.3}",
+        "fan-out over 3 vendors, each delayed by L (vs L)", wall, plan.fanout_delay, fanout
+    );
+
+    if !quick {
+        codegen_report();
+    }
+    println!("finished in {:?}", started.elapsed());
+    println!("ratios decode={decode:.3} call={call:.3} token_fetches={fetches} fanout={fanout:.3}");
+    ExitCode::SUCCESS
+}
+
+/// Generation time of `cargo xtask codegen` against openapi-generator's
+/// Rust generator on the same specs, when that generator is installed
+/// (`pip install openapi-generator-cli`; it runs on Java 17).
+fn codegen_report() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    // Build xtask first so only generation is timed.
+    let _ = Command::new("cargo").args(["build", "-q", "-p", "xtask"]).current_dir(&root).status();
+    let t = Instant::now();
+    let ours = Command::new("cargo").args(["xtask", "codegen"]).current_dir(&root).status();
+    let ours_time = t.elapsed();
+    match ours {
+        Ok(s) if s.success() => println!("{:<54} {:>12?}", "codegen: cargo xtask codegen (3 specs)", ours_time),
+        _ => println!("codegen: cargo xtask codegen failed"),
+    }
+    let peer = std::env::var("OPENAPI_GENERATOR").unwrap_or_else(|_| "openapi-generator-cli".into());
+    let out = std::env::temp_dir().join("confapi-bench-openapi-generator");
+    let t = Instant::now();
+    let mut ok = true;
+    for vendor in ["openvox", "quanshi", "dingtalk"] {
+        let status = Command::new(&peer)
+            .args(["generate", "-g", "rust", "--skip-validate-spec", "-i"])
+            .arg(root.join(format!("specs/{vendor}.yaml")))
+            .arg("-o")
+            .arg(out.join(vendor))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status();
+        ok &= status.is_ok_and(|s| s.success());
+    }
+    if !ok {
+        println!("codegen: openapi-generator not available (pip install openapi-generator-cli; needs Java 17)");
+        return;
+    }
+    println!("{:<54} {:>12?}", "codegen: openapi-generator rust (3 specs)", t.elapsed());
+    // Clean debug builds of one generated crate from each, in fresh target dirs.
+    let build = |args: &[&str], target: &str| {
+        let t = Instant::now();
+        let ok = Command::new("cargo")
+            .args(args)
+            .arg("--target-dir")
+            .arg(std::env::temp_dir().join(target))
+            .current_dir(&root)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| t.elapsed())
+    };
+    let theirs_manifest = out.join("openvox/Cargo.toml");
+    let theirs_manifest = theirs_manifest.to_string_lossy();
+    for (label, args, target) in [
+        (
+            "clean debug build: confapi-openvox",
+            vec!["build", "-q", "-p", "confapi-openvox"],
+            "confapi-bench-build-ours",
+        ),
+        (
+            "clean debug build: openapi-generator openvox crate",
+            vec!["build", "-q", "--manifest-path", &*theirs_manifest],
+            "confapi-bench-build-theirs",
+        ),
+    ] {
+        let _ = std::fs::remove_dir_all(std::env::temp_dir().join(target));
+        match build(&args, target) {
+            Some(d) => println!("{label:<54} {d:>12?}"),
+            None => println!("{label}: build failed"),
+        }
+    }
+}
