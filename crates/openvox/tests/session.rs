@@ -126,3 +126,19 @@ async fn logout_forgets_the_session() {
     c.query_in_session("8000").await.unwrap();
     assert_eq!(server.hits(LOGIN), 2);
 }
+
+#[tokio::test]
+async fn the_recorded_credential_refusal_is_attempted_once_against_the_replay_server() {
+    let recordings = confapi_mock::load_dir(&confapi_mock::recorded_dir().join("openvox")).unwrap();
+    let replay = confapi_mock::Replay::new(recordings.into_iter().map(|f| f.exchange).collect());
+    let server = MockServer::start(replay, 0).await.unwrap();
+    // `login-failed-wrong-password.json` answers user "wrong" with errno 20003.
+    let c =
+        confapi_openvox::Client::builder(server.url(), "wrong", "whatever").timeouts(common::quick()).build().unwrap();
+    for _ in 0..3 {
+        let e = c.query_in_session("8000").await.unwrap_err();
+        assert_eq!((e.kind(), e.code()), (ErrorKind::Credentials, Some("20003")));
+    }
+    assert_eq!(server.hits(LOGIN), 1);
+    assert_eq!(server.hits(IN_SESSION), 0);
+}

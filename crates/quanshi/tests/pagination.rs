@@ -81,3 +81,23 @@ async fn attendees_page_through_too() {
     assert_eq!(got, [1, 2]);
     assert_eq!(s.requests()[0].body, json!({"eventId": 42, "page": 1, "count": 1}));
 }
+
+#[tokio::test]
+async fn the_replay_server_serves_three_recorded_pages_then_an_empty_one() {
+    use confapi_mock::{Exchange, RecordedRequest as Req, RecordedResponse, Replay};
+    let page = |n: i64, ids: &[i64]| Exchange {
+        vendor: "quanshi".into(),
+        request: Req {
+            method: "POST".into(),
+            path: "/confopenapi/conference/listbystatus".into(),
+            query: Default::default(),
+            headers: Default::default(),
+            body: json!({"page": n, "count": 2}),
+        },
+        response: RecordedResponse { status: 200, headers: Default::default(), body: page_of(ids, None) },
+    };
+    let replay = Replay::new(vec![page(1, &[1, 2]), page(2, &[3, 4]), page(3, &[5, 6]), page(4, &[])]);
+    let s = MockServer::start(replay, 0).await.unwrap();
+    assert_eq!(ids(&client(&s.url())).await, [1, 2, 3, 4, 5, 6]);
+    assert_eq!(s.requests().len(), 4);
+}
