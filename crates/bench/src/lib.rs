@@ -165,6 +165,17 @@ pub async fn call_ratios(n: usize) -> Vec<(&'static str, Duration, Duration)> {
     out
 }
 
+/// What the raw peer does with a response: read it into a `Value`
+/// (1 when that worked, for the interleaving's success check).
+async fn raw_json(r: reqwest::Result<reqwest::Response>) -> usize {
+    match r {
+        Ok(r) => {
+            r.bytes().await.ok().and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok()).is_some() as usize
+        }
+        Err(_) => 0,
+    }
+}
+
 /// Runs `a` and `b` alternately `n` times each; the median of each.
 async fn interleave<A, B, FA, FB>(n: usize, a: A, b: B) -> (Duration, Duration)
 where
