@@ -120,11 +120,7 @@ pub async fn call_ratios(n: usize) -> Vec<(&'static str, Duration, Duration)> {
             .json(&serde_json::json!({"number": "all"}))
             .send()
             .await;
-        match r {
-            Ok(r) => r.bytes().await.ok().and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok()).is_some()
-                as usize,
-            Err(_) => 0,
-        }
+        raw_json(r).await
     };
     let (a, b) = interleave(n, ours, bare).await;
     out.push(("openvox query_in_session", a, b));
@@ -138,11 +134,7 @@ pub async fn call_ratios(n: usize) -> Vec<(&'static str, Duration, Duration)> {
             .json(&serde_json::json!({"page": 1, "count": 50}))
             .send()
             .await;
-        match r {
-            Ok(r) => r.bytes().await.ok().and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok()).is_some()
-                as usize,
-            Err(_) => 0,
-        }
+        raw_json(r).await
     };
     let (a, b) = interleave(n, ours, bare).await;
     out.push(("quanshi listbystatus", a, b));
@@ -154,11 +146,7 @@ pub async fn call_ratios(n: usize) -> Vec<(&'static str, Duration, Duration)> {
             .header("x-acs-dingtalk-access-token", "REDACTED")
             .send()
             .await;
-        match r {
-            Ok(r) => r.bytes().await.ok().and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok()).is_some()
-                as usize,
-            Err(_) => 0,
-        }
+        raw_json(r).await
     };
     let (a, b) = interleave(n, ours, bare).await;
     out.push(("dingtalk query_conference_info", a, b));
