@@ -35,7 +35,7 @@ pub use one_or_many::OneOrMany;
 pub use open_enum::OpenEnum;
 pub use pager::{paginate, Page, MAX_PAGES};
 pub use retry::RetryPolicy;
-pub use runtime::{base_url, observe_response, prepare_request, RequestSigner, Runtime, Timeouts};
+pub use runtime::{base_url, observe_response, prepare_request, ClientOptions, RequestSigner, Runtime, Timeouts};
 pub use secret::SecretString;
 pub use token::{Authenticator, BoxFuture, Credential, Lifetime, RefreshPolicy, StaticToken, Token, TokenCache};
 

@@ -95,6 +95,34 @@ pub trait RequestSigner: Send + Sync + std::fmt::Debug + 'static {
     fn sign(&self, request: &mut reqwest::Request) -> Result<(), Error>;
 }
 
+/// What every vendor client is configured with besides its credentials:
+/// time limits and retries. One place for the defaults and for applying them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientOptions {
+    /// Time limits.
+    pub timeouts: Timeouts,
+    /// Retries (none by default).
+    pub retry: RetryPolicy,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        Self { timeouts: Timeouts::default(), retry: RetryPolicy::none() }
+    }
+}
+
+impl ClientOptions {
+    /// The HTTP client these limits ask for.
+    pub fn http_client(&self, vendor: &'static str) -> Result<reqwest::Client, Error> {
+        self.timeouts.http_client(vendor)
+    }
+
+    /// `runtime` with the total limit and the retry policy.
+    pub fn apply(&self, runtime: Runtime) -> Runtime {
+        runtime.with_total_timeout(self.timeouts.total).with_retry(self.retry)
+    }
+}
+
 /// The inner value of a generated client (see `xtask`): vendor facts,
 /// credential cache, secrets to keep out of errors, and the total timeout.
 #[derive(Clone)]

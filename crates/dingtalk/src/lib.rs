@@ -36,7 +36,7 @@ pub use confapi_core::{Error, ErrorKind, RefreshPolicy, RetryPolicy, SecretStrin
 pub use generated::types;
 
 use auth::{AppCredentials, AppToken};
-use confapi_core::{paginate, Authenticator, Page, Runtime, TokenCache};
+use confapi_core::{paginate, Authenticator, ClientOptions, Page, Runtime, TokenCache};
 use futures::Stream;
 use generated::meta::VENDOR;
 use std::sync::Arc;
@@ -75,8 +75,7 @@ impl std::fmt::Debug for Credentials {
 pub struct ClientBuilder {
     base_url: String,
     credentials: Option<Credentials>,
-    timeouts: Timeouts,
-    retry: RetryPolicy,
+    options: ClientOptions,
     refresh: RefreshPolicy,
 }
 
@@ -119,13 +118,13 @@ impl ClientBuilder {
 
     /// Time limits (connect, attempt, total); see [`Timeouts`] for defaults.
     pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
-        self.timeouts = timeouts;
+        self.options.timeouts = timeouts;
         self
     }
 
     /// Retries, off by default; see [`RetryPolicy`] for what is retried.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
+        self.options.retry = policy;
         self
     }
 
@@ -139,7 +138,7 @@ impl ClientBuilder {
     /// Builds the client. Fails on an invalid base URL or missing credentials.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = confapi_core::base_url(VENDOR.name, &self.base_url)?;
-        let http = self.timeouts.http_client(VENDOR.name)?;
+        let http = self.options.http_client(VENDOR.name)?;
         let (source, secrets): (Arc<dyn Authenticator>, Vec<SecretString>) = match self.credentials {
             None => {
                 return Err(Error::new(VENDOR.name, ErrorKind::Config).with_detail(
@@ -155,11 +154,9 @@ impl ClientBuilder {
             }
         };
         let tokens = Arc::new(TokenCache::new(source, self.refresh));
-        let runtime = secrets
-            .into_iter()
-            .fold(Runtime::with_tokens(&VENDOR, tokens.clone()), |rt, s| rt.scrubbing(s))
-            .with_total_timeout(self.timeouts.total)
-            .with_retry(self.retry);
+        let runtime = self
+            .options
+            .apply(secrets.into_iter().fold(Runtime::with_tokens(&VENDOR, tokens.clone()), |rt, s| rt.scrubbing(s)));
         Ok(Client { raw: generated::Client::new_with_client(&base_url, http, runtime), tokens })
     }
 }
@@ -177,8 +174,7 @@ impl Client {
         ClientBuilder {
             base_url: DEFAULT_BASE_URL.into(),
             credentials: None,
-            timeouts: Timeouts::default(),
-            retry: RetryPolicy::none(),
+            options: ClientOptions::default(),
             refresh: RefreshPolicy::default(),
         }
     }

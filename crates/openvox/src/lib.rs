@@ -32,7 +32,7 @@ pub use auth::{EventReceiver, IDLE_EXPIRY};
 pub use confapi_core::{Error, ErrorKind, RetryPolicy, SecretString, Timeouts};
 pub use generated::types;
 
-use confapi_core::{Runtime, TokenCache};
+use confapi_core::{ClientOptions, Runtime, TokenCache};
 use generated::meta::VENDOR;
 use std::sync::Arc;
 
@@ -42,21 +42,20 @@ pub struct ClientBuilder {
     base_url: String,
     username: String,
     password: SecretString,
-    timeouts: Timeouts,
-    retry: RetryPolicy,
+    options: ClientOptions,
     receiver: EventReceiver,
 }
 
 impl ClientBuilder {
     /// Time limits (connect, attempt, total); see [`Timeouts`] for defaults.
     pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
-        self.timeouts = timeouts;
+        self.options.timeouts = timeouts;
         self
     }
 
     /// Retries, off by default; see [`RetryPolicy`] for what is retried.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
+        self.options.retry = policy;
         self
     }
 
@@ -69,7 +68,7 @@ impl ClientBuilder {
     /// Builds the client. Fails only on an invalid base URL.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = confapi_core::base_url(VENDOR.name, &self.base_url)?;
-        let http = self.timeouts.http_client(VENDOR.name)?;
+        let http = self.options.http_client(VENDOR.name)?;
         let password_md5 = auth::password_digest(&self.password);
         let login = auth::Login {
             base_url: base_url.clone(),
@@ -79,11 +78,9 @@ impl ClientBuilder {
             receiver: self.receiver,
         };
         let tokens = Arc::new(TokenCache::new(Arc::new(login), Default::default()));
-        let runtime = Runtime::with_tokens(&VENDOR, tokens.clone())
-            .scrubbing(self.password)
-            .scrubbing(password_md5)
-            .with_total_timeout(self.timeouts.total)
-            .with_retry(self.retry);
+        let runtime = self
+            .options
+            .apply(Runtime::with_tokens(&VENDOR, tokens.clone()).scrubbing(self.password).scrubbing(password_md5));
         Ok(Client { raw: generated::Client::new_with_client(&base_url, http, runtime), tokens })
     }
 }
@@ -107,8 +104,7 @@ impl Client {
             base_url: base_url.into(),
             username: username.into(),
             password: password.into(),
-            timeouts: Timeouts::default(),
-            retry: RetryPolicy::none(),
+            options: ClientOptions::default(),
             receiver: EventReceiver::default(),
         }
     }

@@ -31,7 +31,7 @@ pub mod generated;
 pub use confapi_core::{Error, ErrorKind, RetryPolicy, SecretString, Timeouts};
 pub use generated::types;
 
-use confapi_core::{paginate, Authenticator, Page, RefreshPolicy, Runtime, StaticToken, TokenCache};
+use confapi_core::{paginate, Authenticator, ClientOptions, Page, RefreshPolicy, Runtime, StaticToken, TokenCache};
 use futures::Stream;
 use generated::meta::VENDOR;
 use std::sync::Arc;
@@ -62,8 +62,7 @@ impl std::fmt::Debug for Credentials {
 pub struct ClientBuilder {
     base_url: String,
     credentials: Option<Credentials>,
-    timeouts: Timeouts,
-    retry: RetryPolicy,
+    options: ClientOptions,
 }
 
 impl ClientBuilder {
@@ -95,13 +94,13 @@ impl ClientBuilder {
 
     /// Time limits (connect, attempt, total); see [`Timeouts`] for defaults.
     pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
-        self.timeouts = timeouts;
+        self.options.timeouts = timeouts;
         self
     }
 
     /// Retries, off by default; see [`RetryPolicy`] for what is retried.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
+        self.options.retry = policy;
         self
     }
 
@@ -121,8 +120,8 @@ impl ClientBuilder {
                 Runtime::with_signer(&VENDOR, Arc::new(auth::SignedHeaders { app_key, app_secret })).scrubbing(secret)
             }
         };
-        let http = self.timeouts.http_client(VENDOR.name)?;
-        let runtime = runtime.with_total_timeout(self.timeouts.total).with_retry(self.retry);
+        let http = self.options.http_client(VENDOR.name)?;
+        let runtime = self.options.apply(runtime);
         Ok(Client { raw: generated::Client::new_with_client(&base_url, http, runtime) })
     }
 }
@@ -145,12 +144,7 @@ pub enum MeetingRef {
 impl Client {
     /// Settings for a client of the production host; add credentials.
     pub fn builder() -> ClientBuilder {
-        ClientBuilder {
-            base_url: DEFAULT_BASE_URL.into(),
-            credentials: None,
-            timeouts: Timeouts::default(),
-            retry: RetryPolicy::none(),
-        }
+        ClientBuilder { base_url: DEFAULT_BASE_URL.into(), credentials: None, options: ClientOptions::default() }
     }
 
     /// The generated client, for every operation of the spec through
