@@ -156,6 +156,7 @@ fn fault_reply(seed: &Seed, fault: Fault) -> Reply {
 async fn faulty(seed: &Seed, fault: Fault) -> MockServer {
     let reply = fault_reply(seed, fault);
     MockServer::start(
+        &confapi::vendor_infos(),
         move |r: &RecordedRequest| match r.path.as_str() {
             "/api/v0.0.1/login" => Reply::json(200, &json!({"status": "Success", "token": OPENVOX_TOKEN})),
             "/v1.0/oauth2/accessToken" => Reply::json(200, &json!({"accessToken": DINGTALK_TOKEN, "expireIn": 7200})),
@@ -270,7 +271,7 @@ async fn fault_matrix_and_secret_scan() {
     let _ = writeln!(out, "{ov:?}");
     let ov = ov.build().unwrap();
     ov.query_in_session("8000").await.unwrap();
-    let _ = writeln!(out, "{ov:?}\n{:?}", ov.raw().conference_query_in_session());
+    let _ = writeln!(out, "{ov:?}\n{:?}", ov.conference_query_in_session());
     let dt = confapi_dingtalk::Client::builder().base_url(server.url()).app_credentials("api", PASSWORD);
     let _ = writeln!(out, "{dt:?}");
     let qs = confapi_quanshi::Client::builder().base_url(server.url()).token(TOKEN);

@@ -7,7 +7,7 @@
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
-use confapi_core::meta::Dispatched;
+use confapi_core::test_util::Dispatched;
 use confapi_core::{Error, RetryPolicy, Timeouts, VendorInfo};
 use confapi_mock::{MockServer, RecordedFile, RecordedRequest, Replay};
 use std::collections::BTreeMap;
@@ -23,12 +23,7 @@ pub const TOKEN: &str = "Tk-8zm1-Secret-Value";
 
 /// The vendor facts of `vendor`.
 pub fn vendor_info(vendor: &str) -> Option<&'static VendorInfo> {
-    match vendor {
-        "openvox" => Some(&confapi_openvox::generated::meta::VENDOR),
-        "quanshi" => Some(&confapi_quanshi::generated::meta::VENDOR),
-        "dingtalk" => Some(&confapi_dingtalk::generated::meta::VENDOR),
-        _ => None,
-    }
+    confapi::vendor_infos().into_iter().find(|v| v.name == vendor)
 }
 
 /// Client settings for a test run.
@@ -57,7 +52,7 @@ pub async fn dispatch(
                 .timeouts(timeouts)
                 .retry(retry)
                 .build()?;
-            confapi_openvox::generated::meta::dispatch(client.raw(), id, params, body).await
+            confapi_openvox::generated::meta::dispatch(&client, id, params, body).await
         }
         "quanshi" => {
             let client = confapi_quanshi::Client::builder()
@@ -66,7 +61,7 @@ pub async fn dispatch(
                 .timeouts(timeouts)
                 .retry(retry)
                 .build()?;
-            confapi_quanshi::generated::meta::dispatch(client.raw(), id, params, body).await
+            confapi_quanshi::generated::meta::dispatch(&client, id, params, body).await
         }
         "dingtalk" => {
             let client = confapi_dingtalk::Client::builder()
@@ -75,7 +70,7 @@ pub async fn dispatch(
                 .timeouts(timeouts)
                 .retry(retry)
                 .build()?;
-            confapi_dingtalk::generated::meta::dispatch(client.raw(), id, params, body).await
+            confapi_dingtalk::generated::meta::dispatch(&client, id, params, body).await
         }
         other => panic!("no client for vendor {other}"),
     }
@@ -104,8 +99,8 @@ pub async fn replay(file: &RecordedFile, all: &[RecordedFile]) -> Result<String,
     }
     let body = (!recorded.body.is_null()).then(|| recorded.body.clone());
 
-    let replay = Replay::new(all.iter().map(|f| f.exchange.clone()).collect());
-    let server = MockServer::start(replay, 0).await.map_err(|e| e.to_string())?;
+    let replay = Replay::new(all.iter().map(|f| f.exchange.clone()).collect(), &confapi::vendor_infos());
+    let server = MockServer::start(&confapi::vendor_infos(), replay, 0).await.map_err(|e| e.to_string())?;
     let result = dispatch(vendor, &server.url(), Settings::default(), op.id, &params, body).await;
 
     let sent = server

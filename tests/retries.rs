@@ -20,6 +20,7 @@ async fn flaky(failures: usize, reply: Reply) -> (MockServer, Arc<AtomicUsize>) 
     let calls = Arc::new(AtomicUsize::new(0));
     let counter = calls.clone();
     let server = MockServer::start(
+        &confapi::vendor_infos(),
         move |r: &RecordedRequest| {
             if r.path == "/v1.0/oauth2/accessToken" {
                 return Reply::json(200, &json!({"accessToken": "t", "expireIn": 7200}));

@@ -1,8 +1,8 @@
 //! Spec text in, formatted Rust out: preprocess, run progenitor with the
 //! project's settings, post-process the tree, append the `meta` module.
 
-use crate::{meta, postprocess, preprocess};
-use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
+use crate::{calls, meta, model, postprocess, preprocess};
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use quote::quote;
 
 const BANNER: &str = "\
@@ -25,10 +25,12 @@ pub fn generate(vendor: &str, spec_text: &str) -> Result<String, String> {
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
-        // The runtime is the client's inner value: it places credentials and
-        // strips progenitor's `api-version` header in the `ClientHooks::pre`
-        // impl that meta.rs emits, so no token is ever a builder field that
-        // `Debug` would print.
+        // The runtime is the client's inner value: core's hooks (one
+        // `generated_client!` line, emitted by meta.rs) place credentials and
+        // strip progenitor's `api-version` header, so no token is ever a
+        // builder field that `Debug` would print. Without that line the
+        // crate does not compile.
+        .with_hooks(HooksMode::Expected)
         .with_inner_type(quote!(::confapi_core::Runtime))
         // Deterministic key order for maps, the `extra` maps of unknown fields among them.
         .with_map_type("::std::collections::BTreeMap");
@@ -42,7 +44,9 @@ pub fn generate(vendor: &str, spec_text: &str) -> Result<String, String> {
     for (schema, property, aliases) in &found.aliases {
         postprocess::add_aliases(&mut file, schema, property, aliases)?;
     }
-    let meta_items = meta::generate(vendor, &raw, &spec, &mut file)?;
+    let ops = model::operations(&spec)?;
+    calls::add(&mut file, &ops)?;
+    let meta_items = meta::generate(vendor, &raw, &spec, &ops, &file)?;
     file.items.extend(meta_items);
 
     let body = prettyplease::unparse(&file);

@@ -6,10 +6,14 @@
 //! hand-kept tables. The output is a pure function of the spec and the
 //! settings in `generate.rs`; `--check` fails when a checked-in file differs.
 
+mod calls;
+mod dispatch;
 mod generate;
 mod meta;
+mod model;
 mod postprocess;
 mod preprocess;
+mod shapes;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

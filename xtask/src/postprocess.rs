@@ -66,6 +66,85 @@ pub fn field_ident(strukt: &ItemStruct, property: &str) -> Option<syn::Ident> {
     fields.named.iter().find(|f| json_name(f).as_deref() == Some(property)).and_then(|f| f.ident.clone())
 }
 
+/// The Rust ident and type of the field that holds JSON property `property`.
+pub fn field_type<'a>(strukt: &'a ItemStruct, property: &str) -> Option<(syn::Ident, &'a syn::Type)> {
+    let Fields::Named(fields) = &strukt.fields else {
+        return None;
+    };
+    let field = fields.named.iter().find(|f| json_name(f).as_deref() == Some(property))?;
+    Some((field.ident.clone()?, &field.ty))
+}
+
+/// The last path segment of a type's name (`Client` for `super::Client<'a>`).
+pub fn type_name(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        syn::Type::Reference(r) => type_name(&r.elem),
+        _ => None,
+    }
+}
+
+/// The first type argument of `ty` when its name is `wrapper` (`T` in `Vec<T>`).
+pub fn generic_arg<'a>(ty: &'a syn::Type, wrapper: &str) -> Option<&'a syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != wrapper {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    args.args.iter().find_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    })
+}
+
+/// The names `mod types` defines.
+pub fn type_names(file: &File) -> std::collections::BTreeSet<String> {
+    let items = file.items.iter().find_map(|item| match item {
+        Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items),
+        _ => None,
+    });
+    items
+        .into_iter()
+        .flatten()
+        .filter_map(|item| match item {
+            Item::Struct(s) => Some(s.ident.to_string()),
+            Item::Enum(e) => Some(e.ident.to_string()),
+            Item::Type(t) => Some(t.ident.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `ty` as seen from a sibling of `mod types`: its own names get `types::`.
+pub fn qualify(ty: &syn::Type, names: &std::collections::BTreeSet<String>) -> syn::Type {
+    let mut ty = ty.clone();
+    qualify_in_place(&mut ty, names);
+    ty
+}
+
+fn qualify_in_place(ty: &mut syn::Type, names: &std::collections::BTreeSet<String>) {
+    let syn::Type::Path(p) = ty else { return };
+    for segment in p.path.segments.iter_mut() {
+        if let syn::PathArguments::AngleBracketed(args) = &mut segment.arguments {
+            for arg in args.args.iter_mut() {
+                if let syn::GenericArgument::Type(t) = arg {
+                    qualify_in_place(t, names);
+                }
+            }
+        }
+    }
+    let local = p.qself.is_none() && p.path.leading_colon.is_none() && p.path.segments.len() == 1;
+    if local && names.contains(&p.path.segments[0].ident.to_string()) {
+        p.path.segments.insert(0, syn::PathSegment::from(syn::Ident::new("types", proc_macro2::Span::call_site())));
+    }
+}
+
+/// `T` for `Option<T>`, else `None`.
+pub fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
+    generic_arg(ty, "Option")
+}
+
 /// Adds `#[serde(alias = "..")]` so the property also decodes from `aliases`.
 pub fn add_aliases(file: &mut File, schema: &str, property: &str, aliases: &[String]) -> Result<(), String> {
     let strukt = find_struct_mut(file, schema)?;

@@ -77,7 +77,13 @@ pub async fn replay_server(delays: Vec<(&'static str, Duration)>) -> MockServer 
             reply
         }
     }
-    MockServer::start(Delayed { replay: Replay::new(recordings), delays }, 0).await.expect("replay server starts")
+    MockServer::start(
+        &confapi::vendor_infos(),
+        Delayed { replay: Replay::new(recordings, &confapi::vendor_infos()), delays },
+        0,
+    )
+    .await
+    .expect("replay server starts")
 }
 
 /// Path prefixes of each vendor's API.

@@ -10,9 +10,9 @@
 //!   the spec does not declare it.
 
 use confapi_core::meta::{DecodeError, OperationMeta};
-use confapi_core::VendorInfo;
+use confapi_core::{Shape, VendorInfo};
 use confapi_mock::Exchange;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::fmt;
 
 /// One finding of the audit.
@@ -143,11 +143,9 @@ pub fn audit(exchange: &Exchange, vendors: &[&'static VendorInfo]) -> Report {
             None => report.findings.push(Finding::DecodeError(e)),
         },
         Ok(reencoded) => {
-            let shapes: Value = serde_json::from_str(info.shapes).unwrap_or(Value::Null);
-            let shape = schema.map(|s| Value::from(Map::from_iter([("ref".to_owned(), Value::from(s))])));
             diff(body, &reencoded, "", &mut report.findings);
-            if let Some(shape) = shape {
-                undocumented(body, &shape, &shapes, "", &mut report.findings);
+            if let Some(schema) = schema {
+                undocumented(body, &Shape::Ref(schema), info, "", &mut report.findings);
             }
         }
     }
@@ -230,72 +228,70 @@ pub fn diff(original: &Value, reencoded: &Value, path: &str, out: &mut Vec<Findi
     }
 }
 
+/// Nesting beyond which a shape is not followed (a schema that refers to itself).
+const MAX_DEPTH: usize = 32;
+
 /// The properties an object shape declares (following refs and unions),
-/// with aliases mapped to their property; `None` for a free-form map.
-fn declared<'a>(shape: &'a Value, shapes: &'a Value, depth: usize) -> Option<Vec<(String, &'a Value)>> {
-    if depth > 32 {
+/// with aliases mapped to their property's shape; `None` for a free-form map.
+fn declared(shape: &Shape, info: &VendorInfo, depth: usize) -> Option<Vec<(&'static str, &'static Shape)>> {
+    if depth > MAX_DEPTH {
         return Some(Vec::new());
     }
-    if let Some(name) = shape.get("ref").and_then(Value::as_str) {
-        return declared(shapes.get(name).unwrap_or(&Value::Null), shapes, depth + 1);
-    }
-    if shape.get("map").is_some() {
-        return None;
-    }
-    let mut props = Vec::new();
-    if let Some(p) = shape.get("props").and_then(Value::as_object) {
-        for (k, v) in p {
-            props.push((k.clone(), v));
-        }
-        for (alias, target) in shape.get("aliases").and_then(Value::as_object).into_iter().flatten() {
-            if let Some(v) = target.as_str().and_then(|t| p.get(t)) {
-                props.push((alias.clone(), v));
+    match shape {
+        Shape::Ref(name) => declared(info.shape(name).unwrap_or(&Shape::Any), info, depth + 1),
+        Shape::Map(_) => None,
+        Shape::Object { props, aliases } => {
+            let mut out: Vec<(&'static str, &'static Shape)> = props.iter().map(|(k, v)| (*k, v)).collect();
+            for (alias, target) in aliases.iter() {
+                if let Some((_, v)) = props.iter().find(|(k, _)| k == target) {
+                    out.push((alias, v));
+                }
             }
+            Some(out)
         }
-    }
-    for alt in shape.get("union").and_then(Value::as_array).into_iter().flatten() {
-        match declared(alt, shapes, depth + 1) {
-            None => return None,
-            Some(more) => props.extend(more),
+        Shape::Union(alts) => {
+            let mut out = Vec::new();
+            for alt in alts.iter() {
+                out.extend(declared(alt, info, depth + 1)?);
+            }
+            Some(out)
         }
+        Shape::Any | Shape::Array(_) => Some(Vec::new()),
     }
-    Some(props)
 }
 
-fn items<'a>(shape: &'a Value, shapes: &'a Value, depth: usize) -> Vec<&'a Value> {
-    if depth > 32 {
-        return Vec::new();
+/// The shape of an array's items (following refs and unions).
+fn items<'a>(shape: &'a Shape, info: &VendorInfo, depth: usize) -> Option<&'a Shape> {
+    if depth > MAX_DEPTH {
+        return None;
     }
-    if let Some(name) = shape.get("ref").and_then(Value::as_str) {
-        return items(shapes.get(name).unwrap_or(&Value::Null), shapes, depth + 1);
+    match shape {
+        Shape::Ref(name) => items(info.shape(name)?, info, depth + 1),
+        Shape::Array(item) => Some(item),
+        Shape::Union(alts) => alts.iter().find_map(|alt| items(alt, info, depth + 1)),
+        _ => None,
     }
-    let mut out: Vec<&Value> = shape.get("items").into_iter().collect();
-    for alt in shape.get("union").and_then(Value::as_array).into_iter().flatten() {
-        out.extend(items(alt, shapes, depth + 1));
-    }
-    out
 }
 
 /// Reports the fields of `body` that `shape` does not declare.
-pub fn undocumented(body: &Value, shape: &Value, shapes: &Value, path: &str, out: &mut Vec<Finding>) {
+pub fn undocumented(body: &Value, shape: &Shape, info: &VendorInfo, path: &str, out: &mut Vec<Finding>) {
     match body {
         Value::Object(obj) => {
-            let Some(props) = declared(shape, shapes, 0) else {
+            let Some(props) = declared(shape, info, 0) else {
                 return; // a documented free-form map
             };
             for (key, value) in obj {
                 let here = join(path, key);
-                let subs: Vec<&Value> = props.iter().filter(|(k, _)| k == key).map(|(_, v)| *v).collect();
-                match subs.as_slice() {
-                    [] => out.push(Finding::Undocumented { path: here }),
-                    [one, ..] => undocumented(value, one, shapes, &here, out),
+                match props.iter().find(|(k, _)| k == key) {
+                    None => out.push(Finding::Undocumented { path: here }),
+                    Some((_, sub)) => undocumented(value, sub, info, &here, out),
                 }
             }
         }
         Value::Array(list) => {
-            if let Some(item_shape) = items(shape, shapes, 0).first() {
+            if let Some(item_shape) = items(shape, info, 0) {
                 for (i, v) in list.iter().enumerate() {
-                    undocumented(v, item_shape, shapes, &format!("{path}[{i}]"), out);
+                    undocumented(v, item_shape, info, &format!("{path}[{i}]"), out);
                 }
             }
         }
@@ -337,20 +333,36 @@ mod tests {
         assert_eq!(out, vec![Finding::Lost { path: "members".into() }]);
     }
 
+    static ITEM: Shape = Shape::Object { props: &[("id", Shape::Any)], aliases: &[] };
+    static INFO: VendorInfo = VendorInfo {
+        name: "test",
+        default_base_url: None,
+        placement: None,
+        request_id_header: None,
+        error_codes: &[],
+        envelope: confapi_core::EnvelopeFields {
+            status: None,
+            success: &[],
+            code: &[],
+            message: &[],
+            request_id: &[],
+            unknown_request: None,
+        },
+        operations: &[],
+        shapes: &[
+            (
+                "Resp",
+                Shape::Object { props: &[("list", Shape::Array(&Shape::Ref("Item")))], aliases: &[("lists", "list")] },
+            ),
+            ("Item", ITEM),
+        ],
+        secret_names: &[],
+    };
+
     #[test]
     fn undocumented_fields_follow_refs_aliases_and_items() {
-        let shapes = json!({
-            "Resp": {"props": {"list": {"items": {"ref": "Item"}}}, "aliases": {"lists": "list"}},
-            "Item": {"props": {"id": {}}}
-        });
         let mut out = Vec::new();
-        undocumented(
-            &json!({"lists": [{"id": 1, "new": 2}], "top": 0}),
-            &json!({"ref": "Resp"}),
-            &shapes,
-            "",
-            &mut out,
-        );
+        undocumented(&json!({"lists": [{"id": 1, "new": 2}], "top": 0}), &Shape::Ref("Resp"), &INFO, "", &mut out);
         assert_eq!(
             out,
             vec![Finding::Undocumented { path: "lists[0].new".into() }, Finding::Undocumented { path: "top".into() }]

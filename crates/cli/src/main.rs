@@ -112,8 +112,10 @@ fn fail(code: u8, message: &str) -> ExitCode {
 
 async fn replay_server(port: u16) -> Result<MockServer, String> {
     let recordings = confapi_mock::embedded()?;
-    let replay = Replay::new(recordings.into_iter().map(|f| f.exchange).collect());
-    MockServer::start(replay, port).await.map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))
+    let replay = Replay::new(recordings.into_iter().map(|f| f.exchange).collect(), &confapi::vendor_infos());
+    MockServer::start(&confapi::vendor_infos(), replay, port)
+        .await
+        .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))
 }
 
 async fn run_online(mock: bool, timeout: u64, command: Command) -> ExitCode {

@@ -37,7 +37,7 @@ pub mod openvox;
 pub mod quanshi;
 
 pub use confapi_core::{Error, ErrorKind};
-pub use model::{Conference, Member, Participants, Status, Vendor, VendorResult};
+pub use model::{vendor_infos, Conference, Member, Participants, Status, Vendor, VendorResult};
 
 #[cfg(feature = "dingtalk")]
 pub use confapi_dingtalk;

@@ -29,6 +29,27 @@ impl Vendor {
             Vendor::Dingtalk => "dingtalk",
         }
     }
+
+    /// What the vendor's spec says (operations, envelope, shapes, secret
+    /// names), if its feature is compiled in.
+    pub fn info(self) -> Option<&'static confapi_core::VendorInfo> {
+        match self {
+            #[cfg(feature = "openvox")]
+            Vendor::Openvox => Some(&confapi_openvox::generated::meta::VENDOR),
+            #[cfg(feature = "quanshi")]
+            Vendor::Quanshi => Some(&confapi_quanshi::generated::meta::VENDOR),
+            #[cfg(feature = "dingtalk")]
+            Vendor::Dingtalk => Some(&confapi_dingtalk::generated::meta::VENDOR),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+/// The spec facts of every vendor compiled in, in [`Vendor::ALL`] order:
+/// the one list the CLI, the tests, the bench and the fuzz targets use.
+pub fn vendor_infos() -> Vec<&'static confapi_core::VendorInfo> {
+    Vendor::ALL.into_iter().filter_map(Vendor::info).collect()
 }
 
 impl fmt::Display for Vendor {

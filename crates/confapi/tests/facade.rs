@@ -9,7 +9,7 @@ use std::time::Duration;
 
 async fn replay() -> MockServer {
     let exchanges = load_dir(&recorded_dir()).unwrap().into_iter().map(|f| f.exchange).collect();
-    MockServer::start(Replay::new(exchanges), 0).await.unwrap()
+    MockServer::start(&confapi::vendor_infos(), Replay::new(exchanges, &confapi::vendor_infos()), 0).await.unwrap()
 }
 
 fn all(url: &str) -> Confapi {

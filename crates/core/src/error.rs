@@ -24,6 +24,8 @@ pub enum ErrorKind {
     EmptyBody,
     /// The body is not JSON at all (an HTML error page, plain text).
     NotJson,
+    /// The body is longer than the client's response-size limit.
+    BodyTooLarge,
     /// The body is JSON (or truncated JSON) that does not fit the spec.
     Decode,
     /// The vendor reported a failure in its own error shape.
@@ -48,6 +50,7 @@ impl ErrorKind {
             ErrorKind::Http => "unexpected HTTP response",
             ErrorKind::EmptyBody => "empty response body",
             ErrorKind::NotJson => "response is not JSON",
+            ErrorKind::BodyTooLarge => "response too large",
             ErrorKind::Decode => "response does not match the API description",
             ErrorKind::Vendor => "vendor error",
             ErrorKind::Credentials => "credentials rejected",
@@ -239,6 +242,19 @@ impl std::error::Error for Error {
     }
 }
 
+/// A byte count as people read it: `16 MiB`, `1500 bytes`.
+pub(crate) fn bytes_text(n: usize) -> String {
+    const MIB: usize = 1024 * 1024;
+    const KIB: usize = 1024;
+    if n >= MIB && n % MIB == 0 {
+        format!("{} MiB", n / MIB)
+    } else if n >= KIB && n % KIB == 0 {
+        format!("{} KiB", n / KIB)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
 /// How the client should treat a vendor error code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FailureClass {
@@ -336,6 +352,11 @@ impl AsText for crate::LenientInt {
 impl<K: fmt::Display> AsText for crate::OpenEnum<K> {
     fn as_text(&self) -> Option<String> {
         Some(self.to_string())
+    }
+}
+impl<T: AsText + ?Sized> AsText for &T {
+    fn as_text(&self) -> Option<String> {
+        (**self).as_text()
     }
 }
 impl<T: AsText> AsText for Option<T> {

@@ -4,40 +4,59 @@
 //! a thin hand-written layer; everything the vendors have in common lives
 //! here, once:
 //!
-//! - [`Error`]: one error type with kind, vendor code, message, HTTP status
-//!   and request id, whose `Display` never shows a secret;
-//! - [`SecretString`]: passwords and tokens, redacted in `Debug`/`Display`;
-//! - [`NumberOrString`], [`LenientInt`]: scalars vendors send either way;
-//! - [`OpenEnum`]: enums that keep values the spec does not list;
-//! - [`OneOrMany`]: payloads documented as an object and sent as an array;
-//! - [`paginate`]: pages as a stream of items that always ends;
+//! - the call path: [`Call`] runs every generated operation (one credential
+//!   per attempt, one renewal of an expired credential, retries by the
+//!   spec's safety, the time limits and the tracing span), the exchange
+//!   reads at most the size limit of a response, and one classification
+//!   turns whatever happened into a typed [`Error`];
+//! - [`Runtime`] and [`Settings`]: what a client shares between calls, and
+//!   the builder settings every vendor has ([`settings_setters!`]);
+//! - [`generated_client!`]: progenitor's hooks, written once;
+//! - [`pages`]: every paginated operation as a stream that always ends;
 //! - [`TokenCache`]: credential caching with single-flight refresh;
-//! - [`Runtime`]: the generated client's inner value, with the request hook
-//!   and the [`Runtime::call`] loop that renews an expired credential once;
-//! - [`meta`]: the generated description of each vendor's operations.
+//! - [`SecretString`], [`NumberOrString`], [`LenientInt`], [`LenientBool`],
+//!   [`OpenEnum`], [`OneOrMany`]: the types specs swap in;
+//! - [`meta`]: the generated description of each vendor's API, as data.
 #![warn(missing_docs)]
 
+mod call;
+mod client;
 mod error;
+mod exchange;
 mod lenient;
 pub mod meta;
 mod one_or_many;
 mod open_enum;
+mod outcome;
 mod pager;
 mod retry;
 mod runtime;
 mod secret;
+mod settings;
+#[cfg(feature = "test-util")]
+pub mod test_util;
 mod token;
 
+pub use call::Call;
+pub use client::GeneratedClient;
 pub use error::{in_band_failure, AsText, Envelope, Error, ErrorCode, ErrorKind, FailureClass, VendorFailure};
 pub use lenient::{LenientBool, LenientInt, NumberOrString};
-pub use meta::{EnvelopeFields, OperationMeta, Placement, VendorInfo};
+pub use meta::{CannedAnswer, EnvelopeFields, OperationMeta, Placement, Shape, VendorInfo};
 pub use one_or_many::OneOrMany;
 pub use open_enum::OpenEnum;
-pub use pager::{paginate, Page, MAX_PAGES};
+pub use pager::{pages, AsCount, AsFlag, Cursor, PageOf, Paginated, MAX_PAGES};
 pub use retry::RetryPolicy;
-pub use runtime::{base_url, observe_response, prepare_request, ClientOptions, RequestSigner, Runtime, Timeouts};
+pub use runtime::{Auth, RequestSigner, Runtime};
 pub use secret::SecretString;
+pub use settings::{base_url, Settings, Timeouts, DEFAULT_MAX_RESPONSE_BYTES};
 pub use token::{Authenticator, BoxFuture, Credential, Lifetime, RefreshPolicy, StaticToken, Token, TokenCache};
+
+/// The trait of `stream()` results (from `futures`).
+pub use futures::Stream;
+
+/// The `reqwest` this crate sends with: give a caller's own client of this
+/// version to a builder's `http_client`.
+pub use reqwest;
 
 /// Re-exported for generated code.
 #[doc(hidden)]

@@ -1,6 +1,8 @@
 //! What the generator knows about a vendor, as data: its operations, error
-//! codes and credential placement. Generated into each vendor crate as
-//! `generated::meta::VENDOR` and read by the runtime, the audit and the mock.
+//! codes, credential placement, envelope, secret fields and the documented
+//! shape of every schema. Generated into each vendor crate as
+//! `generated::meta::VENDOR` and read by the runtime, the audit and the
+//! replay server.
 
 use crate::{ErrorCode, VendorFailure};
 use serde::de::DeserializeOwned;
@@ -86,6 +88,40 @@ pub struct OperationMeta {
     pub error_shape: Option<&'static str>,
 }
 
+/// The documented shape of a schema, as the audit walks it to tell
+/// documented fields from undocumented extras.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// A scalar, or a schema that says nothing about its contents.
+    Any,
+    /// Another named schema (a key of [`VendorInfo::shapes`]).
+    Ref(&'static str),
+    /// An object with declared properties, and other names they may come under.
+    Object {
+        /// Property names with their shapes.
+        props: &'static [(&'static str, Shape)],
+        /// (alias, property) pairs.
+        aliases: &'static [(&'static str, &'static str)],
+    },
+    /// A free-form map whose values have this shape.
+    Map(&'static Shape),
+    /// An array of this shape.
+    Array(&'static Shape),
+    /// Any of these (`oneOf`, `anyOf`, `allOf`, or several of the above).
+    Union(&'static [Shape]),
+}
+
+/// What a vendor answers to a request for an operation it does not have
+/// (`x-confapi-envelope.unknown_request`); the replay server answers the
+/// same to a request no recording matches.
+#[derive(Debug, Clone, Copy)]
+pub struct CannedAnswer {
+    /// HTTP status.
+    pub status: u16,
+    /// The JSON body.
+    pub body: &'static str,
+}
+
 /// Which body fields carry a vendor's outcome (`x-confapi-envelope`).
 #[derive(Debug, Clone, Copy)]
 pub struct EnvelopeFields {
@@ -99,6 +135,8 @@ pub struct EnvelopeFields {
     pub message: &'static [&'static str],
     /// Fields with the request id; the first present one counts.
     pub request_id: &'static [&'static str],
+    /// The answer to a request for an unknown operation.
+    pub unknown_request: Option<CannedAnswer>,
 }
 
 /// Everything the generator knows about one vendor.
@@ -106,6 +144,8 @@ pub struct EnvelopeFields {
 pub struct VendorInfo {
     /// Short vendor name (`"openvox"`).
     pub name: &'static str,
+    /// The API host when the spec names one without variables.
+    pub default_base_url: Option<&'static str>,
     /// Where the credential goes.
     pub placement: Option<Placement>,
     /// Response header carrying the request id, if the vendor sends one.
@@ -116,10 +156,11 @@ pub struct VendorInfo {
     pub envelope: EnvelopeFields,
     /// Every operation of the spec.
     pub operations: &'static [OperationMeta],
-    /// Documented shape of every named schema, as JSON: objects list
-    /// `props` (and `aliases`), arrays their `items`, references a `ref`,
-    /// combinations a `union`. The audit reads it.
-    pub shapes: &'static str,
+    /// Documented shape of every named schema, by name.
+    pub shapes: &'static [(&'static str, Shape)],
+    /// Names (query parameters, headers, body fields) whose values are
+    /// secrets: the credential's name and every `SecretString` field.
+    pub secret_names: &'static [&'static str],
 }
 
 impl VendorInfo {
@@ -161,57 +202,20 @@ impl VendorInfo {
     pub fn operation(&self, id: &str) -> Option<&'static OperationMeta> {
         self.operations.iter().find(|op| op.id == id)
     }
-}
 
-fn invalid(vendor: &'static str, detail: String) -> crate::Error {
-    crate::Error::new(vendor, crate::ErrorKind::InvalidRequest).with_detail(detail)
-}
+    /// The documented shape of schema `name`.
+    pub fn shape(&self, name: &str) -> Option<&'static Shape> {
+        self.shapes.iter().find(|(n, _)| *n == name).map(|(_, s)| s)
+    }
 
-/// Reads a request body from JSON (used by generated `dispatch`).
-pub fn body_from_json<T: DeserializeOwned>(
-    vendor: &'static str,
-    body: Option<serde_json::Value>,
-) -> Result<T, crate::Error> {
-    let body = body.unwrap_or(serde_json::Value::Null);
-    serde_json::from_value(body).map_err(|e| invalid(vendor, format!("request body: {e}")))
-}
-
-/// Reads an optional parameter given as text (used by generated `dispatch`).
-pub fn param<T: std::str::FromStr>(
-    vendor: &'static str,
-    params: &std::collections::BTreeMap<String, String>,
-    name: &str,
-) -> Result<Option<T>, crate::Error> {
-    params
-        .get(name)
-        .map(|v| v.parse().map_err(|_| invalid(vendor, format!("parameter {name}: cannot parse {v:?}"))))
-        .transpose()
-}
-
-/// Reads a required parameter given as text (used by generated `dispatch`).
-pub fn required_param<T: std::str::FromStr>(
-    vendor: &'static str,
-    params: &std::collections::BTreeMap<String, String>,
-    name: &str,
-) -> Result<T, crate::Error> {
-    param(vendor, params, name)?.ok_or_else(|| invalid(vendor, format!("parameter {name} is required")))
-}
-
-/// A response decoded by `dispatch`: its typed value's `Debug` and its
-/// re-encoding as JSON.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Dispatched {
-    /// `{:#?}` of the typed value.
-    pub debug: String,
-    /// The typed value re-encoded as JSON.
-    pub json: serde_json::Value,
-}
-
-/// Describes a decoded response (used by generated `dispatch`).
-pub fn dispatched<T: Serialize + std::fmt::Debug>(vendor: &'static str, value: &T) -> Result<Dispatched, crate::Error> {
-    let json = serde_json::to_value(value)
-        .map_err(|e| crate::Error::new(vendor, crate::ErrorKind::Decode).with_detail(e.to_string()))?;
-    Ok(Dispatched { debug: format!("{value:#?}"), json })
+    /// Whether a query parameter, header or body field of this name holds a
+    /// secret (compared ignoring case, `-` and `_`).
+    pub fn is_secret_name(&self, name: &str) -> bool {
+        let fold =
+            |s: &str| s.chars().filter(|c| *c != '-' && *c != '_').flat_map(char::to_lowercase).collect::<String>();
+        let name = fold(name);
+        self.secret_names.iter().any(|s| fold(s) == name)
+    }
 }
 
 /// Matches `/a/{x}/b` against `/a/42/b`, returning the bound parameters.

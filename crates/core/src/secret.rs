@@ -13,13 +13,14 @@ use std::fmt;
 /// assert_eq!(format!("{token:?}"), "SecretString([REDACTED])");
 /// assert_eq!(token.expose(), "813b621cfe8eecf445a2ce1f4a079ffe");
 /// ```
+// `Arc<str>`: a credential is cloned onto every request, and cloning must not allocate.
 #[derive(Clone, PartialEq, Eq)]
-pub struct SecretString(String);
+pub struct SecretString(std::sync::Arc<str>);
 
 impl SecretString {
     /// Wraps a secret value.
     pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
+        Self(value.into().into())
     }
 
     /// The secret itself. Call this only where the value goes on the wire.
@@ -47,13 +48,13 @@ impl fmt::Display for SecretString {
 
 impl From<String> for SecretString {
     fn from(value: String) -> Self {
-        Self(value)
+        Self(value.into())
     }
 }
 
 impl From<&str> for SecretString {
     fn from(value: &str) -> Self {
-        Self(value.to_owned())
+        Self(value.into())
     }
 }
 
@@ -66,7 +67,7 @@ impl serde::Serialize for SecretString {
 
 impl<'de> serde::Deserialize<'de> for SecretString {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self)
+        String::deserialize(deserializer).map(Self::from)
     }
 }
 

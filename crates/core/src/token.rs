@@ -82,6 +82,7 @@ pub struct Credential {
     pub generation: u64,
 }
 
+#[derive(Clone)]
 struct Cached {
     credential: Credential,
     lifetime: Lifetime,
@@ -89,18 +90,18 @@ struct Cached {
     expires_at: Option<Instant>,
 }
 
-enum State {
-    Empty,
-    Ready(Cached),
-    Rejected(Error),
-}
-
 /// Caches one credential; concurrent callers share a single fetch.
+///
+/// A fresh token is handed out under a short synchronous lock; only
+/// renewal (keepalive or fetch) takes the asynchronous lock that makes
+/// concurrent callers wait for one fetch.
 pub struct TokenCache {
     authenticator: Arc<dyn Authenticator>,
     policy: RefreshPolicy,
-    state: tokio::sync::Mutex<State>,
-    current: StdMutex<Option<SecretString>>,
+    /// The token in hand, if any.
+    ready: StdMutex<Option<Cached>>,
+    /// Held while renewing; holds a refusal of the credentials.
+    renewing: tokio::sync::Mutex<Option<Error>>,
     generation: AtomicU64,
     fetches: AtomicU64,
 }
@@ -120,8 +121,8 @@ impl TokenCache {
         Self {
             authenticator,
             policy,
-            state: tokio::sync::Mutex::new(State::Empty),
-            current: StdMutex::new(None),
+            ready: StdMutex::new(None),
+            renewing: tokio::sync::Mutex::new(None),
             generation: AtomicU64::new(0),
             fetches: AtomicU64::new(0),
         }
@@ -134,32 +135,47 @@ impl TokenCache {
 
     /// The token last obtained, without waiting or fetching.
     pub fn peek(&self) -> Option<SecretString> {
-        self.current.lock().ok().and_then(|c| c.clone())
+        self.ready.lock().ok().and_then(|c| c.as_ref().map(|c| c.credential.secret.clone()))
+    }
+
+    /// The cached credential if it needs no renewal yet (and counts this
+    /// use for idle-limited tokens).
+    fn fresh(&self, now: Instant) -> Option<Credential> {
+        let mut ready = self.ready.lock().ok()?;
+        let cached = ready.as_mut()?;
+        if cached.refresh_at.is_some_and(|t| now >= t) {
+            return None;
+        }
+        self.touch(cached, now);
+        Some(cached.credential.clone())
     }
 
     /// A valid credential: the cached one, a kept-alive one, or a new one.
-    /// Only one caller fetches at a time; the others wait for its result.
+    /// Only one caller renews at a time; the others wait for its result.
     pub async fn get(&self) -> Result<Credential, Error> {
-        let mut state = self.state.lock().await;
-        let now = Instant::now();
-        match &mut *state {
-            State::Rejected(e) => return Err(e.clone()),
-            State::Ready(c) if c.refresh_at.is_none_or(|t| now < t) => {
-                let credential = c.credential.clone();
-                self.touch(c, now);
+        if let Some(credential) = self.fresh(Instant::now()) {
+            return Ok(credential);
+        }
+        let mut refused = self.renewing.lock().await;
+        if let Some(e) = &*refused {
+            return Err(e.clone());
+        }
+        // Another caller may have renewed while this one waited.
+        if let Some(credential) = self.fresh(Instant::now()) {
+            return Ok(credential);
+        }
+        // Near the end of an idle window: try to extend it, else fetch anew.
+        let idle =
+            self.ready.lock().ok().and_then(|r| r.clone()).filter(|c| {
+                matches!(c.lifetime, Lifetime::Idle(_)) && c.expires_at.is_some_and(|t| Instant::now() < t)
+            });
+        if let Some(mut cached) = idle {
+            if matches!(self.authenticator.keepalive(&cached.credential.secret).await, Ok(true)) {
+                self.touch(&mut cached, Instant::now());
+                let credential = cached.credential.clone();
+                self.set_ready(Some(cached));
                 return Ok(credential);
             }
-            // Near the end of an idle window: try to extend, else re-fetch.
-            State::Ready(c)
-                if c.expires_at.is_some_and(|t| now < t)
-                    && matches!(c.lifetime, Lifetime::Idle(_))
-                    && matches!(self.authenticator.keepalive(&c.credential.secret).await, Ok(true)) =>
-            {
-                let credential = c.credential.clone();
-                self.touch(c, Instant::now());
-                return Ok(credential);
-            }
-            _ => {}
         }
         self.fetches.fetch_add(1, Ordering::Relaxed);
         match self.authenticator.fetch().await {
@@ -173,17 +189,14 @@ impl TokenCache {
                     expires_at: None,
                 };
                 self.touch(&mut cached, Instant::now());
-                self.set_current(Some(credential.secret.clone()));
-                *state = State::Ready(cached);
+                self.set_ready(Some(cached));
                 Ok(credential)
             }
             Err(e) => {
                 if e.kind() == ErrorKind::Credentials {
-                    *state = State::Rejected(e.clone());
-                } else {
-                    *state = State::Empty;
+                    *refused = Some(e.clone());
                 }
-                self.set_current(None);
+                self.set_ready(None);
                 Err(e)
             }
         }
@@ -192,22 +205,22 @@ impl TokenCache {
     /// Drops the credential of `generation` (the server said it expired).
     /// A newer credential, fetched meanwhile by another caller, is kept.
     pub async fn invalidate(&self, generation: u64) {
-        let mut state = self.state.lock().await;
-        if matches!(&*state, State::Ready(c) if c.credential.generation == generation) {
-            *state = State::Empty;
-            self.set_current(None);
+        if let Ok(mut ready) = self.ready.lock() {
+            if ready.as_ref().is_some_and(|c| c.credential.generation == generation) {
+                *ready = None;
+            }
         }
     }
 
-    /// Forgets everything, including a rejection of the credentials.
+    /// Forgets everything, including a refusal of the credentials.
     pub async fn reset(&self) {
-        *self.state.lock().await = State::Empty;
-        self.set_current(None);
+        *self.renewing.lock().await = None;
+        self.set_ready(None);
     }
 
-    fn set_current(&self, value: Option<SecretString>) {
-        if let Ok(mut c) = self.current.lock() {
-            *c = value;
+    fn set_ready(&self, value: Option<Cached>) {
+        if let Ok(mut ready) = self.ready.lock() {
+            *ready = value;
         }
     }
 

@@ -3,7 +3,7 @@
 //! floor), and fetched again once when a call is answered
 //! `InvalidAuthentication`.
 
-use crate::generated::{meta::VENDOR, types, Client as Raw};
+use crate::generated::{meta::VENDOR, types, Client};
 use confapi_core::{Authenticator, BoxFuture, Error, ErrorKind, Lifetime, SecretString, Token};
 use std::time::Duration;
 
@@ -48,14 +48,14 @@ impl AppCredentials {
 /// Fetches access tokens with a client that sends no token itself.
 #[derive(Debug)]
 pub(crate) struct AppToken {
-    pub(crate) raw: Raw,
+    pub(crate) client: Client,
     pub(crate) credentials: AppCredentials,
 }
 
 impl Authenticator for AppToken {
     fn fetch(&self) -> BoxFuture<'_, Result<Token, Error>> {
         Box::pin(async move {
-            let raw = &self.raw;
+            let client = &self.client;
             let response = match &self.credentials {
                 AppCredentials::Internal { app_key, app_secret } => {
                     let body = types::AppTokenRequest {
@@ -63,8 +63,7 @@ impl Authenticator for AppToken {
                         app_secret: Some(app_secret.clone()),
                         extra: Default::default(),
                     };
-                    raw.call_operation("get_access_token", |raw| raw.get_access_token().body(body.clone()).send())
-                        .await?
+                    client.get_access_token().body(body).send().await?
                 }
                 AppCredentials::ThirdParty { auth_corp_id, suite_key, suite_secret, suite_ticket } => {
                     let body = types::CorpTokenRequest {
@@ -74,10 +73,7 @@ impl Authenticator for AppToken {
                         suite_ticket: suite_ticket.clone(),
                         extra: Default::default(),
                     };
-                    raw.call_operation("get_corp_access_token", |raw| {
-                        raw.get_corp_access_token().body(body.clone()).send()
-                    })
-                    .await?
+                    client.get_corp_access_token().body(body).send().await?
                 }
             };
             let secret = response.access_token.filter(|t| !t.is_empty()).ok_or_else(|| {

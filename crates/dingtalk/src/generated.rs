@@ -14948,7 +14948,13 @@ impl ClientInfo<::confapi_core::Runtime> for Client {
         &self.inner
     }
 }
-impl ClientHooks<::confapi_core::Runtime> for &Client {}
+const _: () = {
+    #[allow(dead_code)]
+    fn assert_client_hooks()
+    where
+        Client: ClientHooks<::confapi_core::Runtime>,
+    {}
+};
 impl Client {
     /**Obtain the access token of an internal app
 
@@ -15814,8 +15820,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1.0/oauth2/accessToken`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::AccessTokenResponse>, Error<types::ErrorBody>> {
             let Self { client, body } = self;
@@ -15910,8 +15916,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1.0/oauth2/corpAccessToken`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::AccessTokenResponse>, Error<types::ErrorBody>> {
             let Self { client, body } = self;
@@ -16023,8 +16029,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1.0/conference/videoConferences/{conferenceId}/flashMinutes/recordPermissions`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::AddRecordPermissionResponse>,
@@ -16130,8 +16136,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1.0/conference/scheduleConferences/cancel`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::SuccessResponse>, Error<types::ErrorBody>> {
             let Self { client, body } = self;
@@ -16217,8 +16223,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1.0/conference/videoConferences/{conferenceId}`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::ConferenceInfoResponse>,
@@ -16330,8 +16336,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v1.0/conference/videoConferences/{conferenceId}`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::CaseCodeResponse>, Error<types::ErrorBody>> {
             let Self { client, conference_id, body } = self;
@@ -16433,8 +16439,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v1.0/conference/videoConferences/{conferenceId}`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::CloseVideoConferenceResponse>,
@@ -16546,8 +16552,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1.0/conference/videoConferences/{conferenceId}/coHosts/set`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::SuccessResponse>, Error<types::ErrorBody>> {
             let Self { client, conference_id, body } = self;
@@ -16649,8 +16655,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1.0/conference/videoConferences/createAutoLoginUrl`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::CreateAutoLoginUrlResponse>,
@@ -16754,8 +16760,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1.0/conference/customShortLinks`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::CreateCustomShortLinkResponse>,
@@ -16857,8 +16863,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v1.0/conference/scheduleConferences`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::SuccessResponse>, Error<types::ErrorBody>> {
             let Self { client, body } = self;
@@ -16957,8 +16963,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1.0/conference/scheduleConferences`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::ScheduleConferenceResponse>,
@@ -17060,8 +17066,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1.0/conference/videoConferences`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::CreateVideoConferenceResponse>,
@@ -17172,8 +17178,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1.0/conference/videoConferences/{conferenceId}/focus`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::SuccessResponse>, Error<types::ErrorBody>> {
             let Self { client, conference_id, body } = self;
@@ -17300,8 +17306,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1.0/conference/videoConferences/{conferenceId}/flashMinutes/document/generate`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::MinutesDocUrlResponse>,
@@ -17402,8 +17408,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `bool` for real_data failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/v1.0/conference/videoConferences/{conferenceId}/infos`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::HistoryConference>, Error<types::ErrorBody>> {
             let Self { client, conference_id, real_data } = self;
@@ -17528,8 +17534,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1.0/conference/videoConferences/{conferenceId}/details`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::ConfDetailResponse>, Error<types::ErrorBody>> {
             let Self { client, conference_id, max_results, next_token, nick } = self;
@@ -17722,8 +17728,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1.0/conference/videoConferences/histories/dataLists`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::HistoryListResponse>, Error<types::ErrorBody>> {
             let Self {
@@ -17858,8 +17864,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1.0/conference/videoConferences/{conferenceId}/lastMetricDatas/query`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::LastMetricResponse>, Error<types::ErrorBody>> {
             let Self { client, conference_id, body } = self;
@@ -17982,8 +17988,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1.0/conference/videoConferences/{conferenceId}/metricDatas`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::MetricDataResponse>, Error<types::ErrorBody>> {
             let Self { client, conference_id, begin_time, end_time, union_id } = self;
@@ -18082,8 +18088,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1.0/conference/videoConferences/mcus/invite`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::SuccessResponse>, Error<types::ErrorBody>> {
             let Self { client, body } = self;
@@ -18194,8 +18200,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1.0/conference/videoConferences/{conferenceId}/users/invite`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::SuccessResponse>, Error<types::ErrorBody>> {
             let Self { client, conference_id, body } = self;
@@ -18308,8 +18314,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1.0/conference/videoConferences/{conferenceId}/members/kick`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::SuccessResponse>, Error<types::ErrorBody>> {
             let Self { client, conference_id, body } = self;
@@ -18420,8 +18426,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1.0/conference/videoConferences/{conferenceId}/lock`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::SuccessResponse>, Error<types::ErrorBody>> {
             let Self { client, conference_id, body } = self;
@@ -18534,8 +18540,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1.0/conference/videoConferences/{conferenceId}/allMembers/mute`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::SuccessResponse>, Error<types::ErrorBody>> {
             let Self { client, conference_id, body } = self;
@@ -18648,8 +18654,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1.0/conference/videoConferences/{conferenceId}/members/mute`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::SuccessResponse>, Error<types::ErrorBody>> {
             let Self { client, conference_id, body } = self;
@@ -18737,8 +18743,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `POST` request to `/v1.0/conference/videoConferences/enterpriseSetting/record/whiteAccount`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::CodeResponse>, Error<types::ErrorBody>> {
             let Self { client, request_body } = self;
@@ -18886,8 +18892,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1.0/conference/videoConferences/{conferenceId}/cloudRecords/getTexts`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::CloudRecordTextResponse>,
@@ -19003,8 +19009,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1.0/conference/videoConferences/{conferenceId}/cloudRecords/getVideos`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::VideoListResponse>, Error<types::ErrorBody>> {
             let Self { client, conference_id, union_id } = self;
@@ -19129,8 +19135,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1.0/conference/videoConferences/{conferenceId}/cloudRecords/videos/getPlayInfos`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::PlayInfoResponse>, Error<types::ErrorBody>> {
             let Self { client, conference_id, media_id, region_id, union_id } = self;
@@ -19231,8 +19237,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1.0/conference/videoConferences/query`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::BatchInfoResponse>, Error<types::ErrorBody>> {
             let Self { client, body } = self;
@@ -19345,8 +19351,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1.0/conference/roomCodes/{roomCode}/infos`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::ConferenceListResponse>,
@@ -19461,8 +19467,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1.0/conference/videoConferences/{conferenceId}/members`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::MembersResponse>, Error<types::ErrorBody>> {
             let Self { client, conference_id, max_results, next_token } = self;
@@ -19577,8 +19583,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1.0/conference/videoConferences/{conferenceId}/flashMinutes/summaries`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::FlashMinutesSummaryResponse>,
@@ -19685,8 +19691,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1.0/conference/videoConferences/{conferenceId}/minutes/audioInfos`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::AudioListResponse>, Error<types::ErrorBody>> {
             let Self { client, conference_id, union_id } = self;
@@ -19783,8 +19789,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1.0/conference/videoConferences/{conferenceId}/minutes/meetingResult`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::MeetingResultResponse>,
@@ -19898,8 +19904,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1.0/conference/videoConferences/{conferenceId}/minutes/summaries/query`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::MinutesSummaryResponse>,
@@ -20045,8 +20051,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1.0/conference/videoConferences/{conferenceId}/minutes/textInfos`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::MinutesTextResponse>, Error<types::ErrorBody>> {
             let Self {
@@ -20155,8 +20161,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1.0/conference/orgConferences`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::OrgConferenceListResponse>,
@@ -20270,8 +20276,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1.0/conference/videoConferences/{conferenceId}/flashMinutes/recordUrls`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::RecordMinutesUrlResponse>,
@@ -20366,8 +20372,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1.0/conference/scheduleConferences/settings`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::ScheduleConfSettingsResponse>,
@@ -20472,8 +20478,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v1.0/conference/scheduleConferences/settings`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::SuccessResponse>, Error<types::ErrorBody>> {
             let Self { client, body } = self;
@@ -20575,8 +20581,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1.0/conference/scheduleConferences/{scheduleConferenceId}/infos`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::ScheduleConferenceResponse>,
@@ -20697,8 +20703,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1.0/conference/videoConferences/scheduleConferences/{scheduleConferenceId}`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<
             ResponseValue<types::ScheduleHistoryResponse>,
@@ -20787,8 +20793,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1.0/conference/users/lists`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::UserOngoingResponse>, Error<types::ErrorBody>> {
             let Self { client, union_id } = self;
@@ -20891,8 +20897,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1.0/conference/videoConferences/{conferenceId}/subtitleEvents`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::SuccessResponse>, Error<types::ErrorBody>> {
             let Self { client, conference_id, body } = self;
@@ -21007,8 +21013,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1.0/conference/videoConferences/{conferenceId}/cloudRecords/start`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::CodeResponse>, Error<types::ErrorBody>> {
             let Self { client, conference_id, body } = self;
@@ -21122,8 +21128,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1.0/conference/videoConferences/{conferenceId}/minutes/start`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::CodeResponse>, Error<types::ErrorBody>> {
             let Self { client, conference_id, body } = self;
@@ -21238,8 +21244,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1.0/conference/videoConferences/{conferenceId}/streamOuts/start`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::StreamOutResponse>, Error<types::ErrorBody>> {
             let Self { client, conference_id, body } = self;
@@ -21352,8 +21358,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1.0/conference/videoConferences/{conferenceId}/cloudRecords/stop`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::CodeResponse>, Error<types::ErrorBody>> {
             let Self { client, conference_id, body } = self;
@@ -21466,8 +21472,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1.0/conference/videoConferences/{conferenceId}/minutes/pause`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::CodeResponse>, Error<types::ErrorBody>> {
             let Self { client, conference_id, body } = self;
@@ -21582,8 +21588,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1.0/conference/videoConferences/{conferenceId}/streamOuts/stop`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::CodeResponse>, Error<types::ErrorBody>> {
             let Self { client, conference_id, body } = self;
@@ -21698,8 +21704,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v1.0/conference/videoConferences/{conferenceId}/members/updateNick`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::SuccessResponse>, Error<types::ErrorBody>> {
             let Self { client, conference_id, body } = self;
@@ -21787,8 +21793,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `PUT` request to `/v1.0/conference/videoConferences/{conferenceId}/extInfo`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::CaseCodeResponse>, Error<types::ErrorBody>> {
             let Self { client, conference_id } = self;
@@ -21842,11 +21848,1240 @@ pub mod builder {
             }
         }
     }
+    impl<'a> GetAccessToken<'a> {
+        ///Sends `POST /v1.0/oauth2/accessToken`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::AccessTokenResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::GET_ACCESS_TOKEN,
+            );
+            let request = GetAccessToken {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> GetCorpAccessToken<'a> {
+        ///Sends `POST /v1.0/oauth2/corpAccessToken`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::AccessTokenResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::GET_CORP_ACCESS_TOKEN,
+            );
+            let request = GetCorpAccessToken {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> AddRecordPermission<'a> {
+        ///Sends `POST /v1.0/conference/videoConferences/{conferenceId}/flashMinutes/recordPermissions`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            types::AddRecordPermissionResponse,
+            ::confapi_core::Error,
+        > {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::ADD_RECORD_PERMISSION,
+            );
+            let request = AddRecordPermission {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> CancelScheduleConference<'a> {
+        ///Sends `POST /v1.0/conference/scheduleConferences/cancel`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::SuccessResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::CANCEL_SCHEDULE_CONFERENCE,
+            );
+            let request = CancelScheduleConference {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> QueryConferenceInfo<'a> {
+        ///Sends `GET /v1.0/conference/videoConferences/{conferenceId}`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            types::ConferenceInfoResponse,
+            ::confapi_core::Error,
+        > {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::QUERY_CONFERENCE_INFO,
+            );
+            let request = QueryConferenceInfo {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> UpdateVideoConferenceSetting<'a> {
+        ///Sends `PUT /v1.0/conference/videoConferences/{conferenceId}`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::CaseCodeResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::UPDATE_VIDEO_CONFERENCE_SETTING,
+            );
+            let request = UpdateVideoConferenceSetting {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> CloseVideoConference<'a> {
+        ///Sends `DELETE /v1.0/conference/videoConferences/{conferenceId}`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            types::CloseVideoConferenceResponse,
+            ::confapi_core::Error,
+        > {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::CLOSE_VIDEO_CONFERENCE,
+            );
+            let request = CloseVideoConference {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> Cohosts<'a> {
+        ///Sends `POST /v1.0/conference/videoConferences/{conferenceId}/coHosts/set`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::SuccessResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(self.client, super::meta::op::COHOSTS);
+            let request = Cohosts {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> CreateAutoLoginUrl<'a> {
+        ///Sends `POST /v1.0/conference/videoConferences/createAutoLoginUrl`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            types::CreateAutoLoginUrlResponse,
+            ::confapi_core::Error,
+        > {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::CREATE_AUTO_LOGIN_URL,
+            );
+            let request = CreateAutoLoginUrl {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> CreateCustomShortLink<'a> {
+        ///Sends `POST /v1.0/conference/customShortLinks`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            types::CreateCustomShortLinkResponse,
+            ::confapi_core::Error,
+        > {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::CREATE_CUSTOM_SHORT_LINK,
+            );
+            let request = CreateCustomShortLink {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> UpdateScheduleConference<'a> {
+        ///Sends `PUT /v1.0/conference/scheduleConferences`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::SuccessResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::UPDATE_SCHEDULE_CONFERENCE,
+            );
+            let request = UpdateScheduleConference {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> CreateScheduleConference<'a> {
+        ///Sends `POST /v1.0/conference/scheduleConferences`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            types::ScheduleConferenceResponse,
+            ::confapi_core::Error,
+        > {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::CREATE_SCHEDULE_CONFERENCE,
+            );
+            let request = CreateScheduleConference {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> CreateVideoConference<'a> {
+        ///Sends `POST /v1.0/conference/videoConferences`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            types::CreateVideoConferenceResponse,
+            ::confapi_core::Error,
+        > {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::CREATE_VIDEO_CONFERENCE,
+            );
+            let request = CreateVideoConference {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> Focus<'a> {
+        ///Sends `POST /v1.0/conference/videoConferences/{conferenceId}/focus`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::SuccessResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(self.client, super::meta::op::FOCUS);
+            let request = Focus {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> GenerateFlashMinutesDocumentUrl<'a> {
+        ///Sends `GET /v1.0/conference/videoConferences/{conferenceId}/flashMinutes/document/generate`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::MinutesDocUrlResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::GENERATE_FLASH_MINUTES_DOCUMENT_URL,
+            );
+            let request = GenerateFlashMinutesDocumentUrl {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> GetConfDataByConferenceId<'a> {
+        ///Sends `GET /v1.0/conference/videoConferences/{conferenceId}/infos`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::HistoryConference, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::GET_CONF_DATA_BY_CONFERENCE_ID,
+            );
+            let request = GetConfDataByConferenceId {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> GetConfDetailData<'a> {
+        ///Sends `GET /v1.0/conference/videoConferences/{conferenceId}/details`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::ConfDetailResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::GET_CONF_DETAIL_DATA,
+            );
+            let request = GetConfDetailData {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> ::confapi_core::Paginated for GetConfDetailData<'a> {
+        type Item = types::ConfDetailMember;
+        type Response = types::ConfDetailResponse;
+        const NUMBERED: bool = false;
+        fn at(self, cursor: &::confapi_core::Cursor) -> Self {
+            match cursor {
+                ::confapi_core::Cursor::Token(t) => self.next_token(t.clone()),
+                _ => self,
+            }
+        }
+        fn fetch(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                types::ConfDetailResponse,
+                ::confapi_core::Error,
+            >,
+        > + Send {
+            self.send()
+        }
+        fn page(
+            r: types::ConfDetailResponse,
+        ) -> ::confapi_core::PageOf<types::ConfDetailMember> {
+            let total = None;
+            let has_more = None;
+            let next_token = ::confapi_core::AsText::as_text(
+                &Some(&r).and_then(|v| v.next_token.as_ref()),
+            );
+            ::confapi_core::PageOf {
+                items: Some(r).and_then(|v| v.list).unwrap_or_default(),
+                next_token,
+                has_more,
+                total,
+            }
+        }
+    }
+    impl<'a> GetConfDetailData<'a> {
+        ///Every item of every page of `get_conf_detail_data`, fetching pages as the stream is read; it ends after the last page, an empty page, a repeated page or cursor, or an error (yielded last).
+        pub fn stream(
+            self,
+        ) -> impl ::confapi_core::Stream<
+            Item = ::std::result::Result<types::ConfDetailMember, ::confapi_core::Error>,
+        > + 'a {
+            ::confapi_core::pages(self)
+        }
+    }
+    impl<'a> GetHistoryConfDataList<'a> {
+        ///Sends `GET /v1.0/conference/videoConferences/histories/dataLists`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::HistoryListResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::GET_HISTORY_CONF_DATA_LIST,
+            );
+            let request = GetHistoryConfDataList {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> ::confapi_core::Paginated for GetHistoryConfDataList<'a> {
+        type Item = types::HistoryConference;
+        type Response = types::HistoryListResponse;
+        const NUMBERED: bool = false;
+        fn at(self, cursor: &::confapi_core::Cursor) -> Self {
+            match cursor {
+                ::confapi_core::Cursor::Token(t) => self.next_token(t.clone()),
+                _ => self,
+            }
+        }
+        fn fetch(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                types::HistoryListResponse,
+                ::confapi_core::Error,
+            >,
+        > + Send {
+            self.send()
+        }
+        fn page(
+            r: types::HistoryListResponse,
+        ) -> ::confapi_core::PageOf<types::HistoryConference> {
+            let total = None;
+            let has_more = None;
+            let next_token = ::confapi_core::AsText::as_text(
+                &Some(&r).and_then(|v| v.next_token.as_ref()),
+            );
+            ::confapi_core::PageOf {
+                items: Some(r).and_then(|v| v.list).unwrap_or_default(),
+                next_token,
+                has_more,
+                total,
+            }
+        }
+    }
+    impl<'a> GetHistoryConfDataList<'a> {
+        ///Every item of every page of `get_history_conf_data_list`, fetching pages as the stream is read; it ends after the last page, an empty page, a repeated page or cursor, or an error (yielded last).
+        pub fn stream(
+            self,
+        ) -> impl ::confapi_core::Stream<
+            Item = ::std::result::Result<types::HistoryConference, ::confapi_core::Error>,
+        > + 'a {
+            ::confapi_core::pages(self)
+        }
+    }
+    impl<'a> GetUserLastMetric<'a> {
+        ///Sends `POST /v1.0/conference/videoConferences/{conferenceId}/lastMetricDatas/query`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::LastMetricResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::GET_USER_LAST_METRIC,
+            );
+            let request = GetUserLastMetric {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> GetUserMetricData<'a> {
+        ///Sends `GET /v1.0/conference/videoConferences/{conferenceId}/metricDatas`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::MetricDataResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::GET_USER_METRIC_DATA,
+            );
+            let request = GetUserMetricData {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> InviteMcu<'a> {
+        ///Sends `POST /v1.0/conference/videoConferences/mcus/invite`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::SuccessResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::INVITE_MCU,
+            );
+            let request = InviteMcu {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> InviteUsers<'a> {
+        ///Sends `POST /v1.0/conference/videoConferences/{conferenceId}/users/invite`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::SuccessResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::INVITE_USERS,
+            );
+            let request = InviteUsers {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> KickMembers<'a> {
+        ///Sends `POST /v1.0/conference/videoConferences/{conferenceId}/members/kick`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::SuccessResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::KICK_MEMBERS,
+            );
+            let request = KickMembers {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> LockConference<'a> {
+        ///Sends `POST /v1.0/conference/videoConferences/{conferenceId}/lock`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::SuccessResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::LOCK_CONFERENCE,
+            );
+            let request = LockConference {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> MuteAll<'a> {
+        ///Sends `POST /v1.0/conference/videoConferences/{conferenceId}/allMembers/mute`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::SuccessResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(self.client, super::meta::op::MUTE_ALL);
+            let request = MuteAll {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> MuteMembers<'a> {
+        ///Sends `POST /v1.0/conference/videoConferences/{conferenceId}/members/mute`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::SuccessResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::MUTE_MEMBERS,
+            );
+            let request = MuteMembers {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> OptRecordWhiteAccount<'a> {
+        ///Sends `POST /v1.0/conference/videoConferences/enterpriseSetting/record/whiteAccount`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::CodeResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::OPT_RECORD_WHITE_ACCOUNT,
+            );
+            let request = OptRecordWhiteAccount {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> QueryCloudRecordText<'a> {
+        ///Sends `GET /v1.0/conference/videoConferences/{conferenceId}/cloudRecords/getTexts`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            types::CloudRecordTextResponse,
+            ::confapi_core::Error,
+        > {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::QUERY_CLOUD_RECORD_TEXT,
+            );
+            let request = QueryCloudRecordText {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> QueryCloudRecordVideo<'a> {
+        ///Sends `GET /v1.0/conference/videoConferences/{conferenceId}/cloudRecords/getVideos`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::VideoListResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::QUERY_CLOUD_RECORD_VIDEO,
+            );
+            let request = QueryCloudRecordVideo {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> QueryCloudRecordVideoPlayInfo<'a> {
+        ///Sends `GET /v1.0/conference/videoConferences/{conferenceId}/cloudRecords/videos/getPlayInfos`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::PlayInfoResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::QUERY_CLOUD_RECORD_VIDEO_PLAY_INFO,
+            );
+            let request = QueryCloudRecordVideoPlayInfo {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> QueryConferenceInfoBatch<'a> {
+        ///Sends `POST /v1.0/conference/videoConferences/query`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::BatchInfoResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::QUERY_CONFERENCE_INFO_BATCH,
+            );
+            let request = QueryConferenceInfoBatch {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> QueryConferenceInfoByRoomCode<'a> {
+        ///Sends `GET /v1.0/conference/roomCodes/{roomCode}/infos`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            types::ConferenceListResponse,
+            ::confapi_core::Error,
+        > {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::QUERY_CONFERENCE_INFO_BY_ROOM_CODE,
+            );
+            let request = QueryConferenceInfoByRoomCode {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> ::confapi_core::Paginated for QueryConferenceInfoByRoomCode<'a> {
+        type Item = types::ConferenceSummary;
+        type Response = types::ConferenceListResponse;
+        const NUMBERED: bool = false;
+        fn at(self, cursor: &::confapi_core::Cursor) -> Self {
+            match cursor {
+                ::confapi_core::Cursor::Token(t) => self.next_token(t.clone()),
+                _ => self,
+            }
+        }
+        fn fetch(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                types::ConferenceListResponse,
+                ::confapi_core::Error,
+            >,
+        > + Send {
+            self.send()
+        }
+        fn page(
+            r: types::ConferenceListResponse,
+        ) -> ::confapi_core::PageOf<types::ConferenceSummary> {
+            let total = None;
+            let has_more = ::confapi_core::AsFlag::as_flag(
+                &Some(&r).and_then(|v| v.has_more.as_ref()),
+            );
+            let next_token = ::confapi_core::AsText::as_text(
+                &Some(&r).and_then(|v| v.next_token.as_ref()),
+            );
+            ::confapi_core::PageOf {
+                items: Some(r).and_then(|v| v.conference_list).unwrap_or_default(),
+                next_token,
+                has_more,
+                total,
+            }
+        }
+    }
+    impl<'a> QueryConferenceInfoByRoomCode<'a> {
+        ///Every item of every page of `query_conference_info_by_room_code`, fetching pages as the stream is read; it ends after the last page, an empty page, a repeated page or cursor, or an error (yielded last).
+        pub fn stream(
+            self,
+        ) -> impl ::confapi_core::Stream<
+            Item = ::std::result::Result<types::ConferenceSummary, ::confapi_core::Error>,
+        > + 'a {
+            ::confapi_core::pages(self)
+        }
+    }
+    impl<'a> QueryConferenceMembers<'a> {
+        ///Sends `GET /v1.0/conference/videoConferences/{conferenceId}/members`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::MembersResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::QUERY_CONFERENCE_MEMBERS,
+            );
+            let request = QueryConferenceMembers {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> ::confapi_core::Paginated for QueryConferenceMembers<'a> {
+        type Item = types::MemberModel;
+        type Response = types::MembersResponse;
+        const NUMBERED: bool = false;
+        fn at(self, cursor: &::confapi_core::Cursor) -> Self {
+            match cursor {
+                ::confapi_core::Cursor::Token(t) => self.next_token(t.clone()),
+                _ => self,
+            }
+        }
+        fn fetch(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<types::MembersResponse, ::confapi_core::Error>,
+        > + Send {
+            self.send()
+        }
+        fn page(
+            r: types::MembersResponse,
+        ) -> ::confapi_core::PageOf<types::MemberModel> {
+            let total = None;
+            let has_more = None;
+            let next_token = ::confapi_core::AsText::as_text(
+                &Some(&r).and_then(|v| v.next_token.as_ref()),
+            );
+            ::confapi_core::PageOf {
+                items: Some(r).and_then(|v| v.member_models).unwrap_or_default(),
+                next_token,
+                has_more,
+                total,
+            }
+        }
+    }
+    impl<'a> QueryConferenceMembers<'a> {
+        ///Every item of every page of `query_conference_members`, fetching pages as the stream is read; it ends after the last page, an empty page, a repeated page or cursor, or an error (yielded last).
+        pub fn stream(
+            self,
+        ) -> impl ::confapi_core::Stream<
+            Item = ::std::result::Result<types::MemberModel, ::confapi_core::Error>,
+        > + 'a {
+            ::confapi_core::pages(self)
+        }
+    }
+    impl<'a> QueryFlashMinutesSummary<'a> {
+        ///Sends `GET /v1.0/conference/videoConferences/{conferenceId}/flashMinutes/summaries`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            types::FlashMinutesSummaryResponse,
+            ::confapi_core::Error,
+        > {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::QUERY_FLASH_MINUTES_SUMMARY,
+            );
+            let request = QueryFlashMinutesSummary {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> QueryMinutesAudio<'a> {
+        ///Sends `GET /v1.0/conference/videoConferences/{conferenceId}/minutes/audioInfos`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::AudioListResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::QUERY_MINUTES_AUDIO,
+            );
+            let request = QueryMinutesAudio {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> QueryMinutesMeetingResult<'a> {
+        ///Sends `GET /v1.0/conference/videoConferences/{conferenceId}/minutes/meetingResult`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::MeetingResultResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::QUERY_MINUTES_MEETING_RESULT,
+            );
+            let request = QueryMinutesMeetingResult {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> QueryMinutesSummary<'a> {
+        ///Sends `POST /v1.0/conference/videoConferences/{conferenceId}/minutes/summaries/query`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            types::MinutesSummaryResponse,
+            ::confapi_core::Error,
+        > {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::QUERY_MINUTES_SUMMARY,
+            );
+            let request = QueryMinutesSummary {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> QueryMinutesText<'a> {
+        ///Sends `GET /v1.0/conference/videoConferences/{conferenceId}/minutes/textInfos`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::MinutesTextResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::QUERY_MINUTES_TEXT,
+            );
+            let request = QueryMinutesText {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> ::confapi_core::Paginated for QueryMinutesText<'a> {
+        type Item = types::Paragraph;
+        type Response = types::MinutesTextResponse;
+        const NUMBERED: bool = false;
+        fn at(self, cursor: &::confapi_core::Cursor) -> Self {
+            match cursor {
+                ::confapi_core::Cursor::Token(t) => self.next_token(t.clone()),
+                _ => self,
+            }
+        }
+        fn fetch(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                types::MinutesTextResponse,
+                ::confapi_core::Error,
+            >,
+        > + Send {
+            self.send()
+        }
+        fn page(
+            r: types::MinutesTextResponse,
+        ) -> ::confapi_core::PageOf<types::Paragraph> {
+            let total = None;
+            let has_more = ::confapi_core::AsFlag::as_flag(
+                &Some(&r).and_then(|v| v.has_more.as_ref()),
+            );
+            let next_token = ::confapi_core::AsText::as_text(
+                &Some(&r).and_then(|v| v.next_token.as_ref()),
+            );
+            ::confapi_core::PageOf {
+                items: Some(r).and_then(|v| v.paragraph_list).unwrap_or_default(),
+                next_token,
+                has_more,
+                total,
+            }
+        }
+    }
+    impl<'a> QueryMinutesText<'a> {
+        ///Every item of every page of `query_minutes_text`, fetching pages as the stream is read; it ends after the last page, an empty page, a repeated page or cursor, or an error (yielded last).
+        pub fn stream(
+            self,
+        ) -> impl ::confapi_core::Stream<
+            Item = ::std::result::Result<types::Paragraph, ::confapi_core::Error>,
+        > + 'a {
+            ::confapi_core::pages(self)
+        }
+    }
+    impl<'a> QueryOrgConferenceList<'a> {
+        ///Sends `GET /v1.0/conference/orgConferences`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            types::OrgConferenceListResponse,
+            ::confapi_core::Error,
+        > {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::QUERY_ORG_CONFERENCE_LIST,
+            );
+            let request = QueryOrgConferenceList {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> ::confapi_core::Paginated for QueryOrgConferenceList<'a> {
+        type Item = types::ConferenceSummary;
+        type Response = types::OrgConferenceListResponse;
+        const NUMBERED: bool = false;
+        fn at(self, cursor: &::confapi_core::Cursor) -> Self {
+            match cursor {
+                ::confapi_core::Cursor::Token(t) => self.next_token(t.clone()),
+                _ => self,
+            }
+        }
+        fn fetch(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                types::OrgConferenceListResponse,
+                ::confapi_core::Error,
+            >,
+        > + Send {
+            self.send()
+        }
+        fn page(
+            r: types::OrgConferenceListResponse,
+        ) -> ::confapi_core::PageOf<types::ConferenceSummary> {
+            let total = None;
+            let has_more = ::confapi_core::AsFlag::as_flag(
+                &Some(&r).and_then(|v| v.has_more.as_ref()),
+            );
+            let next_token = ::confapi_core::AsText::as_text(
+                &Some(&r).and_then(|v| v.next_token.as_ref()),
+            );
+            ::confapi_core::PageOf {
+                items: Some(r).and_then(|v| v.on_going_conf_list).unwrap_or_default(),
+                next_token,
+                has_more,
+                total,
+            }
+        }
+    }
+    impl<'a> QueryOrgConferenceList<'a> {
+        ///Every item of every page of `query_org_conference_list`, fetching pages as the stream is read; it ends after the last page, an empty page, a repeated page or cursor, or an error (yielded last).
+        pub fn stream(
+            self,
+        ) -> impl ::confapi_core::Stream<
+            Item = ::std::result::Result<types::ConferenceSummary, ::confapi_core::Error>,
+        > + 'a {
+            ::confapi_core::pages(self)
+        }
+    }
+    impl<'a> QueryRecordMinutesUrl<'a> {
+        ///Sends `GET /v1.0/conference/videoConferences/{conferenceId}/flashMinutes/recordUrls`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            types::RecordMinutesUrlResponse,
+            ::confapi_core::Error,
+        > {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::QUERY_RECORD_MINUTES_URL,
+            );
+            let request = QueryRecordMinutesUrl {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> QueryScheduleConfSettings<'a> {
+        ///Sends `GET /v1.0/conference/scheduleConferences/settings`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            types::ScheduleConfSettingsResponse,
+            ::confapi_core::Error,
+        > {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::QUERY_SCHEDULE_CONF_SETTINGS,
+            );
+            let request = QueryScheduleConfSettings {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> UpdateScheduleConfSettings<'a> {
+        ///Sends `PUT /v1.0/conference/scheduleConferences/settings`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::SuccessResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::UPDATE_SCHEDULE_CONF_SETTINGS,
+            );
+            let request = UpdateScheduleConfSettings {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> QueryScheduleConference<'a> {
+        ///Sends `GET /v1.0/conference/scheduleConferences/{scheduleConferenceId}/infos`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            types::ScheduleConferenceResponse,
+            ::confapi_core::Error,
+        > {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::QUERY_SCHEDULE_CONFERENCE,
+            );
+            let request = QueryScheduleConference {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> QueryScheduleConferenceInfo<'a> {
+        ///Sends `GET /v1.0/conference/videoConferences/scheduleConferences/{scheduleConferenceId}`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            types::ScheduleHistoryResponse,
+            ::confapi_core::Error,
+        > {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::QUERY_SCHEDULE_CONFERENCE_INFO,
+            );
+            let request = QueryScheduleConferenceInfo {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> ::confapi_core::Paginated for QueryScheduleConferenceInfo<'a> {
+        type Item = types::ConferenceSummary;
+        type Response = types::ScheduleHistoryResponse;
+        const NUMBERED: bool = false;
+        fn at(self, cursor: &::confapi_core::Cursor) -> Self {
+            match cursor {
+                ::confapi_core::Cursor::Token(t) => self.next_token(t.clone()),
+                _ => self,
+            }
+        }
+        fn fetch(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                types::ScheduleHistoryResponse,
+                ::confapi_core::Error,
+            >,
+        > + Send {
+            self.send()
+        }
+        fn page(
+            r: types::ScheduleHistoryResponse,
+        ) -> ::confapi_core::PageOf<types::ConferenceSummary> {
+            let total = None;
+            let has_more = None;
+            let next_token = ::confapi_core::AsText::as_text(
+                &Some(&r).and_then(|v| v.next_token.as_ref()),
+            );
+            ::confapi_core::PageOf {
+                items: Some(r).and_then(|v| v.conference_list).unwrap_or_default(),
+                next_token,
+                has_more,
+                total,
+            }
+        }
+    }
+    impl<'a> QueryScheduleConferenceInfo<'a> {
+        ///Every item of every page of `query_schedule_conference_info`, fetching pages as the stream is read; it ends after the last page, an empty page, a repeated page or cursor, or an error (yielded last).
+        pub fn stream(
+            self,
+        ) -> impl ::confapi_core::Stream<
+            Item = ::std::result::Result<types::ConferenceSummary, ::confapi_core::Error>,
+        > + 'a {
+            ::confapi_core::pages(self)
+        }
+    }
+    impl<'a> QueryUserOnGoingConference<'a> {
+        ///Sends `GET /v1.0/conference/users/lists`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::UserOngoingResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::QUERY_USER_ON_GOING_CONFERENCE,
+            );
+            let request = QueryUserOnGoingConference {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> SetSubtitleEvent<'a> {
+        ///Sends `POST /v1.0/conference/videoConferences/{conferenceId}/subtitleEvents`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::SuccessResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::SET_SUBTITLE_EVENT,
+            );
+            let request = SetSubtitleEvent {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> StartCloudRecord<'a> {
+        ///Sends `POST /v1.0/conference/videoConferences/{conferenceId}/cloudRecords/start`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::CodeResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::START_CLOUD_RECORD,
+            );
+            let request = StartCloudRecord {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> StartMinutes<'a> {
+        ///Sends `POST /v1.0/conference/videoConferences/{conferenceId}/minutes/start`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::CodeResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::START_MINUTES,
+            );
+            let request = StartMinutes {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> StartStreamOut<'a> {
+        ///Sends `POST /v1.0/conference/videoConferences/{conferenceId}/streamOuts/start`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::StreamOutResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::START_STREAM_OUT,
+            );
+            let request = StartStreamOut {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> StopCloudRecord<'a> {
+        ///Sends `POST /v1.0/conference/videoConferences/{conferenceId}/cloudRecords/stop`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::CodeResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::STOP_CLOUD_RECORD,
+            );
+            let request = StopCloudRecord {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> StopMinutes<'a> {
+        ///Sends `POST /v1.0/conference/videoConferences/{conferenceId}/minutes/pause`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::CodeResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::STOP_MINUTES,
+            );
+            let request = StopMinutes {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> StopStreamOut<'a> {
+        ///Sends `POST /v1.0/conference/videoConferences/{conferenceId}/streamOuts/stop`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::CodeResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::STOP_STREAM_OUT,
+            );
+            let request = StopStreamOut {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> UpdateMemberNick<'a> {
+        ///Sends `POST /v1.0/conference/videoConferences/{conferenceId}/members/updateNick`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::SuccessResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::UPDATE_MEMBER_NICK,
+            );
+            let request = UpdateMemberNick {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> UpdateVideoConferenceExtInfo<'a> {
+        ///Sends `PUT /v1.0/conference/videoConferences/{conferenceId}/extInfo`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::CaseCodeResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::UPDATE_VIDEO_CONFERENCE_EXT_INFO,
+            );
+            let request = UpdateVideoConferenceExtInfo {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
 }
+::confapi_core::generated_client!(Client);
 /// What the spec says about this vendor, as data the runtime, the
 /// audit and the replay server read.
 #[allow(clippy::all)]
@@ -22742,9 +23977,121 @@ pub mod meta {
             error_shape: Some("ErrorBody"),
         },
     ];
+    /// Each operation by name.
+    pub mod op {
+        ///`get_access_token`: POST /v1.0/oauth2/accessToken
+        pub static GET_ACCESS_TOKEN: &::confapi_core::OperationMeta = &super::OPERATIONS[0usize];
+        ///`get_corp_access_token`: POST /v1.0/oauth2/corpAccessToken
+        pub static GET_CORP_ACCESS_TOKEN: &::confapi_core::OperationMeta = &super::OPERATIONS[1usize];
+        ///`add_record_permission`: POST /v1.0/conference/videoConferences/{conferenceId}/flashMinutes/recordPermissions
+        pub static ADD_RECORD_PERMISSION: &::confapi_core::OperationMeta = &super::OPERATIONS[2usize];
+        ///`cancel_schedule_conference`: POST /v1.0/conference/scheduleConferences/cancel
+        pub static CANCEL_SCHEDULE_CONFERENCE: &::confapi_core::OperationMeta = &super::OPERATIONS[3usize];
+        ///`query_conference_info`: GET /v1.0/conference/videoConferences/{conferenceId}
+        pub static QUERY_CONFERENCE_INFO: &::confapi_core::OperationMeta = &super::OPERATIONS[4usize];
+        ///`update_video_conference_setting`: PUT /v1.0/conference/videoConferences/{conferenceId}
+        pub static UPDATE_VIDEO_CONFERENCE_SETTING: &::confapi_core::OperationMeta = &super::OPERATIONS[5usize];
+        ///`close_video_conference`: DELETE /v1.0/conference/videoConferences/{conferenceId}
+        pub static CLOSE_VIDEO_CONFERENCE: &::confapi_core::OperationMeta = &super::OPERATIONS[6usize];
+        ///`cohosts`: POST /v1.0/conference/videoConferences/{conferenceId}/coHosts/set
+        pub static COHOSTS: &::confapi_core::OperationMeta = &super::OPERATIONS[7usize];
+        ///`create_auto_login_url`: POST /v1.0/conference/videoConferences/createAutoLoginUrl
+        pub static CREATE_AUTO_LOGIN_URL: &::confapi_core::OperationMeta = &super::OPERATIONS[8usize];
+        ///`create_custom_short_link`: POST /v1.0/conference/customShortLinks
+        pub static CREATE_CUSTOM_SHORT_LINK: &::confapi_core::OperationMeta = &super::OPERATIONS[9usize];
+        ///`update_schedule_conference`: PUT /v1.0/conference/scheduleConferences
+        pub static UPDATE_SCHEDULE_CONFERENCE: &::confapi_core::OperationMeta = &super::OPERATIONS[10usize];
+        ///`create_schedule_conference`: POST /v1.0/conference/scheduleConferences
+        pub static CREATE_SCHEDULE_CONFERENCE: &::confapi_core::OperationMeta = &super::OPERATIONS[11usize];
+        ///`create_video_conference`: POST /v1.0/conference/videoConferences
+        pub static CREATE_VIDEO_CONFERENCE: &::confapi_core::OperationMeta = &super::OPERATIONS[12usize];
+        ///`focus`: POST /v1.0/conference/videoConferences/{conferenceId}/focus
+        pub static FOCUS: &::confapi_core::OperationMeta = &super::OPERATIONS[13usize];
+        ///`generate_flash_minutes_document_url`: GET /v1.0/conference/videoConferences/{conferenceId}/flashMinutes/document/generate
+        pub static GENERATE_FLASH_MINUTES_DOCUMENT_URL: &::confapi_core::OperationMeta = &super::OPERATIONS[14usize];
+        ///`get_conf_data_by_conference_id`: GET /v1.0/conference/videoConferences/{conferenceId}/infos
+        pub static GET_CONF_DATA_BY_CONFERENCE_ID: &::confapi_core::OperationMeta = &super::OPERATIONS[15usize];
+        ///`get_conf_detail_data`: GET /v1.0/conference/videoConferences/{conferenceId}/details
+        pub static GET_CONF_DETAIL_DATA: &::confapi_core::OperationMeta = &super::OPERATIONS[16usize];
+        ///`get_history_conf_data_list`: GET /v1.0/conference/videoConferences/histories/dataLists
+        pub static GET_HISTORY_CONF_DATA_LIST: &::confapi_core::OperationMeta = &super::OPERATIONS[17usize];
+        ///`get_user_last_metric`: POST /v1.0/conference/videoConferences/{conferenceId}/lastMetricDatas/query
+        pub static GET_USER_LAST_METRIC: &::confapi_core::OperationMeta = &super::OPERATIONS[18usize];
+        ///`get_user_metric_data`: GET /v1.0/conference/videoConferences/{conferenceId}/metricDatas
+        pub static GET_USER_METRIC_DATA: &::confapi_core::OperationMeta = &super::OPERATIONS[19usize];
+        ///`invite_mcu`: POST /v1.0/conference/videoConferences/mcus/invite
+        pub static INVITE_MCU: &::confapi_core::OperationMeta = &super::OPERATIONS[20usize];
+        ///`invite_users`: POST /v1.0/conference/videoConferences/{conferenceId}/users/invite
+        pub static INVITE_USERS: &::confapi_core::OperationMeta = &super::OPERATIONS[21usize];
+        ///`kick_members`: POST /v1.0/conference/videoConferences/{conferenceId}/members/kick
+        pub static KICK_MEMBERS: &::confapi_core::OperationMeta = &super::OPERATIONS[22usize];
+        ///`lock_conference`: POST /v1.0/conference/videoConferences/{conferenceId}/lock
+        pub static LOCK_CONFERENCE: &::confapi_core::OperationMeta = &super::OPERATIONS[23usize];
+        ///`mute_all`: POST /v1.0/conference/videoConferences/{conferenceId}/allMembers/mute
+        pub static MUTE_ALL: &::confapi_core::OperationMeta = &super::OPERATIONS[24usize];
+        ///`mute_members`: POST /v1.0/conference/videoConferences/{conferenceId}/members/mute
+        pub static MUTE_MEMBERS: &::confapi_core::OperationMeta = &super::OPERATIONS[25usize];
+        ///`opt_record_white_account`: POST /v1.0/conference/videoConferences/enterpriseSetting/record/whiteAccount
+        pub static OPT_RECORD_WHITE_ACCOUNT: &::confapi_core::OperationMeta = &super::OPERATIONS[26usize];
+        ///`query_cloud_record_text`: GET /v1.0/conference/videoConferences/{conferenceId}/cloudRecords/getTexts
+        pub static QUERY_CLOUD_RECORD_TEXT: &::confapi_core::OperationMeta = &super::OPERATIONS[27usize];
+        ///`query_cloud_record_video`: GET /v1.0/conference/videoConferences/{conferenceId}/cloudRecords/getVideos
+        pub static QUERY_CLOUD_RECORD_VIDEO: &::confapi_core::OperationMeta = &super::OPERATIONS[28usize];
+        ///`query_cloud_record_video_play_info`: GET /v1.0/conference/videoConferences/{conferenceId}/cloudRecords/videos/getPlayInfos
+        pub static QUERY_CLOUD_RECORD_VIDEO_PLAY_INFO: &::confapi_core::OperationMeta = &super::OPERATIONS[29usize];
+        ///`query_conference_info_batch`: POST /v1.0/conference/videoConferences/query
+        pub static QUERY_CONFERENCE_INFO_BATCH: &::confapi_core::OperationMeta = &super::OPERATIONS[30usize];
+        ///`query_conference_info_by_room_code`: GET /v1.0/conference/roomCodes/{roomCode}/infos
+        pub static QUERY_CONFERENCE_INFO_BY_ROOM_CODE: &::confapi_core::OperationMeta = &super::OPERATIONS[31usize];
+        ///`query_conference_members`: GET /v1.0/conference/videoConferences/{conferenceId}/members
+        pub static QUERY_CONFERENCE_MEMBERS: &::confapi_core::OperationMeta = &super::OPERATIONS[32usize];
+        ///`query_flash_minutes_summary`: GET /v1.0/conference/videoConferences/{conferenceId}/flashMinutes/summaries
+        pub static QUERY_FLASH_MINUTES_SUMMARY: &::confapi_core::OperationMeta = &super::OPERATIONS[33usize];
+        ///`query_minutes_audio`: GET /v1.0/conference/videoConferences/{conferenceId}/minutes/audioInfos
+        pub static QUERY_MINUTES_AUDIO: &::confapi_core::OperationMeta = &super::OPERATIONS[34usize];
+        ///`query_minutes_meeting_result`: GET /v1.0/conference/videoConferences/{conferenceId}/minutes/meetingResult
+        pub static QUERY_MINUTES_MEETING_RESULT: &::confapi_core::OperationMeta = &super::OPERATIONS[35usize];
+        ///`query_minutes_summary`: POST /v1.0/conference/videoConferences/{conferenceId}/minutes/summaries/query
+        pub static QUERY_MINUTES_SUMMARY: &::confapi_core::OperationMeta = &super::OPERATIONS[36usize];
+        ///`query_minutes_text`: GET /v1.0/conference/videoConferences/{conferenceId}/minutes/textInfos
+        pub static QUERY_MINUTES_TEXT: &::confapi_core::OperationMeta = &super::OPERATIONS[37usize];
+        ///`query_org_conference_list`: GET /v1.0/conference/orgConferences
+        pub static QUERY_ORG_CONFERENCE_LIST: &::confapi_core::OperationMeta = &super::OPERATIONS[38usize];
+        ///`query_record_minutes_url`: GET /v1.0/conference/videoConferences/{conferenceId}/flashMinutes/recordUrls
+        pub static QUERY_RECORD_MINUTES_URL: &::confapi_core::OperationMeta = &super::OPERATIONS[39usize];
+        ///`query_schedule_conf_settings`: GET /v1.0/conference/scheduleConferences/settings
+        pub static QUERY_SCHEDULE_CONF_SETTINGS: &::confapi_core::OperationMeta = &super::OPERATIONS[40usize];
+        ///`update_schedule_conf_settings`: PUT /v1.0/conference/scheduleConferences/settings
+        pub static UPDATE_SCHEDULE_CONF_SETTINGS: &::confapi_core::OperationMeta = &super::OPERATIONS[41usize];
+        ///`query_schedule_conference`: GET /v1.0/conference/scheduleConferences/{scheduleConferenceId}/infos
+        pub static QUERY_SCHEDULE_CONFERENCE: &::confapi_core::OperationMeta = &super::OPERATIONS[42usize];
+        ///`query_schedule_conference_info`: GET /v1.0/conference/videoConferences/scheduleConferences/{scheduleConferenceId}
+        pub static QUERY_SCHEDULE_CONFERENCE_INFO: &::confapi_core::OperationMeta = &super::OPERATIONS[43usize];
+        ///`query_user_on_going_conference`: GET /v1.0/conference/users/lists
+        pub static QUERY_USER_ON_GOING_CONFERENCE: &::confapi_core::OperationMeta = &super::OPERATIONS[44usize];
+        ///`set_subtitle_event`: POST /v1.0/conference/videoConferences/{conferenceId}/subtitleEvents
+        pub static SET_SUBTITLE_EVENT: &::confapi_core::OperationMeta = &super::OPERATIONS[45usize];
+        ///`start_cloud_record`: POST /v1.0/conference/videoConferences/{conferenceId}/cloudRecords/start
+        pub static START_CLOUD_RECORD: &::confapi_core::OperationMeta = &super::OPERATIONS[46usize];
+        ///`start_minutes`: POST /v1.0/conference/videoConferences/{conferenceId}/minutes/start
+        pub static START_MINUTES: &::confapi_core::OperationMeta = &super::OPERATIONS[47usize];
+        ///`start_stream_out`: POST /v1.0/conference/videoConferences/{conferenceId}/streamOuts/start
+        pub static START_STREAM_OUT: &::confapi_core::OperationMeta = &super::OPERATIONS[48usize];
+        ///`stop_cloud_record`: POST /v1.0/conference/videoConferences/{conferenceId}/cloudRecords/stop
+        pub static STOP_CLOUD_RECORD: &::confapi_core::OperationMeta = &super::OPERATIONS[49usize];
+        ///`stop_minutes`: POST /v1.0/conference/videoConferences/{conferenceId}/minutes/pause
+        pub static STOP_MINUTES: &::confapi_core::OperationMeta = &super::OPERATIONS[50usize];
+        ///`stop_stream_out`: POST /v1.0/conference/videoConferences/{conferenceId}/streamOuts/stop
+        pub static STOP_STREAM_OUT: &::confapi_core::OperationMeta = &super::OPERATIONS[51usize];
+        ///`update_member_nick`: POST /v1.0/conference/videoConferences/{conferenceId}/members/updateNick
+        pub static UPDATE_MEMBER_NICK: &::confapi_core::OperationMeta = &super::OPERATIONS[52usize];
+        ///`update_video_conference_ext_info`: PUT /v1.0/conference/videoConferences/{conferenceId}/extInfo
+        pub static UPDATE_VIDEO_CONFERENCE_EXT_INFO: &::confapi_core::OperationMeta = &super::OPERATIONS[53usize];
+    }
     /// The vendor as a whole.
     pub static VENDOR: ::confapi_core::VendorInfo = ::confapi_core::VendorInfo {
         name: "dingtalk",
+        default_base_url: Some("https://api.dingtalk.com"),
         placement: Some(
             ::confapi_core::Placement::Header("x-acs-dingtalk-access-token"),
         ),
@@ -22755,10 +24102,1431 @@ pub mod meta {
             code: &["code"],
             message: &["message"],
             request_id: &["requestid"],
+            unknown_request: Some(::confapi_core::CannedAnswer {
+                status: 404u16,
+                body: "{\"code\":\"notFound\",\"message\":\"no such API\",\"requestid\":\"\"}",
+            }),
         },
         error_codes: ERROR_CODES,
         operations: OPERATIONS,
-        shapes: "{\"NumberOrString\":{\"union\":[{},{}]},\"LenientInt\":{\"union\":[{},{}]},\"LenientBool\":{\"union\":[{},{}]},\"Secret\":{},\"BizType\":{},\"ErrorBody\":{\"props\":{\"code\":{},\"message\":{},\"requestid\":{}}},\"SuccessResponse\":{\"props\":{\"success\":{}}},\"CodeResponse\":{\"props\":{\"code\":{}}},\"CaseCodeResponse\":{\"props\":{\"case\":{},\"code\":{}}},\"UserRef\":{\"props\":{\"unionId\":{},\"participantId\":{}}},\"ExtensionAppSetting\":{\"props\":{\"appCode\":{},\"appId\":{},\"autoOpenMode\":{\"ref\":\"LenientInt\"},\"extensionAppBizData\":{},\"clientId\":{},\"coolAppCode\":{}}},\"AiAgentSummarySetting\":{\"props\":{\"allowAllParticipantsStart\":{\"ref\":\"LenientInt\"},\"allowParticipantShowAiAgentRecord\":{},\"enableAiAgentStatus\":{},\"receiverType\":{\"ref\":\"LenientInt\"},\"restrictShareMinutesSummaryOnly\":{\"ref\":\"LenientInt\"},\"value\":{}}},\"OpenRecordSetting\":{\"props\":{\"isFollowHost\":{},\"mode\":{},\"recordAutoStart\":{\"ref\":\"LenientInt\"},\"recordAutoStartType\":{\"ref\":\"LenientInt\"},\"restrictShareMinutesSummaryOnly\":{\"ref\":\"LenientInt\"}}},\"ExtensionAppModel\":{\"props\":{\"autoOpenMode\":{\"ref\":\"NumberOrString\"},\"coolAppCode\":{},\"extensionAppBizData\":{},\"clientId\":{}}},\"VirtualExtraSetting\":{\"props\":{\"cloudRecordOwnerUnionId\":{},\"enableChat\":{\"ref\":\"LenientInt\"},\"enableWebAnonymousJoin\":{},\"hiddenOwnerNick\":{},\"joinBeforeHost\":{\"ref\":\"LenientInt\"},\"lockMediaStatusMicMute\":{\"ref\":\"LenientInt\"},\"lockNick\":{\"ref\":\"LenientInt\"},\"minutesOwnerUnionId\":{},\"minutesSummaryDiyTemplateVersion\":{},\"minutesSummaryTemplateId\":{},\"minutesSummaryTemplateType\":{},\"moziConfExtensionAppSettings\":{\"items\":{\"ref\":\"ExtensionAppModel\"}},\"pushAllMeetingRecords\":{},\"pushCloudRecordCard\":{},\"pushMinutesCard\":{},\"waitingRoom\":{\"ref\":\"LenientInt\"}}},\"ScheduleConfSetting\":{\"props\":{\"aiAgentSummarySetting\":{\"ref\":\"AiAgentSummarySetting\"},\"cohostUnionIds\":{\"items\":{}},\"confAllowedCorpId\":{},\"hostUnionId\":{},\"lockRoom\":{\"ref\":\"LenientInt\"},\"moziConfOpenRecordSetting\":{\"ref\":\"OpenRecordSetting\"},\"moziConfVirtualExtraSetting\":{\"ref\":\"VirtualExtraSetting\"},\"muteOnJoin\":{\"ref\":\"LenientInt\"},\"screenShareForbidden\":{\"ref\":\"LenientInt\"}}},\"ConferenceSummary\":{\"props\":{\"bizType\":{\"ref\":\"BizType\"},\"confDuration\":{\"ref\":\"LenientInt\"},\"conferenceId\":{},\"creatorId\":{},\"creatorNick\":{},\"endTime\":{\"ref\":\"LenientInt\"},\"externalLinkUrl\":{},\"roomCode\":{},\"scheduleConferenceId\":{},\"startTime\":{\"ref\":\"LenientInt\"},\"status\":{\"ref\":\"LenientInt\"},\"title\":{}}},\"MemberModel\":{\"props\":{\"attendStatus\":{\"ref\":\"LenientInt\"},\"coHost\":{},\"conferenceId\":{},\"duration\":{\"ref\":\"LenientInt\"},\"host\":{},\"jobNumber\":{},\"joinTime\":{\"ref\":\"LenientInt\"},\"leaveTime\":{\"ref\":\"LenientInt\"},\"outerOrgMember\":{},\"pstnJoin\":{},\"unionId\":{},\"userNick\":{},\"deviceType\":{}}},\"MetricValue\":{\"props\":{\"timestamp\":{\"ref\":\"LenientInt\"},\"sendBitRate\":{\"ref\":\"NumberOrString\"},\"recvBitRate\":{\"ref\":\"NumberOrString\"},\"lostRate\":{\"ref\":\"NumberOrString\"},\"roundTripTime\":{\"ref\":\"NumberOrString\"},\"audioSendBitRate\":{\"ref\":\"NumberOrString\"},\"audioRecvBitRate\":{\"ref\":\"NumberOrString\"},\"audioRecLevel\":{\"ref\":\"NumberOrString\"},\"audioPlayLevel\":{\"ref\":\"NumberOrString\"},\"cameraSendBitRate\":{\"ref\":\"NumberOrString\"},\"cameraRecvBitRate\":{\"ref\":\"NumberOrString\"},\"cameraSendResolutionActual\":{\"ref\":\"NumberOrString\"},\"cameraRecvResolutionActual\":{\"ref\":\"NumberOrString\"},\"cameraSendFrame\":{\"ref\":\"NumberOrString\"},\"cameraRecvFrame\":{\"ref\":\"NumberOrString\"},\"screenSendBitRate\":{\"ref\":\"NumberOrString\"},\"screenRecvBitRate\":{\"ref\":\"NumberOrString\"},\"screenSendResolutionActual\":{\"ref\":\"NumberOrString\"},\"screenRecvResolutionActual\":{\"ref\":\"NumberOrString\"},\"screenSendFrame\":{\"ref\":\"NumberOrString\"},\"screenRecvFrame\":{\"ref\":\"NumberOrString\"},\"audioJitterMax\":{\"ref\":\"NumberOrString\"},\"audioJitterAvg\":{\"ref\":\"NumberOrString\"}}},\"Word\":{\"props\":{\"endTime\":{\"ref\":\"LenientInt\"},\"startTime\":{\"ref\":\"LenientInt\"},\"word\":{},\"wordId\":{}}},\"Sentence\":{\"props\":{\"endTime\":{\"ref\":\"LenientInt\"},\"sentence\":{},\"startTime\":{\"ref\":\"LenientInt\"},\"unionId\":{},\"wordList\":{\"items\":{\"ref\":\"Word\"}}}},\"Paragraph\":{\"props\":{\"endTime\":{\"ref\":\"LenientInt\"},\"nextTtoken\":{\"ref\":\"LenientInt\"},\"nickName\":{},\"paragraph\":{},\"paragraphId\":{\"ref\":\"LenientInt\"},\"recordId\":{\"ref\":\"LenientInt\"},\"sentenceList\":{\"items\":{\"ref\":\"Sentence\"}},\"startTime\":{\"ref\":\"LenientInt\"},\"status\":{\"ref\":\"LenientInt\"},\"unionId\":{}}},\"RecordFile\":{\"props\":{\"duration\":{\"ref\":\"LenientInt\"},\"endTime\":{\"ref\":\"LenientInt\"},\"fileSize\":{\"ref\":\"LenientInt\"},\"mediaId\":{},\"recordId\":{},\"recordType\":{\"ref\":\"LenientInt\"},\"regionId\":{},\"startTime\":{\"ref\":\"LenientInt\"},\"unionId\":{},\"playUrl\":{}}},\"HistoryConference\":{\"props\":{\"conferenceId\":{},\"creatorId\":{},\"creatorNick\":{},\"deptName\":{},\"endTime\":{\"ref\":\"LenientInt\"},\"freeType\":{\"ref\":\"NumberOrString\"},\"scene\":{},\"startTime\":{\"ref\":\"LenientInt\"},\"timeLength\":{\"ref\":\"LenientInt\"},\"title\":{},\"userCount\":{\"ref\":\"LenientInt\"}}},\"TimedText\":{\"props\":{\"end\":{\"ref\":\"LenientInt\"},\"id\":{\"ref\":\"LenientInt\"},\"sentenceId\":{\"ref\":\"LenientInt\"},\"start\":{\"ref\":\"LenientInt\"},\"text\":{}}},\"Chapter\":{\"props\":{\"end\":{\"ref\":\"LenientInt\"},\"headline\":{},\"id\":{\"ref\":\"LenientInt\"},\"start\":{\"ref\":\"LenientInt\"},\"summary\":{}}},\"AppTokenRequest\":{\"props\":{\"appKey\":{},\"appSecret\":{\"ref\":\"Secret\"}}},\"CorpTokenRequest\":{\"props\":{\"authCorpId\":{},\"suiteKey\":{},\"suiteSecret\":{\"ref\":\"Secret\"},\"suiteTicket\":{\"ref\":\"Secret\"}}},\"AccessTokenResponse\":{\"props\":{\"accessToken\":{\"ref\":\"Secret\"},\"expireIn\":{\"ref\":\"LenientInt\"}}},\"AddRecordPermissionRequest\":{\"props\":{\"bizType\":{},\"ownerUnionId\":{},\"roleSubResourceIds\":{\"items\":{}},\"shareScope\":{\"ref\":\"LenientInt\"},\"unionId\":{}}},\"AddRecordPermissionResponse\":{\"props\":{\"code\":{},\"taskUuid\":{}}},\"CancelScheduleConferenceRequest\":{\"props\":{\"creatorUnionId\":{},\"scheduleConferenceId\":{}}},\"CloseVideoConferenceResponse\":{\"props\":{\"cause\":{},\"code\":{\"ref\":\"LenientInt\"}}},\"CohostsRequest\":{\"props\":{\"action\":{},\"userList\":{\"items\":{\"ref\":\"UserRef\"}}}},\"CreateAutoLoginUrlRequest\":{\"props\":{\"meetingUrl\":{},\"unionId\":{}}},\"LoginInfo\":{\"props\":{\"loginUrl\":{}}},\"CreateAutoLoginUrlResponse\":{\"props\":{\"loginInfo\":{\"ref\":\"LoginInfo\"},\"success\":{}}},\"CreateCustomShortLinkRequest\":{\"props\":{\"coolAppCode\":{},\"creatorUnionId\":{},\"extensionAppBizData\":{},\"scheduleConferenceId\":{},\"useExtensionApp\":{}}},\"ShortLink\":{\"props\":{\"customShortLink\":{}}},\"CreateCustomShortLinkResponse\":{\"props\":{\"result\":{\"ref\":\"ShortLink\"}}},\"CreateScheduleConferenceRequest\":{\"props\":{\"creatorUnionId\":{},\"endTime\":{},\"scheduleConfSettingModel\":{\"ref\":\"ScheduleConfSetting\"},\"startTime\":{},\"title\":{}}},\"ScheduleConferenceResponse\":{\"props\":{\"endTime\":{\"ref\":\"LenientInt\"},\"phones\":{\"items\":{}},\"requestId\":{},\"roomCode\":{},\"scheduleConferenceId\":{},\"startTime\":{\"ref\":\"LenientInt\"},\"title\":{},\"url\":{}}},\"CreateVideoConferenceRequest\":{\"props\":{\"confTitle\":{},\"inviteCaller\":{},\"inviteUserIds\":{\"items\":{}},\"userId\":{}}},\"CreateVideoConferenceResponse\":{\"props\":{\"conferenceId\":{},\"conferencePassword\":{},\"externalLinkUrl\":{},\"hostPassword\":{},\"phoneNumbers\":{\"items\":{}},\"roomCode\":{}}},\"FocusRequest\":{\"props\":{\"action\":{},\"unionId\":{}}},\"MinutesDocUrlResponse\":{\"props\":{\"minutesDocUrl\":{}}},\"ConfDetailMember\":{\"props\":{\"belongOrg\":{\"ref\":\"LenientBool\"},\"conferenceId\":{},\"deviceType\":{},\"duration\":{\"ref\":\"LenientInt\"},\"joinTime\":{\"ref\":\"LenientInt\"},\"leaveTime\":{\"ref\":\"LenientInt\"},\"networkQuality\":{\"ref\":\"NumberOrString\"},\"nick\":{},\"role\":{},\"sessionId\":{},\"status\":{},\"unionId\":{},\"version\":{}}},\"ConfDetailResponse\":{\"props\":{\"list\":{\"items\":{\"ref\":\"ConfDetailMember\"}},\"nextToken\":{}}},\"HistoryListResponse\":{\"props\":{\"list\":{\"items\":{\"ref\":\"HistoryConference\"}},\"nextToken\":{}}},\"UnionIdListRequest\":{\"props\":{\"unionIdList\":{\"items\":{}}}},\"LastMetricResponse\":{\"props\":{\"metricMap\":{\"map\":{\"ref\":\"MetricValue\"}}}},\"MetricDataResponse\":{\"props\":{\"metricDataList\":{\"items\":{\"ref\":\"MetricValue\"}}}},\"InviteMcuRequest\":{\"props\":{\"mcuRoomCode\":{},\"roomCode\":{},\"unionId\":{}}},\"Invitee\":{\"props\":{\"nick\":{},\"unionId\":{}}},\"PhoneInvitee\":{\"props\":{\"inviteClient\":{},\"nick\":{},\"phoneNumber\":{},\"statusCode\":{}}},\"InviteUsersRequest\":{\"props\":{\"inviteeList\":{\"items\":{\"ref\":\"Invitee\"}},\"phoneInviteeList\":{\"items\":{\"ref\":\"PhoneInvitee\"}},\"unionId\":{}}},\"KickMembersRequest\":{\"props\":{\"forbiddenRejoin\":{},\"userList\":{\"items\":{\"ref\":\"UserRef\"}}}},\"ActionRequest\":{\"props\":{\"action\":{}}},\"MuteAllRequest\":{\"props\":{\"action\":{},\"forceMute\":{}}},\"MuteMembersRequest\":{\"props\":{\"action\":{},\"userList\":{\"items\":{\"ref\":\"UserRef\"}}}},\"CloudRecordTextResponse\":{\"props\":{\"hasMore\":{},\"paragraphList\":{\"items\":{\"ref\":\"Paragraph\"}}}},\"VideoListResponse\":{\"props\":{\"videoList\":{\"items\":{\"ref\":\"RecordFile\"}}}},\"PlayInfoResponse\":{\"props\":{\"duration\":{\"ref\":\"LenientInt\"},\"fileSize\":{\"ref\":\"LenientInt\"},\"mp4FileUrl\":{},\"playUrl\":{},\"status\":{\"ref\":\"LenientInt\"}}},\"ConfInfo\":{\"props\":{\"activeNum\":{\"ref\":\"LenientInt\"},\"attendNum\":{\"ref\":\"LenientInt\"},\"bizType\":{\"ref\":\"BizType\"},\"cloudRecordOwnerUnionId\":{},\"cloudRecordStatus\":{\"ref\":\"LenientInt\"},\"confDuration\":{\"ref\":\"LenientInt\"},\"conferenceId\":{},\"creatorId\":{},\"creatorNick\":{},\"endTime\":{\"ref\":\"LenientInt\"},\"extensionAppSettings\":{\"items\":{\"ref\":\"ExtensionAppSetting\"}},\"externalLinkUrl\":{},\"invitedNum\":{\"ref\":\"LenientInt\"},\"minutesOwnerUnionId\":{},\"minutesStatus\":{\"ref\":\"LenientInt\"},\"roomCode\":{},\"scheduleConferenceId\":{},\"startTime\":{\"ref\":\"LenientInt\"},\"status\":{\"ref\":\"LenientInt\"},\"title\":{}}},\"ConferenceInfoResponse\":{\"props\":{\"confInfo\":{\"ref\":\"ConfInfo\"}}},\"ConferenceIdListRequest\":{\"props\":{\"conferenceIdList\":{\"items\":{}}}},\"BatchUser\":{\"props\":{\"attendStatus\":{\"ref\":\"LenientInt\"},\"cameraStatus\":{\"ref\":\"LenientInt\"},\"micStatus\":{\"ref\":\"LenientInt\"},\"nick\":{},\"rejectDescription\":{},\"userId\":{}}},\"BatchInfo\":{\"props\":{\"conferenceId\":{},\"mediaStatus\":{\"ref\":\"LenientInt\"},\"startTime\":{\"ref\":\"LenientInt\"},\"status\":{\"ref\":\"LenientInt\"},\"title\":{},\"userList\":{\"items\":{\"ref\":\"BatchUser\"}}}},\"BatchInfoResponse\":{\"props\":{\"infos\":{\"items\":{\"ref\":\"BatchInfo\"}}}},\"ConferenceListResponse\":{\"props\":{\"conferenceList\":{\"items\":{\"ref\":\"ConferenceSummary\"}},\"hasMore\":{},\"nextToken\":{},\"totalCount\":{\"ref\":\"LenientInt\"}}},\"MembersResponse\":{\"props\":{\"memberModels\":{\"items\":{\"ref\":\"MemberModel\"}},\"nextToken\":{},\"totalCount\":{\"ref\":\"LenientInt\"}}},\"FlashMinutesSummary\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"summary\":{\"items\":{\"ref\":\"Chapter\"}}}},\"FlashMinutesSummaryResponse\":{\"props\":{\"flashMinutesSummary\":{\"ref\":\"FlashMinutesSummary\"}}},\"AudioListResponse\":{\"props\":{\"audioList\":{\"items\":{\"ref\":\"RecordFile\"}}}},\"MeetingResultResponse\":{\"props\":{\"action\":{\"items\":{}},\"fullSummary\":{}}},\"MinutesSummaryRequest\":{\"props\":{\"summaryTypeList\":{\"items\":{}},\"unionId\":{}}},\"SpeakerSummary\":{\"props\":{\"speakerId\":{},\"speakerName\":{},\"summary\":{}}},\"QuestionAnswer\":{\"props\":{\"answer\":{},\"question\":{},\"sentenceIdsOfAnswer\":{\"items\":{\"ref\":\"LenientInt\"}},\"sentenceIdsOfQuestion\":{\"items\":{\"ref\":\"LenientInt\"}}}},\"MinutesSummary\":{\"props\":{\"actions\":{\"items\":{\"ref\":\"TimedText\"}},\"autoChapters\":{\"items\":{\"ref\":\"Chapter\"}},\"conversationalSummary\":{\"items\":{\"ref\":\"SpeakerSummary\"}},\"keySentences\":{\"items\":{\"ref\":\"TimedText\"}},\"keywords\":{\"items\":{}},\"paragraphSummary\":{},\"questionsAnsweringSummary\":{\"items\":{\"ref\":\"QuestionAnswer\"}}}},\"MinutesSummaryResponse\":{\"props\":{\"summary\":{\"ref\":\"MinutesSummary\"}}},\"MinutesTextResponse\":{\"props\":{\"hasMore\":{},\"nextToken\":{},\"paragraphList\":{\"items\":{\"ref\":\"Paragraph\"}}}},\"OrgConferenceListResponse\":{\"props\":{\"hasMore\":{},\"nextToken\":{},\"onGoingConfList\":{\"items\":{\"ref\":\"ConferenceSummary\"}},\"totalCount\":{\"ref\":\"LenientInt\"}}},\"RecordMinutesUrl\":{\"props\":{\"recordMinutesUrl\":{},\"taskUuid\":{}}},\"RecordMinutesUrlResponse\":{\"props\":{\"recordMinutesUrls\":{\"items\":{\"ref\":\"RecordMinutesUrl\"}}}},\"ScheduleConfSettingsResponse\":{\"props\":{\"scheduleConfSettingModel\":{\"ref\":\"ScheduleConfSetting\"}}},\"ScheduleHistoryResponse\":{\"props\":{\"conferenceList\":{\"items\":{\"ref\":\"ConferenceSummary\"}},\"nextToken\":{},\"totalCount\":{\"ref\":\"LenientInt\"}}},\"UserOngoingResponse\":{\"props\":{\"memberModelMap\":{\"map\":{\"ref\":\"MemberModel\"}},\"onGoingConfIdList\":{\"items\":{}}}},\"EnableRequest\":{\"props\":{\"enable\":{}}},\"StartCloudRecordRequest\":{\"props\":{\"mode\":{},\"smallWindowPosition\":{},\"unionId\":{}}},\"StartMinutesRequest\":{\"props\":{\"ownerUnionId\":{},\"recordAudio\":{},\"unionId\":{}}},\"StartStreamOutRequest\":{\"props\":{\"mode\":{},\"needHostJoin\":{},\"smallWindowPosition\":{},\"streamName\":{},\"streamUrlList\":{\"items\":{}},\"unionId\":{}}},\"StreamOutResponse\":{\"props\":{\"failStreamMap\":{\"map\":{}},\"successStreamMap\":{\"map\":{}}}},\"UnionIdRequest\":{\"props\":{\"unionId\":{}}},\"StopStreamOutRequest\":{\"props\":{\"stopAllStream\":{},\"streamId\":{},\"unionId\":{}}},\"UpdateMemberNickRequest\":{\"props\":{\"nick\":{},\"unionId\":{}}},\"UpdateScheduleConfSettingsRequest\":{\"props\":{\"creatorUnionId\":{},\"scheduleConfSettingModel\":{\"ref\":\"ScheduleConfSetting\"},\"scheduleConferenceId\":{}}},\"UpdateScheduleConferenceRequest\":{\"props\":{\"creatorUnionId\":{},\"endTime\":{},\"scheduleConferenceId\":{},\"startTime\":{},\"title\":{}}},\"ConferenceSettingRequest\":{\"props\":{\"allowUnmuteSelf\":{},\"autoTransferHost\":{},\"forbiddenShareScreen\":{},\"lockConference\":{},\"muteAll\":{},\"onlyInternalEmployeesJoin\":{}}},\"BizTypeKnown\":{}}",
+        shapes: &[
+            (
+                "NumberOrString",
+                ::confapi_core::Shape::Union(
+                    &[::confapi_core::Shape::Any, ::confapi_core::Shape::Any],
+                ),
+            ),
+            (
+                "LenientInt",
+                ::confapi_core::Shape::Union(
+                    &[::confapi_core::Shape::Any, ::confapi_core::Shape::Any],
+                ),
+            ),
+            (
+                "LenientBool",
+                ::confapi_core::Shape::Union(
+                    &[::confapi_core::Shape::Any, ::confapi_core::Shape::Any],
+                ),
+            ),
+            ("Secret", ::confapi_core::Shape::Any),
+            ("BizType", ::confapi_core::Shape::Any),
+            (
+                "ErrorBody",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("code", ::confapi_core::Shape::Any),
+                        ("message", ::confapi_core::Shape::Any),
+                        ("requestid", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "SuccessResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[("success", ::confapi_core::Shape::Any)],
+                    aliases: &[],
+                },
+            ),
+            (
+                "CodeResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[("code", ::confapi_core::Shape::Any)],
+                    aliases: &[],
+                },
+            ),
+            (
+                "CaseCodeResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("case", ::confapi_core::Shape::Any),
+                        ("code", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "UserRef",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("unionId", ::confapi_core::Shape::Any),
+                        ("participantId", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "ExtensionAppSetting",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("appCode", ::confapi_core::Shape::Any),
+                        ("appId", ::confapi_core::Shape::Any),
+                        ("autoOpenMode", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("extensionAppBizData", ::confapi_core::Shape::Any),
+                        ("clientId", ::confapi_core::Shape::Any),
+                        ("coolAppCode", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "AiAgentSummarySetting",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        (
+                            "allowAllParticipantsStart",
+                            ::confapi_core::Shape::Ref("LenientInt"),
+                        ),
+                        (
+                            "allowParticipantShowAiAgentRecord",
+                            ::confapi_core::Shape::Any,
+                        ),
+                        ("enableAiAgentStatus", ::confapi_core::Shape::Any),
+                        ("receiverType", ::confapi_core::Shape::Ref("LenientInt")),
+                        (
+                            "restrictShareMinutesSummaryOnly",
+                            ::confapi_core::Shape::Ref("LenientInt"),
+                        ),
+                        ("value", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "OpenRecordSetting",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("isFollowHost", ::confapi_core::Shape::Any),
+                        ("mode", ::confapi_core::Shape::Any),
+                        ("recordAutoStart", ::confapi_core::Shape::Ref("LenientInt")),
+                        (
+                            "recordAutoStartType",
+                            ::confapi_core::Shape::Ref("LenientInt"),
+                        ),
+                        (
+                            "restrictShareMinutesSummaryOnly",
+                            ::confapi_core::Shape::Ref("LenientInt"),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "ExtensionAppModel",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("autoOpenMode", ::confapi_core::Shape::Ref("NumberOrString")),
+                        ("coolAppCode", ::confapi_core::Shape::Any),
+                        ("extensionAppBizData", ::confapi_core::Shape::Any),
+                        ("clientId", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "VirtualExtraSetting",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("cloudRecordOwnerUnionId", ::confapi_core::Shape::Any),
+                        ("enableChat", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("enableWebAnonymousJoin", ::confapi_core::Shape::Any),
+                        ("hiddenOwnerNick", ::confapi_core::Shape::Any),
+                        ("joinBeforeHost", ::confapi_core::Shape::Ref("LenientInt")),
+                        (
+                            "lockMediaStatusMicMute",
+                            ::confapi_core::Shape::Ref("LenientInt"),
+                        ),
+                        ("lockNick", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("minutesOwnerUnionId", ::confapi_core::Shape::Any),
+                        ("minutesSummaryDiyTemplateVersion", ::confapi_core::Shape::Any),
+                        ("minutesSummaryTemplateId", ::confapi_core::Shape::Any),
+                        ("minutesSummaryTemplateType", ::confapi_core::Shape::Any),
+                        (
+                            "moziConfExtensionAppSettings",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("ExtensionAppModel"),
+                            ),
+                        ),
+                        ("pushAllMeetingRecords", ::confapi_core::Shape::Any),
+                        ("pushCloudRecordCard", ::confapi_core::Shape::Any),
+                        ("pushMinutesCard", ::confapi_core::Shape::Any),
+                        ("waitingRoom", ::confapi_core::Shape::Ref("LenientInt")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "ScheduleConfSetting",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        (
+                            "aiAgentSummarySetting",
+                            ::confapi_core::Shape::Ref("AiAgentSummarySetting"),
+                        ),
+                        (
+                            "cohostUnionIds",
+                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
+                        ),
+                        ("confAllowedCorpId", ::confapi_core::Shape::Any),
+                        ("hostUnionId", ::confapi_core::Shape::Any),
+                        ("lockRoom", ::confapi_core::Shape::Ref("LenientInt")),
+                        (
+                            "moziConfOpenRecordSetting",
+                            ::confapi_core::Shape::Ref("OpenRecordSetting"),
+                        ),
+                        (
+                            "moziConfVirtualExtraSetting",
+                            ::confapi_core::Shape::Ref("VirtualExtraSetting"),
+                        ),
+                        ("muteOnJoin", ::confapi_core::Shape::Ref("LenientInt")),
+                        (
+                            "screenShareForbidden",
+                            ::confapi_core::Shape::Ref("LenientInt"),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "ConferenceSummary",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("bizType", ::confapi_core::Shape::Ref("BizType")),
+                        ("confDuration", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("conferenceId", ::confapi_core::Shape::Any),
+                        ("creatorId", ::confapi_core::Shape::Any),
+                        ("creatorNick", ::confapi_core::Shape::Any),
+                        ("endTime", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("externalLinkUrl", ::confapi_core::Shape::Any),
+                        ("roomCode", ::confapi_core::Shape::Any),
+                        ("scheduleConferenceId", ::confapi_core::Shape::Any),
+                        ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("title", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "MemberModel",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("attendStatus", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("coHost", ::confapi_core::Shape::Any),
+                        ("conferenceId", ::confapi_core::Shape::Any),
+                        ("duration", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("host", ::confapi_core::Shape::Any),
+                        ("jobNumber", ::confapi_core::Shape::Any),
+                        ("joinTime", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("leaveTime", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("outerOrgMember", ::confapi_core::Shape::Any),
+                        ("pstnJoin", ::confapi_core::Shape::Any),
+                        ("unionId", ::confapi_core::Shape::Any),
+                        ("userNick", ::confapi_core::Shape::Any),
+                        ("deviceType", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "MetricValue",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("sendBitRate", ::confapi_core::Shape::Ref("NumberOrString")),
+                        ("recvBitRate", ::confapi_core::Shape::Ref("NumberOrString")),
+                        ("lostRate", ::confapi_core::Shape::Ref("NumberOrString")),
+                        ("roundTripTime", ::confapi_core::Shape::Ref("NumberOrString")),
+                        (
+                            "audioSendBitRate",
+                            ::confapi_core::Shape::Ref("NumberOrString"),
+                        ),
+                        (
+                            "audioRecvBitRate",
+                            ::confapi_core::Shape::Ref("NumberOrString"),
+                        ),
+                        ("audioRecLevel", ::confapi_core::Shape::Ref("NumberOrString")),
+                        ("audioPlayLevel", ::confapi_core::Shape::Ref("NumberOrString")),
+                        (
+                            "cameraSendBitRate",
+                            ::confapi_core::Shape::Ref("NumberOrString"),
+                        ),
+                        (
+                            "cameraRecvBitRate",
+                            ::confapi_core::Shape::Ref("NumberOrString"),
+                        ),
+                        (
+                            "cameraSendResolutionActual",
+                            ::confapi_core::Shape::Ref("NumberOrString"),
+                        ),
+                        (
+                            "cameraRecvResolutionActual",
+                            ::confapi_core::Shape::Ref("NumberOrString"),
+                        ),
+                        (
+                            "cameraSendFrame",
+                            ::confapi_core::Shape::Ref("NumberOrString"),
+                        ),
+                        (
+                            "cameraRecvFrame",
+                            ::confapi_core::Shape::Ref("NumberOrString"),
+                        ),
+                        (
+                            "screenSendBitRate",
+                            ::confapi_core::Shape::Ref("NumberOrString"),
+                        ),
+                        (
+                            "screenRecvBitRate",
+                            ::confapi_core::Shape::Ref("NumberOrString"),
+                        ),
+                        (
+                            "screenSendResolutionActual",
+                            ::confapi_core::Shape::Ref("NumberOrString"),
+                        ),
+                        (
+                            "screenRecvResolutionActual",
+                            ::confapi_core::Shape::Ref("NumberOrString"),
+                        ),
+                        (
+                            "screenSendFrame",
+                            ::confapi_core::Shape::Ref("NumberOrString"),
+                        ),
+                        (
+                            "screenRecvFrame",
+                            ::confapi_core::Shape::Ref("NumberOrString"),
+                        ),
+                        ("audioJitterMax", ::confapi_core::Shape::Ref("NumberOrString")),
+                        ("audioJitterAvg", ::confapi_core::Shape::Ref("NumberOrString")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "Word",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("endTime", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("word", ::confapi_core::Shape::Any),
+                        ("wordId", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "Sentence",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("endTime", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("sentence", ::confapi_core::Shape::Any),
+                        ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("unionId", ::confapi_core::Shape::Any),
+                        (
+                            "wordList",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("Word"),
+                            ),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "Paragraph",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("endTime", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("nextTtoken", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("nickName", ::confapi_core::Shape::Any),
+                        ("paragraph", ::confapi_core::Shape::Any),
+                        ("paragraphId", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("recordId", ::confapi_core::Shape::Ref("LenientInt")),
+                        (
+                            "sentenceList",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("Sentence"),
+                            ),
+                        ),
+                        ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("unionId", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "RecordFile",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("duration", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("endTime", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("fileSize", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("mediaId", ::confapi_core::Shape::Any),
+                        ("recordId", ::confapi_core::Shape::Any),
+                        ("recordType", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("regionId", ::confapi_core::Shape::Any),
+                        ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("unionId", ::confapi_core::Shape::Any),
+                        ("playUrl", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "HistoryConference",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("conferenceId", ::confapi_core::Shape::Any),
+                        ("creatorId", ::confapi_core::Shape::Any),
+                        ("creatorNick", ::confapi_core::Shape::Any),
+                        ("deptName", ::confapi_core::Shape::Any),
+                        ("endTime", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("freeType", ::confapi_core::Shape::Ref("NumberOrString")),
+                        ("scene", ::confapi_core::Shape::Any),
+                        ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("timeLength", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("title", ::confapi_core::Shape::Any),
+                        ("userCount", ::confapi_core::Shape::Ref("LenientInt")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "TimedText",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("end", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("id", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("sentenceId", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("start", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("text", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "Chapter",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("end", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("headline", ::confapi_core::Shape::Any),
+                        ("id", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("start", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("summary", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "AppTokenRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("appKey", ::confapi_core::Shape::Any),
+                        ("appSecret", ::confapi_core::Shape::Ref("Secret")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "CorpTokenRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("authCorpId", ::confapi_core::Shape::Any),
+                        ("suiteKey", ::confapi_core::Shape::Any),
+                        ("suiteSecret", ::confapi_core::Shape::Ref("Secret")),
+                        ("suiteTicket", ::confapi_core::Shape::Ref("Secret")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "AccessTokenResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("accessToken", ::confapi_core::Shape::Ref("Secret")),
+                        ("expireIn", ::confapi_core::Shape::Ref("LenientInt")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "AddRecordPermissionRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("bizType", ::confapi_core::Shape::Any),
+                        ("ownerUnionId", ::confapi_core::Shape::Any),
+                        (
+                            "roleSubResourceIds",
+                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
+                        ),
+                        ("shareScope", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("unionId", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "AddRecordPermissionResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("code", ::confapi_core::Shape::Any),
+                        ("taskUuid", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "CancelScheduleConferenceRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("creatorUnionId", ::confapi_core::Shape::Any),
+                        ("scheduleConferenceId", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "CloseVideoConferenceResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("cause", ::confapi_core::Shape::Any),
+                        ("code", ::confapi_core::Shape::Ref("LenientInt")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "CohostsRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("action", ::confapi_core::Shape::Any),
+                        (
+                            "userList",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("UserRef"),
+                            ),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "CreateAutoLoginUrlRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("meetingUrl", ::confapi_core::Shape::Any),
+                        ("unionId", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "LoginInfo",
+                ::confapi_core::Shape::Object {
+                    props: &[("loginUrl", ::confapi_core::Shape::Any)],
+                    aliases: &[],
+                },
+            ),
+            (
+                "CreateAutoLoginUrlResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("loginInfo", ::confapi_core::Shape::Ref("LoginInfo")),
+                        ("success", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "CreateCustomShortLinkRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("coolAppCode", ::confapi_core::Shape::Any),
+                        ("creatorUnionId", ::confapi_core::Shape::Any),
+                        ("extensionAppBizData", ::confapi_core::Shape::Any),
+                        ("scheduleConferenceId", ::confapi_core::Shape::Any),
+                        ("useExtensionApp", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "ShortLink",
+                ::confapi_core::Shape::Object {
+                    props: &[("customShortLink", ::confapi_core::Shape::Any)],
+                    aliases: &[],
+                },
+            ),
+            (
+                "CreateCustomShortLinkResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[("result", ::confapi_core::Shape::Ref("ShortLink"))],
+                    aliases: &[],
+                },
+            ),
+            (
+                "CreateScheduleConferenceRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("creatorUnionId", ::confapi_core::Shape::Any),
+                        ("endTime", ::confapi_core::Shape::Any),
+                        (
+                            "scheduleConfSettingModel",
+                            ::confapi_core::Shape::Ref("ScheduleConfSetting"),
+                        ),
+                        ("startTime", ::confapi_core::Shape::Any),
+                        ("title", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "ScheduleConferenceResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("endTime", ::confapi_core::Shape::Ref("LenientInt")),
+                        (
+                            "phones",
+                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
+                        ),
+                        ("requestId", ::confapi_core::Shape::Any),
+                        ("roomCode", ::confapi_core::Shape::Any),
+                        ("scheduleConferenceId", ::confapi_core::Shape::Any),
+                        ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("title", ::confapi_core::Shape::Any),
+                        ("url", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "CreateVideoConferenceRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("confTitle", ::confapi_core::Shape::Any),
+                        ("inviteCaller", ::confapi_core::Shape::Any),
+                        (
+                            "inviteUserIds",
+                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
+                        ),
+                        ("userId", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "CreateVideoConferenceResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("conferenceId", ::confapi_core::Shape::Any),
+                        ("conferencePassword", ::confapi_core::Shape::Any),
+                        ("externalLinkUrl", ::confapi_core::Shape::Any),
+                        ("hostPassword", ::confapi_core::Shape::Any),
+                        (
+                            "phoneNumbers",
+                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
+                        ),
+                        ("roomCode", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "FocusRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("action", ::confapi_core::Shape::Any),
+                        ("unionId", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "MinutesDocUrlResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[("minutesDocUrl", ::confapi_core::Shape::Any)],
+                    aliases: &[],
+                },
+            ),
+            (
+                "ConfDetailMember",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("belongOrg", ::confapi_core::Shape::Ref("LenientBool")),
+                        ("conferenceId", ::confapi_core::Shape::Any),
+                        ("deviceType", ::confapi_core::Shape::Any),
+                        ("duration", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("joinTime", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("leaveTime", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("networkQuality", ::confapi_core::Shape::Ref("NumberOrString")),
+                        ("nick", ::confapi_core::Shape::Any),
+                        ("role", ::confapi_core::Shape::Any),
+                        ("sessionId", ::confapi_core::Shape::Any),
+                        ("status", ::confapi_core::Shape::Any),
+                        ("unionId", ::confapi_core::Shape::Any),
+                        ("version", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "ConfDetailResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        (
+                            "list",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("ConfDetailMember"),
+                            ),
+                        ),
+                        ("nextToken", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "HistoryListResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        (
+                            "list",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("HistoryConference"),
+                            ),
+                        ),
+                        ("nextToken", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "UnionIdListRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        (
+                            "unionIdList",
+                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "LastMetricResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        (
+                            "metricMap",
+                            ::confapi_core::Shape::Map(
+                                &::confapi_core::Shape::Ref("MetricValue"),
+                            ),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "MetricDataResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        (
+                            "metricDataList",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("MetricValue"),
+                            ),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "InviteMcuRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("mcuRoomCode", ::confapi_core::Shape::Any),
+                        ("roomCode", ::confapi_core::Shape::Any),
+                        ("unionId", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "Invitee",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("nick", ::confapi_core::Shape::Any),
+                        ("unionId", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "PhoneInvitee",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("inviteClient", ::confapi_core::Shape::Any),
+                        ("nick", ::confapi_core::Shape::Any),
+                        ("phoneNumber", ::confapi_core::Shape::Any),
+                        ("statusCode", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "InviteUsersRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        (
+                            "inviteeList",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("Invitee"),
+                            ),
+                        ),
+                        (
+                            "phoneInviteeList",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("PhoneInvitee"),
+                            ),
+                        ),
+                        ("unionId", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "KickMembersRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("forbiddenRejoin", ::confapi_core::Shape::Any),
+                        (
+                            "userList",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("UserRef"),
+                            ),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "ActionRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[("action", ::confapi_core::Shape::Any)],
+                    aliases: &[],
+                },
+            ),
+            (
+                "MuteAllRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("action", ::confapi_core::Shape::Any),
+                        ("forceMute", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "MuteMembersRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("action", ::confapi_core::Shape::Any),
+                        (
+                            "userList",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("UserRef"),
+                            ),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "CloudRecordTextResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("hasMore", ::confapi_core::Shape::Any),
+                        (
+                            "paragraphList",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("Paragraph"),
+                            ),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "VideoListResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        (
+                            "videoList",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("RecordFile"),
+                            ),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "PlayInfoResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("duration", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("fileSize", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("mp4FileUrl", ::confapi_core::Shape::Any),
+                        ("playUrl", ::confapi_core::Shape::Any),
+                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "ConfInfo",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("activeNum", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("attendNum", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("bizType", ::confapi_core::Shape::Ref("BizType")),
+                        ("cloudRecordOwnerUnionId", ::confapi_core::Shape::Any),
+                        ("cloudRecordStatus", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("confDuration", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("conferenceId", ::confapi_core::Shape::Any),
+                        ("creatorId", ::confapi_core::Shape::Any),
+                        ("creatorNick", ::confapi_core::Shape::Any),
+                        ("endTime", ::confapi_core::Shape::Ref("LenientInt")),
+                        (
+                            "extensionAppSettings",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("ExtensionAppSetting"),
+                            ),
+                        ),
+                        ("externalLinkUrl", ::confapi_core::Shape::Any),
+                        ("invitedNum", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("minutesOwnerUnionId", ::confapi_core::Shape::Any),
+                        ("minutesStatus", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("roomCode", ::confapi_core::Shape::Any),
+                        ("scheduleConferenceId", ::confapi_core::Shape::Any),
+                        ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("title", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "ConferenceInfoResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[("confInfo", ::confapi_core::Shape::Ref("ConfInfo"))],
+                    aliases: &[],
+                },
+            ),
+            (
+                "ConferenceIdListRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        (
+                            "conferenceIdList",
+                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "BatchUser",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("attendStatus", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("cameraStatus", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("micStatus", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("nick", ::confapi_core::Shape::Any),
+                        ("rejectDescription", ::confapi_core::Shape::Any),
+                        ("userId", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "BatchInfo",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("conferenceId", ::confapi_core::Shape::Any),
+                        ("mediaStatus", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("title", ::confapi_core::Shape::Any),
+                        (
+                            "userList",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("BatchUser"),
+                            ),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "BatchInfoResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        (
+                            "infos",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("BatchInfo"),
+                            ),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "ConferenceListResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        (
+                            "conferenceList",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("ConferenceSummary"),
+                            ),
+                        ),
+                        ("hasMore", ::confapi_core::Shape::Any),
+                        ("nextToken", ::confapi_core::Shape::Any),
+                        ("totalCount", ::confapi_core::Shape::Ref("LenientInt")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "MembersResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        (
+                            "memberModels",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("MemberModel"),
+                            ),
+                        ),
+                        ("nextToken", ::confapi_core::Shape::Any),
+                        ("totalCount", ::confapi_core::Shape::Ref("LenientInt")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "FlashMinutesSummary",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                        (
+                            "summary",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("Chapter"),
+                            ),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "FlashMinutesSummaryResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        (
+                            "flashMinutesSummary",
+                            ::confapi_core::Shape::Ref("FlashMinutesSummary"),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "AudioListResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        (
+                            "audioList",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("RecordFile"),
+                            ),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "MeetingResultResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        (
+                            "action",
+                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
+                        ),
+                        ("fullSummary", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "MinutesSummaryRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        (
+                            "summaryTypeList",
+                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
+                        ),
+                        ("unionId", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "SpeakerSummary",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("speakerId", ::confapi_core::Shape::Any),
+                        ("speakerName", ::confapi_core::Shape::Any),
+                        ("summary", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "QuestionAnswer",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("answer", ::confapi_core::Shape::Any),
+                        ("question", ::confapi_core::Shape::Any),
+                        (
+                            "sentenceIdsOfAnswer",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("LenientInt"),
+                            ),
+                        ),
+                        (
+                            "sentenceIdsOfQuestion",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("LenientInt"),
+                            ),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "MinutesSummary",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        (
+                            "actions",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("TimedText"),
+                            ),
+                        ),
+                        (
+                            "autoChapters",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("Chapter"),
+                            ),
+                        ),
+                        (
+                            "conversationalSummary",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("SpeakerSummary"),
+                            ),
+                        ),
+                        (
+                            "keySentences",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("TimedText"),
+                            ),
+                        ),
+                        (
+                            "keywords",
+                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
+                        ),
+                        ("paragraphSummary", ::confapi_core::Shape::Any),
+                        (
+                            "questionsAnsweringSummary",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("QuestionAnswer"),
+                            ),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "MinutesSummaryResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[("summary", ::confapi_core::Shape::Ref("MinutesSummary"))],
+                    aliases: &[],
+                },
+            ),
+            (
+                "MinutesTextResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("hasMore", ::confapi_core::Shape::Any),
+                        ("nextToken", ::confapi_core::Shape::Any),
+                        (
+                            "paragraphList",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("Paragraph"),
+                            ),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "OrgConferenceListResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("hasMore", ::confapi_core::Shape::Any),
+                        ("nextToken", ::confapi_core::Shape::Any),
+                        (
+                            "onGoingConfList",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("ConferenceSummary"),
+                            ),
+                        ),
+                        ("totalCount", ::confapi_core::Shape::Ref("LenientInt")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "RecordMinutesUrl",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("recordMinutesUrl", ::confapi_core::Shape::Any),
+                        ("taskUuid", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "RecordMinutesUrlResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        (
+                            "recordMinutesUrls",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("RecordMinutesUrl"),
+                            ),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "ScheduleConfSettingsResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        (
+                            "scheduleConfSettingModel",
+                            ::confapi_core::Shape::Ref("ScheduleConfSetting"),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "ScheduleHistoryResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        (
+                            "conferenceList",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("ConferenceSummary"),
+                            ),
+                        ),
+                        ("nextToken", ::confapi_core::Shape::Any),
+                        ("totalCount", ::confapi_core::Shape::Ref("LenientInt")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "UserOngoingResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        (
+                            "memberModelMap",
+                            ::confapi_core::Shape::Map(
+                                &::confapi_core::Shape::Ref("MemberModel"),
+                            ),
+                        ),
+                        (
+                            "onGoingConfIdList",
+                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "EnableRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[("enable", ::confapi_core::Shape::Any)],
+                    aliases: &[],
+                },
+            ),
+            (
+                "StartCloudRecordRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("mode", ::confapi_core::Shape::Any),
+                        ("smallWindowPosition", ::confapi_core::Shape::Any),
+                        ("unionId", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "StartMinutesRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("ownerUnionId", ::confapi_core::Shape::Any),
+                        ("recordAudio", ::confapi_core::Shape::Any),
+                        ("unionId", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "StartStreamOutRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("mode", ::confapi_core::Shape::Any),
+                        ("needHostJoin", ::confapi_core::Shape::Any),
+                        ("smallWindowPosition", ::confapi_core::Shape::Any),
+                        ("streamName", ::confapi_core::Shape::Any),
+                        (
+                            "streamUrlList",
+                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
+                        ),
+                        ("unionId", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "StreamOutResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        (
+                            "failStreamMap",
+                            ::confapi_core::Shape::Map(&::confapi_core::Shape::Any),
+                        ),
+                        (
+                            "successStreamMap",
+                            ::confapi_core::Shape::Map(&::confapi_core::Shape::Any),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "UnionIdRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[("unionId", ::confapi_core::Shape::Any)],
+                    aliases: &[],
+                },
+            ),
+            (
+                "StopStreamOutRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("stopAllStream", ::confapi_core::Shape::Any),
+                        ("streamId", ::confapi_core::Shape::Any),
+                        ("unionId", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "UpdateMemberNickRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("nick", ::confapi_core::Shape::Any),
+                        ("unionId", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "UpdateScheduleConfSettingsRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("creatorUnionId", ::confapi_core::Shape::Any),
+                        (
+                            "scheduleConfSettingModel",
+                            ::confapi_core::Shape::Ref("ScheduleConfSetting"),
+                        ),
+                        ("scheduleConferenceId", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "UpdateScheduleConferenceRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("creatorUnionId", ::confapi_core::Shape::Any),
+                        ("endTime", ::confapi_core::Shape::Any),
+                        ("scheduleConferenceId", ::confapi_core::Shape::Any),
+                        ("startTime", ::confapi_core::Shape::Any),
+                        ("title", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "ConferenceSettingRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("allowUnmuteSelf", ::confapi_core::Shape::Any),
+                        ("autoTransferHost", ::confapi_core::Shape::Any),
+                        ("forbiddenShareScreen", ::confapi_core::Shape::Any),
+                        ("lockConference", ::confapi_core::Shape::Any),
+                        ("muteAll", ::confapi_core::Shape::Any),
+                        ("onlyInternalEmployeesJoin", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            ("BizTypeKnown", ::confapi_core::Shape::Any),
+        ],
+        secret_names: &[
+            "accessToken",
+            "appSecret",
+            "suiteSecret",
+            "suiteTicket",
+            "x-acs-dingtalk-access-token",
+        ],
     };
     impl ::confapi_core::Envelope for types::AccessTokenResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
@@ -22942,1549 +25710,1052 @@ pub mod meta {
             )
         }
     }
-    impl super::Client {
-        /// The runtime: vendor facts, credentials, limits.
-        pub fn runtime(&self) -> &::confapi_core::Runtime {
-            &self.inner
-        }
-        /// Runs a call built from this client's builders through the
-        /// runtime: credential, envelope check, typed errors, one
-        /// renewal of an expired credential (so `op` may run twice).
-        pub async fn call<'a, T, E, F, Fut>(
-            &'a self,
-            op: F,
-        ) -> Result<T, ::confapi_core::Error>
-        where
-            F: Fn(&'a Self) -> Fut,
-            Fut: ::std::future::Future<
-                Output = Result<
-                    progenitor_client::ResponseValue<T>,
-                    progenitor_client::Error<E>,
-                >,
-            >,
-            T: ::confapi_core::Envelope + ::serde::de::DeserializeOwned,
-            E: ::confapi_core::Envelope,
-        {
-            self.inner.call(|| op(self)).await
-        }
-        /// [`Client::call`] for the operation `id` of the spec: errors
-        /// name it, and an operation without credentials fetches none.
-        pub async fn call_operation<'a, T, E, F, Fut>(
-            &'a self,
-            id: &'static str,
-            op: F,
-        ) -> Result<T, ::confapi_core::Error>
-        where
-            F: Fn(&'a Self) -> Fut,
-            Fut: ::std::future::Future<
-                Output = Result<
-                    progenitor_client::ResponseValue<T>,
-                    progenitor_client::Error<E>,
-                >,
-            >,
-            T: ::confapi_core::Envelope + ::serde::de::DeserializeOwned,
-            E: ::confapi_core::Envelope,
-        {
-            self.inner.call_operation(id, || op(self)).await
-        }
-    }
-    impl progenitor_client::ClientHooks<::confapi_core::Runtime> for super::Client {
-        async fn pre<E>(
-            &self,
-            request: &mut reqwest::Request,
-            info: &progenitor_client::OperationInfo,
-        ) -> Result<(), progenitor_client::Error<E>> {
-            ::confapi_core::prepare_request(&self.inner, request, info.operation_id)
-                .await
-                .map_err(|e| progenitor_client::Error::Custom(e.to_string()))
-        }
-        async fn post<E>(
-            &self,
-            result: &reqwest::Result<reqwest::Response>,
-            _info: &progenitor_client::OperationInfo,
-        ) -> Result<(), progenitor_client::Error<E>> {
-            ::confapi_core::observe_response(&self.inner, result);
-            Ok(())
-        }
-    }
-    /// Calls operation `id` with path and query parameters by their
-    /// API names and the request body as JSON, through the client's
-    /// runtime; returns the decoded response.
+    /// Calls operation `id` with path and query parameters by their API
+    /// names and the request body as JSON; returns the decoded response.
+    #[cfg(feature = "test-util")]
     pub async fn dispatch(
         client: &super::Client,
         id: &str,
         params: &::std::collections::BTreeMap<String, String>,
         body: Option<::serde_json::Value>,
-    ) -> Result<::confapi_core::meta::Dispatched, ::confapi_core::Error> {
+    ) -> Result<::confapi_core::test_util::Dispatched, ::confapi_core::Error> {
         let vendor = VENDOR.name;
         let _ = (&params, &body);
         match id {
             "get_access_token" => {
-                let body: types::AppTokenRequest = ::confapi_core::meta::body_from_json(
+                let body: types::AppTokenRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "get_access_token",
-                        || {
-                            let b = client.get_access_token();
-                            let b = b.body(body.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.get_access_token();
+                let b = b.body(body);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "get_corp_access_token" => {
-                let body: types::CorpTokenRequest = ::confapi_core::meta::body_from_json(
+                let body: types::CorpTokenRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "get_corp_access_token",
-                        || {
-                            let b = client.get_corp_access_token();
-                            let b = b.body(body.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.get_corp_access_token();
+                let b = b.body(body);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "add_record_permission" => {
-                let body: types::AddRecordPermissionRequest = ::confapi_core::meta::body_from_json(
+                let body: types::AddRecordPermissionRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "conferenceId",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "add_record_permission",
-                        || {
-                            let b = client.add_record_permission();
-                            let b = b.body(body.clone());
-                            let b = b.conference_id(p0.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.add_record_permission();
+                let b = b.body(body);
+                let b = b.conference_id(p0);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "cancel_schedule_conference" => {
-                let body: types::CancelScheduleConferenceRequest = ::confapi_core::meta::body_from_json(
+                let body: types::CancelScheduleConferenceRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "cancel_schedule_conference",
-                        || {
-                            let b = client.cancel_schedule_conference();
-                            let b = b.body(body.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.cancel_schedule_conference();
+                let b = b.body(body);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "query_conference_info" => {
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "conferenceId",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "query_conference_info",
-                        || {
-                            let b = client.query_conference_info();
-                            let b = b.conference_id(p0.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.query_conference_info();
+                let b = b.conference_id(p0);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "update_video_conference_setting" => {
-                let body: types::ConferenceSettingRequest = ::confapi_core::meta::body_from_json(
+                let body: types::ConferenceSettingRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "conferenceId",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "update_video_conference_setting",
-                        || {
-                            let b = client.update_video_conference_setting();
-                            let b = b.body(body.clone());
-                            let b = b.conference_id(p0.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.update_video_conference_setting();
+                let b = b.body(body);
+                let b = b.conference_id(p0);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "close_video_conference" => {
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "conferenceId",
                 )?;
-                let p1: String = ::confapi_core::meta::required_param(
+                let p1: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "unionId",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "close_video_conference",
-                        || {
-                            let b = client.close_video_conference();
-                            let b = b.conference_id(p0.clone());
-                            let b = b.union_id(p1.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.close_video_conference();
+                let b = b.conference_id(p0);
+                let b = b.union_id(p1);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "cohosts" => {
-                let body: types::CohostsRequest = ::confapi_core::meta::body_from_json(
+                let body: types::CohostsRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "conferenceId",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "cohosts",
-                        || {
-                            let b = client.cohosts();
-                            let b = b.body(body.clone());
-                            let b = b.conference_id(p0.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.cohosts();
+                let b = b.body(body);
+                let b = b.conference_id(p0);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "create_auto_login_url" => {
-                let body: types::CreateAutoLoginUrlRequest = ::confapi_core::meta::body_from_json(
+                let body: types::CreateAutoLoginUrlRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "create_auto_login_url",
-                        || {
-                            let b = client.create_auto_login_url();
-                            let b = b.body(body.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.create_auto_login_url();
+                let b = b.body(body);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "create_custom_short_link" => {
-                let body: types::CreateCustomShortLinkRequest = ::confapi_core::meta::body_from_json(
+                let body: types::CreateCustomShortLinkRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "create_custom_short_link",
-                        || {
-                            let b = client.create_custom_short_link();
-                            let b = b.body(body.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.create_custom_short_link();
+                let b = b.body(body);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "update_schedule_conference" => {
-                let body: types::UpdateScheduleConferenceRequest = ::confapi_core::meta::body_from_json(
+                let body: types::UpdateScheduleConferenceRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "update_schedule_conference",
-                        || {
-                            let b = client.update_schedule_conference();
-                            let b = b.body(body.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.update_schedule_conference();
+                let b = b.body(body);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "create_schedule_conference" => {
-                let body: types::CreateScheduleConferenceRequest = ::confapi_core::meta::body_from_json(
+                let body: types::CreateScheduleConferenceRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "create_schedule_conference",
-                        || {
-                            let b = client.create_schedule_conference();
-                            let b = b.body(body.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.create_schedule_conference();
+                let b = b.body(body);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "create_video_conference" => {
-                let body: types::CreateVideoConferenceRequest = ::confapi_core::meta::body_from_json(
+                let body: types::CreateVideoConferenceRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "create_video_conference",
-                        || {
-                            let b = client.create_video_conference();
-                            let b = b.body(body.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.create_video_conference();
+                let b = b.body(body);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "focus" => {
-                let body: types::FocusRequest = ::confapi_core::meta::body_from_json(
+                let body: types::FocusRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "conferenceId",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "focus",
-                        || {
-                            let b = client.focus();
-                            let b = b.body(body.clone());
-                            let b = b.conference_id(p0.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.focus();
+                let b = b.body(body);
+                let b = b.conference_id(p0);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "generate_flash_minutes_document_url" => {
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "conferenceId",
                 )?;
-                let p1: String = ::confapi_core::meta::required_param(
+                let p1: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "bizType",
                 )?;
-                let p2: Option<i64> = ::confapi_core::meta::param(
+                let p2: Option<i64> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "expireTime",
                 )?;
-                let p3: String = ::confapi_core::meta::required_param(
+                let p3: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "unionId",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "generate_flash_minutes_document_url",
-                        || {
-                            let b = client.generate_flash_minutes_document_url();
-                            let b = b.conference_id(p0.clone());
-                            let b = b.biz_type(p1.clone());
-                            let b = match &p2 {
-                                Some(v) => b.expire_time(v.clone()),
-                                None => b,
-                            };
-                            let b = b.union_id(p3.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.generate_flash_minutes_document_url();
+                let b = b.conference_id(p0);
+                let b = b.biz_type(p1);
+                let b = match p2 {
+                    Some(v) => b.expire_time(v),
+                    None => b,
+                };
+                let b = b.union_id(p3);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "get_conf_data_by_conference_id" => {
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "conferenceId",
                 )?;
-                let p1: bool = ::confapi_core::meta::required_param(
+                let p1: bool = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "realData",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "get_conf_data_by_conference_id",
-                        || {
-                            let b = client.get_conf_data_by_conference_id();
-                            let b = b.conference_id(p0.clone());
-                            let b = b.real_data(p1.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.get_conf_data_by_conference_id();
+                let b = b.conference_id(p0);
+                let b = b.real_data(p1);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "get_conf_detail_data" => {
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "conferenceId",
                 )?;
-                let p1: Option<i64> = ::confapi_core::meta::param(
+                let p1: Option<i64> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "maxResults",
                 )?;
-                let p2: Option<String> = ::confapi_core::meta::param(
+                let p2: Option<String> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "nextToken",
                 )?;
-                let p3: Option<String> = ::confapi_core::meta::param(
+                let p3: Option<String> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "nick",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "get_conf_detail_data",
-                        || {
-                            let b = client.get_conf_detail_data();
-                            let b = b.conference_id(p0.clone());
-                            let b = match &p1 {
-                                Some(v) => b.max_results(v.clone()),
-                                None => b,
-                            };
-                            let b = match &p2 {
-                                Some(v) => b.next_token(v.clone()),
-                                None => b,
-                            };
-                            let b = match &p3 {
-                                Some(v) => b.nick(v.clone()),
-                                None => b,
-                            };
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.get_conf_detail_data();
+                let b = b.conference_id(p0);
+                let b = match p1 {
+                    Some(v) => b.max_results(v),
+                    None => b,
+                };
+                let b = match p2 {
+                    Some(v) => b.next_token(v),
+                    None => b,
+                };
+                let b = match p3 {
+                    Some(v) => b.nick(v),
+                    None => b,
+                };
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "get_history_conf_data_list" => {
-                let p0: Option<String> = ::confapi_core::meta::param(
+                let p0: Option<String> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "creatorNike",
                 )?;
-                let p1: i64 = ::confapi_core::meta::required_param(
+                let p1: i64 = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "endTime",
                 )?;
-                let p2: Option<String> = ::confapi_core::meta::param(
+                let p2: Option<String> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "freeType",
                 )?;
-                let p3: Option<i64> = ::confapi_core::meta::param(
+                let p3: Option<i64> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "maxResults",
                 )?;
-                let p4: Option<String> = ::confapi_core::meta::param(
+                let p4: Option<String> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "nextToken",
                 )?;
-                let p5: bool = ::confapi_core::meta::required_param(
+                let p5: bool = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "realData",
                 )?;
-                let p6: Option<String> = ::confapi_core::meta::param(
+                let p6: Option<String> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "scene",
                 )?;
-                let p7: i64 = ::confapi_core::meta::required_param(
+                let p7: i64 = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "startTime",
                 )?;
-                let p8: Option<String> = ::confapi_core::meta::param(
+                let p8: Option<String> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "title",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "get_history_conf_data_list",
-                        || {
-                            let b = client.get_history_conf_data_list();
-                            let b = match &p0 {
-                                Some(v) => b.creator_nike(v.clone()),
-                                None => b,
-                            };
-                            let b = b.end_time(p1.clone());
-                            let b = match &p2 {
-                                Some(v) => b.free_type(v.clone()),
-                                None => b,
-                            };
-                            let b = match &p3 {
-                                Some(v) => b.max_results(v.clone()),
-                                None => b,
-                            };
-                            let b = match &p4 {
-                                Some(v) => b.next_token(v.clone()),
-                                None => b,
-                            };
-                            let b = b.real_data(p5.clone());
-                            let b = match &p6 {
-                                Some(v) => b.scene(v.clone()),
-                                None => b,
-                            };
-                            let b = b.start_time(p7.clone());
-                            let b = match &p8 {
-                                Some(v) => b.title(v.clone()),
-                                None => b,
-                            };
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.get_history_conf_data_list();
+                let b = match p0 {
+                    Some(v) => b.creator_nike(v),
+                    None => b,
+                };
+                let b = b.end_time(p1);
+                let b = match p2 {
+                    Some(v) => b.free_type(v),
+                    None => b,
+                };
+                let b = match p3 {
+                    Some(v) => b.max_results(v),
+                    None => b,
+                };
+                let b = match p4 {
+                    Some(v) => b.next_token(v),
+                    None => b,
+                };
+                let b = b.real_data(p5);
+                let b = match p6 {
+                    Some(v) => b.scene(v),
+                    None => b,
+                };
+                let b = b.start_time(p7);
+                let b = match p8 {
+                    Some(v) => b.title(v),
+                    None => b,
+                };
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "get_user_last_metric" => {
-                let body: types::UnionIdListRequest = ::confapi_core::meta::body_from_json(
+                let body: types::UnionIdListRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "conferenceId",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "get_user_last_metric",
-                        || {
-                            let b = client.get_user_last_metric();
-                            let b = b.body(body.clone());
-                            let b = b.conference_id(p0.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.get_user_last_metric();
+                let b = b.body(body);
+                let b = b.conference_id(p0);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "get_user_metric_data" => {
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "conferenceId",
                 )?;
-                let p1: i64 = ::confapi_core::meta::required_param(
+                let p1: i64 = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "beginTime",
                 )?;
-                let p2: i64 = ::confapi_core::meta::required_param(
+                let p2: i64 = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "endTime",
                 )?;
-                let p3: String = ::confapi_core::meta::required_param(
+                let p3: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "unionId",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "get_user_metric_data",
-                        || {
-                            let b = client.get_user_metric_data();
-                            let b = b.conference_id(p0.clone());
-                            let b = b.begin_time(p1.clone());
-                            let b = b.end_time(p2.clone());
-                            let b = b.union_id(p3.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.get_user_metric_data();
+                let b = b.conference_id(p0);
+                let b = b.begin_time(p1);
+                let b = b.end_time(p2);
+                let b = b.union_id(p3);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "invite_mcu" => {
-                let body: types::InviteMcuRequest = ::confapi_core::meta::body_from_json(
+                let body: types::InviteMcuRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "invite_mcu",
-                        || {
-                            let b = client.invite_mcu();
-                            let b = b.body(body.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.invite_mcu();
+                let b = b.body(body);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "invite_users" => {
-                let body: types::InviteUsersRequest = ::confapi_core::meta::body_from_json(
+                let body: types::InviteUsersRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "conferenceId",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "invite_users",
-                        || {
-                            let b = client.invite_users();
-                            let b = b.body(body.clone());
-                            let b = b.conference_id(p0.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.invite_users();
+                let b = b.body(body);
+                let b = b.conference_id(p0);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "kick_members" => {
-                let body: types::KickMembersRequest = ::confapi_core::meta::body_from_json(
+                let body: types::KickMembersRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "conferenceId",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "kick_members",
-                        || {
-                            let b = client.kick_members();
-                            let b = b.body(body.clone());
-                            let b = b.conference_id(p0.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.kick_members();
+                let b = b.body(body);
+                let b = b.conference_id(p0);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "lock_conference" => {
-                let body: types::ActionRequest = ::confapi_core::meta::body_from_json(
+                let body: types::ActionRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "conferenceId",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "lock_conference",
-                        || {
-                            let b = client.lock_conference();
-                            let b = b.body(body.clone());
-                            let b = b.conference_id(p0.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.lock_conference();
+                let b = b.body(body);
+                let b = b.conference_id(p0);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "mute_all" => {
-                let body: types::MuteAllRequest = ::confapi_core::meta::body_from_json(
+                let body: types::MuteAllRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "conferenceId",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "mute_all",
-                        || {
-                            let b = client.mute_all();
-                            let b = b.body(body.clone());
-                            let b = b.conference_id(p0.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.mute_all();
+                let b = b.body(body);
+                let b = b.conference_id(p0);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "mute_members" => {
-                let body: types::MuteMembersRequest = ::confapi_core::meta::body_from_json(
+                let body: types::MuteMembersRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "conferenceId",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "mute_members",
-                        || {
-                            let b = client.mute_members();
-                            let b = b.body(body.clone());
-                            let b = b.conference_id(p0.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.mute_members();
+                let b = b.body(body);
+                let b = b.conference_id(p0);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "opt_record_white_account" => {
-                let p0: Option<String> = ::confapi_core::meta::param(
+                let p0: Option<String> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "requestBody",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "opt_record_white_account",
-                        || {
-                            let b = client.opt_record_white_account();
-                            let b = match &p0 {
-                                Some(v) => b.request_body(v.clone()),
-                                None => b,
-                            };
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.opt_record_white_account();
+                let b = match p0 {
+                    Some(v) => b.request_body(v),
+                    None => b,
+                };
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "query_cloud_record_text" => {
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "conferenceId",
                 )?;
-                let p1: Option<String> = ::confapi_core::meta::param(
+                let p1: Option<String> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "direction",
                 )?;
-                let p2: Option<i64> = ::confapi_core::meta::param(
+                let p2: Option<i64> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "maxResults",
                 )?;
-                let p3: Option<i64> = ::confapi_core::meta::param(
+                let p3: Option<i64> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "nextToken",
                 )?;
-                let p4: Option<i64> = ::confapi_core::meta::param(
+                let p4: Option<i64> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "startTime",
                 )?;
-                let p5: Option<String> = ::confapi_core::meta::param(
+                let p5: Option<String> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "unionId",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "query_cloud_record_text",
-                        || {
-                            let b = client.query_cloud_record_text();
-                            let b = b.conference_id(p0.clone());
-                            let b = match &p1 {
-                                Some(v) => b.direction(v.clone()),
-                                None => b,
-                            };
-                            let b = match &p2 {
-                                Some(v) => b.max_results(v.clone()),
-                                None => b,
-                            };
-                            let b = match &p3 {
-                                Some(v) => b.next_token(v.clone()),
-                                None => b,
-                            };
-                            let b = match &p4 {
-                                Some(v) => b.start_time(v.clone()),
-                                None => b,
-                            };
-                            let b = match &p5 {
-                                Some(v) => b.union_id(v.clone()),
-                                None => b,
-                            };
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.query_cloud_record_text();
+                let b = b.conference_id(p0);
+                let b = match p1 {
+                    Some(v) => b.direction(v),
+                    None => b,
+                };
+                let b = match p2 {
+                    Some(v) => b.max_results(v),
+                    None => b,
+                };
+                let b = match p3 {
+                    Some(v) => b.next_token(v),
+                    None => b,
+                };
+                let b = match p4 {
+                    Some(v) => b.start_time(v),
+                    None => b,
+                };
+                let b = match p5 {
+                    Some(v) => b.union_id(v),
+                    None => b,
+                };
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "query_cloud_record_video" => {
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "conferenceId",
                 )?;
-                let p1: String = ::confapi_core::meta::required_param(
+                let p1: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "unionId",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "query_cloud_record_video",
-                        || {
-                            let b = client.query_cloud_record_video();
-                            let b = b.conference_id(p0.clone());
-                            let b = b.union_id(p1.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.query_cloud_record_video();
+                let b = b.conference_id(p0);
+                let b = b.union_id(p1);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "query_cloud_record_video_play_info" => {
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "conferenceId",
                 )?;
-                let p1: String = ::confapi_core::meta::required_param(
+                let p1: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "mediaId",
                 )?;
-                let p2: String = ::confapi_core::meta::required_param(
+                let p2: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "regionId",
                 )?;
-                let p3: String = ::confapi_core::meta::required_param(
+                let p3: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "unionId",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "query_cloud_record_video_play_info",
-                        || {
-                            let b = client.query_cloud_record_video_play_info();
-                            let b = b.conference_id(p0.clone());
-                            let b = b.media_id(p1.clone());
-                            let b = b.region_id(p2.clone());
-                            let b = b.union_id(p3.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.query_cloud_record_video_play_info();
+                let b = b.conference_id(p0);
+                let b = b.media_id(p1);
+                let b = b.region_id(p2);
+                let b = b.union_id(p3);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "query_conference_info_batch" => {
-                let body: types::ConferenceIdListRequest = ::confapi_core::meta::body_from_json(
+                let body: types::ConferenceIdListRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "query_conference_info_batch",
-                        || {
-                            let b = client.query_conference_info_batch();
-                            let b = b.body(body.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.query_conference_info_batch();
+                let b = b.body(body);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "query_conference_info_by_room_code" => {
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "roomCode",
                 )?;
-                let p1: Option<i64> = ::confapi_core::meta::param(
+                let p1: Option<i64> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "maxResults",
                 )?;
-                let p2: Option<String> = ::confapi_core::meta::param(
+                let p2: Option<String> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "nextToken",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "query_conference_info_by_room_code",
-                        || {
-                            let b = client.query_conference_info_by_room_code();
-                            let b = b.room_code(p0.clone());
-                            let b = match &p1 {
-                                Some(v) => b.max_results(v.clone()),
-                                None => b,
-                            };
-                            let b = match &p2 {
-                                Some(v) => b.next_token(v.clone()),
-                                None => b,
-                            };
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.query_conference_info_by_room_code();
+                let b = b.room_code(p0);
+                let b = match p1 {
+                    Some(v) => b.max_results(v),
+                    None => b,
+                };
+                let b = match p2 {
+                    Some(v) => b.next_token(v),
+                    None => b,
+                };
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "query_conference_members" => {
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "conferenceId",
                 )?;
-                let p1: Option<i64> = ::confapi_core::meta::param(
+                let p1: Option<i64> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "maxResults",
                 )?;
-                let p2: Option<String> = ::confapi_core::meta::param(
+                let p2: Option<String> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "nextToken",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "query_conference_members",
-                        || {
-                            let b = client.query_conference_members();
-                            let b = b.conference_id(p0.clone());
-                            let b = match &p1 {
-                                Some(v) => b.max_results(v.clone()),
-                                None => b,
-                            };
-                            let b = match &p2 {
-                                Some(v) => b.next_token(v.clone()),
-                                None => b,
-                            };
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.query_conference_members();
+                let b = b.conference_id(p0);
+                let b = match p1 {
+                    Some(v) => b.max_results(v),
+                    None => b,
+                };
+                let b = match p2 {
+                    Some(v) => b.next_token(v),
+                    None => b,
+                };
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "query_flash_minutes_summary" => {
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "conferenceId",
                 )?;
-                let p1: String = ::confapi_core::meta::required_param(
+                let p1: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "bizType",
                 )?;
-                let p2: String = ::confapi_core::meta::required_param(
+                let p2: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "recorderUnionId",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "query_flash_minutes_summary",
-                        || {
-                            let b = client.query_flash_minutes_summary();
-                            let b = b.conference_id(p0.clone());
-                            let b = b.biz_type(p1.clone());
-                            let b = b.recorder_union_id(p2.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.query_flash_minutes_summary();
+                let b = b.conference_id(p0);
+                let b = b.biz_type(p1);
+                let b = b.recorder_union_id(p2);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "query_minutes_audio" => {
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "conferenceId",
                 )?;
-                let p1: String = ::confapi_core::meta::required_param(
+                let p1: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "unionId",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "query_minutes_audio",
-                        || {
-                            let b = client.query_minutes_audio();
-                            let b = b.conference_id(p0.clone());
-                            let b = b.union_id(p1.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.query_minutes_audio();
+                let b = b.conference_id(p0);
+                let b = b.union_id(p1);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "query_minutes_meeting_result" => {
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "conferenceId",
                 )?;
-                let p1: String = ::confapi_core::meta::required_param(
+                let p1: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "unionId",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "query_minutes_meeting_result",
-                        || {
-                            let b = client.query_minutes_meeting_result();
-                            let b = b.conference_id(p0.clone());
-                            let b = b.union_id(p1.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.query_minutes_meeting_result();
+                let b = b.conference_id(p0);
+                let b = b.union_id(p1);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "query_minutes_summary" => {
-                let body: types::MinutesSummaryRequest = ::confapi_core::meta::body_from_json(
+                let body: types::MinutesSummaryRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "conferenceId",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "query_minutes_summary",
-                        || {
-                            let b = client.query_minutes_summary();
-                            let b = b.body(body.clone());
-                            let b = b.conference_id(p0.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.query_minutes_summary();
+                let b = b.body(body);
+                let b = b.conference_id(p0);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "query_minutes_text" => {
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "conferenceId",
                 )?;
-                let p1: String = ::confapi_core::meta::required_param(
+                let p1: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "direction",
                 )?;
-                let p2: Option<i64> = ::confapi_core::meta::param(
+                let p2: Option<i64> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "maxResults",
                 )?;
-                let p3: Option<String> = ::confapi_core::meta::param(
+                let p3: Option<String> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "nextToken",
                 )?;
-                let p4: Option<String> = ::confapi_core::meta::param(
+                let p4: Option<String> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "unionId",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "query_minutes_text",
-                        || {
-                            let b = client.query_minutes_text();
-                            let b = b.conference_id(p0.clone());
-                            let b = b.direction(p1.clone());
-                            let b = match &p2 {
-                                Some(v) => b.max_results(v.clone()),
-                                None => b,
-                            };
-                            let b = match &p3 {
-                                Some(v) => b.next_token(v.clone()),
-                                None => b,
-                            };
-                            let b = match &p4 {
-                                Some(v) => b.union_id(v.clone()),
-                                None => b,
-                            };
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.query_minutes_text();
+                let b = b.conference_id(p0);
+                let b = b.direction(p1);
+                let b = match p2 {
+                    Some(v) => b.max_results(v),
+                    None => b,
+                };
+                let b = match p3 {
+                    Some(v) => b.next_token(v),
+                    None => b,
+                };
+                let b = match p4 {
+                    Some(v) => b.union_id(v),
+                    None => b,
+                };
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "query_org_conference_list" => {
-                let p0: Option<i64> = ::confapi_core::meta::param(
+                let p0: Option<i64> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "maxResults",
                 )?;
-                let p1: Option<String> = ::confapi_core::meta::param(
+                let p1: Option<String> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "nextToken",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "query_org_conference_list",
-                        || {
-                            let b = client.query_org_conference_list();
-                            let b = match &p0 {
-                                Some(v) => b.max_results(v.clone()),
-                                None => b,
-                            };
-                            let b = match &p1 {
-                                Some(v) => b.next_token(v.clone()),
-                                None => b,
-                            };
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.query_org_conference_list();
+                let b = match p0 {
+                    Some(v) => b.max_results(v),
+                    None => b,
+                };
+                let b = match p1 {
+                    Some(v) => b.next_token(v),
+                    None => b,
+                };
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "query_record_minutes_url" => {
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "conferenceId",
                 )?;
-                let p1: String = ::confapi_core::meta::required_param(
+                let p1: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "bizType",
                 )?;
-                let p2: String = ::confapi_core::meta::required_param(
+                let p2: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "recorderUnionId",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "query_record_minutes_url",
-                        || {
-                            let b = client.query_record_minutes_url();
-                            let b = b.conference_id(p0.clone());
-                            let b = b.biz_type(p1.clone());
-                            let b = b.recorder_union_id(p2.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.query_record_minutes_url();
+                let b = b.conference_id(p0);
+                let b = b.biz_type(p1);
+                let b = b.recorder_union_id(p2);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "query_schedule_conf_settings" => {
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "scheduleConferenceId",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "query_schedule_conf_settings",
-                        || {
-                            let b = client.query_schedule_conf_settings();
-                            let b = b.schedule_conference_id(p0.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.query_schedule_conf_settings();
+                let b = b.schedule_conference_id(p0);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "update_schedule_conf_settings" => {
-                let body: types::UpdateScheduleConfSettingsRequest = ::confapi_core::meta::body_from_json(
+                let body: types::UpdateScheduleConfSettingsRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "update_schedule_conf_settings",
-                        || {
-                            let b = client.update_schedule_conf_settings();
-                            let b = b.body(body.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.update_schedule_conf_settings();
+                let b = b.body(body);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "query_schedule_conference" => {
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "scheduleConferenceId",
                 )?;
-                let p1: String = ::confapi_core::meta::required_param(
+                let p1: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "requestUnionId",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "query_schedule_conference",
-                        || {
-                            let b = client.query_schedule_conference();
-                            let b = b.schedule_conference_id(p0.clone());
-                            let b = b.request_union_id(p1.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.query_schedule_conference();
+                let b = b.schedule_conference_id(p0);
+                let b = b.request_union_id(p1);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "query_schedule_conference_info" => {
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "scheduleConferenceId",
                 )?;
-                let p1: Option<i64> = ::confapi_core::meta::param(
+                let p1: Option<i64> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "maxResults",
                 )?;
-                let p2: Option<String> = ::confapi_core::meta::param(
+                let p2: Option<String> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "nextToken",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "query_schedule_conference_info",
-                        || {
-                            let b = client.query_schedule_conference_info();
-                            let b = b.schedule_conference_id(p0.clone());
-                            let b = match &p1 {
-                                Some(v) => b.max_results(v.clone()),
-                                None => b,
-                            };
-                            let b = match &p2 {
-                                Some(v) => b.next_token(v.clone()),
-                                None => b,
-                            };
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.query_schedule_conference_info();
+                let b = b.schedule_conference_id(p0);
+                let b = match p1 {
+                    Some(v) => b.max_results(v),
+                    None => b,
+                };
+                let b = match p2 {
+                    Some(v) => b.next_token(v),
+                    None => b,
+                };
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "query_user_on_going_conference" => {
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "unionId",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "query_user_on_going_conference",
-                        || {
-                            let b = client.query_user_on_going_conference();
-                            let b = b.union_id(p0.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.query_user_on_going_conference();
+                let b = b.union_id(p0);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "set_subtitle_event" => {
-                let body: types::EnableRequest = ::confapi_core::meta::body_from_json(
+                let body: types::EnableRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "conferenceId",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "set_subtitle_event",
-                        || {
-                            let b = client.set_subtitle_event();
-                            let b = b.body(body.clone());
-                            let b = b.conference_id(p0.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.set_subtitle_event();
+                let b = b.body(body);
+                let b = b.conference_id(p0);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "start_cloud_record" => {
-                let body: types::StartCloudRecordRequest = ::confapi_core::meta::body_from_json(
+                let body: types::StartCloudRecordRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "conferenceId",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "start_cloud_record",
-                        || {
-                            let b = client.start_cloud_record();
-                            let b = b.body(body.clone());
-                            let b = b.conference_id(p0.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.start_cloud_record();
+                let b = b.body(body);
+                let b = b.conference_id(p0);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "start_minutes" => {
-                let body: types::StartMinutesRequest = ::confapi_core::meta::body_from_json(
+                let body: types::StartMinutesRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "conferenceId",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "start_minutes",
-                        || {
-                            let b = client.start_minutes();
-                            let b = b.body(body.clone());
-                            let b = b.conference_id(p0.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.start_minutes();
+                let b = b.body(body);
+                let b = b.conference_id(p0);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "start_stream_out" => {
-                let body: types::StartStreamOutRequest = ::confapi_core::meta::body_from_json(
+                let body: types::StartStreamOutRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "conferenceId",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "start_stream_out",
-                        || {
-                            let b = client.start_stream_out();
-                            let b = b.body(body.clone());
-                            let b = b.conference_id(p0.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.start_stream_out();
+                let b = b.body(body);
+                let b = b.conference_id(p0);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "stop_cloud_record" => {
-                let body: types::UnionIdRequest = ::confapi_core::meta::body_from_json(
+                let body: types::UnionIdRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "conferenceId",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "stop_cloud_record",
-                        || {
-                            let b = client.stop_cloud_record();
-                            let b = b.body(body.clone());
-                            let b = b.conference_id(p0.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.stop_cloud_record();
+                let b = b.body(body);
+                let b = b.conference_id(p0);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "stop_minutes" => {
-                let body: types::UnionIdRequest = ::confapi_core::meta::body_from_json(
+                let body: types::UnionIdRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "conferenceId",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "stop_minutes",
-                        || {
-                            let b = client.stop_minutes();
-                            let b = b.body(body.clone());
-                            let b = b.conference_id(p0.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.stop_minutes();
+                let b = b.body(body);
+                let b = b.conference_id(p0);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "stop_stream_out" => {
-                let body: types::StopStreamOutRequest = ::confapi_core::meta::body_from_json(
+                let body: types::StopStreamOutRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "conferenceId",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "stop_stream_out",
-                        || {
-                            let b = client.stop_stream_out();
-                            let b = b.body(body.clone());
-                            let b = b.conference_id(p0.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.stop_stream_out();
+                let b = b.body(body);
+                let b = b.conference_id(p0);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "update_member_nick" => {
-                let body: types::UpdateMemberNickRequest = ::confapi_core::meta::body_from_json(
+                let body: types::UpdateMemberNickRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "conferenceId",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "update_member_nick",
-                        || {
-                            let b = client.update_member_nick();
-                            let b = b.body(body.clone());
-                            let b = b.conference_id(p0.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.update_member_nick();
+                let b = b.body(body);
+                let b = b.conference_id(p0);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "update_video_conference_ext_info" => {
-                let p0: String = ::confapi_core::meta::required_param(
+                let p0: String = ::confapi_core::test_util::required_param(
                     vendor,
                     params,
                     "conferenceId",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "update_video_conference_ext_info",
-                        || {
-                            let b = client.update_video_conference_ext_info();
-                            let b = b.conference_id(p0.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.update_video_conference_ext_info();
+                let b = b.conference_id(p0);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             other => {
                 Err(

@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 async fn listing(page: impl Fn(Option<&str>) -> Value + Send + Sync + 'static) -> (MockServer, Client) {
     let server = MockServer::start(
+        &[&confapi_dingtalk::generated::meta::VENDOR],
         move |r: &RecordedRequest| {
             if r.path == "/v1.0/oauth2/accessToken" {
                 Reply::json(200, &json!({"accessToken": "tok", "expireIn": 7200}))

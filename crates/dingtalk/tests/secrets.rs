@@ -20,6 +20,7 @@ fn clean(what: &str, text: &str) {
 #[tokio::test]
 async fn nothing_prints_a_secret() {
     let server = MockServer::start(
+        &[&confapi_dingtalk::generated::meta::VENDOR],
         |r: &RecordedRequest| {
             if r.path.starts_with("/v1.0/oauth2/") {
                 Reply::json(200, &json!({"accessToken": ACCESS_TOKEN, "expireIn": 7200}))
@@ -52,7 +53,7 @@ async fn nothing_prints_a_secret() {
         let slow = c.conference("slow").await.unwrap_err();
         texts.push(format!("{slow}\n{slow:?}"));
         texts.push(format!("{c:?}"));
-        texts.push(format!("{:?}", c.raw().query_conference_info().conference_id("c1")));
+        texts.push(format!("{:?}", c.query_conference_info().conference_id("c1")));
     }
     for t in &texts {
         clean("output", t);

@@ -34,6 +34,7 @@ async fn dingtalk(
     let fetches = Arc::new(AtomicUsize::new(0));
     let counter = fetches.clone();
     let server = MockServer::start(
+        &[&confapi_dingtalk::generated::meta::VENDOR],
         move |r: &RecordedRequest| {
             if r.path == TOKEN_PATH {
                 let n = counter.fetch_add(1, Ordering::SeqCst);
@@ -70,7 +71,7 @@ async fn hundred_cold_concurrent_calls_fetch_one_token() {
         assert_eq!(call.await.unwrap().unwrap().as_deref(), Some("c1"));
     }
     assert_eq!(fetches.load(Ordering::SeqCst), 1);
-    assert_eq!(c.token_fetches(), 1);
+    assert_eq!(c.credential_fetches(), 1);
 }
 
 #[tokio::test]
@@ -122,6 +123,7 @@ async fn expire_in_zero_or_missing_does_not_cause_a_request_storm() {
 #[tokio::test]
 async fn rejected_app_credentials_are_not_retried() {
     let server = MockServer::start(
+        &[&confapi_dingtalk::generated::meta::VENDOR],
         |r: &RecordedRequest| {
             if r.path == TOKEN_PATH {
                 Reply::json(400, &json!({"requestid": "01A0", "code": "invalidClientIdOrSecret", "message": "bad"}))

@@ -1,6 +1,7 @@
 //! The recorded-exchange format: one HTTP request and its response per file,
 //! `tests/recorded/<vendor>/<name>.json`. Secrets are `"REDACTED"`.
 
+use confapi_core::VendorInfo;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -112,51 +113,49 @@ pub fn embedded() -> Result<Vec<RecordedFile>, String> {
         .collect()
 }
 
-/// Names (query keys, headers, body fields) whose values are secrets.
-/// Compared case-insensitively, ignoring `-` and `_`.
-const SECRET_NAMES: &[&str] = &[
-    "token",
-    "accesstoken",
-    "xacsdingtalkaccesstoken",
-    "password",
-    "appsecret",
-    "checksum",
-    "authorization",
-    "suiteticket",
-    "refreshtoken",
-];
-
-/// Whether a query key, header or body field holds a secret.
-pub fn is_secret_name(name: &str) -> bool {
-    let folded: String = name.chars().filter(|c| *c != '-' && *c != '_').collect::<String>().to_lowercase();
-    SECRET_NAMES.contains(&folded.as_str())
-}
-
 /// The placeholder that stands for a secret in recordings.
 pub const REDACTED: &str = "REDACTED";
 
-/// Replaces the values of secret fields, at any depth, with `"REDACTED"`.
-pub fn redact_json(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            for (key, v) in map.iter_mut() {
-                if is_secret_name(key) && !v.is_null() {
-                    *v = Value::String(REDACTED.into());
-                } else {
-                    redact_json(v);
+/// Which names hold secrets, as the vendors' specs say (their credential
+/// names and every `SecretString` field): recordings and request logs
+/// show those values as `"REDACTED"`.
+#[derive(Debug, Clone, Default)]
+pub struct Secrets(Vec<&'static VendorInfo>);
+
+impl Secrets {
+    /// The secret names of `vendors`.
+    pub fn of(vendors: &[&'static VendorInfo]) -> Self {
+        Self(vendors.to_vec())
+    }
+
+    /// Whether a query key, header or body field holds a secret.
+    pub fn is_secret(&self, name: &str) -> bool {
+        self.0.iter().any(|v| v.is_secret_name(name))
+    }
+
+    /// Replaces the values of secret fields, at any depth, with `"REDACTED"`.
+    pub fn redact_json(&self, value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                for (key, v) in map.iter_mut() {
+                    if self.is_secret(key) && !v.is_null() {
+                        *v = Value::String(REDACTED.into());
+                    } else {
+                        self.redact_json(v);
+                    }
                 }
             }
+            Value::Array(items) => items.iter_mut().for_each(|v| self.redact_json(v)),
+            _ => {}
         }
-        Value::Array(items) => items.iter_mut().for_each(redact_json),
-        _ => {}
     }
-}
 
-/// Replaces the values of secret keys in a map of query parameters or headers.
-pub fn redact_map(map: &mut BTreeMap<String, String>) {
-    for (key, v) in map.iter_mut() {
-        if is_secret_name(key) {
-            *v = REDACTED.into();
+    /// Replaces the values of secret keys in a map of query parameters or headers.
+    pub fn redact_map(&self, map: &mut BTreeMap<String, String>) {
+        for (key, v) in map.iter_mut() {
+            if self.is_secret(key) {
+                *v = REDACTED.into();
+            }
         }
     }
 }
@@ -175,16 +174,37 @@ mod tests {
         assert!(on_disk.iter().zip(&built_in).all(|(a, b)| a.exchange == b.exchange));
     }
 
+    static FAKE: VendorInfo = VendorInfo {
+        name: "fake",
+        default_base_url: None,
+        placement: None,
+        request_id_header: None,
+        error_codes: &[],
+        envelope: confapi_core::EnvelopeFields {
+            status: None,
+            success: &[],
+            code: &[],
+            message: &[],
+            request_id: &[],
+            unknown_request: None,
+        },
+        operations: &[],
+        shapes: &[],
+        secret_names: &["password", "appSecret", "x-acs-dingtalk-access-token"],
+    };
+
     #[test]
-    fn secrets_are_redacted_at_any_depth() {
-        let mut body = json!({"username": "api", "password": "abc", "inner": [{"appSecret": "x", "n": 1}]});
-        redact_json(&mut body);
+    fn secrets_named_by_the_spec_are_redacted_at_any_depth() {
+        let secrets = Secrets::of(&[&FAKE]);
+        let mut body = json!({"username": "api", "password": "abc", "inner": [{"app_secret": "x", "n": 1}]});
+        secrets.redact_json(&mut body);
         assert_eq!(
             body,
-            json!({"username": "api", "password": "REDACTED", "inner": [{"appSecret": "REDACTED", "n": 1}]})
+            json!({"username": "api", "password": "REDACTED", "inner": [{"app_secret": "REDACTED", "n": 1}]})
         );
-        let mut headers = BTreeMap::from([("x-acs-dingtalk-access-token".to_owned(), "t".to_owned())]);
-        redact_map(&mut headers);
-        assert_eq!(headers["x-acs-dingtalk-access-token"], "REDACTED");
+        let mut headers = BTreeMap::from([("X-Acs-Dingtalk-Access-Token".to_owned(), "t".to_owned())]);
+        secrets.redact_map(&mut headers);
+        assert_eq!(headers["X-Acs-Dingtalk-Access-Token"], "REDACTED");
+        assert!(!Secrets::default().is_secret("password"), "nothing is secret without a spec saying so");
     }
 }

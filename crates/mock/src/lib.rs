@@ -8,9 +8,11 @@
 //! ```no_run
 //! # async fn run() -> Result<(), String> {
 //! use confapi_mock::{load_dir, MockServer, Replay};
+//! # let vendors: &[&'static confapi_core::VendorInfo] = &[];
+//! // `vendors`: the specs' facts, e.g. `confapi::vendor_infos()`.
 //! let files = load_dir("tests/recorded/openvox".as_ref())?;
-//! let replay = Replay::new(files.into_iter().map(|f| f.exchange).collect());
-//! let server = MockServer::start(replay, 0).await.map_err(|e| e.to_string())?;
+//! let replay = Replay::new(files.into_iter().map(|f| f.exchange).collect(), vendors);
+//! let server = MockServer::start(vendors, replay, 0).await.map_err(|e| e.to_string())?;
 //! println!("replaying on {}", server.url());
 //! # Ok(()) }
 //! ```
@@ -21,8 +23,7 @@ mod replay;
 mod server;
 
 pub use exchange::{
-    embedded, is_secret_name, load_dir, load_file, redact_json, redact_map, Exchange, RecordedFile, RecordedRequest,
-    RecordedResponse, REDACTED,
+    embedded, load_dir, load_file, Exchange, RecordedFile, RecordedRequest, RecordedResponse, Secrets, REDACTED,
 };
 pub use replay::{unmatched, Replay};
 pub use server::{MockServer, Reply, Responder};

@@ -1,20 +1,22 @@
 //! Replays recorded exchanges: method + path pick the recording, and the
 //! body decides where several recordings share a path.
 
-use crate::exchange::{redact_json, Exchange, RecordedRequest};
+use crate::exchange::{Exchange, RecordedRequest, Secrets};
 use crate::server::Reply;
-use serde_json::json;
+use confapi_core::VendorInfo;
 
 /// A [`Responder`](crate::Responder) over a set of recordings.
 #[derive(Debug, Clone)]
 pub struct Replay {
     exchanges: Vec<Exchange>,
+    vendors: Vec<&'static VendorInfo>,
 }
 
 impl Replay {
-    /// Replays `exchanges`.
-    pub fn new(exchanges: Vec<Exchange>) -> Self {
-        Self { exchanges }
+    /// Replays `exchanges` of `vendors`, whose specs say which fields are
+    /// secret and how each vendor answers a request it does not know.
+    pub fn new(exchanges: Vec<Exchange>, vendors: &[&'static VendorInfo]) -> Self {
+        Self { exchanges, vendors: vendors.to_vec() }
     }
 
     /// The recording that answers `request`, if any: the only one for its
@@ -31,7 +33,7 @@ impl Replay {
             [only] => Some(only),
             several => {
                 let mut body = request.body.clone();
-                redact_json(&mut body);
+                Secrets::of(&self.vendors).redact_json(&mut body);
                 several.iter().copied().find(|e| e.request.body == body)
             }
         }
@@ -61,26 +63,32 @@ impl crate::Responder for Replay {
                 }
                 Reply { status: e.response.status, headers, body, delay: Default::default(), cut_after: None }
             }
-            None => unmatched(self.vendor_of(&request.path).unwrap_or("")),
+            None => {
+                let vendor = self.vendor_of(&request.path);
+                unmatched(self.vendors.iter().copied().find(|v| Some(v.name) == vendor))
+            }
         }
     }
 }
 
-/// What each vendor answers to a request it does not know, in its own shape.
-pub fn unmatched(vendor: &str) -> Reply {
-    match vendor {
-        // OpenVox: HTTP 200 with errno 10003, "API request not supported".
-        "openvox" => Reply::json(200, &json!({"status": "Failed", "errno": "10003"})),
-        "quanshi" => Reply::json(
-            200,
-            &json!({"status": 404, "msg": "no recorded exchange matches this request", "result": null}),
-        ),
-        "dingtalk" => Reply::json(
-            404,
-            &json!({"code": "notFound", "message": "no recorded exchange matches this request", "requestid": "mock"}),
-        ),
-        _ => Reply::raw(404, "text/plain", "no recorded exchange matches this request"),
+/// What a vendor answers to a request no recording matches: its spec's
+/// answer to an unknown request (`x-confapi-envelope.unknown_request`),
+/// with the message and request id fields saying what happened.
+pub fn unmatched(vendor: Option<&VendorInfo>) -> Reply {
+    const NO_MATCH: &str = "no recorded exchange matches this request";
+    let Some((info, answer)) = vendor.and_then(|v| v.envelope.unknown_request.map(|a| (v, a))) else {
+        return Reply::raw(404, "text/plain", NO_MATCH);
+    };
+    let mut body: serde_json::Value = serde_json::from_str(answer.body).unwrap_or_default();
+    if let Some(obj) = body.as_object_mut() {
+        if let Some(field) = info.envelope.message.first() {
+            obj.insert((*field).to_owned(), NO_MATCH.into());
+        }
+        if let Some(field) = info.envelope.request_id.first() {
+            obj.insert((*field).to_owned(), "mock".into());
+        }
     }
+    Reply::json(answer.status, &body)
 }
 
 #[cfg(test)]
@@ -88,7 +96,7 @@ mod tests {
     use super::*;
     use crate::exchange::RecordedResponse;
     use crate::Responder;
-    use serde_json::Value;
+    use serde_json::{json, Value};
     use std::collections::BTreeMap;
 
     fn exchange(path: &str, body: Value, answer: Value) -> Exchange {
@@ -109,20 +117,48 @@ mod tests {
         exchange(path, body, Value::Null).request
     }
 
+    /// A vendor in OpenVox's shape: in-band failures, a secret password.
+    static PBX: VendorInfo = VendorInfo {
+        name: "openvox",
+        default_base_url: None,
+        placement: None,
+        request_id_header: None,
+        error_codes: &[],
+        envelope: confapi_core::EnvelopeFields {
+            status: Some("status"),
+            success: &["Success"],
+            code: &["errno"],
+            message: &[],
+            request_id: &[],
+            unknown_request: Some(confapi_core::CannedAnswer {
+                status: 200,
+                body: r#"{"status":"Failed","errno":"10003"}"#,
+            }),
+        },
+        operations: &[],
+        shapes: &[],
+        secret_names: &["password"],
+    };
+
     #[test]
     fn body_decides_between_recordings_of_one_path() {
-        let replay = Replay::new(vec![
-            exchange("/q", json!({"number": "1"}), json!({"n": 1})),
-            exchange("/q", json!({"number": "2"}), json!({"n": 2})),
-            exchange("/login", json!({"password": "REDACTED"}), json!({"ok": true})),
-        ]);
+        let replay = Replay::new(
+            vec![
+                exchange("/q", json!({"number": "1"}), json!({"n": 1})),
+                exchange("/q", json!({"number": "2"}), json!({"n": 2})),
+                exchange("/login", json!({"password": "REDACTED"}), json!({"ok": true})),
+                exchange("/login", json!({"password": "REDACTED", "user": "b"}), json!({"ok": false})),
+            ],
+            &[&PBX],
+        );
         assert_eq!(replay.reply(&request("/q", json!({"number": "2"}))).body, br#"{"n":2}"#);
-        // The only recording of a path answers whatever the body.
+        // The spec's secret fields are compared redacted, as recordings store them.
         assert_eq!(replay.reply(&request("/login", json!({"password": "x"}))).body, br#"{"ok":true}"#);
-        // Several recordings and no equal body: the vendor's own error.
+        // Several recordings and no equal body: the vendor's own error, from its spec.
         let miss = replay.reply(&request("/q", json!({"number": "3"})));
-        assert_eq!(miss, unmatched("openvox"));
+        assert_eq!(miss, unmatched(Some(&PBX)));
         assert_eq!(miss.body, br#"{"status":"Failed","errno":"10003"}"#);
-        assert_eq!(replay.reply(&request("/nowhere", Value::Null)), unmatched("openvox"));
+        assert_eq!(replay.reply(&request("/nowhere", Value::Null)), unmatched(Some(&PBX)));
+        assert_eq!(unmatched(None).status, 404);
     }
 }

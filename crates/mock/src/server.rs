@@ -1,8 +1,9 @@
 //! An HTTP/1.1 server on 127.0.0.1 whose answers come from a [`Responder`]:
 //! the replay of recorded exchanges, or a test's own function.
 
-use crate::exchange::{redact_json, redact_map, RecordedRequest};
+use crate::exchange::{RecordedRequest, Secrets};
 use bytes::Bytes;
+use confapi_core::VendorInfo;
 use http_body_util::combinators::BoxBody;
 use http_body_util::{BodyExt, Full, Limited, StreamBody};
 use hyper::body::Frame;
@@ -68,6 +69,7 @@ impl<F: Fn(&RecordedRequest) -> Reply + Send + Sync + 'static> Responder for F {
 
 struct Shared {
     responder: Box<dyn Responder>,
+    secrets: Secrets,
     log: Mutex<Vec<RecordedRequest>>,
 }
 
@@ -85,11 +87,16 @@ impl std::fmt::Debug for MockServer {
 }
 
 impl MockServer {
-    /// Starts serving on 127.0.0.1 at `port` (0 picks a free one).
-    pub async fn start(responder: impl Responder, port: u16) -> std::io::Result<Self> {
+    /// Starts serving on 127.0.0.1 at `port` (0 picks a free one). The
+    /// request log hides the values `vendors`' specs call secret.
+    pub async fn start(vendors: &[&'static VendorInfo], responder: impl Responder, port: u16) -> std::io::Result<Self> {
         let listener = TcpListener::bind(("127.0.0.1", port)).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared { responder: Box::new(responder), log: Mutex::new(Vec::new()) });
+        let shared = Arc::new(Shared {
+            responder: Box::new(responder),
+            secrets: Secrets::of(vendors),
+            log: Mutex::new(Vec::new()),
+        });
         let (stop, mut stopped) = oneshot::channel();
         let accept_shared = shared.clone();
         tokio::spawn(async move {
@@ -179,9 +186,9 @@ async fn handle(shared: Arc<Shared>, req: hyper::Request<Incoming>) -> Result<hy
         body,
     };
     let mut logged = request.clone();
-    redact_map(&mut logged.query);
-    redact_map(&mut logged.headers);
-    redact_json(&mut logged.body);
+    shared.secrets.redact_map(&mut logged.query);
+    shared.secrets.redact_map(&mut logged.headers);
+    shared.secrets.redact_json(&mut logged.body);
     if let Ok(mut log) = shared.log.lock() {
         log.push(logged);
     }

@@ -1,11 +1,8 @@
 //! OpenVox login and keep-alive, as a [`confapi_core::Authenticator`].
 
-use crate::generated::{meta::VENDOR, types, Client as Raw};
-use confapi_core::{
-    Authenticator, BoxFuture, Error, ErrorKind, Lifetime, Runtime, SecretString, StaticToken, Token, TokenCache,
-};
+use crate::generated::{meta::op, meta::VENDOR, types, Client};
+use confapi_core::{Auth, Authenticator, BoxFuture, Error, ErrorKind, GeneratedClient, Lifetime, SecretString, Token};
 use md5::{Digest, Md5};
-use std::sync::Arc;
 use std::time::Duration;
 
 /// The PBX erases a token after 30 minutes without a request or heartbeat.
@@ -42,32 +39,16 @@ pub(crate) fn password_digest(password: &SecretString) -> SecretString {
 /// Logs in with username and password digest; keeps tokens alive by heartbeat.
 #[derive(Debug)]
 pub(crate) struct Login {
-    pub(crate) base_url: String,
-    pub(crate) http: reqwest::Client,
+    /// A client that adds no session token of its own.
+    pub(crate) client: Client,
     pub(crate) username: String,
     pub(crate) password_md5: SecretString,
     pub(crate) receiver: EventReceiver,
 }
 
-impl Login {
-    /// A generated client that sends `token` (or nothing) as credential.
-    fn raw(&self, token: Option<&SecretString>) -> Raw {
-        let runtime = match token {
-            None => Runtime::anonymous(&VENDOR),
-            Some(t) => {
-                let cache = TokenCache::new(Arc::new(StaticToken(t.clone())), Default::default());
-                Runtime::with_tokens(&VENDOR, Arc::new(cache))
-            }
-        }
-        .scrubbing(self.password_md5.clone());
-        Raw::new_with_client(&self.base_url, self.http.clone(), runtime)
-    }
-}
-
 impl Authenticator for Login {
     fn fetch(&self) -> BoxFuture<'_, Result<Token, Error>> {
         Box::pin(async move {
-            let raw = self.raw(None);
             let r = &self.receiver;
             let body = types::LoginRequest {
                 username: self.username.clone(),
@@ -78,11 +59,11 @@ impl Authenticator for Login {
                 version: None,
                 extra: Default::default(),
             };
-            let response = raw.call_operation("login", |raw| raw.login().body(body.clone()).send()).await?;
+            let response = self.client.login().body(body).send().await?;
             match response.token {
                 Some(secret) if !secret.is_empty() => Ok(Token { secret, lifetime: Lifetime::Idle(IDLE_EXPIRY) }),
                 _ => Err(Error::new(VENDOR.name, ErrorKind::Decode)
-                    .with_operation("login")
+                    .with_operation(op::LOGIN.id)
                     .with_detail("login succeeded without a token")),
             }
         })
@@ -90,7 +71,8 @@ impl Authenticator for Login {
 
     fn keepalive<'a>(&'a self, token: &'a SecretString) -> BoxFuture<'a, Result<bool, Error>> {
         Box::pin(async move {
-            let raw = self.raw(Some(token));
+            // This one token, not the cache that is asking for it.
+            let client = self.client.with_runtime(self.client.runtime().with_auth(Auth::fixed(token.clone())));
             let r = &self.receiver;
             let body = types::HeartbeatRequest {
                 ipaddr: r.ipaddr.clone(),
@@ -99,7 +81,7 @@ impl Authenticator for Login {
                 urltag: r.urltag.clone(),
                 extra: Default::default(),
             };
-            raw.call_operation("heartbeat", |raw| raw.heartbeat().body(body.clone()).send()).await.map(|_| true)
+            client.heartbeat().body(body).send().await.map(|_| true)
         })
     }
 }
@@ -114,10 +96,14 @@ mod tests {
     #[tokio::test]
     async fn keepalive_sends_a_heartbeat_with_the_token_and_receiver() {
         let server =
-            MockServer::start(|_: &RecordedRequest| Reply::json(200, &json!({"status": "Success"})), 0).await.unwrap();
+            MockServer::start(&[&VENDOR], |_: &RecordedRequest| Reply::json(200, &json!({"status": "Success"})), 0)
+                .await
+                .unwrap();
+        let client = confapi_core::Settings { base_url: Some(server.url()), ..Default::default() }
+            .client(&VENDOR, Auth::None, Vec::new())
+            .unwrap();
         let login = Login {
-            base_url: server.url(),
-            http: reqwest::Client::new(),
+            client,
             username: "api".into(),
             password_md5: SecretString::new("0123456789abcdef0123456789abcdef"),
             receiver: EventReceiver {

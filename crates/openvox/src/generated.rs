@@ -2868,7 +2868,13 @@ impl ClientInfo<::confapi_core::Runtime> for Client {
         &self.inner
     }
 }
-impl ClientHooks<::confapi_core::Runtime> for &Client {}
+const _: () = {
+    #[allow(dead_code)]
+    fn assert_client_hooks()
+    where
+        Client: ClientHooks<::confapi_core::Runtime>,
+    {}
+};
 impl Client {
     /**Log in and obtain a session token
 
@@ -3058,8 +3064,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/api/v0.0.1/login`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::LoginResponse>, Error<()>> {
             let Self { client, type_, body } = self;
@@ -3142,8 +3148,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/api/v0.0.1/heartbeat`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::StatusResponse>, Error<()>> {
             let Self { client, body } = self;
@@ -3196,8 +3202,8 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `POST` request to `/api/v0.0.1/logout`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::StatusResponse>, Error<()>> {
             let Self { client } = self;
@@ -3285,8 +3291,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/api/v0.0.1/conference/query_in_session`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::InSessionResponse>, Error<()>> {
             let Self { client, type_, body } = self;
@@ -3367,8 +3373,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/api/v0.0.1/conference/query`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::RoomSettingsResponse>, Error<()>> {
             let Self { client, body } = self;
@@ -3445,8 +3451,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/api/v0.0.1/conference/update`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::StatusResponse>, Error<()>> {
             let Self { client, body } = self;
@@ -3523,8 +3529,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/api/v0.0.1/conference/add_member`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::StatusResponse>, Error<()>> {
             let Self { client, body } = self;
@@ -3607,8 +3613,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/api/v0.0.1/instant_conference/start`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::StatusResponse>, Error<()>> {
             let Self { client, body } = self;
@@ -3687,8 +3693,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/api/v0.0.1/instant_conference/query`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::InstantConferenceResponse>, Error<()>> {
             let Self { client, body } = self;
@@ -3728,11 +3734,153 @@ pub mod builder {
             }
         }
     }
+    impl<'a> Login<'a> {
+        ///Sends `POST /api/v0.0.1/login`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::LoginResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(self.client, super::meta::op::LOGIN);
+            let request = Login {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> Heartbeat<'a> {
+        ///Sends `POST /api/v0.0.1/heartbeat`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::StatusResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::HEARTBEAT,
+            );
+            let request = Heartbeat {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> Logout<'a> {
+        ///Sends `POST /api/v0.0.1/logout`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::StatusResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(self.client, super::meta::op::LOGOUT);
+            let request = Logout {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> ConferenceQueryInSession<'a> {
+        ///Sends `POST /api/v0.0.1/conference/query_in_session`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::InSessionResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::CONFERENCE_QUERY_IN_SESSION,
+            );
+            let request = ConferenceQueryInSession {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> ConferenceQuery<'a> {
+        ///Sends `POST /api/v0.0.1/conference/query`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::RoomSettingsResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::CONFERENCE_QUERY,
+            );
+            let request = ConferenceQuery {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> ConferenceUpdate<'a> {
+        ///Sends `POST /api/v0.0.1/conference/update`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::StatusResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::CONFERENCE_UPDATE,
+            );
+            let request = ConferenceUpdate {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> ConferenceAddMember<'a> {
+        ///Sends `POST /api/v0.0.1/conference/add_member`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::StatusResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::CONFERENCE_ADD_MEMBER,
+            );
+            let request = ConferenceAddMember {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> InstantConferenceStart<'a> {
+        ///Sends `POST /api/v0.0.1/instant_conference/start`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::StatusResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::INSTANT_CONFERENCE_START,
+            );
+            let request = InstantConferenceStart {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> InstantConferenceQuery<'a> {
+        ///Sends `POST /api/v0.0.1/instant_conference/query`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<
+            types::InstantConferenceResponse,
+            ::confapi_core::Error,
+        > {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::INSTANT_CONFERENCE_QUERY,
+            );
+            let request = InstantConferenceQuery {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
 }
+::confapi_core::generated_client!(Client);
 /// What the spec says about this vendor, as data the runtime, the
 /// audit and the replay server read.
 #[allow(clippy::all)]
@@ -4012,9 +4160,31 @@ pub mod meta {
             error_shape: None,
         },
     ];
+    /// Each operation by name.
+    pub mod op {
+        ///`login`: POST /api/v0.0.1/login
+        pub static LOGIN: &::confapi_core::OperationMeta = &super::OPERATIONS[0usize];
+        ///`heartbeat`: POST /api/v0.0.1/heartbeat
+        pub static HEARTBEAT: &::confapi_core::OperationMeta = &super::OPERATIONS[1usize];
+        ///`logout`: POST /api/v0.0.1/logout
+        pub static LOGOUT: &::confapi_core::OperationMeta = &super::OPERATIONS[2usize];
+        ///`conference_query_in_session`: POST /api/v0.0.1/conference/query_in_session
+        pub static CONFERENCE_QUERY_IN_SESSION: &::confapi_core::OperationMeta = &super::OPERATIONS[3usize];
+        ///`conference_query`: POST /api/v0.0.1/conference/query
+        pub static CONFERENCE_QUERY: &::confapi_core::OperationMeta = &super::OPERATIONS[4usize];
+        ///`conference_update`: POST /api/v0.0.1/conference/update
+        pub static CONFERENCE_UPDATE: &::confapi_core::OperationMeta = &super::OPERATIONS[5usize];
+        ///`conference_add_member`: POST /api/v0.0.1/conference/add_member
+        pub static CONFERENCE_ADD_MEMBER: &::confapi_core::OperationMeta = &super::OPERATIONS[6usize];
+        ///`instant_conference_start`: POST /api/v0.0.1/instant_conference/start
+        pub static INSTANT_CONFERENCE_START: &::confapi_core::OperationMeta = &super::OPERATIONS[7usize];
+        ///`instant_conference_query`: POST /api/v0.0.1/instant_conference/query
+        pub static INSTANT_CONFERENCE_QUERY: &::confapi_core::OperationMeta = &super::OPERATIONS[8usize];
+    }
     /// The vendor as a whole.
     pub static VENDOR: ::confapi_core::VendorInfo = ::confapi_core::VendorInfo {
         name: "openvox",
+        default_base_url: None,
         placement: Some(::confapi_core::Placement::Query("token")),
         request_id_header: None,
         envelope: ::confapi_core::meta::EnvelopeFields {
@@ -4023,10 +4193,260 @@ pub mod meta {
             code: &["errno"],
             message: &[],
             request_id: &[],
+            unknown_request: Some(::confapi_core::CannedAnswer {
+                status: 200u16,
+                body: "{\"status\":\"Failed\",\"errno\":\"10003\"}",
+            }),
         },
         error_codes: ERROR_CODES,
         operations: OPERATIONS,
-        shapes: "{\"NumberOrString\":{\"union\":[{},{}]},\"Secret\":{},\"ResultStatus\":{},\"YesNo\":{},\"MemberStatus\":{},\"Prompt\":{},\"StatusResponse\":{\"props\":{\"status\":{\"ref\":\"ResultStatus\"},\"errno\":{\"ref\":\"NumberOrString\"}}},\"LoginRequest\":{\"props\":{\"username\":{},\"password\":{\"ref\":\"Secret\"},\"port\":{},\"url\":{},\"version\":{},\"urltag\":{}}},\"LoginResponse\":{\"props\":{\"status\":{\"ref\":\"ResultStatus\"},\"errno\":{\"ref\":\"NumberOrString\"},\"token\":{\"ref\":\"Secret\"},\"transport\":{}}},\"HeartbeatRequest\":{\"props\":{\"ipaddr\":{},\"port\":{},\"url\":{},\"urltag\":{}}},\"RoomNumbers\":{\"props\":{\"number\":{}}},\"InSessionResponse\":{\"props\":{\"status\":{\"ref\":\"ResultStatus\"},\"errno\":{\"ref\":\"NumberOrString\"},\"conference\":{\"items\":{\"ref\":\"InSessionRoom\"}}},\"aliases\":{\"conferences\":\"conference\"}},\"InSessionRoom\":{\"props\":{\"callid\":{},\"conferencenumber\":{\"ref\":\"NumberOrString\"},\"conferencename\":{},\"member\":{\"items\":{\"ref\":\"Member\"}}},\"aliases\":{\"members\":\"member\"}},\"Member\":{\"props\":{\"number\":{\"ref\":\"NumberOrString\"},\"from\":{\"ref\":\"NumberOrString\"},\"to\":{\"ref\":\"NumberOrString\"},\"trunkname\":{},\"channelid\":{},\"memberstatus\":{\"ref\":\"MemberStatus\"},\"callpath\":{},\"outbound\":{\"items\":{\"ref\":\"Member\"}},\"inbound\":{\"items\":{\"ref\":\"Member\"}},\"ext\":{\"items\":{\"ref\":\"Member\"}}}},\"RoomSettingsResponse\":{\"props\":{\"status\":{\"ref\":\"ResultStatus\"},\"errno\":{\"ref\":\"NumberOrString\"},\"conferences\":{\"items\":{\"ref\":\"RoomSettings\"}}}},\"RoomSettings\":{\"props\":{\"number\":{\"ref\":\"NumberOrString\"},\"name\":{},\"participantepassword\":{},\"moderatorpassword\":{},\"waitformoderator\":{\"ref\":\"YesNo\"},\"allowinvite\":{\"ref\":\"YesNo\"},\"moderators\":{\"ref\":\"NumberOrString\"},\"musiconhold\":{\"ref\":\"YesNo\"},\"mute\":{\"ref\":\"YesNo\"},\"prompt\":{\"ref\":\"Prompt\"}}},\"RoomUpdate\":{\"props\":{\"number\":{},\"name\":{},\"participantepassword\":{},\"moderatorpassword\":{},\"waitformoderator\":{\"ref\":\"YesNo\"},\"allowinvite\":{\"ref\":\"YesNo\"},\"moderators\":{},\"musiconhold\":{\"ref\":\"YesNo\"},\"mute\":{\"ref\":\"YesNo\"},\"prompt\":{\"ref\":\"Prompt\"}}},\"InviteMembers\":{\"props\":{\"number\":{},\"operator\":{},\"invitemember\":{},\"dialpermission\":{}}},\"InstantConferenceStart\":{\"props\":{\"number\":{},\"name\":{},\"moderators\":{},\"members\":{},\"dialpermission\":{}}},\"InstantConferenceResponse\":{\"props\":{\"status\":{\"ref\":\"ResultStatus\"},\"errno\":{\"ref\":\"NumberOrString\"},\"conferences\":{\"items\":{\"ref\":\"InstantConference\"}}}},\"InstantConference\":{\"props\":{\"number\":{\"ref\":\"NumberOrString\"},\"name\":{},\"moderators\":{\"ref\":\"NumberOrString\"},\"members\":{\"ref\":\"NumberOrString\"}},\"aliases\":{\"member\":\"members\"}},\"ResultStatusKnown\":{},\"YesNoKnown\":{},\"MemberStatusKnown\":{},\"PromptKnown\":{}}",
+        shapes: &[
+            (
+                "NumberOrString",
+                ::confapi_core::Shape::Union(
+                    &[::confapi_core::Shape::Any, ::confapi_core::Shape::Any],
+                ),
+            ),
+            ("Secret", ::confapi_core::Shape::Any),
+            ("ResultStatus", ::confapi_core::Shape::Any),
+            ("YesNo", ::confapi_core::Shape::Any),
+            ("MemberStatus", ::confapi_core::Shape::Any),
+            ("Prompt", ::confapi_core::Shape::Any),
+            (
+                "StatusResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("status", ::confapi_core::Shape::Ref("ResultStatus")),
+                        ("errno", ::confapi_core::Shape::Ref("NumberOrString")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "LoginRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("username", ::confapi_core::Shape::Any),
+                        ("password", ::confapi_core::Shape::Ref("Secret")),
+                        ("port", ::confapi_core::Shape::Any),
+                        ("url", ::confapi_core::Shape::Any),
+                        ("version", ::confapi_core::Shape::Any),
+                        ("urltag", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "LoginResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("status", ::confapi_core::Shape::Ref("ResultStatus")),
+                        ("errno", ::confapi_core::Shape::Ref("NumberOrString")),
+                        ("token", ::confapi_core::Shape::Ref("Secret")),
+                        ("transport", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "HeartbeatRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("ipaddr", ::confapi_core::Shape::Any),
+                        ("port", ::confapi_core::Shape::Any),
+                        ("url", ::confapi_core::Shape::Any),
+                        ("urltag", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "RoomNumbers",
+                ::confapi_core::Shape::Object {
+                    props: &[("number", ::confapi_core::Shape::Any)],
+                    aliases: &[],
+                },
+            ),
+            (
+                "InSessionResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("status", ::confapi_core::Shape::Ref("ResultStatus")),
+                        ("errno", ::confapi_core::Shape::Ref("NumberOrString")),
+                        (
+                            "conference",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("InSessionRoom"),
+                            ),
+                        ),
+                    ],
+                    aliases: &[("conferences", "conference")],
+                },
+            ),
+            (
+                "InSessionRoom",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("callid", ::confapi_core::Shape::Any),
+                        (
+                            "conferencenumber",
+                            ::confapi_core::Shape::Ref("NumberOrString"),
+                        ),
+                        ("conferencename", ::confapi_core::Shape::Any),
+                        (
+                            "member",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("Member"),
+                            ),
+                        ),
+                    ],
+                    aliases: &[("members", "member")],
+                },
+            ),
+            (
+                "Member",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("number", ::confapi_core::Shape::Ref("NumberOrString")),
+                        ("from", ::confapi_core::Shape::Ref("NumberOrString")),
+                        ("to", ::confapi_core::Shape::Ref("NumberOrString")),
+                        ("trunkname", ::confapi_core::Shape::Any),
+                        ("channelid", ::confapi_core::Shape::Any),
+                        ("memberstatus", ::confapi_core::Shape::Ref("MemberStatus")),
+                        ("callpath", ::confapi_core::Shape::Any),
+                        (
+                            "outbound",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("Member"),
+                            ),
+                        ),
+                        (
+                            "inbound",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("Member"),
+                            ),
+                        ),
+                        (
+                            "ext",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("Member"),
+                            ),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "RoomSettingsResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("status", ::confapi_core::Shape::Ref("ResultStatus")),
+                        ("errno", ::confapi_core::Shape::Ref("NumberOrString")),
+                        (
+                            "conferences",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("RoomSettings"),
+                            ),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "RoomSettings",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("number", ::confapi_core::Shape::Ref("NumberOrString")),
+                        ("name", ::confapi_core::Shape::Any),
+                        ("participantepassword", ::confapi_core::Shape::Any),
+                        ("moderatorpassword", ::confapi_core::Shape::Any),
+                        ("waitformoderator", ::confapi_core::Shape::Ref("YesNo")),
+                        ("allowinvite", ::confapi_core::Shape::Ref("YesNo")),
+                        ("moderators", ::confapi_core::Shape::Ref("NumberOrString")),
+                        ("musiconhold", ::confapi_core::Shape::Ref("YesNo")),
+                        ("mute", ::confapi_core::Shape::Ref("YesNo")),
+                        ("prompt", ::confapi_core::Shape::Ref("Prompt")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "RoomUpdate",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("number", ::confapi_core::Shape::Any),
+                        ("name", ::confapi_core::Shape::Any),
+                        ("participantepassword", ::confapi_core::Shape::Any),
+                        ("moderatorpassword", ::confapi_core::Shape::Any),
+                        ("waitformoderator", ::confapi_core::Shape::Ref("YesNo")),
+                        ("allowinvite", ::confapi_core::Shape::Ref("YesNo")),
+                        ("moderators", ::confapi_core::Shape::Any),
+                        ("musiconhold", ::confapi_core::Shape::Ref("YesNo")),
+                        ("mute", ::confapi_core::Shape::Ref("YesNo")),
+                        ("prompt", ::confapi_core::Shape::Ref("Prompt")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "InviteMembers",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("number", ::confapi_core::Shape::Any),
+                        ("operator", ::confapi_core::Shape::Any),
+                        ("invitemember", ::confapi_core::Shape::Any),
+                        ("dialpermission", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "InstantConferenceStart",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("number", ::confapi_core::Shape::Any),
+                        ("name", ::confapi_core::Shape::Any),
+                        ("moderators", ::confapi_core::Shape::Any),
+                        ("members", ::confapi_core::Shape::Any),
+                        ("dialpermission", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "InstantConferenceResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("status", ::confapi_core::Shape::Ref("ResultStatus")),
+                        ("errno", ::confapi_core::Shape::Ref("NumberOrString")),
+                        (
+                            "conferences",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("InstantConference"),
+                            ),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "InstantConference",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("number", ::confapi_core::Shape::Ref("NumberOrString")),
+                        ("name", ::confapi_core::Shape::Any),
+                        ("moderators", ::confapi_core::Shape::Ref("NumberOrString")),
+                        ("members", ::confapi_core::Shape::Ref("NumberOrString")),
+                    ],
+                    aliases: &[("member", "members")],
+                },
+            ),
+            ("ResultStatusKnown", ::confapi_core::Shape::Any),
+            ("YesNoKnown", ::confapi_core::Shape::Any),
+            ("MemberStatusKnown", ::confapi_core::Shape::Any),
+            ("PromptKnown", ::confapi_core::Shape::Any),
+        ],
+        secret_names: &["password", "token"],
     };
     impl ::confapi_core::Envelope for types::InSessionResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
@@ -4088,257 +4508,120 @@ pub mod meta {
             )
         }
     }
-    impl super::Client {
-        /// The runtime: vendor facts, credentials, limits.
-        pub fn runtime(&self) -> &::confapi_core::Runtime {
-            &self.inner
-        }
-        /// Runs a call built from this client's builders through the
-        /// runtime: credential, envelope check, typed errors, one
-        /// renewal of an expired credential (so `op` may run twice).
-        pub async fn call<'a, T, E, F, Fut>(
-            &'a self,
-            op: F,
-        ) -> Result<T, ::confapi_core::Error>
-        where
-            F: Fn(&'a Self) -> Fut,
-            Fut: ::std::future::Future<
-                Output = Result<
-                    progenitor_client::ResponseValue<T>,
-                    progenitor_client::Error<E>,
-                >,
-            >,
-            T: ::confapi_core::Envelope + ::serde::de::DeserializeOwned,
-            E: ::confapi_core::Envelope,
-        {
-            self.inner.call(|| op(self)).await
-        }
-        /// [`Client::call`] for the operation `id` of the spec: errors
-        /// name it, and an operation without credentials fetches none.
-        pub async fn call_operation<'a, T, E, F, Fut>(
-            &'a self,
-            id: &'static str,
-            op: F,
-        ) -> Result<T, ::confapi_core::Error>
-        where
-            F: Fn(&'a Self) -> Fut,
-            Fut: ::std::future::Future<
-                Output = Result<
-                    progenitor_client::ResponseValue<T>,
-                    progenitor_client::Error<E>,
-                >,
-            >,
-            T: ::confapi_core::Envelope + ::serde::de::DeserializeOwned,
-            E: ::confapi_core::Envelope,
-        {
-            self.inner.call_operation(id, || op(self)).await
-        }
-    }
-    impl progenitor_client::ClientHooks<::confapi_core::Runtime> for super::Client {
-        async fn pre<E>(
-            &self,
-            request: &mut reqwest::Request,
-            info: &progenitor_client::OperationInfo,
-        ) -> Result<(), progenitor_client::Error<E>> {
-            ::confapi_core::prepare_request(&self.inner, request, info.operation_id)
-                .await
-                .map_err(|e| progenitor_client::Error::Custom(e.to_string()))
-        }
-        async fn post<E>(
-            &self,
-            result: &reqwest::Result<reqwest::Response>,
-            _info: &progenitor_client::OperationInfo,
-        ) -> Result<(), progenitor_client::Error<E>> {
-            ::confapi_core::observe_response(&self.inner, result);
-            Ok(())
-        }
-    }
-    /// Calls operation `id` with path and query parameters by their
-    /// API names and the request body as JSON, through the client's
-    /// runtime; returns the decoded response.
+    /// Calls operation `id` with path and query parameters by their API
+    /// names and the request body as JSON; returns the decoded response.
+    #[cfg(feature = "test-util")]
     pub async fn dispatch(
         client: &super::Client,
         id: &str,
         params: &::std::collections::BTreeMap<String, String>,
         body: Option<::serde_json::Value>,
-    ) -> Result<::confapi_core::meta::Dispatched, ::confapi_core::Error> {
+    ) -> Result<::confapi_core::test_util::Dispatched, ::confapi_core::Error> {
         let vendor = VENDOR.name;
         let _ = (&params, &body);
         match id {
             "login" => {
-                let body: types::LoginRequest = ::confapi_core::meta::body_from_json(
+                let body: types::LoginRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let p0: Option<String> = ::confapi_core::meta::param(
+                let p0: Option<String> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "type",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "login",
-                        || {
-                            let b = client.login();
-                            let b = b.body(body.clone());
-                            let b = match &p0 {
-                                Some(v) => b.type_(v.clone()),
-                                None => b,
-                            };
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.login();
+                let b = b.body(body);
+                let b = match p0 {
+                    Some(v) => b.type_(v),
+                    None => b,
+                };
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "heartbeat" => {
-                let body: types::HeartbeatRequest = ::confapi_core::meta::body_from_json(
+                let body: types::HeartbeatRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "heartbeat",
-                        || {
-                            let b = client.heartbeat();
-                            let b = b.body(body.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.heartbeat();
+                let b = b.body(body);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "logout" => {
-                let value = client
-                    .inner
-                    .call_operation(
-                        "logout",
-                        || {
-                            let b = client.logout();
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.logout();
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "conference_query_in_session" => {
-                let body: types::RoomNumbers = ::confapi_core::meta::body_from_json(
+                let body: types::RoomNumbers = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let p0: Option<String> = ::confapi_core::meta::param(
+                let p0: Option<String> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "type",
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "conference_query_in_session",
-                        || {
-                            let b = client.conference_query_in_session();
-                            let b = b.body(body.clone());
-                            let b = match &p0 {
-                                Some(v) => b.type_(v.clone()),
-                                None => b,
-                            };
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.conference_query_in_session();
+                let b = b.body(body);
+                let b = match p0 {
+                    Some(v) => b.type_(v),
+                    None => b,
+                };
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "conference_query" => {
-                let body: types::RoomNumbers = ::confapi_core::meta::body_from_json(
+                let body: types::RoomNumbers = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "conference_query",
-                        || {
-                            let b = client.conference_query();
-                            let b = b.body(body.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.conference_query();
+                let b = b.body(body);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "conference_update" => {
-                let body: types::RoomUpdate = ::confapi_core::meta::body_from_json(
+                let body: types::RoomUpdate = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "conference_update",
-                        || {
-                            let b = client.conference_update();
-                            let b = b.body(body.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.conference_update();
+                let b = b.body(body);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "conference_add_member" => {
-                let body: types::InviteMembers = ::confapi_core::meta::body_from_json(
+                let body: types::InviteMembers = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "conference_add_member",
-                        || {
-                            let b = client.conference_add_member();
-                            let b = b.body(body.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.conference_add_member();
+                let b = b.body(body);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "instant_conference_start" => {
-                let body: types::InstantConferenceStart = ::confapi_core::meta::body_from_json(
+                let body: types::InstantConferenceStart = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "instant_conference_start",
-                        || {
-                            let b = client.instant_conference_start();
-                            let b = b.body(body.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.instant_conference_start();
+                let b = b.body(body);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "instant_conference_query" => {
-                let body: types::RoomNumbers = ::confapi_core::meta::body_from_json(
+                let body: types::RoomNumbers = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "instant_conference_query",
-                        || {
-                            let b = client.instant_conference_query();
-                            let b = b.body(body.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.instant_conference_query();
+                let b = b.body(body);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             other => {
                 Err(

@@ -49,9 +49,9 @@ async fn nothing_prints_a_secret() {
     let c = client(&server.url());
     c.query_in_session("8000").await.unwrap();
     captured.push(("client", format!("{c:?}")));
-    captured.push(("raw client", format!("{:?}", c.raw())));
+    captured.push(("runtime", format!("{:?}", c.runtime())));
     let body = types::RoomNumbers { number: "8000".into(), extra: Default::default() };
-    captured.push(("operation builder", format!("{:?}", c.raw().conference_query_in_session().body(body))));
+    captured.push(("operation builder", format!("{:?}", c.conference_query_in_session().body(body))));
     let login = types::LoginRequest {
         username: "api".into(),
         password: PASSWORD_MD5.into(),
@@ -62,7 +62,7 @@ async fn nothing_prints_a_secret() {
         extra: Default::default(),
     };
     captured.push(("login body", format!("{login:?}")));
-    captured.push(("login builder", format!("{:?}", c.raw().login().body(login))));
+    captured.push(("login builder", format!("{:?}", c.login().body(login))));
 
     let timeout = c.query_in_session("slow").await.expect_err("times out");
     assert_eq!(timeout.kind(), confapi_openvox::ErrorKind::Timeout);
@@ -72,6 +72,7 @@ async fn nothing_prints_a_secret() {
 
     // A decode error of a login answer that contains the token.
     let leaky = confapi_mock::MockServer::start(
+        &[&confapi_openvox::generated::meta::VENDOR],
         |_: &confapi_mock::RecordedRequest| {
             Reply::raw(200, "application/json", format!(r#"{{"status":"Success","token":"{TOKEN}","transport":7}}"#))
         },

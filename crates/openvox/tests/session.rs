@@ -33,6 +33,7 @@ async fn password_goes_out_as_md5_hex() {
     let seen = Arc::new(std::sync::Mutex::new(None));
     let seen2 = seen.clone();
     let server = MockServer::start(
+        &[&confapi_openvox::generated::meta::VENDOR],
         move |r: &RecordedRequest| {
             if r.path == LOGIN {
                 *seen2.lock().unwrap() = Some(r.body.clone());
@@ -53,6 +54,7 @@ async fn password_goes_out_as_md5_hex() {
 /// A PBX whose login always fails with `errno`, counting login attempts.
 async fn refusing_pbx(errno: &'static str, logins: Arc<AtomicUsize>) -> MockServer {
     MockServer::start(
+        &[&confapi_openvox::generated::meta::VENDOR],
         move |r: &RecordedRequest| {
             if r.path == LOGIN {
                 logins.fetch_add(1, Ordering::SeqCst);
@@ -122,7 +124,7 @@ async fn logout_forgets_the_session() {
     .await;
     let c = client(&server.url());
     c.query_in_session("8000").await.unwrap();
-    c.logout().await.unwrap();
+    c.end_session().await.unwrap();
     c.query_in_session("8000").await.unwrap();
     assert_eq!(server.hits(LOGIN), 2);
 }
@@ -130,8 +132,11 @@ async fn logout_forgets_the_session() {
 #[tokio::test]
 async fn the_recorded_credential_refusal_is_attempted_once_against_the_replay_server() {
     let recordings = confapi_mock::load_dir(&confapi_mock::recorded_dir().join("openvox")).unwrap();
-    let replay = confapi_mock::Replay::new(recordings.into_iter().map(|f| f.exchange).collect());
-    let server = MockServer::start(replay, 0).await.unwrap();
+    let replay = confapi_mock::Replay::new(
+        recordings.into_iter().map(|f| f.exchange).collect(),
+        &[&confapi_openvox::generated::meta::VENDOR],
+    );
+    let server = MockServer::start(&[&confapi_openvox::generated::meta::VENDOR], replay, 0).await.unwrap();
     // `login-failed-wrong-password.json` answers user "wrong" with errno 20003.
     let c =
         confapi_openvox::Client::builder(server.url(), "wrong", "whatever").timeouts(common::quick()).build().unwrap();

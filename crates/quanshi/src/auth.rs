@@ -2,7 +2,7 @@
 //! signed headers (AppKey, Nonce, CurTime, CheckSum) for the account calls.
 
 use confapi_core::{Error, ErrorKind, RequestSigner, SecretString};
-use reqwest::header::{HeaderName, HeaderValue};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use sha1::{Digest, Sha1};
 use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -11,8 +11,20 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// Signs each request with AppKey, Nonce, CurTime and
 /// `CheckSum = hex(SHA-1(AppSecret + Nonce + CurTime))`.
 pub(crate) struct SignedHeaders {
-    pub(crate) app_key: String,
-    pub(crate) app_secret: SecretString,
+    app_key: HeaderValue,
+    app_secret: SecretString,
+}
+
+impl SignedHeaders {
+    /// Fails with [`ErrorKind::Config`] when the AppKey cannot be sent as a
+    /// header, so no call is ever tried with it.
+    pub(crate) fn new(app_key: &str, app_secret: SecretString) -> Result<Self, Error> {
+        let app_key = HeaderValue::from_str(app_key).map_err(|_| {
+            Error::new(crate::generated::meta::VENDOR.name, ErrorKind::Config)
+                .with_detail("the AppKey holds characters an HTTP header cannot carry")
+        })?;
+        Ok(Self { app_key, app_secret })
+    }
 }
 
 impl std::fmt::Debug for SignedHeaders {
@@ -44,21 +56,25 @@ fn nonce() -> String {
 }
 
 impl RequestSigner for SignedHeaders {
-    fn sign(&self, request: &mut reqwest::Request) -> Result<(), Error> {
+    fn headers(&self) -> Result<HeaderMap, Error> {
         let cur_time = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0).to_string();
         let nonce = nonce();
-        let sum = checksum(&self.app_secret, &nonce, &cur_time);
-        let bad = || Error::new("quanshi", ErrorKind::Config).with_detail("the AppKey is not a valid header value");
-        let headers = request.headers_mut();
-        headers.insert(HeaderName::from_static("appkey"), HeaderValue::from_str(&self.app_key).map_err(|_| bad())?);
-        for (name, value) in [("nonce", nonce), ("curtime", cur_time)] {
-            headers.insert(HeaderName::from_static(name), HeaderValue::from_str(&value).map_err(|_| bad())?);
-        }
-        let mut sum = HeaderValue::from_str(&sum).map_err(|_| bad())?;
+        let mut sum = HeaderValue::from_str(&checksum(&self.app_secret, &nonce, &cur_time)).map_err(|_| bad_value())?;
         sum.set_sensitive(true);
+        let mut headers = HeaderMap::with_capacity(4);
+        headers.insert(HeaderName::from_static("appkey"), self.app_key.clone());
+        headers.insert(HeaderName::from_static("nonce"), HeaderValue::from_str(&nonce).map_err(|_| bad_value())?);
+        headers.insert(HeaderName::from_static("curtime"), HeaderValue::from_str(&cur_time).map_err(|_| bad_value())?);
         headers.insert(HeaderName::from_static("checksum"), sum);
-        Ok(())
+        Ok(headers)
     }
+}
+
+/// Hex digits and decimal digits are always valid header values; kept
+/// typed rather than unwrapped all the same.
+fn bad_value() -> Error {
+    Error::new(crate::generated::meta::VENDOR.name, ErrorKind::Config)
+        .with_detail("a signed header is not a valid header value")
 }
 
 #[cfg(test)]

@@ -12551,7 +12551,13 @@ impl ClientInfo<::confapi_core::Runtime> for Client {
         &self.inner
     }
 }
-impl ClientHooks<::confapi_core::Runtime> for &Client {}
+const _: () = {
+    #[allow(dead_code)]
+    fn assert_client_hooks()
+    where
+        Client: ClientHooks<::confapi_core::Runtime>,
+    {}
+};
 impl Client {
     /**Page through the meetings running now
 
@@ -12794,8 +12800,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/confopenapi/conference/listbystatus`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::ListByStatusResponse>, Error<()>> {
             let Self { client, body } = self;
@@ -12874,8 +12880,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/confopenapi/room/conference/infos`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::InfosResponse>, Error<()>> {
             let Self { client, body } = self;
@@ -12956,8 +12962,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/confopenapi/room/conference/list`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::MeetingListResponse>, Error<()>> {
             let Self { client, body } = self;
@@ -13038,8 +13044,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/confopenapi/conference/getStatus`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::GetStatusResponse>, Error<()>> {
             let Self { client, body } = self;
@@ -13122,8 +13128,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/conference/conference/getConfStatus`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::GetConfStatusResponse>, Error<()>> {
             let Self { client, body } = self;
@@ -13206,8 +13212,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/confopenapi/admin/dashboard/conference/info`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::DashboardInfoResponse>, Error<()>> {
             let Self { client, body } = self;
@@ -13290,8 +13296,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/confopenapi/conference/attendee/list`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::AttendeeListResponse>, Error<()>> {
             let Self { client, body } = self;
@@ -13374,8 +13380,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/confopenapi/conference/getMonitorClientUrl`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::StringResponse>, Error<()>> {
             let Self { client, body } = self;
@@ -13443,8 +13449,8 @@ pub mod builder {
                 .map_err(|_| "conversion to `EmptyRequest` for body failed".to_string());
             self
         }
-        ///Sends a `POST` request to `/confopenapi/conference/template/list`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::TemplateListResponse>, Error<()>> {
             let Self { client, body } = self;
@@ -13525,8 +13531,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/confopenapi/room/updateReservConference`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::AnyResultResponse>, Error<()>> {
             let Self { client, body } = self;
@@ -13607,8 +13613,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/confopenapi/room/cancelReservConference`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::CancelResponse>, Error<()>> {
             let Self { client, body } = self;
@@ -13691,8 +13697,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/confopenapi/web/meeting/join/token`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::JoinTokenResponse>, Error<()>> {
             let Self { client, body } = self;
@@ -13773,8 +13779,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/confopenapi/room/create`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::RoomCreateResponse>, Error<()>> {
             let Self { client, body } = self;
@@ -13855,8 +13861,8 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/confopenapi/account/getUsersByEmailsMobiles`
-        pub async fn send(
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
             self,
         ) -> Result<ResponseValue<types::UsersLookupResponse>, Error<()>> {
             let Self { client, body } = self;
@@ -13900,11 +13906,358 @@ pub mod builder {
             }
         }
     }
+    impl<'a> ConferenceListbystatus<'a> {
+        ///Sends `POST /confopenapi/conference/listbystatus`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::ListByStatusResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::CONFERENCE_LISTBYSTATUS,
+            );
+            let request = ConferenceListbystatus {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> ::confapi_core::Paginated for ConferenceListbystatus<'a> {
+        type Item = types::LiveConference;
+        type Response = types::ListByStatusResponse;
+        const NUMBERED: bool = true;
+        fn at(self, cursor: &::confapi_core::Cursor) -> Self {
+            match cursor {
+                ::confapi_core::Cursor::Number(n) => {
+                    self.body_map(|b| {
+                        b
+                            .page(
+                                <i32 as ::std::convert::TryFrom<
+                                    i64,
+                                >>::try_from(i64::from(*n))
+                                    .ok(),
+                            )
+                    })
+                }
+                _ => self,
+            }
+        }
+        fn fetch(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                types::ListByStatusResponse,
+                ::confapi_core::Error,
+            >,
+        > + Send {
+            self.send()
+        }
+        fn page(
+            r: types::ListByStatusResponse,
+        ) -> ::confapi_core::PageOf<types::LiveConference> {
+            let total = ::confapi_core::AsCount::as_count(
+                &Some(&r)
+                    .and_then(|v| v.result.as_ref())
+                    .and_then(|v| v.total_count.as_ref()),
+            );
+            let has_more = None;
+            let next_token = None;
+            ::confapi_core::PageOf {
+                items: Some(r)
+                    .and_then(|v| v.result)
+                    .and_then(|v| v.conf_list)
+                    .unwrap_or_default(),
+                next_token,
+                has_more,
+                total,
+            }
+        }
+    }
+    impl<'a> ConferenceListbystatus<'a> {
+        ///Every item of every page of `conference_listbystatus`, fetching pages as the stream is read; it ends after the last page, an empty page, a repeated page or cursor, or an error (yielded last).
+        pub fn stream(
+            self,
+        ) -> impl ::confapi_core::Stream<
+            Item = ::std::result::Result<types::LiveConference, ::confapi_core::Error>,
+        > + 'a {
+            ::confapi_core::pages(self)
+        }
+    }
+    impl<'a> RoomConferenceInfos<'a> {
+        ///Sends `POST /confopenapi/room/conference/infos`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::InfosResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::ROOM_CONFERENCE_INFOS,
+            );
+            let request = RoomConferenceInfos {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> RoomConferenceList<'a> {
+        ///Sends `POST /confopenapi/room/conference/list`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::MeetingListResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::ROOM_CONFERENCE_LIST,
+            );
+            let request = RoomConferenceList {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> ConferenceGetStatus<'a> {
+        ///Sends `POST /confopenapi/conference/getStatus`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::GetStatusResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::CONFERENCE_GET_STATUS,
+            );
+            let request = ConferenceGetStatus {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> ConferenceGetConfStatus<'a> {
+        ///Sends `POST /conference/conference/getConfStatus`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::GetConfStatusResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::CONFERENCE_GET_CONF_STATUS,
+            );
+            let request = ConferenceGetConfStatus {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> AdminDashboardConferenceInfo<'a> {
+        ///Sends `POST /confopenapi/admin/dashboard/conference/info`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::DashboardInfoResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::ADMIN_DASHBOARD_CONFERENCE_INFO,
+            );
+            let request = AdminDashboardConferenceInfo {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> ConferenceAttendeeList<'a> {
+        ///Sends `POST /confopenapi/conference/attendee/list`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::AttendeeListResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::CONFERENCE_ATTENDEE_LIST,
+            );
+            let request = ConferenceAttendeeList {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> ::confapi_core::Paginated for ConferenceAttendeeList<'a> {
+        type Item = types::Attendee;
+        type Response = types::AttendeeListResponse;
+        const NUMBERED: bool = true;
+        fn at(self, cursor: &::confapi_core::Cursor) -> Self {
+            match cursor {
+                ::confapi_core::Cursor::Number(n) => {
+                    self.body_map(|b| {
+                        b
+                            .page(
+                                <i32 as ::std::convert::TryFrom<
+                                    i64,
+                                >>::try_from(i64::from(*n))
+                                    .ok(),
+                            )
+                    })
+                }
+                _ => self,
+            }
+        }
+        fn fetch(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = ::std::result::Result<
+                types::AttendeeListResponse,
+                ::confapi_core::Error,
+            >,
+        > + Send {
+            self.send()
+        }
+        fn page(
+            r: types::AttendeeListResponse,
+        ) -> ::confapi_core::PageOf<types::Attendee> {
+            let total = ::confapi_core::AsCount::as_count(
+                &Some(&r)
+                    .and_then(|v| v.result.as_ref())
+                    .and_then(|v| v.total_count.as_ref()),
+            );
+            let has_more = None;
+            let next_token = None;
+            ::confapi_core::PageOf {
+                items: Some(r)
+                    .and_then(|v| v.result)
+                    .and_then(|v| v.list)
+                    .unwrap_or_default(),
+                next_token,
+                has_more,
+                total,
+            }
+        }
+    }
+    impl<'a> ConferenceAttendeeList<'a> {
+        ///Every item of every page of `conference_attendee_list`, fetching pages as the stream is read; it ends after the last page, an empty page, a repeated page or cursor, or an error (yielded last).
+        pub fn stream(
+            self,
+        ) -> impl ::confapi_core::Stream<
+            Item = ::std::result::Result<types::Attendee, ::confapi_core::Error>,
+        > + 'a {
+            ::confapi_core::pages(self)
+        }
+    }
+    impl<'a> ConferenceGetMonitorClientUrl<'a> {
+        ///Sends `POST /confopenapi/conference/getMonitorClientUrl`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::StringResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::CONFERENCE_GET_MONITOR_CLIENT_URL,
+            );
+            let request = ConferenceGetMonitorClientUrl {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> ConferenceTemplateList<'a> {
+        ///Sends `POST /confopenapi/conference/template/list`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::TemplateListResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::CONFERENCE_TEMPLATE_LIST,
+            );
+            let request = ConferenceTemplateList {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> RoomUpdateReservConference<'a> {
+        ///Sends `POST /confopenapi/room/updateReservConference`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::AnyResultResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::ROOM_UPDATE_RESERV_CONFERENCE,
+            );
+            let request = RoomUpdateReservConference {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> RoomCancelReservConference<'a> {
+        ///Sends `POST /confopenapi/room/cancelReservConference`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::CancelResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::ROOM_CANCEL_RESERV_CONFERENCE,
+            );
+            let request = RoomCancelReservConference {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> WebMeetingJoinToken<'a> {
+        ///Sends `POST /confopenapi/web/meeting/join/token`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::JoinTokenResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::WEB_MEETING_JOIN_TOKEN,
+            );
+            let request = WebMeetingJoinToken {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> RoomCreate<'a> {
+        ///Sends `POST /confopenapi/room/create`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::RoomCreateResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::ROOM_CREATE,
+            );
+            let request = RoomCreate {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
+    impl<'a> AccountGetUsersByEmailsMobiles<'a> {
+        ///Sends `POST /confopenapi/account/getUsersByEmailsMobiles`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::UsersLookupResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::ACCOUNT_GET_USERS_BY_EMAILS_MOBILES,
+            );
+            let request = AccountGetUsersByEmailsMobiles {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
 }
+::confapi_core::generated_client!(Client);
 /// What the spec says about this vendor, as data the runtime, the
 /// audit and the replay server read.
 #[allow(clippy::all)]
@@ -14121,9 +14474,41 @@ pub mod meta {
             error_shape: None,
         },
     ];
+    /// Each operation by name.
+    pub mod op {
+        ///`conference_listbystatus`: POST /confopenapi/conference/listbystatus
+        pub static CONFERENCE_LISTBYSTATUS: &::confapi_core::OperationMeta = &super::OPERATIONS[0usize];
+        ///`room_conference_infos`: POST /confopenapi/room/conference/infos
+        pub static ROOM_CONFERENCE_INFOS: &::confapi_core::OperationMeta = &super::OPERATIONS[1usize];
+        ///`room_conference_list`: POST /confopenapi/room/conference/list
+        pub static ROOM_CONFERENCE_LIST: &::confapi_core::OperationMeta = &super::OPERATIONS[2usize];
+        ///`conference_get_status`: POST /confopenapi/conference/getStatus
+        pub static CONFERENCE_GET_STATUS: &::confapi_core::OperationMeta = &super::OPERATIONS[3usize];
+        ///`conference_get_conf_status`: POST /conference/conference/getConfStatus
+        pub static CONFERENCE_GET_CONF_STATUS: &::confapi_core::OperationMeta = &super::OPERATIONS[4usize];
+        ///`admin_dashboard_conference_info`: POST /confopenapi/admin/dashboard/conference/info
+        pub static ADMIN_DASHBOARD_CONFERENCE_INFO: &::confapi_core::OperationMeta = &super::OPERATIONS[5usize];
+        ///`conference_attendee_list`: POST /confopenapi/conference/attendee/list
+        pub static CONFERENCE_ATTENDEE_LIST: &::confapi_core::OperationMeta = &super::OPERATIONS[6usize];
+        ///`conference_get_monitor_client_url`: POST /confopenapi/conference/getMonitorClientUrl
+        pub static CONFERENCE_GET_MONITOR_CLIENT_URL: &::confapi_core::OperationMeta = &super::OPERATIONS[7usize];
+        ///`conference_template_list`: POST /confopenapi/conference/template/list
+        pub static CONFERENCE_TEMPLATE_LIST: &::confapi_core::OperationMeta = &super::OPERATIONS[8usize];
+        ///`room_update_reserv_conference`: POST /confopenapi/room/updateReservConference
+        pub static ROOM_UPDATE_RESERV_CONFERENCE: &::confapi_core::OperationMeta = &super::OPERATIONS[9usize];
+        ///`room_cancel_reserv_conference`: POST /confopenapi/room/cancelReservConference
+        pub static ROOM_CANCEL_RESERV_CONFERENCE: &::confapi_core::OperationMeta = &super::OPERATIONS[10usize];
+        ///`web_meeting_join_token`: POST /confopenapi/web/meeting/join/token
+        pub static WEB_MEETING_JOIN_TOKEN: &::confapi_core::OperationMeta = &super::OPERATIONS[11usize];
+        ///`room_create`: POST /confopenapi/room/create
+        pub static ROOM_CREATE: &::confapi_core::OperationMeta = &super::OPERATIONS[12usize];
+        ///`account_get_users_by_emails_mobiles`: POST /confopenapi/account/getUsersByEmailsMobiles
+        pub static ACCOUNT_GET_USERS_BY_EMAILS_MOBILES: &::confapi_core::OperationMeta = &super::OPERATIONS[13usize];
+    }
     /// The vendor as a whole.
     pub static VENDOR: ::confapi_core::VendorInfo = ::confapi_core::VendorInfo {
         name: "quanshi",
+        default_base_url: Some("https://openapi.quanshi.com"),
         placement: Some(::confapi_core::Placement::Header("token")),
         request_id_header: None,
         envelope: ::confapi_core::meta::EnvelopeFields {
@@ -14132,10 +14517,948 @@ pub mod meta {
             code: &["status"],
             message: &["msg"],
             request_id: &["request_id", "reqid"],
+            unknown_request: Some(::confapi_core::CannedAnswer {
+                status: 200u16,
+                body: "{\"status\":404,\"msg\":\"no such API\",\"result\":null}",
+            }),
         },
         error_codes: ERROR_CODES,
         operations: OPERATIONS,
-        shapes: "{\"NumberOrString\":{\"union\":[{},{}]},\"LenientInt\":{\"union\":[{},{}]},\"EmptyRequest\":{},\"ListByStatusRequest\":{\"props\":{\"filterOneAttendee\":{},\"adminUserId\":{},\"page\":{},\"count\":{}}},\"InfosRequest\":{\"props\":{\"pcode\":{},\"eventId\":{},\"userId\":{}}},\"RoomListRequest\":{\"props\":{\"startTime\":{\"ref\":\"LenientInt\"},\"endTime\":{\"ref\":\"LenientInt\"},\"userId\":{},\"inCycle\":{}}},\"GetStatusRequest\":{\"props\":{\"eventIds\":{\"items\":{}},\"userId\":{},\"conferenceIds\":{\"items\":{}}}},\"GetConfStatusRequest\":{\"props\":{\"appId\":{},\"userId\":{},\"conferenceId\":{}}},\"DashboardInfoRequest\":{\"props\":{\"tempConferenceId\":{}}},\"AttendeeListRequest\":{\"props\":{\"eventId\":{},\"page\":{},\"count\":{}}},\"MonitorUrlRequest\":{\"props\":{\"pcode\":{},\"conferenceId\":{},\"userId\":{}}},\"UpdateMeetingRequest\":{\"props\":{\"eventId\":{},\"conferenceId\":{},\"userId\":{},\"email\":{},\"title\":{},\"length\":{},\"starttime\":{},\"liveOpenFlag\":{},\"livePassword\":{},\"participantsLists\":{},\"joinLogin\":{},\"useWaitingRoom\":{},\"summary\":{},\"confMode\":{},\"openWatchword\":{},\"eventWatchword\":{},\"joinConfSelTag\":{},\"joinConfTags\":{},\"isGnet\":{},\"hide\":{},\"reservDevices\":{},\"autoVideo\":{}}},\"CancelRequest\":{\"props\":{\"eventId\":{},\"singleStartTime\":{}}},\"JoinTokenRequest\":{\"props\":{\"eventId\":{},\"plainText\":{},\"timeout\":{},\"usableCount\":{}}},\"RoomCreateRequest\":{\"props\":{\"userId\":{},\"roomName\":{},\"capacity\":{},\"city\":{},\"location\":{},\"floor\":{},\"logoUrl\":{},\"detailAddress\":{},\"approvalType\":{},\"members\":{\"ref\":\"RoomMembers\"}}},\"RoomMembers\":{\"props\":{\"orgIds\":{\"items\":{}},\"userIds\":{\"items\":{}}}},\"UsersLookupRequest\":{\"props\":{\"emails\":{\"items\":{}},\"mobiles\":{\"items\":{}}}},\"ListByStatusResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{\"ref\":\"LiveConferencePage\"}}},\"LiveConferencePage\":{\"props\":{\"totalCount\":{\"ref\":\"LenientInt\"},\"confList\":{\"items\":{\"ref\":\"LiveConference\"}}}},\"LiveConference\":{\"props\":{\"eventId\":{\"ref\":\"LenientInt\"},\"conferenceId\":{\"ref\":\"NumberOrString\"},\"title\":{},\"billingCode\":{},\"customerCode\":{},\"pcode2\":{},\"hostId\":{\"ref\":\"LenientInt\"},\"hostName\":{},\"hostEmail\":{},\"hostMobile\":{},\"hostAccountType\":{\"ref\":\"LenientInt\"},\"hostAccountTypeStr\":{},\"hostOrgId\":{\"ref\":\"LenientInt\"},\"hostOrgName\":{},\"hostIp\":{},\"hostLocation\":{},\"startTime\":{\"ref\":\"LenientInt\"},\"startTimeStr\":{},\"stopTime\":{\"ref\":\"LenientInt\"},\"stopTimeStr\":{},\"confDuration\":{\"ref\":\"LenientInt\"},\"confDurationMinute\":{\"ref\":\"LenientInt\"},\"isSecureConf\":{},\"isRecord\":{},\"dataCenter\":{},\"status\":{\"ref\":\"LenientInt\"},\"attendeeCnt\":{\"ref\":\"LenientInt\"},\"voipCnt\":{\"ref\":\"LenientInt\"},\"pstnCnt\":{\"ref\":\"LenientInt\"},\"videoCnt\":{\"ref\":\"LenientInt\"},\"desktopCnt\":{\"ref\":\"LenientInt\"},\"mcuCnt\":{\"ref\":\"LenientInt\"},\"boxCnt\":{\"ref\":\"LenientInt\"},\"rawAttendeeCnt\":{\"ref\":\"LenientInt\"},\"rawPstnCnt\":{\"ref\":\"LenientInt\"}},\"aliases\":{\"confName\":\"title\",\"billingcode\":\"billingCode\",\"guestPcode\":\"pcode2\"}},\"InfosResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{\"ref\":\"MeetingOrList\"}}},\"MeetingOrList\":{\"union\":[{\"ref\":\"Meeting\"},{\"items\":{\"ref\":\"Meeting\"}}]},\"MeetingListResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{\"items\":{\"ref\":\"Meeting\"}}}},\"Meeting\":{\"props\":{\"conferenceId\":{\"ref\":\"NumberOrString\"},\"eventId\":{\"ref\":\"LenientInt\"},\"roomId\":{\"ref\":\"NumberOrString\"},\"pcode1\":{},\"pcode2\":{},\"hostId\":{\"ref\":\"LenientInt\"},\"title\":{},\"billingCode\":{},\"startTime\":{\"ref\":\"LenientInt\"},\"endTime\":{\"ref\":\"LenientInt\"},\"length\":{\"ref\":\"LenientInt\"},\"hostName\":{},\"hostJoinUrl\":{},\"joinHostUrl\":{},\"attendeeJoinUrl\":{},\"hostMobile\":{},\"confMode\":{\"ref\":\"LenientInt\"},\"calType\":{},\"status\":{\"ref\":\"LenientInt\"},\"isGnet\":{\"ref\":\"LenientInt\"},\"attendList\":{\"items\":{\"ref\":\"Attendant\"}},\"houseList\":{\"items\":{\"ref\":\"Device\"}},\"equipList\":{\"items\":{\"ref\":\"Device\"}},\"detailHouseList\":{\"items\":{\"ref\":\"DetailHouse\"}},\"livePullUrl\":{},\"livePullPwd\":{},\"confNodeType\":{\"ref\":\"LenientInt\"},\"joinLogin\":{\"ref\":\"LenientInt\"},\"joinConfSelTag\":{\"ref\":\"LenientInt\"},\"joinConfTags\":{},\"webRTCUrl\":{},\"calExtraInfo\":{\"ref\":\"CalExtraInfo\"},\"btplRole\":{\"items\":{\"ref\":\"BtplRole\"}},\"customerCode\":{},\"CreateTime\":{\"ref\":\"LenientInt\"},\"modifyTime\":{\"ref\":\"LenientInt\"},\"timezone\":{},\"wcallurl\":{},\"h323Ip\":{\"items\":{}}},\"aliases\":{\"billingcode\":\"billingCode\"}},\"Attendant\":{\"props\":{\"user\":{},\"roleId\":{\"ref\":\"LenientInt\"},\"userType\":{\"ref\":\"LenientInt\"},\"phoneName\":{},\"phoneEmail\":{},\"status\":{},\"countryCode\":{},\"companyName\":{},\"orgName\":{},\"mobileNumber\":{},\"officePhone\":{},\"cityCode\":{},\"displayName\":{},\"userProfile\":{}}},\"Device\":{\"props\":{\"DeviceId\":{\"ref\":\"LenientInt\"},\"DeviceType\":{\"ref\":\"LenientInt\"},\"DeviceName\":{},\"City\":{},\"Location\":{\"ref\":\"NumberOrString\"},\"Floor\":{\"ref\":\"NumberOrString\"},\"IsMainRoom\":{\"ref\":\"LenientInt\"},\"ParentDeviceId\":{\"ref\":\"LenientInt\"},\"ParentDeviceType\":{\"ref\":\"LenientInt\"},\"ApplyUserId\":{\"ref\":\"LenientInt\"},\"ApprovalStatus\":{\"ref\":\"LenientInt\"}}},\"DetailHouse\":{\"props\":{\"DeviceId\":{\"ref\":\"LenientInt\"},\"DeviceType\":{\"ref\":\"LenientInt\"},\"DeviceName\":{},\"City\":{},\"Location\":{\"ref\":\"NumberOrString\"},\"Floor\":{\"ref\":\"NumberOrString\"},\"IsMainRoom\":{\"ref\":\"LenientInt\"},\"ApplyUserId\":{\"ref\":\"LenientInt\"},\"ApplyStatus\":{\"ref\":\"LenientInt\"},\"SubDevices\":{\"items\":{\"ref\":\"SubDevice\"}}},\"aliases\":{\"ApprovalStatus\":\"ApplyStatus\"}},\"SubDevice\":{\"props\":{\"DeviceId\":{\"ref\":\"LenientInt\"},\"DeviceName\":{},\"DeviceType\":{\"ref\":\"LenientInt\"}}},\"CalExtraInfo\":{\"props\":{\"allowH323\":{\"ref\":\"LenientInt\"},\"openWatchword\":{\"ref\":\"LenientInt\"},\"eventWatchword\":{},\"labels\":{},\"reserveFrom\":{\"ref\":\"LenientInt\"},\"eventHostSecret\":{},\"btplId\":{\"ref\":\"LenientInt\"},\"encryptionType\":{\"ref\":\"LenientInt\"},\"extFlag\":{\"ref\":\"LenientInt\"},\"hide\":{\"ref\":\"LenientInt\"},\"isTest\":{\"ref\":\"LenientInt\"},\"liveOpenFlag\":{\"ref\":\"LenientInt\"},\"mtgHub\":{\"ref\":\"LenientInt\"},\"rebroadcast\":{\"ref\":\"LenientInt\"},\"samePassword\":{\"ref\":\"LenientInt\"},\"showAccessNumbers\":{\"ref\":\"LenientInt\"},\"showWebRTCUrl\":{\"ref\":\"LenientInt\"}}},\"BtplRole\":{\"props\":{\"managerType\":{\"ref\":\"LenientInt\"},\"roleId\":{\"ref\":\"LenientInt\"},\"roleName\":{},\"link\":{}}},\"GetStatusResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{\"ref\":\"ConferenceStatuses\"}}},\"ConferenceStatuses\":{\"props\":{\"conferences\":{\"items\":{\"ref\":\"ConferenceStatus\"}}}},\"ConferenceStatus\":{\"props\":{\"eventId\":{\"ref\":\"LenientInt\"},\"conferenceId\":{\"ref\":\"NumberOrString\"},\"status\":{\"ref\":\"LenientInt\"},\"tempConferenceId\":{\"ref\":\"NumberOrString\"},\"userId\":{\"ref\":\"LenientInt\"},\"tempConfStatus\":{\"ref\":\"LenientInt\"}}},\"GetConfStatusResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"callSeq\":{},\"content_type\":{},\"result\":{\"ref\":\"ConfStatus\"}}},\"ConfStatus\":{\"props\":{\"confStatus\":{\"ref\":\"LenientInt\"},\"attendees\":{\"ref\":\"LenientInt\"},\"pwdType\":{\"ref\":\"LenientInt\"},\"mayJoin\":{\"ref\":\"LenientInt\"},\"advanceHours\":{\"ref\":\"NumberOrString\"}}},\"DashboardInfoResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{\"ref\":\"DashboardConference\"}}},\"DashboardConference\":{\"props\":{\"eventId\":{\"ref\":\"LenientInt\"},\"tempConferenceId\":{\"ref\":\"NumberOrString\"},\"title\":{},\"billingCode\":{},\"customerCode\":{},\"pcode2\":{},\"hostId\":{\"ref\":\"LenientInt\"},\"hostName\":{},\"hostEmail\":{},\"hostMobile\":{},\"hostOrgId\":{\"ref\":\"LenientInt\"},\"hostIp\":{},\"hostLocation\":{},\"startTime\":{\"ref\":\"LenientInt\"},\"stopTime\":{\"ref\":\"LenientInt\"},\"confDuration\":{\"ref\":\"LenientInt\"},\"isSecureConf\":{},\"isRecord\":{},\"dataCenter\":{},\"status\":{\"ref\":\"LenientInt\"},\"attendeeCnt\":{\"ref\":\"LenientInt\"},\"voipCnt\":{\"ref\":\"LenientInt\"},\"pstnCnt\":{\"ref\":\"LenientInt\"},\"videoCnt\":{\"ref\":\"LenientInt\"},\"desktopCnt\":{\"ref\":\"LenientInt\"},\"mcuCnt\":{\"ref\":\"LenientInt\"},\"boxCnt\":{\"ref\":\"LenientInt\"},\"rawAttendeeCnt\":{\"ref\":\"LenientInt\"},\"rawPstnCnt\":{\"ref\":\"LenientInt\"}},\"aliases\":{\"confName\":\"title\",\"billingcode\":\"billingCode\"}},\"AttendeeListResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{\"ref\":\"AttendeePage\"}}},\"AttendeePage\":{\"props\":{\"totalCount\":{\"ref\":\"LenientInt\"},\"list\":{\"items\":{\"ref\":\"Attendee\"}}}},\"Attendee\":{\"props\":{\"eventId\":{\"ref\":\"LenientInt\"},\"conferenceId\":{\"ref\":\"NumberOrString\"},\"tempUserId\":{\"ref\":\"LenientInt\"},\"userId\":{\"ref\":\"LenientInt\"},\"customerCode\":{},\"name\":{},\"email\":{},\"mobile\":{},\"role\":{\"ref\":\"LenientInt\"},\"roles\":{\"items\":{\"ref\":\"LenientInt\"}},\"deviceType\":{\"ref\":\"NumberOrString\"},\"deviceVer\":{},\"deviceId\":{\"ref\":\"NumberOrString\"},\"localIp\":{},\"ip\":{},\"location\":{},\"carrier\":{},\"netType\":{\"ref\":\"NumberOrString\"}}},\"StringResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{}}},\"TemplateListResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{\"ref\":\"TemplateList\"}}},\"TemplateList\":{\"props\":{\"customer\":{\"items\":{\"ref\":\"Template\"}}}},\"Template\":{\"props\":{\"id\":{\"ref\":\"LenientInt\"},\"title\":{},\"type\":{\"ref\":\"NumberOrString\"},\"info\":{\"ref\":\"TemplateInfo\"},\"data\":{\"ref\":\"TemplateData\"},\"modifyAt\":{\"ref\":\"LenientInt\"},\"createdAt\":{\"ref\":\"LenientInt\"}}},\"TemplateInfo\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"}}},\"TemplateData\":{\"props\":{\"confRoles\":{\"items\":{\"ref\":\"TemplateRole\"}}}},\"TemplateRole\":{\"props\":{\"roleId\":{\"ref\":\"LenientInt\"},\"roleName\":{},\"managerType\":{\"ref\":\"LenientInt\"}}},\"AnyResultResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{}}},\"CancelResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{\"ref\":\"CancelledEvent\"}}},\"CancelledEvent\":{\"props\":{\"eventId\":{\"ref\":\"LenientInt\"},\"parentId\":{\"ref\":\"NumberOrString\"}}},\"JoinTokenResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{\"ref\":\"JoinToken\"}}},\"JoinToken\":{\"props\":{\"eventId\":{\"ref\":\"LenientInt\"},\"tempToken\":{}}},\"RoomCreateResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{\"ref\":\"Room\"}}},\"Room\":{\"props\":{\"roomId\":{\"ref\":\"LenientInt\"},\"name\":{},\"capacity\":{\"ref\":\"LenientInt\"},\"customer_code\":{},\"updateTime\":{\"ref\":\"LenientInt\"}}},\"UsersLookupResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{\"map\":{\"ref\":\"User\"}}}},\"User\":{\"props\":{\"userId\":{\"ref\":\"LenientInt\"},\"loginName\":{},\"email\":{},\"countryCode\":{},\"mobile\":{},\"customerCode\":{},\"companyName\":{},\"displayName\":{},\"firstName\":{},\"middleName\":{},\"lastName\":{}}}}",
+        shapes: &[
+            (
+                "NumberOrString",
+                ::confapi_core::Shape::Union(
+                    &[::confapi_core::Shape::Any, ::confapi_core::Shape::Any],
+                ),
+            ),
+            (
+                "LenientInt",
+                ::confapi_core::Shape::Union(
+                    &[::confapi_core::Shape::Any, ::confapi_core::Shape::Any],
+                ),
+            ),
+            ("EmptyRequest", ::confapi_core::Shape::Any),
+            (
+                "ListByStatusRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("filterOneAttendee", ::confapi_core::Shape::Any),
+                        ("adminUserId", ::confapi_core::Shape::Any),
+                        ("page", ::confapi_core::Shape::Any),
+                        ("count", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "InfosRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("pcode", ::confapi_core::Shape::Any),
+                        ("eventId", ::confapi_core::Shape::Any),
+                        ("userId", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "RoomListRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("endTime", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("userId", ::confapi_core::Shape::Any),
+                        ("inCycle", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "GetStatusRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        (
+                            "eventIds",
+                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
+                        ),
+                        ("userId", ::confapi_core::Shape::Any),
+                        (
+                            "conferenceIds",
+                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "GetConfStatusRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("appId", ::confapi_core::Shape::Any),
+                        ("userId", ::confapi_core::Shape::Any),
+                        ("conferenceId", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "DashboardInfoRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[("tempConferenceId", ::confapi_core::Shape::Any)],
+                    aliases: &[],
+                },
+            ),
+            (
+                "AttendeeListRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("eventId", ::confapi_core::Shape::Any),
+                        ("page", ::confapi_core::Shape::Any),
+                        ("count", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "MonitorUrlRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("pcode", ::confapi_core::Shape::Any),
+                        ("conferenceId", ::confapi_core::Shape::Any),
+                        ("userId", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "UpdateMeetingRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("eventId", ::confapi_core::Shape::Any),
+                        ("conferenceId", ::confapi_core::Shape::Any),
+                        ("userId", ::confapi_core::Shape::Any),
+                        ("email", ::confapi_core::Shape::Any),
+                        ("title", ::confapi_core::Shape::Any),
+                        ("length", ::confapi_core::Shape::Any),
+                        ("starttime", ::confapi_core::Shape::Any),
+                        ("liveOpenFlag", ::confapi_core::Shape::Any),
+                        ("livePassword", ::confapi_core::Shape::Any),
+                        ("participantsLists", ::confapi_core::Shape::Any),
+                        ("joinLogin", ::confapi_core::Shape::Any),
+                        ("useWaitingRoom", ::confapi_core::Shape::Any),
+                        ("summary", ::confapi_core::Shape::Any),
+                        ("confMode", ::confapi_core::Shape::Any),
+                        ("openWatchword", ::confapi_core::Shape::Any),
+                        ("eventWatchword", ::confapi_core::Shape::Any),
+                        ("joinConfSelTag", ::confapi_core::Shape::Any),
+                        ("joinConfTags", ::confapi_core::Shape::Any),
+                        ("isGnet", ::confapi_core::Shape::Any),
+                        ("hide", ::confapi_core::Shape::Any),
+                        ("reservDevices", ::confapi_core::Shape::Any),
+                        ("autoVideo", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "CancelRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("eventId", ::confapi_core::Shape::Any),
+                        ("singleStartTime", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "JoinTokenRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("eventId", ::confapi_core::Shape::Any),
+                        ("plainText", ::confapi_core::Shape::Any),
+                        ("timeout", ::confapi_core::Shape::Any),
+                        ("usableCount", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "RoomCreateRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("userId", ::confapi_core::Shape::Any),
+                        ("roomName", ::confapi_core::Shape::Any),
+                        ("capacity", ::confapi_core::Shape::Any),
+                        ("city", ::confapi_core::Shape::Any),
+                        ("location", ::confapi_core::Shape::Any),
+                        ("floor", ::confapi_core::Shape::Any),
+                        ("logoUrl", ::confapi_core::Shape::Any),
+                        ("detailAddress", ::confapi_core::Shape::Any),
+                        ("approvalType", ::confapi_core::Shape::Any),
+                        ("members", ::confapi_core::Shape::Ref("RoomMembers")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "RoomMembers",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        (
+                            "orgIds",
+                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
+                        ),
+                        (
+                            "userIds",
+                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "UsersLookupRequest",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        (
+                            "emails",
+                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
+                        ),
+                        (
+                            "mobiles",
+                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "ListByStatusResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("msg", ::confapi_core::Shape::Any),
+                        ("request_id", ::confapi_core::Shape::Any),
+                        ("reqid", ::confapi_core::Shape::Any),
+                        ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("request_duration", ::confapi_core::Shape::Any),
+                        ("result", ::confapi_core::Shape::Ref("LiveConferencePage")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "LiveConferencePage",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("totalCount", ::confapi_core::Shape::Ref("LenientInt")),
+                        (
+                            "confList",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("LiveConference"),
+                            ),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "LiveConference",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("eventId", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("conferenceId", ::confapi_core::Shape::Ref("NumberOrString")),
+                        ("title", ::confapi_core::Shape::Any),
+                        ("billingCode", ::confapi_core::Shape::Any),
+                        ("customerCode", ::confapi_core::Shape::Any),
+                        ("pcode2", ::confapi_core::Shape::Any),
+                        ("hostId", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("hostName", ::confapi_core::Shape::Any),
+                        ("hostEmail", ::confapi_core::Shape::Any),
+                        ("hostMobile", ::confapi_core::Shape::Any),
+                        ("hostAccountType", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("hostAccountTypeStr", ::confapi_core::Shape::Any),
+                        ("hostOrgId", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("hostOrgName", ::confapi_core::Shape::Any),
+                        ("hostIp", ::confapi_core::Shape::Any),
+                        ("hostLocation", ::confapi_core::Shape::Any),
+                        ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("startTimeStr", ::confapi_core::Shape::Any),
+                        ("stopTime", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("stopTimeStr", ::confapi_core::Shape::Any),
+                        ("confDuration", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("confDurationMinute", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("isSecureConf", ::confapi_core::Shape::Any),
+                        ("isRecord", ::confapi_core::Shape::Any),
+                        ("dataCenter", ::confapi_core::Shape::Any),
+                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("attendeeCnt", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("voipCnt", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("pstnCnt", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("videoCnt", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("desktopCnt", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("mcuCnt", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("boxCnt", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("rawAttendeeCnt", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("rawPstnCnt", ::confapi_core::Shape::Ref("LenientInt")),
+                    ],
+                    aliases: &[
+                        ("confName", "title"),
+                        ("billingcode", "billingCode"),
+                        ("guestPcode", "pcode2"),
+                    ],
+                },
+            ),
+            (
+                "InfosResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("msg", ::confapi_core::Shape::Any),
+                        ("request_id", ::confapi_core::Shape::Any),
+                        ("reqid", ::confapi_core::Shape::Any),
+                        ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("request_duration", ::confapi_core::Shape::Any),
+                        ("result", ::confapi_core::Shape::Ref("MeetingOrList")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "MeetingOrList",
+                ::confapi_core::Shape::Union(
+                    &[
+                        ::confapi_core::Shape::Ref("Meeting"),
+                        ::confapi_core::Shape::Array(
+                            &::confapi_core::Shape::Ref("Meeting"),
+                        ),
+                    ],
+                ),
+            ),
+            (
+                "MeetingListResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("msg", ::confapi_core::Shape::Any),
+                        ("request_id", ::confapi_core::Shape::Any),
+                        ("reqid", ::confapi_core::Shape::Any),
+                        ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("request_duration", ::confapi_core::Shape::Any),
+                        (
+                            "result",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("Meeting"),
+                            ),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "Meeting",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("conferenceId", ::confapi_core::Shape::Ref("NumberOrString")),
+                        ("eventId", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("roomId", ::confapi_core::Shape::Ref("NumberOrString")),
+                        ("pcode1", ::confapi_core::Shape::Any),
+                        ("pcode2", ::confapi_core::Shape::Any),
+                        ("hostId", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("title", ::confapi_core::Shape::Any),
+                        ("billingCode", ::confapi_core::Shape::Any),
+                        ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("endTime", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("length", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("hostName", ::confapi_core::Shape::Any),
+                        ("hostJoinUrl", ::confapi_core::Shape::Any),
+                        ("joinHostUrl", ::confapi_core::Shape::Any),
+                        ("attendeeJoinUrl", ::confapi_core::Shape::Any),
+                        ("hostMobile", ::confapi_core::Shape::Any),
+                        ("confMode", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("calType", ::confapi_core::Shape::Any),
+                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("isGnet", ::confapi_core::Shape::Ref("LenientInt")),
+                        (
+                            "attendList",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("Attendant"),
+                            ),
+                        ),
+                        (
+                            "houseList",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("Device"),
+                            ),
+                        ),
+                        (
+                            "equipList",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("Device"),
+                            ),
+                        ),
+                        (
+                            "detailHouseList",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("DetailHouse"),
+                            ),
+                        ),
+                        ("livePullUrl", ::confapi_core::Shape::Any),
+                        ("livePullPwd", ::confapi_core::Shape::Any),
+                        ("confNodeType", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("joinLogin", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("joinConfSelTag", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("joinConfTags", ::confapi_core::Shape::Any),
+                        ("webRTCUrl", ::confapi_core::Shape::Any),
+                        ("calExtraInfo", ::confapi_core::Shape::Ref("CalExtraInfo")),
+                        (
+                            "btplRole",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("BtplRole"),
+                            ),
+                        ),
+                        ("customerCode", ::confapi_core::Shape::Any),
+                        ("CreateTime", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("modifyTime", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("timezone", ::confapi_core::Shape::Any),
+                        ("wcallurl", ::confapi_core::Shape::Any),
+                        (
+                            "h323Ip",
+                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
+                        ),
+                    ],
+                    aliases: &[("billingcode", "billingCode")],
+                },
+            ),
+            (
+                "Attendant",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("user", ::confapi_core::Shape::Any),
+                        ("roleId", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("userType", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("phoneName", ::confapi_core::Shape::Any),
+                        ("phoneEmail", ::confapi_core::Shape::Any),
+                        ("status", ::confapi_core::Shape::Any),
+                        ("countryCode", ::confapi_core::Shape::Any),
+                        ("companyName", ::confapi_core::Shape::Any),
+                        ("orgName", ::confapi_core::Shape::Any),
+                        ("mobileNumber", ::confapi_core::Shape::Any),
+                        ("officePhone", ::confapi_core::Shape::Any),
+                        ("cityCode", ::confapi_core::Shape::Any),
+                        ("displayName", ::confapi_core::Shape::Any),
+                        ("userProfile", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "Device",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("DeviceId", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("DeviceType", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("DeviceName", ::confapi_core::Shape::Any),
+                        ("City", ::confapi_core::Shape::Any),
+                        ("Location", ::confapi_core::Shape::Ref("NumberOrString")),
+                        ("Floor", ::confapi_core::Shape::Ref("NumberOrString")),
+                        ("IsMainRoom", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("ParentDeviceId", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("ParentDeviceType", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("ApplyUserId", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("ApprovalStatus", ::confapi_core::Shape::Ref("LenientInt")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "DetailHouse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("DeviceId", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("DeviceType", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("DeviceName", ::confapi_core::Shape::Any),
+                        ("City", ::confapi_core::Shape::Any),
+                        ("Location", ::confapi_core::Shape::Ref("NumberOrString")),
+                        ("Floor", ::confapi_core::Shape::Ref("NumberOrString")),
+                        ("IsMainRoom", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("ApplyUserId", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("ApplyStatus", ::confapi_core::Shape::Ref("LenientInt")),
+                        (
+                            "SubDevices",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("SubDevice"),
+                            ),
+                        ),
+                    ],
+                    aliases: &[("ApprovalStatus", "ApplyStatus")],
+                },
+            ),
+            (
+                "SubDevice",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("DeviceId", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("DeviceName", ::confapi_core::Shape::Any),
+                        ("DeviceType", ::confapi_core::Shape::Ref("LenientInt")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "CalExtraInfo",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("allowH323", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("openWatchword", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("eventWatchword", ::confapi_core::Shape::Any),
+                        ("labels", ::confapi_core::Shape::Any),
+                        ("reserveFrom", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("eventHostSecret", ::confapi_core::Shape::Any),
+                        ("btplId", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("encryptionType", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("extFlag", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("hide", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("isTest", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("liveOpenFlag", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("mtgHub", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("rebroadcast", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("samePassword", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("showAccessNumbers", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("showWebRTCUrl", ::confapi_core::Shape::Ref("LenientInt")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "BtplRole",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("managerType", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("roleId", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("roleName", ::confapi_core::Shape::Any),
+                        ("link", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "GetStatusResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("msg", ::confapi_core::Shape::Any),
+                        ("request_id", ::confapi_core::Shape::Any),
+                        ("reqid", ::confapi_core::Shape::Any),
+                        ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("request_duration", ::confapi_core::Shape::Any),
+                        ("result", ::confapi_core::Shape::Ref("ConferenceStatuses")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "ConferenceStatuses",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        (
+                            "conferences",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("ConferenceStatus"),
+                            ),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "ConferenceStatus",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("eventId", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("conferenceId", ::confapi_core::Shape::Ref("NumberOrString")),
+                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                        (
+                            "tempConferenceId",
+                            ::confapi_core::Shape::Ref("NumberOrString"),
+                        ),
+                        ("userId", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("tempConfStatus", ::confapi_core::Shape::Ref("LenientInt")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "GetConfStatusResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("msg", ::confapi_core::Shape::Any),
+                        ("request_id", ::confapi_core::Shape::Any),
+                        ("reqid", ::confapi_core::Shape::Any),
+                        ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("request_duration", ::confapi_core::Shape::Any),
+                        ("callSeq", ::confapi_core::Shape::Any),
+                        ("content_type", ::confapi_core::Shape::Any),
+                        ("result", ::confapi_core::Shape::Ref("ConfStatus")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "ConfStatus",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("confStatus", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("attendees", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("pwdType", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("mayJoin", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("advanceHours", ::confapi_core::Shape::Ref("NumberOrString")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "DashboardInfoResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("msg", ::confapi_core::Shape::Any),
+                        ("request_id", ::confapi_core::Shape::Any),
+                        ("reqid", ::confapi_core::Shape::Any),
+                        ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("request_duration", ::confapi_core::Shape::Any),
+                        ("result", ::confapi_core::Shape::Ref("DashboardConference")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "DashboardConference",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("eventId", ::confapi_core::Shape::Ref("LenientInt")),
+                        (
+                            "tempConferenceId",
+                            ::confapi_core::Shape::Ref("NumberOrString"),
+                        ),
+                        ("title", ::confapi_core::Shape::Any),
+                        ("billingCode", ::confapi_core::Shape::Any),
+                        ("customerCode", ::confapi_core::Shape::Any),
+                        ("pcode2", ::confapi_core::Shape::Any),
+                        ("hostId", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("hostName", ::confapi_core::Shape::Any),
+                        ("hostEmail", ::confapi_core::Shape::Any),
+                        ("hostMobile", ::confapi_core::Shape::Any),
+                        ("hostOrgId", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("hostIp", ::confapi_core::Shape::Any),
+                        ("hostLocation", ::confapi_core::Shape::Any),
+                        ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("stopTime", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("confDuration", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("isSecureConf", ::confapi_core::Shape::Any),
+                        ("isRecord", ::confapi_core::Shape::Any),
+                        ("dataCenter", ::confapi_core::Shape::Any),
+                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("attendeeCnt", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("voipCnt", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("pstnCnt", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("videoCnt", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("desktopCnt", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("mcuCnt", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("boxCnt", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("rawAttendeeCnt", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("rawPstnCnt", ::confapi_core::Shape::Ref("LenientInt")),
+                    ],
+                    aliases: &[("confName", "title"), ("billingcode", "billingCode")],
+                },
+            ),
+            (
+                "AttendeeListResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("msg", ::confapi_core::Shape::Any),
+                        ("request_id", ::confapi_core::Shape::Any),
+                        ("reqid", ::confapi_core::Shape::Any),
+                        ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("request_duration", ::confapi_core::Shape::Any),
+                        ("result", ::confapi_core::Shape::Ref("AttendeePage")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "AttendeePage",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("totalCount", ::confapi_core::Shape::Ref("LenientInt")),
+                        (
+                            "list",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("Attendee"),
+                            ),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "Attendee",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("eventId", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("conferenceId", ::confapi_core::Shape::Ref("NumberOrString")),
+                        ("tempUserId", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("userId", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("customerCode", ::confapi_core::Shape::Any),
+                        ("name", ::confapi_core::Shape::Any),
+                        ("email", ::confapi_core::Shape::Any),
+                        ("mobile", ::confapi_core::Shape::Any),
+                        ("role", ::confapi_core::Shape::Ref("LenientInt")),
+                        (
+                            "roles",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("LenientInt"),
+                            ),
+                        ),
+                        ("deviceType", ::confapi_core::Shape::Ref("NumberOrString")),
+                        ("deviceVer", ::confapi_core::Shape::Any),
+                        ("deviceId", ::confapi_core::Shape::Ref("NumberOrString")),
+                        ("localIp", ::confapi_core::Shape::Any),
+                        ("ip", ::confapi_core::Shape::Any),
+                        ("location", ::confapi_core::Shape::Any),
+                        ("carrier", ::confapi_core::Shape::Any),
+                        ("netType", ::confapi_core::Shape::Ref("NumberOrString")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "StringResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("msg", ::confapi_core::Shape::Any),
+                        ("request_id", ::confapi_core::Shape::Any),
+                        ("reqid", ::confapi_core::Shape::Any),
+                        ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("request_duration", ::confapi_core::Shape::Any),
+                        ("result", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "TemplateListResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("msg", ::confapi_core::Shape::Any),
+                        ("request_id", ::confapi_core::Shape::Any),
+                        ("reqid", ::confapi_core::Shape::Any),
+                        ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("request_duration", ::confapi_core::Shape::Any),
+                        ("result", ::confapi_core::Shape::Ref("TemplateList")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "TemplateList",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        (
+                            "customer",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("Template"),
+                            ),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "Template",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("id", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("title", ::confapi_core::Shape::Any),
+                        ("type", ::confapi_core::Shape::Ref("NumberOrString")),
+                        ("info", ::confapi_core::Shape::Ref("TemplateInfo")),
+                        ("data", ::confapi_core::Shape::Ref("TemplateData")),
+                        ("modifyAt", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("createdAt", ::confapi_core::Shape::Ref("LenientInt")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "TemplateInfo",
+                ::confapi_core::Shape::Object {
+                    props: &[("status", ::confapi_core::Shape::Ref("LenientInt"))],
+                    aliases: &[],
+                },
+            ),
+            (
+                "TemplateData",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        (
+                            "confRoles",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("TemplateRole"),
+                            ),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "TemplateRole",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("roleId", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("roleName", ::confapi_core::Shape::Any),
+                        ("managerType", ::confapi_core::Shape::Ref("LenientInt")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "AnyResultResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("msg", ::confapi_core::Shape::Any),
+                        ("request_id", ::confapi_core::Shape::Any),
+                        ("reqid", ::confapi_core::Shape::Any),
+                        ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("request_duration", ::confapi_core::Shape::Any),
+                        ("result", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "CancelResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("msg", ::confapi_core::Shape::Any),
+                        ("request_id", ::confapi_core::Shape::Any),
+                        ("reqid", ::confapi_core::Shape::Any),
+                        ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("request_duration", ::confapi_core::Shape::Any),
+                        ("result", ::confapi_core::Shape::Ref("CancelledEvent")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "CancelledEvent",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("eventId", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("parentId", ::confapi_core::Shape::Ref("NumberOrString")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "JoinTokenResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("msg", ::confapi_core::Shape::Any),
+                        ("request_id", ::confapi_core::Shape::Any),
+                        ("reqid", ::confapi_core::Shape::Any),
+                        ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("request_duration", ::confapi_core::Shape::Any),
+                        ("result", ::confapi_core::Shape::Ref("JoinToken")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "JoinToken",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("eventId", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("tempToken", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "RoomCreateResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("msg", ::confapi_core::Shape::Any),
+                        ("request_id", ::confapi_core::Shape::Any),
+                        ("reqid", ::confapi_core::Shape::Any),
+                        ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("request_duration", ::confapi_core::Shape::Any),
+                        ("result", ::confapi_core::Shape::Ref("Room")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "Room",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("roomId", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("name", ::confapi_core::Shape::Any),
+                        ("capacity", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("customer_code", ::confapi_core::Shape::Any),
+                        ("updateTime", ::confapi_core::Shape::Ref("LenientInt")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "UsersLookupResponse",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("msg", ::confapi_core::Shape::Any),
+                        ("request_id", ::confapi_core::Shape::Any),
+                        ("reqid", ::confapi_core::Shape::Any),
+                        ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("request_duration", ::confapi_core::Shape::Any),
+                        (
+                            "result",
+                            ::confapi_core::Shape::Map(
+                                &::confapi_core::Shape::Ref("User"),
+                            ),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "User",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("userId", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("loginName", ::confapi_core::Shape::Any),
+                        ("email", ::confapi_core::Shape::Any),
+                        ("countryCode", ::confapi_core::Shape::Any),
+                        ("mobile", ::confapi_core::Shape::Any),
+                        ("customerCode", ::confapi_core::Shape::Any),
+                        ("companyName", ::confapi_core::Shape::Any),
+                        ("displayName", ::confapi_core::Shape::Any),
+                        ("firstName", ::confapi_core::Shape::Any),
+                        ("middleName", ::confapi_core::Shape::Any),
+                        ("lastName", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+        ],
+        secret_names: &["CheckSum", "token"],
     };
     impl ::confapi_core::Envelope for types::AnyResultResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
@@ -14319,334 +15642,157 @@ pub mod meta {
             )
         }
     }
-    impl super::Client {
-        /// The runtime: vendor facts, credentials, limits.
-        pub fn runtime(&self) -> &::confapi_core::Runtime {
-            &self.inner
-        }
-        /// Runs a call built from this client's builders through the
-        /// runtime: credential, envelope check, typed errors, one
-        /// renewal of an expired credential (so `op` may run twice).
-        pub async fn call<'a, T, E, F, Fut>(
-            &'a self,
-            op: F,
-        ) -> Result<T, ::confapi_core::Error>
-        where
-            F: Fn(&'a Self) -> Fut,
-            Fut: ::std::future::Future<
-                Output = Result<
-                    progenitor_client::ResponseValue<T>,
-                    progenitor_client::Error<E>,
-                >,
-            >,
-            T: ::confapi_core::Envelope + ::serde::de::DeserializeOwned,
-            E: ::confapi_core::Envelope,
-        {
-            self.inner.call(|| op(self)).await
-        }
-        /// [`Client::call`] for the operation `id` of the spec: errors
-        /// name it, and an operation without credentials fetches none.
-        pub async fn call_operation<'a, T, E, F, Fut>(
-            &'a self,
-            id: &'static str,
-            op: F,
-        ) -> Result<T, ::confapi_core::Error>
-        where
-            F: Fn(&'a Self) -> Fut,
-            Fut: ::std::future::Future<
-                Output = Result<
-                    progenitor_client::ResponseValue<T>,
-                    progenitor_client::Error<E>,
-                >,
-            >,
-            T: ::confapi_core::Envelope + ::serde::de::DeserializeOwned,
-            E: ::confapi_core::Envelope,
-        {
-            self.inner.call_operation(id, || op(self)).await
-        }
-    }
-    impl progenitor_client::ClientHooks<::confapi_core::Runtime> for super::Client {
-        async fn pre<E>(
-            &self,
-            request: &mut reqwest::Request,
-            info: &progenitor_client::OperationInfo,
-        ) -> Result<(), progenitor_client::Error<E>> {
-            ::confapi_core::prepare_request(&self.inner, request, info.operation_id)
-                .await
-                .map_err(|e| progenitor_client::Error::Custom(e.to_string()))
-        }
-        async fn post<E>(
-            &self,
-            result: &reqwest::Result<reqwest::Response>,
-            _info: &progenitor_client::OperationInfo,
-        ) -> Result<(), progenitor_client::Error<E>> {
-            ::confapi_core::observe_response(&self.inner, result);
-            Ok(())
-        }
-    }
-    /// Calls operation `id` with path and query parameters by their
-    /// API names and the request body as JSON, through the client's
-    /// runtime; returns the decoded response.
+    /// Calls operation `id` with path and query parameters by their API
+    /// names and the request body as JSON; returns the decoded response.
+    #[cfg(feature = "test-util")]
     pub async fn dispatch(
         client: &super::Client,
         id: &str,
         params: &::std::collections::BTreeMap<String, String>,
         body: Option<::serde_json::Value>,
-    ) -> Result<::confapi_core::meta::Dispatched, ::confapi_core::Error> {
+    ) -> Result<::confapi_core::test_util::Dispatched, ::confapi_core::Error> {
         let vendor = VENDOR.name;
         let _ = (&params, &body);
         match id {
             "conference_listbystatus" => {
-                let body: types::ListByStatusRequest = ::confapi_core::meta::body_from_json(
+                let body: types::ListByStatusRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "conference_listbystatus",
-                        || {
-                            let b = client.conference_listbystatus();
-                            let b = b.body(body.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.conference_listbystatus();
+                let b = b.body(body);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "room_conference_infos" => {
-                let body: types::InfosRequest = ::confapi_core::meta::body_from_json(
+                let body: types::InfosRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "room_conference_infos",
-                        || {
-                            let b = client.room_conference_infos();
-                            let b = b.body(body.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.room_conference_infos();
+                let b = b.body(body);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "room_conference_list" => {
-                let body: types::RoomListRequest = ::confapi_core::meta::body_from_json(
+                let body: types::RoomListRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "room_conference_list",
-                        || {
-                            let b = client.room_conference_list();
-                            let b = b.body(body.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.room_conference_list();
+                let b = b.body(body);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "conference_get_status" => {
-                let body: types::GetStatusRequest = ::confapi_core::meta::body_from_json(
+                let body: types::GetStatusRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "conference_get_status",
-                        || {
-                            let b = client.conference_get_status();
-                            let b = b.body(body.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.conference_get_status();
+                let b = b.body(body);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "conference_get_conf_status" => {
-                let body: types::GetConfStatusRequest = ::confapi_core::meta::body_from_json(
+                let body: types::GetConfStatusRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "conference_get_conf_status",
-                        || {
-                            let b = client.conference_get_conf_status();
-                            let b = b.body(body.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.conference_get_conf_status();
+                let b = b.body(body);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "admin_dashboard_conference_info" => {
-                let body: types::DashboardInfoRequest = ::confapi_core::meta::body_from_json(
+                let body: types::DashboardInfoRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "admin_dashboard_conference_info",
-                        || {
-                            let b = client.admin_dashboard_conference_info();
-                            let b = b.body(body.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.admin_dashboard_conference_info();
+                let b = b.body(body);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "conference_attendee_list" => {
-                let body: types::AttendeeListRequest = ::confapi_core::meta::body_from_json(
+                let body: types::AttendeeListRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "conference_attendee_list",
-                        || {
-                            let b = client.conference_attendee_list();
-                            let b = b.body(body.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.conference_attendee_list();
+                let b = b.body(body);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "conference_get_monitor_client_url" => {
-                let body: types::MonitorUrlRequest = ::confapi_core::meta::body_from_json(
+                let body: types::MonitorUrlRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "conference_get_monitor_client_url",
-                        || {
-                            let b = client.conference_get_monitor_client_url();
-                            let b = b.body(body.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.conference_get_monitor_client_url();
+                let b = b.body(body);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "conference_template_list" => {
-                let body: types::EmptyRequest = ::confapi_core::meta::body_from_json(
+                let body: types::EmptyRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "conference_template_list",
-                        || {
-                            let b = client.conference_template_list();
-                            let b = b.body(body.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.conference_template_list();
+                let b = b.body(body);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "room_update_reserv_conference" => {
-                let body: types::UpdateMeetingRequest = ::confapi_core::meta::body_from_json(
+                let body: types::UpdateMeetingRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "room_update_reserv_conference",
-                        || {
-                            let b = client.room_update_reserv_conference();
-                            let b = b.body(body.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.room_update_reserv_conference();
+                let b = b.body(body);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "room_cancel_reserv_conference" => {
-                let body: types::CancelRequest = ::confapi_core::meta::body_from_json(
+                let body: types::CancelRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "room_cancel_reserv_conference",
-                        || {
-                            let b = client.room_cancel_reserv_conference();
-                            let b = b.body(body.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.room_cancel_reserv_conference();
+                let b = b.body(body);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "web_meeting_join_token" => {
-                let body: types::JoinTokenRequest = ::confapi_core::meta::body_from_json(
+                let body: types::JoinTokenRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "web_meeting_join_token",
-                        || {
-                            let b = client.web_meeting_join_token();
-                            let b = b.body(body.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.web_meeting_join_token();
+                let b = b.body(body);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "room_create" => {
-                let body: types::RoomCreateRequest = ::confapi_core::meta::body_from_json(
+                let body: types::RoomCreateRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "room_create",
-                        || {
-                            let b = client.room_create();
-                            let b = b.body(body.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.room_create();
+                let b = b.body(body);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "account_get_users_by_emails_mobiles" => {
-                let body: types::UsersLookupRequest = ::confapi_core::meta::body_from_json(
+                let body: types::UsersLookupRequest = ::confapi_core::test_util::body_from_json(
                     vendor,
                     body,
                 )?;
-                let value = client
-                    .inner
-                    .call_operation(
-                        "account_get_users_by_emails_mobiles",
-                        || {
-                            let b = client.account_get_users_by_emails_mobiles();
-                            let b = b.body(body.clone());
-                            b.send()
-                        },
-                    )
-                    .await?;
-                ::confapi_core::meta::dispatched(vendor, &value)
+                let b = client.account_get_users_by_emails_mobiles();
+                let b = b.body(body);
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
             }
             other => {
                 Err(

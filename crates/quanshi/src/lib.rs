@@ -10,6 +10,9 @@
 //! [`confapi_core::Authenticator`] that fetches and rotates it. The account
 //! calls also accept signed headers (AppKey and AppSecret).
 //!
+//! Every operation of the spec is a method of [`Client`] that returns a
+//! builder; `send()` runs it, and the paged lists also have `stream()`.
+//!
 //! ```no_run
 //! use futures::StreamExt;
 //! # async fn run() -> Result<(), confapi_core::Error> {
@@ -29,15 +32,12 @@ mod auth;
 pub mod generated;
 
 pub use confapi_core::{Error, ErrorKind, RetryPolicy, SecretString, Timeouts};
-pub use generated::types;
+pub use generated::{types, Client};
 
-use confapi_core::{paginate, Authenticator, ClientOptions, Page, RefreshPolicy, Runtime, StaticToken, TokenCache};
+use confapi_core::{Auth, Authenticator, RefreshPolicy, Settings, StaticToken, TokenCache};
 use futures::Stream;
-use generated::meta::VENDOR;
+use generated::meta::{op, VENDOR};
 use std::sync::Arc;
-
-/// Quanshi's production API host.
-pub const DEFAULT_BASE_URL: &str = "https://openapi.quanshi.com";
 
 /// How the client proves who it is.
 #[derive(Clone)]
@@ -60,17 +60,12 @@ impl std::fmt::Debug for Credentials {
 /// Settings for a [`Client`]; start with [`Client::builder`].
 #[derive(Debug, Clone)]
 pub struct ClientBuilder {
-    base_url: String,
+    settings: Settings,
     credentials: Option<Credentials>,
-    options: ClientOptions,
 }
 
 impl ClientBuilder {
-    /// Another API host (a test server, a private deployment).
-    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.base_url = base_url.into();
-        self
-    }
+    confapi_core::settings_setters!();
 
     /// Sends this API token in the `token` header of every call.
     pub fn token(mut self, token: impl Into<SecretString>) -> Self {
@@ -92,44 +87,24 @@ impl ClientBuilder {
         self
     }
 
-    /// Time limits (connect, attempt, total); see [`Timeouts`] for defaults.
-    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
-        self.options.timeouts = timeouts;
-        self
-    }
-
-    /// Retries, off by default; see [`RetryPolicy`] for what is retried.
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.options.retry = policy;
-        self
-    }
-
-    /// Builds the client. Fails on an invalid base URL or missing credentials.
+    /// Builds the client. Fails on an invalid base URL, missing
+    /// credentials, or an AppKey that cannot be sent.
     pub fn build(self) -> Result<Client, Error> {
-        let base_url = confapi_core::base_url(VENDOR.name, &self.base_url)?;
-        let runtime = match self.credentials {
+        let (auth, secrets) = match self.credentials {
             None => {
                 return Err(Error::new(VENDOR.name, ErrorKind::Config)
                     .with_detail("no credentials: call token(), token_source() or signed()"))
             }
             Some(Credentials::Token(source)) => {
-                Runtime::with_tokens(&VENDOR, Arc::new(TokenCache::new(source, RefreshPolicy::default())))
+                (Auth::Tokens(Arc::new(TokenCache::new(source, RefreshPolicy::default()))), Vec::new())
             }
             Some(Credentials::Signed { app_key, app_secret }) => {
-                let secret = app_secret.clone();
-                Runtime::with_signer(&VENDOR, Arc::new(auth::SignedHeaders { app_key, app_secret })).scrubbing(secret)
+                let signer = auth::SignedHeaders::new(&app_key, app_secret.clone())?;
+                (Auth::Signer(Arc::new(signer)), vec![app_secret])
             }
         };
-        let http = self.options.http_client(VENDOR.name)?;
-        let runtime = self.options.apply(runtime);
-        Ok(Client { raw: generated::Client::new_with_client(&base_url, http, runtime) })
+        self.settings.client(&VENDOR, auth, secrets)
     }
-}
-
-/// A Quanshi client. Cheap to clone; clones share the credential cache.
-#[derive(Debug, Clone)]
-pub struct Client {
-    raw: generated::Client,
 }
 
 /// Which meeting to read: by host password or by event id.
@@ -144,28 +119,22 @@ pub enum MeetingRef {
 impl Client {
     /// Settings for a client of the production host; add credentials.
     pub fn builder() -> ClientBuilder {
-        ClientBuilder { base_url: DEFAULT_BASE_URL.into(), credentials: None, options: ClientOptions::default() }
+        ClientBuilder { settings: Settings::default(), credentials: None }
     }
 
-    /// The generated client, for every operation of the spec through
-    /// [`generated::Client::call`].
-    pub fn raw(&self) -> &generated::Client {
-        &self.raw
-    }
-
-    /// One page of the meetings running now (`page` from 1).
-    pub async fn live_conferences_page(&self, page: i32, count: i32) -> Result<types::LiveConferencePage, Error> {
-        let body = types::ListByStatusRequest {
-            page: Some(page),
+    fn live_request(page: Option<i32>, count: i32) -> types::ListByStatusRequest {
+        types::ListByStatusRequest {
+            page,
             count: Some(count),
             admin_user_id: None,
             filter_one_attendee: None,
             extra: Default::default(),
-        };
-        let response = self
-            .raw
-            .call_operation("conference_listbystatus", |raw| raw.conference_listbystatus().body(body.clone()).send())
-            .await?;
+        }
+    }
+
+    /// One page of the meetings running now (`page` from 1).
+    pub async fn live_conferences_page(&self, page: i32, count: i32) -> Result<types::LiveConferencePage, Error> {
+        let response = self.conference_listbystatus().body(Self::live_request(Some(page), count)).send().await?;
         Ok(response.result.unwrap_or_else(|| types::LiveConferencePage {
             conf_list: None,
             total_count: None,
@@ -173,36 +142,16 @@ impl Client {
         }))
     }
 
-    /// Every meeting running now, `page_size` per request. Ends on an empty
-    /// page, at `totalCount`, or when the server repeats a page.
+    /// Every meeting running now, `page_size` per request.
     pub fn live_conferences(&self, page_size: i32) -> impl Stream<Item = Result<types::LiveConference, Error>> + '_ {
-        paginate(PageCursor::FIRST, move |at| async move {
-            let p = self.live_conferences_page(at.page, page_size).await?;
-            Ok(at.next(p.conf_list.unwrap_or_default(), p.total_count))
-        })
-    }
-
-    /// One page of the terminals connected to a running meeting.
-    pub async fn attendees_page(&self, event_id: i64, page: i32, count: i32) -> Result<types::AttendeePage, Error> {
-        let body =
-            types::AttendeeListRequest { event_id, page: Some(page), count: Some(count), extra: Default::default() };
-        let response = self
-            .raw
-            .call_operation("conference_attendee_list", |raw| raw.conference_attendee_list().body(body.clone()).send())
-            .await?;
-        Ok(response.result.unwrap_or_else(|| types::AttendeePage {
-            list: None,
-            total_count: None,
-            extra: Default::default(),
-        }))
+        self.conference_listbystatus().body(Self::live_request(None, page_size)).stream()
     }
 
     /// Every terminal connected to a running meeting, `page_size` per request.
     pub fn attendees(&self, event_id: i64, page_size: i32) -> impl Stream<Item = Result<types::Attendee, Error>> + '_ {
-        paginate(PageCursor::FIRST, move |at| async move {
-            let p = self.attendees_page(event_id, at.page, page_size).await?;
-            Ok(at.next(p.list.unwrap_or_default(), p.total_count))
-        })
+        let body =
+            types::AttendeeListRequest { event_id, page: None, count: Some(page_size), extra: Default::default() };
+        self.conference_attendee_list().body(body).stream()
     }
 
     /// Details of a meeting; the server may answer with one or several.
@@ -212,10 +161,7 @@ impl Client {
             MeetingRef::HostPassword(p) => (None, Some(p)),
         };
         let body = types::InfosRequest { event_id, pcode, user_id: host_user_id, extra: Default::default() };
-        let response = self
-            .raw
-            .call_operation("room_conference_infos", |raw| raw.room_conference_infos().body(body.clone()).send())
-            .await?;
+        let response = self.room_conference_infos().body(body).send().await?;
         Ok(response.result.map(|r| r.into_vec()).unwrap_or_default())
     }
 
@@ -227,10 +173,7 @@ impl Client {
             user_id: None,
             extra: Default::default(),
         };
-        let response = self
-            .raw
-            .call_operation("conference_get_status", |raw| raw.conference_get_status().body(body.clone()).send())
-            .await?;
+        let response = self.conference_get_status().body(body).send().await?;
         Ok(response.result.and_then(|r| r.conferences).unwrap_or_default())
     }
 
@@ -240,36 +183,11 @@ impl Client {
             temp_conference_id: temp_conference_id.to_owned(),
             extra: Default::default(),
         };
-        let response = self
-            .raw
-            .call_operation("admin_dashboard_conference_info", |raw| {
-                raw.admin_dashboard_conference_info().body(body.clone()).send()
-            })
-            .await?;
+        let response = self.admin_dashboard_conference_info().body(body).send().await?;
         response.result.ok_or_else(|| {
             Error::new(VENDOR.name, ErrorKind::Decode)
-                .with_operation("admin_dashboard_conference_info")
+                .with_operation(op::ADMIN_DASHBOARD_CONFERENCE_INFO.id)
                 .with_detail("success without a result")
         })
-    }
-}
-
-/// Where a numbered-page listing stands: the page to fetch and how many
-/// items came before it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct PageCursor {
-    page: i32,
-    seen: i64,
-}
-
-impl PageCursor {
-    const FIRST: PageCursor = PageCursor { page: 1, seen: 0 };
-
-    /// This page's items, and the next page unless this one was empty or
-    /// the total is reached.
-    fn next<T>(self, items: Vec<T>, total: Option<confapi_core::LenientInt>) -> Page<T, PageCursor> {
-        let seen = self.seen + items.len() as i64;
-        let done = items.is_empty() || total.is_some_and(|t| seen >= t.get());
-        Page { items, next: (!done).then_some(PageCursor { page: self.page + 1, seen }) }
     }
 }

@@ -6,7 +6,13 @@ use confapi_quanshi::{Client, ErrorKind, MeetingRef};
 use serde_json::json;
 
 async fn answering(body: serde_json::Value) -> (MockServer, Client) {
-    let s = MockServer::start(move |_: &RecordedRequest| Reply::json(200, &body), 0).await.unwrap();
+    let s = MockServer::start(
+        &[&confapi_quanshi::generated::meta::VENDOR],
+        move |_: &RecordedRequest| Reply::json(200, &body),
+        0,
+    )
+    .await
+    .unwrap();
     let c = Client::builder().base_url(s.url()).token("t0ken-for-tests").build().unwrap();
     (s, c)
 }

@@ -15,9 +15,13 @@ fn page_of(ids: &[i64], total: Option<i64>) -> Value {
 }
 
 async fn server(reply: impl Fn(i64) -> Value + Send + Sync + 'static) -> MockServer {
-    MockServer::start(move |r: &RecordedRequest| Reply::json(200, &reply(r.body["page"].as_i64().unwrap_or(1))), 0)
-        .await
-        .unwrap()
+    MockServer::start(
+        &[&confapi_quanshi::generated::meta::VENDOR],
+        move |r: &RecordedRequest| Reply::json(200, &reply(r.body["page"].as_i64().unwrap_or(1))),
+        0,
+    )
+    .await
+    .unwrap()
 }
 
 async fn ids(client: &Client) -> Vec<i64> {
@@ -66,6 +70,7 @@ async fn an_error_ends_the_stream_after_yielding_it() {
 #[tokio::test]
 async fn attendees_page_through_too() {
     let s = MockServer::start(
+        &[&confapi_quanshi::generated::meta::VENDOR],
         |r: &RecordedRequest| {
             let page = r.body["page"].as_i64().unwrap_or(1);
             let list: Vec<Value> = if page <= 2 { vec![json!({"tempUserId": page, "name": "n"})] } else { vec![] };
@@ -96,8 +101,11 @@ async fn the_replay_server_serves_three_recorded_pages_then_an_empty_one() {
         },
         response: RecordedResponse { status: 200, headers: Default::default(), body: page_of(ids, None) },
     };
-    let replay = Replay::new(vec![page(1, &[1, 2]), page(2, &[3, 4]), page(3, &[5, 6]), page(4, &[])]);
-    let s = MockServer::start(replay, 0).await.unwrap();
+    let replay = Replay::new(
+        vec![page(1, &[1, 2]), page(2, &[3, 4]), page(3, &[5, 6]), page(4, &[])],
+        &[&confapi_quanshi::generated::meta::VENDOR],
+    );
+    let s = MockServer::start(&[&confapi_quanshi::generated::meta::VENDOR], replay, 0).await.unwrap();
     assert_eq!(ids(&client(&s.url())).await, [1, 2, 3, 4, 5, 6]);
     assert_eq!(s.requests().len(), 4);
 }

@@ -17,6 +17,7 @@ pub const IN_SESSION: &str = "/api/v0.0.1/conference/query_in_session";
 /// A PBX that accepts the login and answers every other call with `reply`.
 pub async fn pbx(reply: impl Fn(&RecordedRequest) -> Reply + Send + Sync + 'static) -> MockServer {
     MockServer::start(
+        &[&confapi_openvox::generated::meta::VENDOR],
         move |r: &RecordedRequest| {
             if r.path == LOGIN {
                 Reply::json(200, &json!({"status": "Success", "token": TOKEN}))

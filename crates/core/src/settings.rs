@@ -1,0 +1,161 @@
+//! What every vendor client is configured with besides its credentials:
+//! host, time limits, retries, the HTTP client and the response-size limit.
+//! One place for the defaults, for the builder setters (the
+//! [`settings_setters!`](crate::settings_setters) macro) and for assembling a
+//! client from them.
+
+use crate::client::GeneratedClient;
+use crate::meta::VendorInfo;
+use crate::runtime::{Auth, Runtime};
+use crate::{Error, ErrorKind, RetryPolicy, SecretString};
+use std::time::Duration;
+
+/// Time limits of a client. Every vendor client takes one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Limit for establishing a TCP (and TLS) connection. Default 5 s.
+    pub connect: Duration,
+    /// Limit for one HTTP exchange, from sending to the last body byte. Default 30 s.
+    pub attempt: Duration,
+    /// Limit for a whole call, including login and one renewal. Default 60 s.
+    pub total: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self { connect: Duration::from_secs(5), attempt: Duration::from_secs(30), total: Duration::from_secs(60) }
+    }
+}
+
+/// The largest response body a client reads unless told otherwise: 16 MiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+
+/// A client's settings other than credentials. Vendor builders hold one and
+/// expose its setters through [`settings_setters!`](crate::settings_setters).
+#[derive(Clone)]
+pub struct Settings {
+    /// The API host; `None` means the vendor's default (if it has one).
+    pub base_url: Option<String>,
+    /// Time limits.
+    pub timeouts: Timeouts,
+    /// Retries (none by default).
+    pub retry: RetryPolicy,
+    /// The caller's HTTP client, if given; else one is built from `timeouts`.
+    pub http: Option<reqwest::Client>,
+    /// The largest response body read, in bytes.
+    pub max_response_bytes: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            base_url: None,
+            timeouts: Timeouts::default(),
+            retry: RetryPolicy::none(),
+            http: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("base_url", &self.base_url)
+            .field("timeouts", &self.timeouts)
+            .field("retry", &self.retry)
+            // A caller's client may carry default headers: never print them.
+            .field("http", &self.http.as_ref().map(|_| "caller's reqwest::Client"))
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish()
+    }
+}
+
+impl Settings {
+    /// Builds a vendor's generated client from these settings and `auth`,
+    /// keeping `secrets` out of every error it reports.
+    pub fn client<C: GeneratedClient>(
+        &self,
+        vendor: &'static VendorInfo,
+        auth: Auth,
+        secrets: Vec<SecretString>,
+    ) -> Result<C, Error> {
+        let url = self.base_url.as_deref().or(vendor.default_base_url).ok_or_else(|| {
+            Error::new(vendor.name, ErrorKind::Config).with_detail("no base URL: the vendor has no default host")
+        })?;
+        let url = base_url(vendor.name, url)?;
+        let http = match &self.http {
+            Some(client) => client.clone(),
+            None => http_client(vendor.name, &self.timeouts)?,
+        };
+        let runtime = Runtime::new(vendor, auth, self.clone(), secrets);
+        Ok(C::assemble(&url, http, runtime))
+    }
+}
+
+/// A `reqwest` client with these limits, rustls, and redirects off.
+fn http_client(vendor: &'static str, timeouts: &Timeouts) -> Result<reqwest::Client, Error> {
+    reqwest::Client::builder()
+        .connect_timeout(timeouts.connect)
+        .timeout(timeouts.attempt)
+        .user_agent(concat!("confapi/", env!("CARGO_PKG_VERSION")))
+        // The APIs never redirect, and a redirect to another host would
+        // carry the token (query or custom header) along.
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| Error::new(vendor, ErrorKind::Config).with_source(e.without_url()))
+}
+
+/// Checks a client's base URL (http or https) and drops a trailing slash.
+pub fn base_url(vendor: &'static str, url: &str) -> Result<String, Error> {
+    let trimmed = url.trim_end_matches('/');
+    match reqwest::Url::parse(trimmed) {
+        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => Ok(trimmed.to_owned()),
+        _ => {
+            Err(Error::new(vendor, ErrorKind::Config)
+                .with_detail(format!("base URL {trimmed:?} is not an http(s) URL")))
+        }
+    }
+}
+
+/// The setters every vendor builder shares, written once. Expand it inside
+/// the `impl` of a builder that has a field `settings: confapi_core::Settings`.
+#[macro_export]
+macro_rules! settings_setters {
+    () => {
+        /// Another API host (a test server, a proxy, a private deployment).
+        pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+            self.settings.base_url = Some(base_url.into());
+            self
+        }
+
+        /// Time limits (connect, attempt, total); see [`Timeouts`](confapi_core::Timeouts) for defaults.
+        pub fn timeouts(mut self, timeouts: $crate::Timeouts) -> Self {
+            self.settings.timeouts = timeouts;
+            self
+        }
+
+        /// Retries, off by default; see [`RetryPolicy`](confapi_core::RetryPolicy) for what is retried.
+        pub fn retry(mut self, policy: $crate::RetryPolicy) -> Self {
+            self.settings.retry = policy;
+            self
+        }
+
+        /// Sends through the caller's own `reqwest::Client` (a proxy, extra
+        /// root certificates, a client certificate). The connect timeout is
+        /// then the caller's; the attempt and total limits, retries and the
+        /// response-size limit still apply. Turn redirects off on it: a
+        /// redirect would carry the credential to another host.
+        pub fn http_client(mut self, client: reqwest::Client) -> Self {
+            self.settings.http = Some(client);
+            self
+        }
+
+        /// The largest response body to read, in bytes (default 16 MiB).
+        /// A longer body fails the call with `ErrorKind::BodyTooLarge`.
+        pub fn max_response_bytes(mut self, limit: usize) -> Self {
+            self.settings.max_response_bytes = limit;
+            self
+        }
+    };
+}
