@@ -106,11 +106,7 @@ fn start_prism(bin: &str, vendor: &str, dynamic: bool) -> (Prism, String) {
 #[ignore = "needs Prism (PRISM_BIN); .ci/run installs it"]
 async fn every_operation_of_every_spec_conforms_under_prism() {
     let bin = std::env::var("PRISM_BIN").expect("PRISM_BIN points at the prism executable");
-    let vendors: [(&str, &VendorInfo); 3] = [
-        ("openvox", &confapi_openvox::generated::meta::VENDOR),
-        ("quanshi", &confapi_quanshi::generated::meta::VENDOR),
-        ("dingtalk", &confapi_dingtalk::generated::meta::VENDOR),
-    ];
+    let vendors: Vec<(&str, &VendorInfo)> = confapi::vendor_infos().into_iter().map(|v| (v.name, v)).collect();
     let timeouts =
         Timeouts { connect: Duration::from_secs(2), attempt: Duration::from_secs(10), total: Duration::from_secs(20) };
     let mut failures = Vec::new();

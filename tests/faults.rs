@@ -4,7 +4,7 @@
 //! every Debug/Display of clients and errors and all tracing output at
 //! TRACE, and then scans it all: no secret may appear.
 
-use confapi_core::{ErrorKind, Timeouts};
+use confapi_core::{ErrorKind, OperationMeta, Timeouts};
 use confapi_mock::{MockServer, RecordedRequest, Reply};
 use confapi_tests::{dispatch, Settings, PASSWORD, TOKEN};
 use md5::{Digest, Md5};
@@ -24,7 +24,7 @@ const TIMEOUTS: Timeouts =
 /// A seed operation and the bodies it is tested with.
 struct Seed {
     vendor: &'static str,
-    id: &'static str,
+    op: &'static OperationMeta,
     params: &'static [(&'static str, &'static str)],
     body: Option<Value>,
     ok: Value,
@@ -36,7 +36,7 @@ fn seeds() -> Vec<Seed> {
     vec![
         Seed {
             vendor: "openvox",
-            id: "conference_query_in_session",
+            op: confapi_openvox::generated::meta::op::CONFERENCE_QUERY_IN_SESSION,
             params: &[],
             body: Some(json!({"number": "8000"})),
             ok: json!({"status": "Success", "conference": [{"conferencenumber": "8000", "member": [{"number": "111", "memberstatus": "Up"}]}]}),
@@ -45,7 +45,7 @@ fn seeds() -> Vec<Seed> {
         },
         Seed {
             vendor: "quanshi",
-            id: "conference_listbystatus",
+            op: confapi_quanshi::generated::meta::op::CONFERENCE_LISTBYSTATUS,
             params: &[],
             body: Some(json!({"page": 1, "count": 10})),
             ok: json!({"status": 0, "result": {"totalCount": 1, "confList": [{"eventId": 1, "title": "t", "status": 2}]}}),
@@ -54,7 +54,7 @@ fn seeds() -> Vec<Seed> {
         },
         Seed {
             vendor: "quanshi",
-            id: "room_conference_infos",
+            op: confapi_quanshi::generated::meta::op::ROOM_CONFERENCE_INFOS,
             params: &[],
             body: Some(json!({"eventId": 1})),
             ok: json!({"status": 0, "result": [{"eventId": 1, "title": "t", "billingcode": "b"}]}),
@@ -63,7 +63,7 @@ fn seeds() -> Vec<Seed> {
         },
         Seed {
             vendor: "dingtalk",
-            id: "query_conference_info",
+            op: confapi_dingtalk::generated::meta::op::QUERY_CONFERENCE_INFO,
             params: &[("conferenceId", "c1")],
             body: None,
             ok: json!({"confInfo": {"conferenceId": "c1", "status": 2, "bizType": "0"}}),
@@ -213,7 +213,7 @@ async fn fault_matrix_and_secret_scan() {
 
     let mut table = vec![format!(
         "| fault | {} |",
-        seeds().iter().map(|s| format!("{} {}", s.vendor, s.id)).collect::<Vec<_>>().join(" | ")
+        seeds().iter().map(|s| format!("{} {}", s.vendor, s.op.id)).collect::<Vec<_>>().join(" | ")
     )];
     let mut failures = Vec::new();
     let started = Instant::now();
@@ -232,7 +232,7 @@ async fn fault_matrix_and_secret_scan() {
                 seed.params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
             let settings = Settings { timeouts: TIMEOUTS, ..Settings::default() };
             let cell_start = Instant::now();
-            let result = dispatch(seed.vendor, &url, settings, seed.id, &params, seed.body.clone()).await;
+            let result = dispatch(seed.vendor, &url, settings, seed.op.id, &params, seed.body.clone()).await;
             let took = cell_start.elapsed();
             let got = match &result {
                 Ok(_) => Ok(()),
@@ -251,13 +251,13 @@ async fn fault_matrix_and_secret_scan() {
                 failures.push(format!(
                     "{name} × {} {}: got {got:?}, expected {:?}",
                     seed.vendor,
-                    seed.id,
+                    seed.op.id,
                     expected(fault)
                 ));
             }
             // Every cell ends within the total limit, with a margin for a loaded machine.
             if took > TIMEOUTS.total + Duration::from_secs(1) {
-                failures.push(format!("{name} × {} {}: took {took:?}", seed.vendor, seed.id));
+                failures.push(format!("{name} × {} {}: took {took:?}", seed.vendor, seed.op.id));
             }
         }
         table.push(row);

@@ -2,10 +2,10 @@
 //! waiting as `Retry-After` asks.
 
 use confapi_core::{ErrorKind, RetryPolicy, Timeouts};
+use confapi_dingtalk::{types, Client};
 use confapi_mock::{MockServer, RecordedRequest, Reply};
-use confapi_tests::{dispatch, Settings};
+use confapi_tests::{PASSWORD, USERNAME};
 use serde_json::json;
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -40,25 +40,25 @@ async fn flaky(failures: usize, reply: Reply) -> (MockServer, Arc<AtomicUsize>) 
     (server, calls)
 }
 
-async fn query(url: &str, retry: RetryPolicy) -> Result<(), confapi_core::Error> {
-    let params = BTreeMap::from([("conferenceId".to_owned(), "c1".to_owned())]);
-    dispatch("dingtalk", url, Settings { timeouts: TIMEOUTS, retry }, "query_conference_info", &params, None)
-        .await
-        .map(|_| ())
+fn client(url: &str, retry: RetryPolicy) -> Client {
+    Client::builder().base_url(url).app_credentials(USERNAME, PASSWORD).timeouts(TIMEOUTS).retry(retry).build().unwrap()
 }
 
+/// A safe read.
+async fn query(url: &str, retry: RetryPolicy) -> Result<(), confapi_core::Error> {
+    client(url, retry).query_conference_info().conference_id("c1").send().await.map(|_| ())
+}
+
+/// A call that must never be sent twice.
 async fn create(url: &str, retry: RetryPolicy) -> Result<(), confapi_core::Error> {
-    let body = json!({"userId": "u1", "confTitle": "t"});
-    dispatch(
-        "dingtalk",
-        url,
-        Settings { timeouts: TIMEOUTS, retry },
-        "create_video_conference",
-        &BTreeMap::new(),
-        Some(body),
-    )
-    .await
-    .map(|_| ())
+    let body = types::CreateVideoConferenceRequest {
+        user_id: "u1".into(),
+        conf_title: "t".into(),
+        invite_user_ids: None,
+        invite_caller: None,
+        extra: Default::default(),
+    };
+    client(url, retry).create_video_conference().body(body).send().await.map(|_| ())
 }
 
 #[tokio::test]

@@ -5,11 +5,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    for vendor in [
-        &confapi_openvox::generated::meta::VENDOR,
-        &confapi_quanshi::generated::meta::VENDOR,
-        &confapi_dingtalk::generated::meta::VENDOR,
-    ] {
+    for vendor in confapi::vendor_infos() {
         let _ = vendor.decode_failure(data);
         for op in vendor.operations {
             let _ = (op.decode_success)(data);

@@ -44,6 +44,7 @@ pub fn generate(vendor: &str, spec_text: &str) -> Result<String, String> {
     for (schema, property, aliases) in &found.aliases {
         postprocess::add_aliases(&mut file, schema, property, aliases)?;
     }
+    postprocess::default_extra_maps(&mut file)?;
     let ops = model::operations(&spec)?;
     calls::add(&mut file, &ops)?;
     let meta_items = meta::generate(vendor, &raw, &spec, &ops, &file)?;

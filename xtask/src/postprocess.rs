@@ -145,6 +145,39 @@ pub fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
     generic_arg(ty, "Option")
 }
 
+/// The `extra` map of unknown fields (added to every object by
+/// preprocessing) starts empty in typify's builders, instead of being a
+/// value every caller must supply before a body can be sent.
+pub fn default_extra_maps(file: &mut File) -> Result<(), String> {
+    let builders = types_module(file)?
+        .iter_mut()
+        .find_map(|item| match item {
+            Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
+            _ => None,
+        })
+        .ok_or("generated code has no `types::builder` module")?;
+    for item in builders.iter_mut() {
+        let Item::Impl(imp) = item else { continue };
+        let is_default =
+            imp.trait_.as_ref().and_then(|(_, path, _)| path.segments.last()).is_some_and(|s| s.ident == "Default");
+        if !is_default {
+            continue;
+        }
+        for member in imp.items.iter_mut() {
+            let syn::ImplItem::Fn(f) = member else { continue };
+            for stmt in f.block.stmts.iter_mut() {
+                let syn::Stmt::Expr(syn::Expr::Struct(init), _) = stmt else { continue };
+                for field in init.fields.iter_mut() {
+                    if matches!(&field.member, syn::Member::Named(id) if id == "extra") {
+                        field.expr = parse_quote!(Ok(Default::default()));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Adds `#[serde(alias = "..")]` so the property also decodes from `aliases`.
 pub fn add_aliases(file: &mut File, schema: &str, property: &str, aliases: &[String]) -> Result<(), String> {
     let strukt = find_struct_mut(file, schema)?;

@@ -15,11 +15,7 @@ pub fn median(mut samples: Vec<Duration>) -> Duration {
 
 /// Every recorded success body with the generated decoder of its operation.
 pub fn decode_corpus() -> Vec<(ParseFn, Vec<u8>)> {
-    let vendors = [
-        &confapi_openvox::generated::meta::VENDOR,
-        &confapi_quanshi::generated::meta::VENDOR,
-        &confapi_dingtalk::generated::meta::VENDOR,
-    ];
+    let vendors = confapi::vendor_infos();
     let mut corpus = Vec::new();
     for file in confapi_mock::embedded().unwrap_or_default() {
         let e = file.exchange;

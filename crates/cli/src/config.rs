@@ -128,20 +128,29 @@ pub fn from_env(get: &dyn Fn(&str) -> Option<String>, timeouts: Timeouts) -> Res
     Ok(Configured { api, notes })
 }
 
-/// Every vendor pointed at the replay server at `url`, with the dummy
-/// credentials the recordings were made with.
+/// The variables that point every vendor at the replay server at `url`,
+/// with the dummy credentials the recordings were made with.
+pub fn mock_env(url: &str) -> Vec<(&'static str, String)> {
+    let mut vars = Vec::new();
+    for name in ["CONFAPI_OPENVOX_URL", "CONFAPI_QUANSHI_URL", "CONFAPI_DINGTALK_URL"] {
+        vars.push((name, url.to_owned()));
+    }
+    for (name, value) in [
+        ("CONFAPI_OPENVOX_USERNAME", "api"),
+        ("CONFAPI_OPENVOX_PASSWORD", "password"),
+        ("CONFAPI_QUANSHI_TOKEN", "mock-token"),
+        ("CONFAPI_DINGTALK_APP_KEY", "api"),
+        ("CONFAPI_DINGTALK_APP_SECRET", "password"),
+    ] {
+        vars.push((name, value.to_owned()));
+    }
+    vars
+}
+
+/// Every vendor pointed at the replay server at `url` (see [`mock_env`]).
 pub fn mock(url: &str, timeouts: Timeouts) -> Result<Confapi, ConfigError> {
-    let env = |name: &str| -> Option<String> {
-        let value = match name {
-            "CONFAPI_OPENVOX_URL" | "CONFAPI_QUANSHI_URL" | "CONFAPI_DINGTALK_URL" => url,
-            "CONFAPI_OPENVOX_USERNAME" | "CONFAPI_DINGTALK_APP_KEY" => "api",
-            "CONFAPI_OPENVOX_PASSWORD" | "CONFAPI_DINGTALK_APP_SECRET" => "password",
-            "CONFAPI_QUANSHI_TOKEN" => "mock-token",
-            _ => return None,
-        };
-        Some(value.to_owned())
-    };
-    from_env(&env, timeouts).map(|c| c.api)
+    let vars = mock_env(url);
+    from_env(&|name| vars.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone()), timeouts).map(|c| c.api)
 }
 
 #[cfg(test)]

@@ -4,4 +4,3 @@
 pub mod audit;
 pub mod config;
 pub mod table;
-pub mod vendors;

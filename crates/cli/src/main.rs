@@ -3,7 +3,7 @@
 
 use clap::{Parser, Subcommand};
 use confapi::{Conference, Vendor};
-use confapi_cli::{audit, config, table, vendors};
+use confapi_cli::{audit, config, table};
 use confapi_core::Timeouts;
 use confapi_mock::{MockServer, Replay};
 use std::path::PathBuf;
@@ -159,10 +159,10 @@ async fn serve(port: u16) -> ExitCode {
     };
     let url = server.url();
     out(&format!("serving the recorded exchanges on {url} (Ctrl-C to stop)\n"));
-    out("point the CLI at it with:\n");
-    out(&format!("  CONFAPI_OPENVOX_URL={url} CONFAPI_OPENVOX_USERNAME=api CONFAPI_OPENVOX_PASSWORD=password \\\n"));
-    out(&format!("  CONFAPI_QUANSHI_URL={url} CONFAPI_QUANSHI_TOKEN=mock-token \\\n"));
-    out(&format!("  CONFAPI_DINGTALK_URL={url} CONFAPI_DINGTALK_APP_KEY=api CONFAPI_DINGTALK_APP_SECRET=password confapi conferences\n"));
+    out("point the CLI (or a crate's examples) at it with these variables:\n");
+    for (name, value) in config::mock_env(&url) {
+        out(&format!("  {name}={value}\n"));
+    }
     match tokio::signal::ctrl_c().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(1, &format!("cannot wait for Ctrl-C: {e}")),
@@ -226,7 +226,7 @@ async fn conference(api: &confapi::Confapi, vendor: Vendor, id: &str, json: bool
 }
 
 fn run_audit(strict: bool, files: &[PathBuf]) -> ExitCode {
-    let vendors = vendors::all();
+    let vendors = confapi::vendor_infos();
     let mut failed = 0;
     for path in files {
         let shown = path.display();

@@ -2,7 +2,6 @@
 //! audit, and the audit's lost-field accounting agrees with a plain diff.
 
 use confapi_cli::audit::{audit, diff, Finding};
-use confapi_cli::vendors;
 use confapi_mock::{load_dir, recorded_dir, Exchange};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
@@ -129,7 +128,7 @@ proptest! {
             let path = paths[at.index(paths.len())].clone();
             mutate(&mut exchange.response.body, &path, kind);
         }
-        let vendors = vendors::all();
+        let vendors = confapi::vendor_infos();
         let report = audit(&exchange, &vendors);
         let _ = report.passes(true);
         // The decoders directly too, success and error, and the failure reader.

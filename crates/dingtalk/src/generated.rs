@@ -2698,7 +2698,7 @@ pub mod types {
                 Self {
                     access_token: Ok(Default::default()),
                     expire_in: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -2780,7 +2780,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     action: Err("no value supplied for action".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -2868,7 +2868,7 @@ pub mod types {
                     role_sub_resource_ids: Ok(Default::default()),
                     share_scope: Ok(Default::default()),
                     union_id: Err("no value supplied for union_id".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -3005,7 +3005,7 @@ pub mod types {
                 Self {
                     code: Ok(Default::default()),
                     task_uuid: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -3112,7 +3112,7 @@ pub mod types {
                     receiver_type: Ok(Default::default()),
                     restrict_share_minutes_summary_only: Ok(Default::default()),
                     value: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -3272,7 +3272,7 @@ pub mod types {
                 Self {
                     app_key: Err("no value supplied for app_key".to_string()),
                     app_secret: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -3354,7 +3354,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     audio_list: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -3447,7 +3447,7 @@ pub mod types {
                     status: Ok(Default::default()),
                     title: Ok(Default::default()),
                     user_list: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -3591,7 +3591,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     infos: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -3684,7 +3684,7 @@ pub mod types {
                     nick: Ok(Default::default()),
                     reject_description: Ok(Default::default()),
                     user_id: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -3837,7 +3837,7 @@ pub mod types {
                     schedule_conference_id: Err(
                         "no value supplied for schedule_conference_id".to_string(),
                     ),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -3928,7 +3928,7 @@ pub mod types {
                 Self {
                     case: Ok(Default::default()),
                     code: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -4028,7 +4028,7 @@ pub mod types {
                     id: Ok(Default::default()),
                     start: Ok(Default::default()),
                     summary: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -4159,7 +4159,7 @@ pub mod types {
                 Self {
                     cause: Ok(Default::default()),
                     code: Err("no value supplied for code".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -4246,7 +4246,7 @@ pub mod types {
                 Self {
                     has_more: Ok(Default::default()),
                     paragraph_list: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -4332,7 +4332,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     code: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -4400,7 +4400,7 @@ pub mod types {
                 Self {
                     action: Err("no value supplied for action".to_string()),
                     user_list: Err("no value supplied for user_list".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -4542,7 +4542,7 @@ pub mod types {
                     status: Ok(Default::default()),
                     union_id: Ok(Default::default()),
                     version: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -4793,7 +4793,7 @@ pub mod types {
                 Self {
                     list: Ok(Default::default()),
                     next_token: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -4972,7 +4972,7 @@ pub mod types {
                     start_time: Ok(Default::default()),
                     status: Ok(Default::default()),
                     title: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -5344,7 +5344,7 @@ pub mod types {
                     conference_id_list: Err(
                         "no value supplied for conference_id_list".to_string(),
                     ),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -5416,7 +5416,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     conf_info: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -5499,7 +5499,7 @@ pub mod types {
                     has_more: Ok(Default::default()),
                     next_token: Ok(Default::default()),
                     total_count: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -5640,7 +5640,7 @@ pub mod types {
                     lock_conference: Ok(Default::default()),
                     mute_all: Ok(Default::default()),
                     only_internal_employees_join: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -5845,7 +5845,7 @@ pub mod types {
                     start_time: Ok(Default::default()),
                     status: Ok(Default::default()),
                     title: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -6096,7 +6096,7 @@ pub mod types {
                     suite_key: Err("no value supplied for suite_key".to_string()),
                     suite_secret: Err("no value supplied for suite_secret".to_string()),
                     suite_ticket: Err("no value supplied for suite_ticket".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -6209,7 +6209,7 @@ pub mod types {
                 Self {
                     meeting_url: Err("no value supplied for meeting_url".to_string()),
                     union_id: Err("no value supplied for union_id".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -6296,7 +6296,7 @@ pub mod types {
                 Self {
                     login_info: Ok(Default::default()),
                     success: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -6404,7 +6404,7 @@ pub mod types {
                         "no value supplied for schedule_conference_id".to_string(),
                     ),
                     use_extension_app: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -6536,7 +6536,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     result: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -6617,7 +6617,7 @@ pub mod types {
                     schedule_conf_setting_model: Ok(Default::default()),
                     start_time: Err("no value supplied for start_time".to_string()),
                     title: Err("no value supplied for title".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -6759,7 +6759,7 @@ pub mod types {
                     invite_caller: Ok(Default::default()),
                     invite_user_ids: Ok(Default::default()),
                     user_id: Err("no value supplied for user_id".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -6900,7 +6900,7 @@ pub mod types {
                     host_password: Ok(Default::default()),
                     phone_numbers: Ok(Default::default()),
                     room_code: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -7041,7 +7041,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     enable: Err("no value supplied for enable".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -7117,7 +7117,7 @@ pub mod types {
                     code: Ok(Default::default()),
                     message: Ok(Default::default()),
                     requestid: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -7226,7 +7226,7 @@ pub mod types {
                     client_id: Ok(Default::default()),
                     cool_app_code: Ok(Default::default()),
                     extension_app_biz_data: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -7365,7 +7365,7 @@ pub mod types {
                     client_id: Ok(Default::default()),
                     cool_app_code: Ok(Default::default()),
                     extension_app_biz_data: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -7513,7 +7513,7 @@ pub mod types {
                 Self {
                     status: Ok(Default::default()),
                     summary: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -7598,7 +7598,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     flash_minutes_summary: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -7672,7 +7672,7 @@ pub mod types {
                 Self {
                     action: Err("no value supplied for action".to_string()),
                     union_id: Err("no value supplied for union_id".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -7802,7 +7802,7 @@ pub mod types {
                     time_length: Ok(Default::default()),
                     title: Ok(Default::default()),
                     user_count: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -8023,7 +8023,7 @@ pub mod types {
                 Self {
                     list: Ok(Default::default()),
                     next_token: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -8118,7 +8118,7 @@ pub mod types {
                     ),
                     room_code: Err("no value supplied for room_code".to_string()),
                     union_id: Err("no value supplied for union_id".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -8222,7 +8222,7 @@ pub mod types {
                     invitee_list: Ok(Default::default()),
                     phone_invitee_list: Ok(Default::default()),
                     union_id: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -8324,7 +8324,7 @@ pub mod types {
                 Self {
                     nick: Err("no value supplied for nick".to_string()),
                     union_id: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -8409,7 +8409,7 @@ pub mod types {
                 Self {
                     forbidden_rejoin: Ok(Default::default()),
                     user_list: Err("no value supplied for user_list".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -8498,7 +8498,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     metric_map: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -8571,7 +8571,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     login_url: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -8642,7 +8642,7 @@ pub mod types {
                 Self {
                     action: Ok(Default::default()),
                     full_summary: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -8786,7 +8786,7 @@ pub mod types {
                     pstn_join: Ok(Default::default()),
                     union_id: Ok(Default::default()),
                     user_nick: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -9040,7 +9040,7 @@ pub mod types {
                     member_models: Ok(Default::default()),
                     next_token: Ok(Default::default()),
                     total_count: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -9138,7 +9138,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     metric_data_list: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -9318,7 +9318,7 @@ pub mod types {
                     screen_send_resolution_actual: Ok(Default::default()),
                     send_bit_rate: Ok(Default::default()),
                     timestamp: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -9784,7 +9784,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     minutes_doc_url: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -9884,7 +9884,7 @@ pub mod types {
                     keywords: Ok(Default::default()),
                     paragraph_summary: Ok(Default::default()),
                     questions_answering_summary: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -10057,7 +10057,7 @@ pub mod types {
                 Self {
                     summary_type_list: Ok(Default::default()),
                     union_id: Err("no value supplied for union_id".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -10143,7 +10143,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     summary: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -10221,7 +10221,7 @@ pub mod types {
                     has_more: Ok(Default::default()),
                     next_token: Ok(Default::default()),
                     paragraph_list: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -10322,7 +10322,7 @@ pub mod types {
                 Self {
                     action: Err("no value supplied for action".to_string()),
                     force_mute: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -10404,7 +10404,7 @@ pub mod types {
                 Self {
                     action: Err("no value supplied for action".to_string()),
                     user_list: Err("no value supplied for user_list".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -10506,7 +10506,7 @@ pub mod types {
                     record_auto_start: Ok(Default::default()),
                     record_auto_start_type: Ok(Default::default()),
                     restrict_share_minutes_summary_only: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -10660,7 +10660,7 @@ pub mod types {
                     next_token: Ok(Default::default()),
                     on_going_conf_list: Ok(Default::default()),
                     total_count: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -10821,7 +10821,7 @@ pub mod types {
                     start_time: Ok(Default::default()),
                     status: Ok(Default::default()),
                     union_id: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -11042,7 +11042,7 @@ pub mod types {
                     nick: Ok(Default::default()),
                     phone_number: Ok(Default::default()),
                     status_code: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -11170,7 +11170,7 @@ pub mod types {
                     mp4_file_url: Ok(Default::default()),
                     play_url: Ok(Default::default()),
                     status: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -11313,7 +11313,7 @@ pub mod types {
                     question: Ok(Default::default()),
                     sentence_ids_of_answer: Ok(Default::default()),
                     sentence_ids_of_question: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -11474,7 +11474,7 @@ pub mod types {
                     region_id: Ok(Default::default()),
                     start_time: Ok(Default::default()),
                     union_id: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -11681,7 +11681,7 @@ pub mod types {
                 Self {
                     record_minutes_url: Ok(Default::default()),
                     task_uuid: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -11763,7 +11763,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     record_minutes_urls: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -11875,7 +11875,7 @@ pub mod types {
                     mozi_conf_virtual_extra_setting: Ok(Default::default()),
                     mute_on_join: Ok(Default::default()),
                     screen_share_forbidden: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -12085,7 +12085,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     schedule_conf_setting_model: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -12192,7 +12192,7 @@ pub mod types {
                     start_time: Ok(Default::default()),
                     title: Ok(Default::default()),
                     url: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -12376,7 +12376,7 @@ pub mod types {
                     conference_list: Ok(Default::default()),
                     next_token: Ok(Default::default()),
                     total_count: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -12498,7 +12498,7 @@ pub mod types {
                     start_time: Ok(Default::default()),
                     union_id: Ok(Default::default()),
                     word_list: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -12626,7 +12626,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     custom_short_link: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -12704,7 +12704,7 @@ pub mod types {
                     speaker_id: Ok(Default::default()),
                     speaker_name: Ok(Default::default()),
                     summary: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -12808,7 +12808,7 @@ pub mod types {
                     mode: Ok(Default::default()),
                     small_window_position: Ok(Default::default()),
                     union_id: Err("no value supplied for union_id".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -12916,7 +12916,7 @@ pub mod types {
                     owner_union_id: Ok(Default::default()),
                     record_audio: Ok(Default::default()),
                     union_id: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -13038,7 +13038,7 @@ pub mod types {
                         "no value supplied for stream_url_list".to_string(),
                     ),
                     union_id: Err("no value supplied for union_id".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -13193,7 +13193,7 @@ pub mod types {
                     ),
                     stream_id: Err("no value supplied for stream_id".to_string()),
                     union_id: Err("no value supplied for union_id".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -13299,7 +13299,7 @@ pub mod types {
                 Self {
                     fail_stream_map: Ok(Default::default()),
                     success_stream_map: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -13391,7 +13391,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     success: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -13477,7 +13477,7 @@ pub mod types {
                     sentence_id: Ok(Default::default()),
                     start: Ok(Default::default()),
                     text: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -13607,7 +13607,7 @@ pub mod types {
                     union_id_list: Err(
                         "no value supplied for union_id_list".to_string(),
                     ),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -13675,7 +13675,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     union_id: Err("no value supplied for union_id".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -13743,7 +13743,7 @@ pub mod types {
                 Self {
                     nick: Err("no value supplied for nick".to_string()),
                     union_id: Err("no value supplied for union_id".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -13839,7 +13839,7 @@ pub mod types {
                     schedule_conference_id: Err(
                         "no value supplied for schedule_conference_id".to_string(),
                     ),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -13958,7 +13958,7 @@ pub mod types {
                     ),
                     start_time: Err("no value supplied for start_time".to_string()),
                     title: Err("no value supplied for title".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -14096,7 +14096,7 @@ pub mod types {
                 Self {
                     member_model_map: Ok(Default::default()),
                     on_going_conf_id_list: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -14195,7 +14195,7 @@ pub mod types {
                 Self {
                     participant_id: Ok(Default::default()),
                     union_id: Err("no value supplied for union_id".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -14277,7 +14277,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     video_list: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -14420,7 +14420,7 @@ pub mod types {
                     push_cloud_record_card: Ok(Default::default()),
                     push_minutes_card: Ok(Default::default()),
                     waiting_room: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -14758,7 +14758,7 @@ pub mod types {
                     start_time: Ok(Default::default()),
                     word: Ok(Default::default()),
                     word_id: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }

@@ -600,7 +600,7 @@ pub mod types {
                     port: Err("no value supplied for port".to_string()),
                     url: Ok(Default::default()),
                     urltag: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -718,7 +718,7 @@ pub mod types {
                     conference: Ok(Default::default()),
                     errno: Ok(Default::default()),
                     status: Err("no value supplied for status".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -831,7 +831,7 @@ pub mod types {
                     conferencename: Ok(Default::default()),
                     conferencenumber: Ok(Default::default()),
                     member: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -960,7 +960,7 @@ pub mod types {
                     moderators: Ok(Default::default()),
                     name: Ok(Default::default()),
                     number: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1084,7 +1084,7 @@ pub mod types {
                     conferences: Ok(Default::default()),
                     errno: Ok(Default::default()),
                     status: Err("no value supplied for status".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1198,7 +1198,7 @@ pub mod types {
                     moderators: Err("no value supplied for moderators".to_string()),
                     name: Ok(Default::default()),
                     number: Err("no value supplied for number".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1336,7 +1336,7 @@ pub mod types {
                     invitemember: Err("no value supplied for invitemember".to_string()),
                     number: Err("no value supplied for number".to_string()),
                     operator: Err("no value supplied for operator".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1468,7 +1468,7 @@ pub mod types {
                     urltag: Ok(Default::default()),
                     username: Err("no value supplied for username".to_string()),
                     version: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1619,7 +1619,7 @@ pub mod types {
                     status: Err("no value supplied for status".to_string()),
                     token: Ok(Default::default()),
                     transport: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1780,7 +1780,7 @@ pub mod types {
                     outbound: Ok(Default::default()),
                     to: Ok(Default::default()),
                     trunkname: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1979,7 +1979,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     number: Err("no value supplied for number".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -2100,7 +2100,7 @@ pub mod types {
                     participantepassword: Ok(Default::default()),
                     prompt: Ok(Default::default()),
                     waitformoderator: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -2332,7 +2332,7 @@ pub mod types {
                     conferences: Ok(Default::default()),
                     errno: Ok(Default::default()),
                     status: Err("no value supplied for status".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -2483,7 +2483,7 @@ pub mod types {
                     participantepassword: Ok(Default::default()),
                     prompt: Ok(Default::default()),
                     waitformoderator: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -2706,7 +2706,7 @@ pub mod types {
                 Self {
                     errno: Ok(Default::default()),
                     status: Err("no value supplied for status".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }

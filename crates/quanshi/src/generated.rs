@@ -2138,7 +2138,7 @@ pub mod types {
                     result: Ok(Default::default()),
                     status: Err("no value supplied for status".to_string()),
                     timestamp: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -2359,7 +2359,7 @@ pub mod types {
                     user: Ok(Default::default()),
                     user_profile: Ok(Default::default()),
                     user_type: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -2700,7 +2700,7 @@ pub mod types {
                     roles: Ok(Default::default()),
                     temp_user_id: Ok(Default::default()),
                     user_id: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -3027,7 +3027,7 @@ pub mod types {
                     count: Ok(Default::default()),
                     event_id: Err("no value supplied for event_id".to_string()),
                     page: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -3152,7 +3152,7 @@ pub mod types {
                     result: Ok(Default::default()),
                     status: Err("no value supplied for status".to_string()),
                     timestamp: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -3312,7 +3312,7 @@ pub mod types {
                 Self {
                     list: Ok(Default::default()),
                     total_count: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -3411,7 +3411,7 @@ pub mod types {
                     manager_type: Ok(Default::default()),
                     role_id: Ok(Default::default()),
                     role_name: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -3603,7 +3603,7 @@ pub mod types {
                     same_password: Ok(Default::default()),
                     show_access_numbers: Ok(Default::default()),
                     show_web_rtc_url: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -3937,7 +3937,7 @@ pub mod types {
                 Self {
                     event_id: Err("no value supplied for event_id".to_string()),
                     single_start_time: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -4049,7 +4049,7 @@ pub mod types {
                     result: Ok(Default::default()),
                     status: Err("no value supplied for status".to_string()),
                     timestamp: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -4208,7 +4208,7 @@ pub mod types {
                 Self {
                     event_id: Ok(Default::default()),
                     parent_id: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -4312,7 +4312,7 @@ pub mod types {
                     conf_status: Ok(Default::default()),
                     may_join: Ok(Default::default()),
                     pwd_type: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -4469,7 +4469,7 @@ pub mod types {
                     temp_conf_status: Ok(Default::default()),
                     temp_conference_id: Ok(Default::default()),
                     user_id: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -4621,7 +4621,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     conferences: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -4829,7 +4829,7 @@ pub mod types {
                     title: Ok(Default::default()),
                     video_cnt: Ok(Default::default()),
                     voip_cnt: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -5330,7 +5330,7 @@ pub mod types {
                     temp_conference_id: Err(
                         "no value supplied for temp_conference_id".to_string(),
                     ),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -5429,7 +5429,7 @@ pub mod types {
                     result: Ok(Default::default()),
                     status: Err("no value supplied for status".to_string()),
                     timestamp: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -5632,7 +5632,7 @@ pub mod types {
                     is_main_room: Ok(Default::default()),
                     location: Ok(Default::default()),
                     sub_devices: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -5890,7 +5890,7 @@ pub mod types {
                     location: Ok(Default::default()),
                     parent_device_id: Ok(Default::default()),
                     parent_device_type: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -6129,7 +6129,7 @@ pub mod types {
                         "no value supplied for conference_id".to_string(),
                     ),
                     user_id: Err("no value supplied for user_id".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -6264,7 +6264,7 @@ pub mod types {
                     result: Ok(Default::default()),
                     status: Err("no value supplied for status".to_string()),
                     timestamp: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -6458,7 +6458,7 @@ pub mod types {
                     conference_ids: Ok(Default::default()),
                     event_ids: Ok(Default::default()),
                     user_id: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -6584,7 +6584,7 @@ pub mod types {
                     result: Ok(Default::default()),
                     status: Err("no value supplied for status".to_string()),
                     timestamp: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -6750,7 +6750,7 @@ pub mod types {
                     event_id: Ok(Default::default()),
                     pcode: Ok(Default::default()),
                     user_id: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -6876,7 +6876,7 @@ pub mod types {
                     result: Ok(Default::default()),
                     status: Err("no value supplied for status".to_string()),
                     timestamp: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -7039,7 +7039,7 @@ pub mod types {
                 Self {
                     event_id: Ok(Default::default()),
                     temp_token: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -7133,7 +7133,7 @@ pub mod types {
                     plain_text: Err("no value supplied for plain_text".to_string()),
                     timeout: Ok(Default::default()),
                     usable_count: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -7273,7 +7273,7 @@ pub mod types {
                     result: Ok(Default::default()),
                     status: Err("no value supplied for status".to_string()),
                     timestamp: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -7442,7 +7442,7 @@ pub mod types {
                     count: Ok(Default::default()),
                     filter_one_attendee: Ok(Default::default()),
                     page: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -7583,7 +7583,7 @@ pub mod types {
                     result: Ok(Default::default()),
                     status: Err("no value supplied for status".to_string()),
                     timestamp: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -7910,7 +7910,7 @@ pub mod types {
                     title: Ok(Default::default()),
                     video_cnt: Ok(Default::default()),
                     voip_cnt: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -8507,7 +8507,7 @@ pub mod types {
                 Self {
                     conf_list: Ok(Default::default()),
                     total_count: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -8781,7 +8781,7 @@ pub mod types {
                     title: Ok(Default::default()),
                     wcallurl: Ok(Default::default()),
                     web_rtc_url: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -9463,7 +9463,7 @@ pub mod types {
                     result: Ok(Default::default()),
                     status: Err("no value supplied for status".to_string()),
                     timestamp: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -9627,7 +9627,7 @@ pub mod types {
                     conference_id: Ok(Default::default()),
                     pcode: Ok(Default::default()),
                     user_id: Err("no value supplied for user_id".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -9741,7 +9741,7 @@ pub mod types {
                     name: Ok(Default::default()),
                     room_id: Ok(Default::default()),
                     update_time: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -9911,7 +9911,7 @@ pub mod types {
                     members: Ok(Default::default()),
                     room_name: Err("no value supplied for room_name".to_string()),
                     user_id: Err("no value supplied for user_id".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -10135,7 +10135,7 @@ pub mod types {
                     result: Ok(Default::default()),
                     status: Err("no value supplied for status".to_string()),
                     timestamp: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -10301,7 +10301,7 @@ pub mod types {
                     in_cycle: Ok(Default::default()),
                     start_time: Err("no value supplied for start_time".to_string()),
                     user_id: Err("no value supplied for user_id".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -10408,7 +10408,7 @@ pub mod types {
                 Self {
                     org_ids: Ok(Default::default()),
                     user_ids: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -10518,7 +10518,7 @@ pub mod types {
                     result: Ok(Default::default()),
                     status: Err("no value supplied for status".to_string()),
                     timestamp: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -10682,7 +10682,7 @@ pub mod types {
                     device_id: Ok(Default::default()),
                     device_name: Ok(Default::default()),
                     device_type: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -10810,7 +10810,7 @@ pub mod types {
                     modify_at: Ok(Default::default()),
                     title: Ok(Default::default()),
                     type_: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -10966,7 +10966,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     conf_roles: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -11034,7 +11034,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     status: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -11102,7 +11102,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     customer: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -11200,7 +11200,7 @@ pub mod types {
                     result: Ok(Default::default()),
                     status: Err("no value supplied for status".to_string()),
                     timestamp: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -11365,7 +11365,7 @@ pub mod types {
                     manager_type: Ok(Default::default()),
                     role_id: Ok(Default::default()),
                     role_name: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -11562,7 +11562,7 @@ pub mod types {
                     title: Err("no value supplied for title".to_string()),
                     use_waiting_room: Ok(Default::default()),
                     user_id: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -11989,7 +11989,7 @@ pub mod types {
                     middle_name: Ok(Default::default()),
                     mobile: Ok(Default::default()),
                     user_id: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -12202,7 +12202,7 @@ pub mod types {
                 Self {
                     emails: Ok(Default::default()),
                     mobiles: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -12314,7 +12314,7 @@ pub mod types {
                     result: Ok(Default::default()),
                     status: Err("no value supplied for status".to_string()),
                     timestamp: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }

@@ -1,0 +1,66 @@
+//! Operations without a convenience method, each one typed expression:
+//! the builder of the operation, its path parameter, its body, `send()`.
+//!
+//! Reads the app from the variables the `confapi` command uses
+//! (`CONFAPI_DINGTALK_APP_KEY`, `_APP_SECRET`, and `_URL` for another host).
+//! Try it against the replay server: `confapi mock` prints the values to
+//! set. Against a real organisation it invites, mutes and removes people in
+//! conference `6449d8a6414c0000001464af9f0`, so point it at a test app.
+
+use confapi_dingtalk::{types, Client, Error, ErrorKind};
+
+fn var(name: &str) -> Result<String, Error> {
+    std::env::var(name).map_err(|_| Error::new("dingtalk", ErrorKind::Config).with_detail(format!("set {name}")))
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    let mut builder =
+        Client::builder().app_credentials(var("CONFAPI_DINGTALK_APP_KEY")?, var("CONFAPI_DINGTALK_APP_SECRET")?);
+    if let Ok(url) = std::env::var("CONFAPI_DINGTALK_URL") {
+        builder = builder.base_url(url);
+    }
+    let dingtalk = builder.build()?;
+    let conference = "6449d8a6414c0000001464af9f0";
+    let member =
+        |union_id: &str| types::UserRef { union_id: union_id.into(), participant_id: None, extra: Default::default() };
+
+    let invited = dingtalk
+        .invite_users()
+        .conference_id(conference)
+        .body_map(|b| {
+            b.union_id(Some("njMTqKo9xxxxEiE".to_owned())).invitee_list(Some(vec![types::Invitee {
+                union_id: Some("qzR1iSMDvzR9kXXXXXXXx".into()),
+                nick: "测试用户".into(),
+                extra: Default::default(),
+            }]))
+        })
+        .send()
+        .await?;
+    println!("invited: {:?}", invited.success);
+
+    let muted = dingtalk
+        .mute_members()
+        .conference_id(conference)
+        .body_map(|b| b.action("mute").user_list(Some(vec![member("2iPOLbpUNMLzB5LuwggiiqiPwiEiE")])))
+        .send()
+        .await?;
+    println!("muted one: {:?}", muted.success);
+
+    let all = dingtalk
+        .mute_all()
+        .conference_id(conference)
+        .body_map(|b| b.action("mute").force_mute(Some(false)))
+        .send()
+        .await?;
+    println!("muted everyone: {:?}", all.success);
+
+    let kicked = dingtalk
+        .kick_members()
+        .conference_id(conference)
+        .body_map(|b| b.user_list(Some(vec![member("qzR1iSMDvzR9iP7Pxxxxxxxxxxxxxxx")])).forbidden_rejoin(Some(false)))
+        .send()
+        .await?;
+    println!("removed one: {:?}", kicked.success);
+    Ok(())
+}
