@@ -8,7 +8,9 @@
 
 use crate::meta::op_static;
 use crate::model::{Operation, PageBy, Paging};
-use crate::postprocess::{field_type, find_struct, generic_arg, option_inner, qualify, type_name, type_names};
+use crate::postprocess::{
+    field_type, find_struct, generic_arg, module_mut, option_inner, qualify, type_name, type_names,
+};
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::BTreeMap;
@@ -66,13 +68,7 @@ fn builder_names(file: &File) -> Result<BTreeMap<String, syn::Ident>, String> {
 }
 
 fn builder_module(file: &mut File) -> Result<&mut Vec<Item>, String> {
-    file.items
-        .iter_mut()
-        .find_map(|item| match item {
-            Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
-            _ => None,
-        })
-        .ok_or_else(|| "generated code has no `builder` module".to_string())
+    module_mut(&mut file.items, "builder")
 }
 
 /// Renames the builder's `send` to a private `exchange`; returns the

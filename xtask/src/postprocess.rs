@@ -3,15 +3,20 @@
 
 use syn::{parse_quote, Fields, File, Item, ItemStruct};
 
-/// The `pub mod types` of a generated file.
-fn types_module(file: &mut File) -> Result<&mut Vec<Item>, String> {
-    file.items
+/// The items of the module `name` among `items` (`types`, `builder`).
+pub fn module_mut<'a>(items: &'a mut [Item], name: &str) -> Result<&'a mut Vec<Item>, String> {
+    items
         .iter_mut()
         .find_map(|item| match item {
-            Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
+            Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
             _ => None,
         })
-        .ok_or_else(|| "generated code has no `types` module".to_string())
+        .ok_or_else(|| format!("generated code has no `{name}` module"))
+}
+
+/// The `pub mod types` of a generated file.
+fn types_module(file: &mut File) -> Result<&mut Vec<Item>, String> {
+    module_mut(&mut file.items, "types")
 }
 
 /// The struct generated for schema `name`.
@@ -149,13 +154,7 @@ pub fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
 /// preprocessing) starts empty in typify's builders, instead of being a
 /// value every caller must supply before a body can be sent.
 pub fn default_extra_maps(file: &mut File) -> Result<(), String> {
-    let builders = types_module(file)?
-        .iter_mut()
-        .find_map(|item| match item {
-            Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
-            _ => None,
-        })
-        .ok_or("generated code has no `types::builder` module")?;
+    let builders = module_mut(types_module(file)?, "builder")?;
     for item in builders.iter_mut() {
         let Item::Impl(imp) = item else { continue };
         let is_default =

@@ -335,20 +335,6 @@ mod tests {
 
     static ITEM: Shape = Shape::Object { props: &[("id", Shape::Any)], aliases: &[] };
     static INFO: VendorInfo = VendorInfo {
-        name: "test",
-        default_base_url: None,
-        placement: None,
-        request_id_header: None,
-        error_codes: &[],
-        envelope: confapi_core::EnvelopeFields {
-            status: None,
-            success: &[],
-            code: &[],
-            message: &[],
-            request_id: &[],
-            unknown_request: None,
-        },
-        operations: &[],
         shapes: &[
             (
                 "Resp",
@@ -356,7 +342,7 @@ mod tests {
             ),
             ("Item", ITEM),
         ],
-        secret_names: &[],
+        ..VendorInfo::minimal("test")
     };
 
     #[test]

@@ -323,48 +323,6 @@ impl Envelope for serde_json::Value {
     }
 }
 
-/// Text of an envelope field, whatever its Rust type (used by generated code).
-pub trait AsText {
-    /// The field's text, if present.
-    fn as_text(&self) -> Option<String>;
-}
-
-impl AsText for String {
-    fn as_text(&self) -> Option<String> {
-        Some(self.clone())
-    }
-}
-impl AsText for i64 {
-    fn as_text(&self) -> Option<String> {
-        Some(self.to_string())
-    }
-}
-impl AsText for crate::NumberOrString {
-    fn as_text(&self) -> Option<String> {
-        Some(self.as_str().to_owned())
-    }
-}
-impl AsText for crate::LenientInt {
-    fn as_text(&self) -> Option<String> {
-        Some(self.get().to_string())
-    }
-}
-impl<K: fmt::Display> AsText for crate::OpenEnum<K> {
-    fn as_text(&self) -> Option<String> {
-        Some(self.to_string())
-    }
-}
-impl<T: AsText + ?Sized> AsText for &T {
-    fn as_text(&self) -> Option<String> {
-        (**self).as_text()
-    }
-}
-impl<T: AsText> AsText for Option<T> {
-    fn as_text(&self) -> Option<String> {
-        self.as_ref().and_then(AsText::as_text)
-    }
-}
-
 /// Checks an in-band envelope: `None` when `status` is one of `success`.
 pub fn in_band_failure(
     status: Option<String>,

@@ -164,6 +164,29 @@ pub struct VendorInfo {
 }
 
 impl VendorInfo {
+    /// A vendor with only a name and no facts: start of test fixtures
+    /// (`VendorInfo { secret_names: &["password"], ..VendorInfo::minimal("x") }`).
+    pub const fn minimal(name: &'static str) -> Self {
+        Self {
+            name,
+            default_base_url: None,
+            placement: None,
+            request_id_header: None,
+            error_codes: &[],
+            envelope: EnvelopeFields {
+                status: None,
+                success: &[],
+                code: &[],
+                message: &[],
+                request_id: &[],
+                unknown_request: None,
+            },
+            operations: &[],
+            shapes: &[],
+            secret_names: &[],
+        }
+    }
+
     /// Finds the operation for a method and a concrete path, with the
     /// path parameters it binds.
     pub fn find_operation(&self, method: &str, path: &str) -> Option<(&'static OperationMeta, Vec<(String, String)>)> {

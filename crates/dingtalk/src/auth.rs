@@ -52,36 +52,41 @@ pub(crate) struct AppToken {
     pub(crate) credentials: AppCredentials,
 }
 
+impl AppToken {
+    /// Asks the token call for a token with the app's credentials.
+    async fn request(&self) -> Result<Token, Error> {
+        let client = &self.client;
+        let response = match &self.credentials {
+            AppCredentials::Internal { app_key, app_secret } => {
+                let body = types::AppTokenRequest {
+                    app_key: app_key.clone(),
+                    app_secret: Some(app_secret.clone()),
+                    extra: Default::default(),
+                };
+                client.get_access_token().body(body).send().await?
+            }
+            AppCredentials::ThirdParty { auth_corp_id, suite_key, suite_secret, suite_ticket } => {
+                let body = types::CorpTokenRequest {
+                    auth_corp_id: auth_corp_id.clone(),
+                    suite_key: suite_key.clone(),
+                    suite_secret: suite_secret.clone(),
+                    suite_ticket: suite_ticket.clone(),
+                    extra: Default::default(),
+                };
+                client.get_corp_access_token().body(body).send().await?
+            }
+        };
+        let secret = response.access_token.filter(|t| !t.is_empty()).ok_or_else(|| {
+            Error::new(VENDOR.name, ErrorKind::Decode).with_detail("token response without an accessToken")
+        })?;
+        // A missing or zero expireIn is held for the cache's floor, not refetched at once.
+        let seconds = response.expire_in.map(|e| e.get()).unwrap_or(0).max(0) as u64;
+        Ok(Token { secret, lifetime: Lifetime::Fixed(Duration::from_secs(seconds)) })
+    }
+}
+
 impl Authenticator for AppToken {
     fn fetch(&self) -> BoxFuture<'_, Result<Token, Error>> {
-        Box::pin(async move {
-            let client = &self.client;
-            let response = match &self.credentials {
-                AppCredentials::Internal { app_key, app_secret } => {
-                    let body = types::AppTokenRequest {
-                        app_key: app_key.clone(),
-                        app_secret: Some(app_secret.clone()),
-                        extra: Default::default(),
-                    };
-                    client.get_access_token().body(body).send().await?
-                }
-                AppCredentials::ThirdParty { auth_corp_id, suite_key, suite_secret, suite_ticket } => {
-                    let body = types::CorpTokenRequest {
-                        auth_corp_id: auth_corp_id.clone(),
-                        suite_key: suite_key.clone(),
-                        suite_secret: suite_secret.clone(),
-                        suite_ticket: suite_ticket.clone(),
-                        extra: Default::default(),
-                    };
-                    client.get_corp_access_token().body(body).send().await?
-                }
-            };
-            let secret = response.access_token.filter(|t| !t.is_empty()).ok_or_else(|| {
-                Error::new(VENDOR.name, ErrorKind::Decode).with_detail("token response without an accessToken")
-            })?;
-            // A missing or zero expireIn is held for the cache's floor, not refetched at once.
-            let seconds = response.expire_in.map(|e| e.get()).unwrap_or(0).max(0) as u64;
-            Ok(Token { secret, lifetime: Lifetime::Fixed(Duration::from_secs(seconds)) })
-        })
+        Box::pin(self.request())
     }
 }

@@ -175,22 +175,8 @@ mod tests {
     }
 
     static FAKE: VendorInfo = VendorInfo {
-        name: "fake",
-        default_base_url: None,
-        placement: None,
-        request_id_header: None,
-        error_codes: &[],
-        envelope: confapi_core::EnvelopeFields {
-            status: None,
-            success: &[],
-            code: &[],
-            message: &[],
-            request_id: &[],
-            unknown_request: None,
-        },
-        operations: &[],
-        shapes: &[],
         secret_names: &["password", "appSecret", "x-acs-dingtalk-access-token"],
+        ..VendorInfo::minimal("fake")
     };
 
     #[test]

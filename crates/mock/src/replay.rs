@@ -119,11 +119,6 @@ mod tests {
 
     /// A vendor in OpenVox's shape: in-band failures, a secret password.
     static PBX: VendorInfo = VendorInfo {
-        name: "openvox",
-        default_base_url: None,
-        placement: None,
-        request_id_header: None,
-        error_codes: &[],
         envelope: confapi_core::EnvelopeFields {
             status: Some("status"),
             success: &["Success"],
@@ -135,9 +130,8 @@ mod tests {
                 body: r#"{"status":"Failed","errno":"10003"}"#,
             }),
         },
-        operations: &[],
-        shapes: &[],
         secret_names: &["password"],
+        ..VendorInfo::minimal("openvox")
     };
 
     #[test]

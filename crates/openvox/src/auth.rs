@@ -46,43 +46,51 @@ pub(crate) struct Login {
     pub(crate) receiver: EventReceiver,
 }
 
+impl Login {
+    /// Logs in with the password's digest; the token lives until 30 idle minutes pass.
+    async fn login(&self) -> Result<Token, Error> {
+        let r = &self.receiver;
+        let body = types::LoginRequest {
+            username: self.username.clone(),
+            password: self.password_md5.clone(),
+            port: r.port.clone(),
+            url: r.url.clone(),
+            urltag: r.urltag.clone(),
+            version: None,
+            extra: Default::default(),
+        };
+        let response = self.client.login().body(body).send().await?;
+        match response.token {
+            Some(secret) if !secret.is_empty() => Ok(Token { secret, lifetime: Lifetime::Idle(IDLE_EXPIRY) }),
+            _ => Err(Error::new(VENDOR.name, ErrorKind::Decode)
+                .with_operation(op::LOGIN.id)
+                .with_detail("login succeeded without a token")),
+        }
+    }
+
+    /// Resets the PBX's idle timer of `token` (and names the event receiver again).
+    async fn heartbeat(&self, token: &SecretString) -> Result<bool, Error> {
+        // This one token, not the cache that is asking for it.
+        let client = self.client.with_runtime(self.client.runtime().with_auth(Auth::fixed(token.clone())));
+        let r = &self.receiver;
+        let body = types::HeartbeatRequest {
+            ipaddr: r.ipaddr.clone(),
+            port: r.port.clone(),
+            url: r.url.clone(),
+            urltag: r.urltag.clone(),
+            extra: Default::default(),
+        };
+        client.heartbeat().body(body).send().await.map(|_| true)
+    }
+}
+
 impl Authenticator for Login {
     fn fetch(&self) -> BoxFuture<'_, Result<Token, Error>> {
-        Box::pin(async move {
-            let r = &self.receiver;
-            let body = types::LoginRequest {
-                username: self.username.clone(),
-                password: self.password_md5.clone(),
-                port: r.port.clone(),
-                url: r.url.clone(),
-                urltag: r.urltag.clone(),
-                version: None,
-                extra: Default::default(),
-            };
-            let response = self.client.login().body(body).send().await?;
-            match response.token {
-                Some(secret) if !secret.is_empty() => Ok(Token { secret, lifetime: Lifetime::Idle(IDLE_EXPIRY) }),
-                _ => Err(Error::new(VENDOR.name, ErrorKind::Decode)
-                    .with_operation(op::LOGIN.id)
-                    .with_detail("login succeeded without a token")),
-            }
-        })
+        Box::pin(self.login())
     }
 
     fn keepalive<'a>(&'a self, token: &'a SecretString) -> BoxFuture<'a, Result<bool, Error>> {
-        Box::pin(async move {
-            // This one token, not the cache that is asking for it.
-            let client = self.client.with_runtime(self.client.runtime().with_auth(Auth::fixed(token.clone())));
-            let r = &self.receiver;
-            let body = types::HeartbeatRequest {
-                ipaddr: r.ipaddr.clone(),
-                port: r.port.clone(),
-                url: r.url.clone(),
-                urltag: r.urltag.clone(),
-                extra: Default::default(),
-            };
-            client.heartbeat().body(body).send().await.map(|_| true)
-        })
+        Box::pin(self.heartbeat(token))
     }
 }
 
