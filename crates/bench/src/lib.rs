@@ -155,6 +155,93 @@ pub async fn call_ratios(n: usize) -> Vec<(&'static str, Duration, Duration)> {
     out
 }
 
+/// The three calls the throughput test cycles through, ours and raw.
+const THROUGHPUT_PATHS: [&str; 3] = [
+    "/api/v0.0.1/conference/query_in_session",
+    "/confopenapi/conference/listbystatus",
+    "/v1.0/conference/videoConferences/6449d8a6414c0000001464af9f0",
+];
+
+/// Calls per second with `tasks` concurrent tasks making `per_task` calls
+/// each (cycling over one call per vendor) against the replay server: ours,
+/// and raw reqwest + `serde_json::Value` doing the same requests. Rounds
+/// alternate; the medians are returned with their ratio (ours / raw).
+pub async fn throughput_ratio(tasks: usize, per_task: usize, rounds: usize) -> (f64, f64, f64) {
+    let server = replay_server(Vec::new()).await;
+    let url = server.url();
+    let (ov, qs, dt) = clients(&url);
+    let clients = Arc::new((ov, qs, dt));
+    let raw = reqwest::Client::builder().build().expect("reqwest client");
+    // Warm up: sessions, tokens and connections.
+    let _ = clients.0.query_in_session("all").await;
+    let _ = clients.2.conference("6449d8a6414c0000001464af9f0").await;
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        let t = Instant::now();
+        let handles: Vec<_> = (0..tasks)
+            .map(|task| {
+                let clients = clients.clone();
+                tokio::spawn(async move {
+                    let (ov, qs, dt) = &*clients;
+                    let mut ok = 0;
+                    for i in 0..per_task {
+                        ok += match (task + i) % 3 {
+                            0 => ov.query_in_session("all").await.is_ok() as usize,
+                            1 => qs.live_conferences_page(1, 50).await.is_ok() as usize,
+                            _ => dt.conference("6449d8a6414c0000001464af9f0").await.is_ok() as usize,
+                        };
+                    }
+                    ok
+                })
+            })
+            .collect();
+        let mut done = 0;
+        for h in handles {
+            done += h.await.unwrap_or(0);
+        }
+        assert_eq!(done, tasks * per_task, "our calls failed");
+        ours.push(done as f64 / t.elapsed().as_secs_f64());
+
+        let t = Instant::now();
+        let handles: Vec<_> = (0..tasks)
+            .map(|task| {
+                let (raw, url) = (raw.clone(), url.clone());
+                tokio::spawn(async move {
+                    let mut ok = 0;
+                    for i in 0..per_task {
+                        let path = THROUGHPUT_PATHS[(task + i) % 3];
+                        let request = match (task + i) % 3 {
+                            0 => raw
+                                .post(format!("{url}{path}"))
+                                .query(&[("token", "REDACTED")])
+                                .json(&serde_json::json!({"number": "all"})),
+                            1 => raw
+                                .post(format!("{url}{path}"))
+                                .header("token", "bench-token")
+                                .json(&serde_json::json!({"page": 1, "count": 50})),
+                            _ => raw.get(format!("{url}{path}")).header("x-acs-dingtalk-access-token", "REDACTED"),
+                        };
+                        ok += raw_json(request.send().await).await;
+                    }
+                    ok
+                })
+            })
+            .collect();
+        let mut done = 0;
+        for h in handles {
+            done += h.await.unwrap_or(0);
+        }
+        assert_eq!(done, tasks * per_task, "raw calls failed");
+        theirs.push(done as f64 / t.elapsed().as_secs_f64());
+    }
+    let median_f = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v.get(v.len() / 2).copied().unwrap_or(0.0)
+    };
+    let (a, b) = (median_f(ours), median_f(theirs));
+    (a, b, a / b)
+}
+
 /// What the raw peer does with a response: read it into a `Value`
 /// (1 when that worked, for the interleaving's success check).
 async fn raw_json(r: reqwest::Result<reqwest::Response>) -> usize {

@@ -1,6 +1,6 @@
 //! `cargo run --release -p confapi-bench -- [--quick]`: measures the clients
 //! against their floors and prints a table, then one line
-//! `ratios decode=<x> call=<y> token_fetches=<n> fanout=<z>`.
+//! `ratios decode=<x> call=<y> throughput=<t> token_fetches=<n> fanout=<z>`.
 
 use confapi_bench::*;
 use std::process::{Command, ExitCode};
@@ -9,19 +9,34 @@ use std::time::{Duration, Instant};
 struct Plan {
     decode_passes: usize,
     calls: usize,
+    throughput_rounds: usize,
+    per_task: usize,
     storm: usize,
     fanout_delay: Duration,
     fanout_rounds: usize,
 }
 
+/// Concurrent tasks of the throughput measure.
+const TASKS: usize = 64;
+
 fn main() -> ExitCode {
     let quick = std::env::args().any(|a| a == "--quick");
     let plan = if quick {
-        Plan { decode_passes: 300, calls: 400, storm: 1000, fanout_delay: Duration::from_millis(100), fanout_rounds: 5 }
+        Plan {
+            decode_passes: 300,
+            calls: 400,
+            throughput_rounds: 3,
+            per_task: 15,
+            storm: 1000,
+            fanout_delay: Duration::from_millis(100),
+            fanout_rounds: 5,
+        }
     } else {
         Plan {
             decode_passes: 3000,
             calls: 3000,
+            throughput_rounds: 9,
+            per_task: 60,
             storm: 1000,
             fanout_delay: Duration::from_millis(200),
             fanout_rounds: 15,
@@ -61,6 +76,15 @@ fn main() -> ExitCode {
     }
     let call = product.powf(1.0 / calls.len().max(1) as f64);
 
+    let (ours, raw, throughput) = rt.block_on(throughput_ratio(TASKS, plan.per_task, plan.throughput_rounds));
+    println!(
+        "{:<54} {:>12} {:>12} {:>8.3}",
+        format!("calls/s, {TASKS} concurrent tasks (vs raw reqwest)"),
+        format!("{ours:.0}/s"),
+        format!("{raw:.0}/s"),
+        throughput
+    );
+
     let fetches = rt.block_on(token_fetches(plan.storm));
     println!(
         "{:<54} {:>12} {:>12} {:>8}",
@@ -80,7 +104,9 @@ fn main() -> ExitCode {
         codegen_report();
     }
     println!("finished in {:?}", started.elapsed());
-    println!("ratios decode={decode:.3} call={call:.3} token_fetches={fetches} fanout={fanout:.3}");
+    println!(
+        "ratios decode={decode:.3} call={call:.3} throughput={throughput:.3} token_fetches={fetches} fanout={fanout:.3}"
+    );
     ExitCode::SUCCESS
 }
 

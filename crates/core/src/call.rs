@@ -49,6 +49,9 @@ impl CallState {
             Some(Placed::Query(name, secret)) => {
                 request.url_mut().query_pairs_mut().append_pair(name, secret.expose());
             }
+            Some(Placed::Header(name, value)) => {
+                request.headers_mut().insert(name.clone(), value.clone());
+            }
             Some(Placed::Headers(headers)) => {
                 for (name, value) in headers {
                     request.headers_mut().insert(name.clone(), value.clone());
@@ -106,7 +109,7 @@ impl<C: GeneratedClient> Call<C> {
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        let attempts = tracing::Instrument::instrument(self.attempts(runtime, attempt), span);
+        let attempts = tracing::Instrument::instrument(self.attempts(runtime, attempt, span.clone()), span);
         let limit = runtime.settings().timeouts.total;
         let result = match tokio::time::timeout(limit, attempts).await {
             Ok(result) => result,
@@ -117,7 +120,7 @@ impl<C: GeneratedClient> Call<C> {
         result.map_err(|e| e.with_operation(op.id))
     }
 
-    async fn attempts<T, E, F, Fut>(&self, runtime: &Runtime, attempt: F) -> Result<T, Error>
+    async fn attempts<T, E, F, Fut>(&self, runtime: &Runtime, attempt: F, span: tracing::Span) -> Result<T, Error>
     where
         F: Fn() -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, GenError<E>>>,
@@ -128,16 +131,16 @@ impl<C: GeneratedClient> Call<C> {
         let (mut renewed, mut retries, mut number) = (false, 0u32, 0u32);
         loop {
             number += 1;
-            tracing::Span::current().record("attempt", number);
+            span.record("attempt", number);
             let credential = runtime.credential(self.op).await?;
             self.state.begin(credential.placed);
             let result = attempt().await;
             let seen = self.state.finish();
             if let Some(status) = seen.status {
-                tracing::Span::current().record("status", status);
+                span.record("status", status);
             }
             if let Some(id) = &seen.request_id {
-                tracing::Span::current().record("request_id", id.as_str());
+                span.record("request_id", id.as_str());
             }
             let retry_after = seen.retry_after;
             let err = match runtime.outcome(result, seen).await {

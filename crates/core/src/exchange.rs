@@ -20,6 +20,11 @@ impl Runtime {
         request: reqwest::Request,
     ) -> reqwest::Result<reqwest::Response> {
         let limit = self.settings().timeouts.attempt;
+        // The client built from the settings enforces the attempt limit
+        // itself (reqwest's timeout covers the body); a caller's may not.
+        if self.settings().http.is_none() {
+            return self.send_and_read(http, request).await;
+        }
         match tokio::time::timeout(limit, self.send_and_read(http, request)).await {
             Ok(result) => result,
             Err(_) => {

@@ -234,10 +234,10 @@ impl VendorInfo {
     /// Whether a query parameter, header or body field of this name holds a
     /// secret (compared ignoring case, `-` and `_`).
     pub fn is_secret_name(&self, name: &str) -> bool {
-        let fold =
-            |s: &str| s.chars().filter(|c| *c != '-' && *c != '_').flat_map(char::to_lowercase).collect::<String>();
-        let name = fold(name);
-        self.secret_names.iter().any(|s| fold(s) == name)
+        fn folded(s: &str) -> impl Iterator<Item = char> + '_ {
+            s.chars().filter(|c| *c != '-' && *c != '_').map(|c| c.to_ascii_lowercase())
+        }
+        self.secret_names.iter().any(|s| folded(s).eq(folded(name)))
     }
 }
 

@@ -40,14 +40,13 @@ impl Runtime {
         match result {
             Ok(rv) => {
                 let status = rv.status().as_u16();
-                let request_id = self.request_id(rv.headers());
                 let value = rv.into_inner();
                 match value.failure() {
                     None => Ok(value),
                     // An in-band failure inside a success status (OpenVox, Quanshi).
-                    Some(f) => {
-                        Err(Error::from_failure(self.vendor().name, f).with_status(status).with_request_id(request_id))
-                    }
+                    Some(f) => Err(Error::from_failure(self.vendor().name, f)
+                        .with_status(status)
+                        .with_request_id(seen.request_id)),
                 }
             }
             Err(e) => Err(self.convert::<T, E>(e, &seen).await),
@@ -77,13 +76,11 @@ impl Runtime {
             }
             GenError::ErrorResponse(rv) => {
                 let status = rv.status().as_u16();
-                let request_id = self.request_id(rv.headers());
                 match rv.into_inner().failure() {
                     Some(f) => Error::from_failure(vendor.name, f),
                     None => self.error(ErrorKind::Vendor),
                 }
                 .with_status(status)
-                .with_request_id(request_id)
             }
             GenError::InvalidResponsePayload(bytes, e) => {
                 // A failure envelope whose payload has another shape is still

@@ -30,6 +30,14 @@ pub enum Auth {
     Signer(Arc<dyn RequestSigner>),
 }
 
+/// The header a vendor's token goes in, parsed once per client.
+fn token_header(vendor: &VendorInfo) -> Option<HeaderName> {
+    match vendor.placement? {
+        Placement::Header(name) => HeaderName::from_bytes(name.as_bytes()).ok(),
+        Placement::Query(_) => None,
+    }
+}
+
 impl Auth {
     /// One token, sent as is until the server rejects it.
     pub fn fixed(token: SecretString) -> Self {
@@ -43,7 +51,9 @@ impl Auth {
 pub(crate) enum Placed {
     /// A query parameter.
     Query(&'static str, SecretString),
-    /// Headers (one token header, or a signature).
+    /// One header with the token.
+    Header(HeaderName, HeaderValue),
+    /// Several headers (a signature).
     Headers(HeaderMap),
 }
 
@@ -56,6 +66,8 @@ pub(crate) struct AttemptCredential {
 
 pub(crate) struct Shared {
     pub(crate) vendor: &'static VendorInfo,
+    /// The token header, parsed once.
+    pub(crate) token_header: Option<HeaderName>,
     pub(crate) auth: Auth,
     pub(crate) settings: Settings,
     pub(crate) secrets: Vec<SecretString>,
@@ -84,7 +96,10 @@ impl Runtime {
     /// are kept out of every error message it builds.
     pub fn new(vendor: &'static VendorInfo, auth: Auth, settings: Settings, secrets: Vec<SecretString>) -> Self {
         let secrets = secrets.into_iter().filter(|s| !s.is_empty()).collect();
-        Self { shared: Arc::new(Shared { vendor, auth, settings, secrets }), call: None }
+        Self {
+            shared: Arc::new(Shared { vendor, token_header: token_header(vendor), auth, settings, secrets }),
+            call: None,
+        }
     }
 
     /// The same vendor, settings and secrets with other credentials (a
@@ -93,7 +108,13 @@ impl Runtime {
         let shared = &self.shared;
         let secrets = shared.secrets.clone();
         Self {
-            shared: Arc::new(Shared { vendor: shared.vendor, auth, settings: shared.settings.clone(), secrets }),
+            shared: Arc::new(Shared {
+                vendor: shared.vendor,
+                token_header: shared.token_header.clone(),
+                auth,
+                settings: shared.settings.clone(),
+                secrets,
+            }),
             call: None,
         }
     }
@@ -164,19 +185,17 @@ impl Runtime {
             }
             Auth::Tokens(tokens) => {
                 let credential = tokens.get().await?;
-                let placed = match self.shared.vendor.placement {
-                    None => None,
-                    Some(Placement::Query(name)) => Some(Placed::Query(name, credential.secret)),
-                    Some(Placement::Header(name)) => {
+                let placed = match (self.shared.vendor.placement, &self.shared.token_header) {
+                    (Some(Placement::Query(name)), _) => Some(Placed::Query(name, credential.secret)),
+                    (Some(Placement::Header(_)), Some(header)) => {
                         let mut value = HeaderValue::from_str(credential.secret.expose()).map_err(|_| {
                             self.error(ErrorKind::Config)
                                 .with_detail("the token holds characters an HTTP header cannot carry")
                         })?;
                         value.set_sensitive(true);
-                        let mut headers = HeaderMap::with_capacity(1);
-                        headers.insert(HeaderName::from_static(name), value);
-                        Some(Placed::Headers(headers))
+                        Some(Placed::Header(header.clone(), value))
                     }
+                    _ => None,
                 };
                 Ok(AttemptCredential { placed, generation: Some(credential.generation) })
             }
