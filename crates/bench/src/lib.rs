@@ -108,7 +108,11 @@ pub async fn call_ratios(n: usize) -> Vec<(&'static str, Duration, Duration)> {
     let server = replay_server(Vec::new()).await;
     let url = server.url();
     let (ov, qs, dt) = clients(&url);
-    let raw = reqwest::Client::builder().build().expect("reqwest client");
+    let raw = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("reqwest client");
     // Warm up: logins and tokens are cached before measuring.
     let _ = ov.query_in_session("all").await;
     let _ = dt.conference("6449d8a6414c0000001464af9f0").await;
@@ -171,7 +175,11 @@ pub async fn throughput_ratio(tasks: usize, per_task: usize, rounds: usize) -> (
     let url = server.url();
     let (ov, qs, dt) = clients(&url);
     let clients = Arc::new((ov, qs, dt));
-    let raw = reqwest::Client::builder().build().expect("reqwest client");
+    let raw = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("reqwest client");
     // Warm up: sessions, tokens and connections.
     let _ = clients.0.query_in_session("all").await;
     let _ = clients.2.conference("6449d8a6414c0000001464af9f0").await;

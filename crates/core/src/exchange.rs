@@ -54,9 +54,16 @@ impl Runtime {
             seen.retry_after = retry_after;
         });
         let max = self.settings().max_response_bytes;
-        if response.content_length().is_some_and(|announced| announced > max as u64) {
-            self.fail(self.too_large(max).with_status(status.as_u16()));
-            return Ok(placeholder());
+        match response.content_length() {
+            Some(announced) if announced > max as u64 => {
+                self.fail(self.too_large(max).with_status(status.as_u16()));
+                return Ok(placeholder());
+            }
+            // An announced length within the limit bounds the body (hyper
+            // reads no more), and on the client built from the settings
+            // reqwest's timeout covers reading it: hand it on unread.
+            Some(_) if self.settings().http.is_none() => return Ok(response),
+            _ => {}
         }
         // Chunk by chunk, so an endless body costs at most the limit plus one chunk.
         let mut first: Option<Bytes> = None;
