@@ -10,6 +10,7 @@
 //! - [`NumberOrString`], [`LenientInt`]: scalars vendors send either way;
 //! - [`OpenEnum`]: enums that keep values the spec does not list;
 //! - [`OneOrMany`]: payloads documented as an object and sent as an array;
+//! - [`JsonOrString`]: payloads documented as a JSON string and sent as JSON;
 //! - [`paginate`]: pages as a stream of items that always ends;
 //! - [`TokenCache`]: credential caching with single-flight refresh;
 //! - [`Runtime`]: the generated client's inner value, with the request hook
@@ -18,6 +19,7 @@
 #![warn(missing_docs)]
 
 mod error;
+mod json_or_string;
 mod lenient;
 pub mod meta;
 mod one_or_many;
@@ -29,6 +31,7 @@ mod secret;
 mod token;
 
 pub use error::{in_band_failure, AsText, Envelope, Error, ErrorCode, ErrorKind, FailureClass, VendorFailure};
+pub use json_or_string::JsonOrString;
 pub use lenient::{LenientBool, LenientInt, NumberOrString};
 pub use meta::{EnvelopeFields, OperationMeta, Placement, VendorInfo};
 pub use one_or_many::OneOrMany;

@@ -996,7 +996,9 @@ pub mod types {
         pub request_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub result: ::std::option::Option<
-            ::confapi_core::OneOrMany<crate::generated::types::Meeting>,
+            ::confapi_core::JsonOrString<
+                ::confapi_core::OneOrMany<crate::generated::types::Meeting>,
+            >,
         >,
         pub status: ::confapi_core::LenientInt,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1342,7 +1344,9 @@ pub mod types {
             rename = "attendList",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub attend_list: ::std::option::Option<::std::vec::Vec<Attendant>>,
+        pub attend_list: ::std::option::Option<
+            ::confapi_core::OneOrMany<crate::generated::types::Attendant>,
+        >,
         #[serde(
             rename = "attendeeJoinUrl",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1358,7 +1362,9 @@ pub mod types {
             rename = "btplRole",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub btpl_role: ::std::option::Option<::std::vec::Vec<BtplRole>>,
+        pub btpl_role: ::std::option::Option<
+            ::confapi_core::OneOrMany<crate::generated::types::BtplRole>,
+        >,
         #[serde(
             rename = "calExtraInfo",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1404,7 +1410,7 @@ pub mod types {
             rename = "endTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub end_time: ::std::option::Option<::confapi_core::LenientInt>,
+        pub end_time: ::std::option::Option<::confapi_core::NumberOrString>,
         #[serde(
             rename = "equipList",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1414,7 +1420,7 @@ pub mod types {
             rename = "eventId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub event_id: ::std::option::Option<::confapi_core::LenientInt>,
+        pub event_id: ::std::option::Option<::confapi_core::NumberOrString>,
         #[serde(
             rename = "h323Ip",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1503,7 +1509,7 @@ pub mod types {
             rename = "startTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub start_time: ::std::option::Option<::confapi_core::LenientInt>,
+        pub start_time: ::std::option::Option<::confapi_core::NumberOrString>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::confapi_core::LenientInt>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6849,7 +6855,9 @@ pub mod types {
             >,
             result: ::std::result::Result<
                 ::std::option::Option<
-                    ::confapi_core::OneOrMany<crate::generated::types::Meeting>,
+                    ::confapi_core::JsonOrString<
+                        ::confapi_core::OneOrMany<crate::generated::types::Meeting>,
+                    >,
                 >,
                 ::std::string::String,
             >,
@@ -6935,7 +6943,9 @@ pub mod types {
             where
                 T: ::std::convert::TryInto<
                     ::std::option::Option<
-                        ::confapi_core::OneOrMany<crate::generated::types::Meeting>,
+                        ::confapi_core::JsonOrString<
+                            ::confapi_core::OneOrMany<crate::generated::types::Meeting>,
+                        >,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -8579,7 +8589,9 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct Meeting {
             attend_list: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::Attendant>>,
+                ::std::option::Option<
+                    ::confapi_core::OneOrMany<crate::generated::types::Attendant>,
+                >,
                 ::std::string::String,
             >,
             attendee_join_url: ::std::result::Result<
@@ -8591,7 +8603,9 @@ pub mod types {
                 ::std::string::String,
             >,
             btpl_role: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::BtplRole>>,
+                ::std::option::Option<
+                    ::confapi_core::OneOrMany<crate::generated::types::BtplRole>,
+                >,
                 ::std::string::String,
             >,
             cal_extra_info: ::std::result::Result<
@@ -8627,7 +8641,7 @@ pub mod types {
                 ::std::string::String,
             >,
             end_time: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
+                ::std::option::Option<::confapi_core::NumberOrString>,
                 ::std::string::String,
             >,
             equip_list: ::std::result::Result<
@@ -8635,7 +8649,7 @@ pub mod types {
                 ::std::string::String,
             >,
             event_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
+                ::std::option::Option<::confapi_core::NumberOrString>,
                 ::std::string::String,
             >,
             h323_ip: ::std::result::Result<
@@ -8711,7 +8725,7 @@ pub mod types {
                 ::std::string::String,
             >,
             start_time: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
+                ::std::option::Option<::confapi_core::NumberOrString>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<
@@ -8789,7 +8803,9 @@ pub mod types {
             pub fn attend_list<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Attendant>>,
+                    ::std::option::Option<
+                        ::confapi_core::OneOrMany<crate::generated::types::Attendant>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -8829,7 +8845,9 @@ pub mod types {
             pub fn btpl_role<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::BtplRole>>,
+                    ::std::option::Option<
+                        ::confapi_core::OneOrMany<crate::generated::types::BtplRole>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -8955,7 +8973,7 @@ pub mod types {
             pub fn end_time<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
+                    ::std::option::Option<::confapi_core::NumberOrString>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -8983,7 +9001,7 @@ pub mod types {
             pub fn event_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
+                    ::std::option::Option<::confapi_core::NumberOrString>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -9235,7 +9253,7 @@ pub mod types {
             pub fn start_time<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
+                    ::std::option::Option<::confapi_core::NumberOrString>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -14135,7 +14153,7 @@ pub mod meta {
         },
         error_codes: ERROR_CODES,
         operations: OPERATIONS,
-        shapes: "{\"NumberOrString\":{\"union\":[{},{}]},\"LenientInt\":{\"union\":[{},{}]},\"EmptyRequest\":{},\"ListByStatusRequest\":{\"props\":{\"filterOneAttendee\":{},\"adminUserId\":{},\"page\":{},\"count\":{}}},\"InfosRequest\":{\"props\":{\"pcode\":{},\"eventId\":{},\"userId\":{}}},\"RoomListRequest\":{\"props\":{\"startTime\":{\"ref\":\"LenientInt\"},\"endTime\":{\"ref\":\"LenientInt\"},\"userId\":{},\"inCycle\":{}}},\"GetStatusRequest\":{\"props\":{\"eventIds\":{\"items\":{}},\"userId\":{},\"conferenceIds\":{\"items\":{}}}},\"GetConfStatusRequest\":{\"props\":{\"appId\":{},\"userId\":{},\"conferenceId\":{}}},\"DashboardInfoRequest\":{\"props\":{\"tempConferenceId\":{}}},\"AttendeeListRequest\":{\"props\":{\"eventId\":{},\"page\":{},\"count\":{}}},\"MonitorUrlRequest\":{\"props\":{\"pcode\":{},\"conferenceId\":{},\"userId\":{}}},\"UpdateMeetingRequest\":{\"props\":{\"eventId\":{},\"conferenceId\":{},\"userId\":{},\"email\":{},\"title\":{},\"length\":{},\"starttime\":{},\"liveOpenFlag\":{},\"livePassword\":{},\"participantsLists\":{},\"joinLogin\":{},\"useWaitingRoom\":{},\"summary\":{},\"confMode\":{},\"openWatchword\":{},\"eventWatchword\":{},\"joinConfSelTag\":{},\"joinConfTags\":{},\"isGnet\":{},\"hide\":{},\"reservDevices\":{},\"autoVideo\":{}}},\"CancelRequest\":{\"props\":{\"eventId\":{},\"singleStartTime\":{}}},\"JoinTokenRequest\":{\"props\":{\"eventId\":{},\"plainText\":{},\"timeout\":{},\"usableCount\":{}}},\"RoomCreateRequest\":{\"props\":{\"userId\":{},\"roomName\":{},\"capacity\":{},\"city\":{},\"location\":{},\"floor\":{},\"logoUrl\":{},\"detailAddress\":{},\"approvalType\":{},\"members\":{\"ref\":\"RoomMembers\"}}},\"RoomMembers\":{\"props\":{\"orgIds\":{\"items\":{}},\"userIds\":{\"items\":{}}}},\"UsersLookupRequest\":{\"props\":{\"emails\":{\"items\":{}},\"mobiles\":{\"items\":{}}}},\"ListByStatusResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{\"ref\":\"LiveConferencePage\"}}},\"LiveConferencePage\":{\"props\":{\"totalCount\":{\"ref\":\"LenientInt\"},\"confList\":{\"items\":{\"ref\":\"LiveConference\"}}}},\"LiveConference\":{\"props\":{\"eventId\":{\"ref\":\"LenientInt\"},\"conferenceId\":{\"ref\":\"NumberOrString\"},\"title\":{},\"billingCode\":{},\"customerCode\":{},\"pcode2\":{},\"hostId\":{\"ref\":\"LenientInt\"},\"hostName\":{},\"hostEmail\":{},\"hostMobile\":{},\"hostAccountType\":{\"ref\":\"LenientInt\"},\"hostAccountTypeStr\":{},\"hostOrgId\":{\"ref\":\"LenientInt\"},\"hostOrgName\":{},\"hostIp\":{},\"hostLocation\":{},\"startTime\":{\"ref\":\"LenientInt\"},\"startTimeStr\":{},\"stopTime\":{\"ref\":\"LenientInt\"},\"stopTimeStr\":{},\"confDuration\":{\"ref\":\"LenientInt\"},\"confDurationMinute\":{\"ref\":\"LenientInt\"},\"isSecureConf\":{},\"isRecord\":{},\"dataCenter\":{},\"status\":{\"ref\":\"LenientInt\"},\"attendeeCnt\":{\"ref\":\"LenientInt\"},\"voipCnt\":{\"ref\":\"LenientInt\"},\"pstnCnt\":{\"ref\":\"LenientInt\"},\"videoCnt\":{\"ref\":\"LenientInt\"},\"desktopCnt\":{\"ref\":\"LenientInt\"},\"mcuCnt\":{\"ref\":\"LenientInt\"},\"boxCnt\":{\"ref\":\"LenientInt\"},\"rawAttendeeCnt\":{\"ref\":\"LenientInt\"},\"rawPstnCnt\":{\"ref\":\"LenientInt\"}},\"aliases\":{\"confName\":\"title\",\"billingcode\":\"billingCode\",\"guestPcode\":\"pcode2\"}},\"InfosResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{\"ref\":\"MeetingOrList\"}}},\"MeetingOrList\":{\"union\":[{\"ref\":\"Meeting\"},{\"items\":{\"ref\":\"Meeting\"}}]},\"MeetingListResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{\"items\":{\"ref\":\"Meeting\"}}}},\"Meeting\":{\"props\":{\"conferenceId\":{\"ref\":\"NumberOrString\"},\"eventId\":{\"ref\":\"LenientInt\"},\"roomId\":{\"ref\":\"NumberOrString\"},\"pcode1\":{},\"pcode2\":{},\"hostId\":{\"ref\":\"LenientInt\"},\"title\":{},\"billingCode\":{},\"startTime\":{\"ref\":\"LenientInt\"},\"endTime\":{\"ref\":\"LenientInt\"},\"length\":{\"ref\":\"LenientInt\"},\"hostName\":{},\"hostJoinUrl\":{},\"joinHostUrl\":{},\"attendeeJoinUrl\":{},\"hostMobile\":{},\"confMode\":{\"ref\":\"LenientInt\"},\"calType\":{},\"status\":{\"ref\":\"LenientInt\"},\"isGnet\":{\"ref\":\"LenientInt\"},\"attendList\":{\"items\":{\"ref\":\"Attendant\"}},\"houseList\":{\"items\":{\"ref\":\"Device\"}},\"equipList\":{\"items\":{\"ref\":\"Device\"}},\"detailHouseList\":{\"items\":{\"ref\":\"DetailHouse\"}},\"livePullUrl\":{},\"livePullPwd\":{},\"confNodeType\":{\"ref\":\"LenientInt\"},\"joinLogin\":{\"ref\":\"LenientInt\"},\"joinConfSelTag\":{\"ref\":\"LenientInt\"},\"joinConfTags\":{},\"webRTCUrl\":{},\"calExtraInfo\":{\"ref\":\"CalExtraInfo\"},\"btplRole\":{\"items\":{\"ref\":\"BtplRole\"}},\"customerCode\":{},\"CreateTime\":{\"ref\":\"LenientInt\"},\"modifyTime\":{\"ref\":\"LenientInt\"},\"timezone\":{},\"wcallurl\":{},\"h323Ip\":{\"items\":{}}},\"aliases\":{\"billingcode\":\"billingCode\"}},\"Attendant\":{\"props\":{\"user\":{},\"roleId\":{\"ref\":\"LenientInt\"},\"userType\":{\"ref\":\"LenientInt\"},\"phoneName\":{},\"phoneEmail\":{},\"status\":{},\"countryCode\":{},\"companyName\":{},\"orgName\":{},\"mobileNumber\":{},\"officePhone\":{},\"cityCode\":{},\"displayName\":{},\"userProfile\":{}}},\"Device\":{\"props\":{\"DeviceId\":{\"ref\":\"LenientInt\"},\"DeviceType\":{\"ref\":\"LenientInt\"},\"DeviceName\":{},\"City\":{},\"Location\":{\"ref\":\"NumberOrString\"},\"Floor\":{\"ref\":\"NumberOrString\"},\"IsMainRoom\":{\"ref\":\"LenientInt\"},\"ParentDeviceId\":{\"ref\":\"LenientInt\"},\"ParentDeviceType\":{\"ref\":\"LenientInt\"},\"ApplyUserId\":{\"ref\":\"LenientInt\"},\"ApprovalStatus\":{\"ref\":\"LenientInt\"}}},\"DetailHouse\":{\"props\":{\"DeviceId\":{\"ref\":\"LenientInt\"},\"DeviceType\":{\"ref\":\"LenientInt\"},\"DeviceName\":{},\"City\":{},\"Location\":{\"ref\":\"NumberOrString\"},\"Floor\":{\"ref\":\"NumberOrString\"},\"IsMainRoom\":{\"ref\":\"LenientInt\"},\"ApplyUserId\":{\"ref\":\"LenientInt\"},\"ApplyStatus\":{\"ref\":\"LenientInt\"},\"SubDevices\":{\"items\":{\"ref\":\"SubDevice\"}}},\"aliases\":{\"ApprovalStatus\":\"ApplyStatus\"}},\"SubDevice\":{\"props\":{\"DeviceId\":{\"ref\":\"LenientInt\"},\"DeviceName\":{},\"DeviceType\":{\"ref\":\"LenientInt\"}}},\"CalExtraInfo\":{\"props\":{\"allowH323\":{\"ref\":\"LenientInt\"},\"openWatchword\":{\"ref\":\"LenientInt\"},\"eventWatchword\":{},\"labels\":{},\"reserveFrom\":{\"ref\":\"LenientInt\"},\"eventHostSecret\":{},\"btplId\":{\"ref\":\"LenientInt\"},\"encryptionType\":{\"ref\":\"LenientInt\"},\"extFlag\":{\"ref\":\"LenientInt\"},\"hide\":{\"ref\":\"LenientInt\"},\"isTest\":{\"ref\":\"LenientInt\"},\"liveOpenFlag\":{\"ref\":\"LenientInt\"},\"mtgHub\":{\"ref\":\"LenientInt\"},\"rebroadcast\":{\"ref\":\"LenientInt\"},\"samePassword\":{\"ref\":\"LenientInt\"},\"showAccessNumbers\":{\"ref\":\"LenientInt\"},\"showWebRTCUrl\":{\"ref\":\"LenientInt\"}}},\"BtplRole\":{\"props\":{\"managerType\":{\"ref\":\"LenientInt\"},\"roleId\":{\"ref\":\"LenientInt\"},\"roleName\":{},\"link\":{}}},\"GetStatusResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{\"ref\":\"ConferenceStatuses\"}}},\"ConferenceStatuses\":{\"props\":{\"conferences\":{\"items\":{\"ref\":\"ConferenceStatus\"}}}},\"ConferenceStatus\":{\"props\":{\"eventId\":{\"ref\":\"LenientInt\"},\"conferenceId\":{\"ref\":\"NumberOrString\"},\"status\":{\"ref\":\"LenientInt\"},\"tempConferenceId\":{\"ref\":\"NumberOrString\"},\"userId\":{\"ref\":\"LenientInt\"},\"tempConfStatus\":{\"ref\":\"LenientInt\"}}},\"GetConfStatusResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"callSeq\":{},\"content_type\":{},\"result\":{\"ref\":\"ConfStatus\"}}},\"ConfStatus\":{\"props\":{\"confStatus\":{\"ref\":\"LenientInt\"},\"attendees\":{\"ref\":\"LenientInt\"},\"pwdType\":{\"ref\":\"LenientInt\"},\"mayJoin\":{\"ref\":\"LenientInt\"},\"advanceHours\":{\"ref\":\"NumberOrString\"}}},\"DashboardInfoResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{\"ref\":\"DashboardConference\"}}},\"DashboardConference\":{\"props\":{\"eventId\":{\"ref\":\"LenientInt\"},\"tempConferenceId\":{\"ref\":\"NumberOrString\"},\"title\":{},\"billingCode\":{},\"customerCode\":{},\"pcode2\":{},\"hostId\":{\"ref\":\"LenientInt\"},\"hostName\":{},\"hostEmail\":{},\"hostMobile\":{},\"hostOrgId\":{\"ref\":\"LenientInt\"},\"hostIp\":{},\"hostLocation\":{},\"startTime\":{\"ref\":\"LenientInt\"},\"stopTime\":{\"ref\":\"LenientInt\"},\"confDuration\":{\"ref\":\"LenientInt\"},\"isSecureConf\":{},\"isRecord\":{},\"dataCenter\":{},\"status\":{\"ref\":\"LenientInt\"},\"attendeeCnt\":{\"ref\":\"LenientInt\"},\"voipCnt\":{\"ref\":\"LenientInt\"},\"pstnCnt\":{\"ref\":\"LenientInt\"},\"videoCnt\":{\"ref\":\"LenientInt\"},\"desktopCnt\":{\"ref\":\"LenientInt\"},\"mcuCnt\":{\"ref\":\"LenientInt\"},\"boxCnt\":{\"ref\":\"LenientInt\"},\"rawAttendeeCnt\":{\"ref\":\"LenientInt\"},\"rawPstnCnt\":{\"ref\":\"LenientInt\"}},\"aliases\":{\"confName\":\"title\",\"billingcode\":\"billingCode\"}},\"AttendeeListResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{\"ref\":\"AttendeePage\"}}},\"AttendeePage\":{\"props\":{\"totalCount\":{\"ref\":\"LenientInt\"},\"list\":{\"items\":{\"ref\":\"Attendee\"}}}},\"Attendee\":{\"props\":{\"eventId\":{\"ref\":\"LenientInt\"},\"conferenceId\":{\"ref\":\"NumberOrString\"},\"tempUserId\":{\"ref\":\"LenientInt\"},\"userId\":{\"ref\":\"LenientInt\"},\"customerCode\":{},\"name\":{},\"email\":{},\"mobile\":{},\"role\":{\"ref\":\"LenientInt\"},\"roles\":{\"items\":{\"ref\":\"LenientInt\"}},\"deviceType\":{\"ref\":\"NumberOrString\"},\"deviceVer\":{},\"deviceId\":{\"ref\":\"NumberOrString\"},\"localIp\":{},\"ip\":{},\"location\":{},\"carrier\":{},\"netType\":{\"ref\":\"NumberOrString\"}}},\"StringResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{}}},\"TemplateListResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{\"ref\":\"TemplateList\"}}},\"TemplateList\":{\"props\":{\"customer\":{\"items\":{\"ref\":\"Template\"}}}},\"Template\":{\"props\":{\"id\":{\"ref\":\"LenientInt\"},\"title\":{},\"type\":{\"ref\":\"NumberOrString\"},\"info\":{\"ref\":\"TemplateInfo\"},\"data\":{\"ref\":\"TemplateData\"},\"modifyAt\":{\"ref\":\"LenientInt\"},\"createdAt\":{\"ref\":\"LenientInt\"}}},\"TemplateInfo\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"}}},\"TemplateData\":{\"props\":{\"confRoles\":{\"items\":{\"ref\":\"TemplateRole\"}}}},\"TemplateRole\":{\"props\":{\"roleId\":{\"ref\":\"LenientInt\"},\"roleName\":{},\"managerType\":{\"ref\":\"LenientInt\"}}},\"AnyResultResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{}}},\"CancelResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{\"ref\":\"CancelledEvent\"}}},\"CancelledEvent\":{\"props\":{\"eventId\":{\"ref\":\"LenientInt\"},\"parentId\":{\"ref\":\"NumberOrString\"}}},\"JoinTokenResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{\"ref\":\"JoinToken\"}}},\"JoinToken\":{\"props\":{\"eventId\":{\"ref\":\"LenientInt\"},\"tempToken\":{}}},\"RoomCreateResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{\"ref\":\"Room\"}}},\"Room\":{\"props\":{\"roomId\":{\"ref\":\"LenientInt\"},\"name\":{},\"capacity\":{\"ref\":\"LenientInt\"},\"customer_code\":{},\"updateTime\":{\"ref\":\"LenientInt\"}}},\"UsersLookupResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{\"map\":{\"ref\":\"User\"}}}},\"User\":{\"props\":{\"userId\":{\"ref\":\"LenientInt\"},\"loginName\":{},\"email\":{},\"countryCode\":{},\"mobile\":{},\"customerCode\":{},\"companyName\":{},\"displayName\":{},\"firstName\":{},\"middleName\":{},\"lastName\":{}}}}",
+        shapes: "{\"NumberOrString\":{\"union\":[{},{}]},\"LenientInt\":{\"union\":[{},{}]},\"EmptyRequest\":{},\"ListByStatusRequest\":{\"props\":{\"filterOneAttendee\":{},\"adminUserId\":{},\"page\":{},\"count\":{}}},\"InfosRequest\":{\"props\":{\"pcode\":{},\"eventId\":{},\"userId\":{}}},\"RoomListRequest\":{\"props\":{\"startTime\":{\"ref\":\"LenientInt\"},\"endTime\":{\"ref\":\"LenientInt\"},\"userId\":{},\"inCycle\":{}}},\"GetStatusRequest\":{\"props\":{\"eventIds\":{\"items\":{}},\"userId\":{},\"conferenceIds\":{\"items\":{}}}},\"GetConfStatusRequest\":{\"props\":{\"appId\":{},\"userId\":{},\"conferenceId\":{}}},\"DashboardInfoRequest\":{\"props\":{\"tempConferenceId\":{}}},\"AttendeeListRequest\":{\"props\":{\"eventId\":{},\"page\":{},\"count\":{}}},\"MonitorUrlRequest\":{\"props\":{\"pcode\":{},\"conferenceId\":{},\"userId\":{}}},\"UpdateMeetingRequest\":{\"props\":{\"eventId\":{},\"conferenceId\":{},\"userId\":{},\"email\":{},\"title\":{},\"length\":{},\"starttime\":{},\"liveOpenFlag\":{},\"livePassword\":{},\"participantsLists\":{},\"joinLogin\":{},\"useWaitingRoom\":{},\"summary\":{},\"confMode\":{},\"openWatchword\":{},\"eventWatchword\":{},\"joinConfSelTag\":{},\"joinConfTags\":{},\"isGnet\":{},\"hide\":{},\"reservDevices\":{},\"autoVideo\":{}}},\"CancelRequest\":{\"props\":{\"eventId\":{},\"singleStartTime\":{}}},\"JoinTokenRequest\":{\"props\":{\"eventId\":{},\"plainText\":{},\"timeout\":{},\"usableCount\":{}}},\"RoomCreateRequest\":{\"props\":{\"userId\":{},\"roomName\":{},\"capacity\":{},\"city\":{},\"location\":{},\"floor\":{},\"logoUrl\":{},\"detailAddress\":{},\"approvalType\":{},\"members\":{\"ref\":\"RoomMembers\"}}},\"RoomMembers\":{\"props\":{\"orgIds\":{\"items\":{}},\"userIds\":{\"items\":{}}}},\"UsersLookupRequest\":{\"props\":{\"emails\":{\"items\":{}},\"mobiles\":{\"items\":{}}}},\"ListByStatusResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{\"ref\":\"LiveConferencePage\"}}},\"LiveConferencePage\":{\"props\":{\"totalCount\":{\"ref\":\"LenientInt\"},\"confList\":{\"items\":{\"ref\":\"LiveConference\"}}}},\"LiveConference\":{\"props\":{\"eventId\":{\"ref\":\"LenientInt\"},\"conferenceId\":{\"ref\":\"NumberOrString\"},\"title\":{},\"billingCode\":{},\"customerCode\":{},\"pcode2\":{},\"hostId\":{\"ref\":\"LenientInt\"},\"hostName\":{},\"hostEmail\":{},\"hostMobile\":{},\"hostAccountType\":{\"ref\":\"LenientInt\"},\"hostAccountTypeStr\":{},\"hostOrgId\":{\"ref\":\"LenientInt\"},\"hostOrgName\":{},\"hostIp\":{},\"hostLocation\":{},\"startTime\":{\"ref\":\"LenientInt\"},\"startTimeStr\":{},\"stopTime\":{\"ref\":\"LenientInt\"},\"stopTimeStr\":{},\"confDuration\":{\"ref\":\"LenientInt\"},\"confDurationMinute\":{\"ref\":\"LenientInt\"},\"isSecureConf\":{},\"isRecord\":{},\"dataCenter\":{},\"status\":{\"ref\":\"LenientInt\"},\"attendeeCnt\":{\"ref\":\"LenientInt\"},\"voipCnt\":{\"ref\":\"LenientInt\"},\"pstnCnt\":{\"ref\":\"LenientInt\"},\"videoCnt\":{\"ref\":\"LenientInt\"},\"desktopCnt\":{\"ref\":\"LenientInt\"},\"mcuCnt\":{\"ref\":\"LenientInt\"},\"boxCnt\":{\"ref\":\"LenientInt\"},\"rawAttendeeCnt\":{\"ref\":\"LenientInt\"},\"rawPstnCnt\":{\"ref\":\"LenientInt\"}},\"aliases\":{\"confName\":\"title\",\"billingcode\":\"billingCode\",\"guestPcode\":\"pcode2\"}},\"InfosResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{\"ref\":\"MeetingResult\"}}},\"MeetingResult\":{\"union\":[{\"ref\":\"MeetingOrList\"},{}]},\"MeetingOrList\":{\"union\":[{\"ref\":\"Meeting\"},{\"items\":{\"ref\":\"Meeting\"}}]},\"MeetingListResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{\"items\":{\"ref\":\"Meeting\"}}}},\"Meeting\":{\"props\":{\"conferenceId\":{\"ref\":\"NumberOrString\"},\"eventId\":{\"ref\":\"NumberOrString\"},\"roomId\":{\"ref\":\"NumberOrString\"},\"pcode1\":{},\"pcode2\":{},\"hostId\":{\"ref\":\"LenientInt\"},\"title\":{},\"billingCode\":{},\"startTime\":{\"ref\":\"NumberOrString\"},\"endTime\":{\"ref\":\"NumberOrString\"},\"length\":{\"ref\":\"LenientInt\"},\"hostName\":{},\"hostJoinUrl\":{},\"joinHostUrl\":{},\"attendeeJoinUrl\":{},\"hostMobile\":{},\"confMode\":{\"ref\":\"LenientInt\"},\"calType\":{},\"status\":{\"ref\":\"LenientInt\"},\"isGnet\":{\"ref\":\"LenientInt\"},\"attendList\":{\"ref\":\"Attendants\"},\"houseList\":{\"items\":{\"ref\":\"Device\"}},\"equipList\":{\"items\":{\"ref\":\"Device\"}},\"detailHouseList\":{\"items\":{\"ref\":\"DetailHouse\"}},\"livePullUrl\":{},\"livePullPwd\":{},\"confNodeType\":{\"ref\":\"LenientInt\"},\"joinLogin\":{\"ref\":\"LenientInt\"},\"joinConfSelTag\":{\"ref\":\"LenientInt\"},\"joinConfTags\":{},\"webRTCUrl\":{},\"calExtraInfo\":{\"ref\":\"CalExtraInfo\"},\"btplRole\":{\"ref\":\"BtplRoles\"},\"customerCode\":{},\"CreateTime\":{\"ref\":\"LenientInt\"},\"modifyTime\":{\"ref\":\"LenientInt\"},\"timezone\":{},\"wcallurl\":{},\"h323Ip\":{\"items\":{}}},\"aliases\":{\"billingcode\":\"billingCode\"}},\"Attendants\":{\"union\":[{\"ref\":\"Attendant\"},{\"items\":{\"ref\":\"Attendant\"}}]},\"BtplRoles\":{\"union\":[{\"ref\":\"BtplRole\"},{\"items\":{\"ref\":\"BtplRole\"}}]},\"Attendant\":{\"props\":{\"user\":{},\"roleId\":{\"ref\":\"LenientInt\"},\"userType\":{\"ref\":\"LenientInt\"},\"phoneName\":{},\"phoneEmail\":{},\"status\":{},\"countryCode\":{},\"companyName\":{},\"orgName\":{},\"mobileNumber\":{},\"officePhone\":{},\"cityCode\":{},\"displayName\":{},\"userProfile\":{}}},\"Device\":{\"props\":{\"DeviceId\":{\"ref\":\"LenientInt\"},\"DeviceType\":{\"ref\":\"LenientInt\"},\"DeviceName\":{},\"City\":{},\"Location\":{\"ref\":\"NumberOrString\"},\"Floor\":{\"ref\":\"NumberOrString\"},\"IsMainRoom\":{\"ref\":\"LenientInt\"},\"ParentDeviceId\":{\"ref\":\"LenientInt\"},\"ParentDeviceType\":{\"ref\":\"LenientInt\"},\"ApplyUserId\":{\"ref\":\"LenientInt\"},\"ApprovalStatus\":{\"ref\":\"LenientInt\"}}},\"DetailHouse\":{\"props\":{\"DeviceId\":{\"ref\":\"LenientInt\"},\"DeviceType\":{\"ref\":\"LenientInt\"},\"DeviceName\":{},\"City\":{},\"Location\":{\"ref\":\"NumberOrString\"},\"Floor\":{\"ref\":\"NumberOrString\"},\"IsMainRoom\":{\"ref\":\"LenientInt\"},\"ApplyUserId\":{\"ref\":\"LenientInt\"},\"ApplyStatus\":{\"ref\":\"LenientInt\"},\"SubDevices\":{\"items\":{\"ref\":\"SubDevice\"}}},\"aliases\":{\"ApprovalStatus\":\"ApplyStatus\"}},\"SubDevice\":{\"props\":{\"DeviceId\":{\"ref\":\"LenientInt\"},\"DeviceName\":{},\"DeviceType\":{\"ref\":\"LenientInt\"}}},\"CalExtraInfo\":{\"props\":{\"allowH323\":{\"ref\":\"LenientInt\"},\"openWatchword\":{\"ref\":\"LenientInt\"},\"eventWatchword\":{},\"labels\":{},\"reserveFrom\":{\"ref\":\"LenientInt\"},\"eventHostSecret\":{},\"btplId\":{\"ref\":\"LenientInt\"},\"encryptionType\":{\"ref\":\"LenientInt\"},\"extFlag\":{\"ref\":\"LenientInt\"},\"hide\":{\"ref\":\"LenientInt\"},\"isTest\":{\"ref\":\"LenientInt\"},\"liveOpenFlag\":{\"ref\":\"LenientInt\"},\"mtgHub\":{\"ref\":\"LenientInt\"},\"rebroadcast\":{\"ref\":\"LenientInt\"},\"samePassword\":{\"ref\":\"LenientInt\"},\"showAccessNumbers\":{\"ref\":\"LenientInt\"},\"showWebRTCUrl\":{\"ref\":\"LenientInt\"}}},\"BtplRole\":{\"props\":{\"managerType\":{\"ref\":\"LenientInt\"},\"roleId\":{\"ref\":\"LenientInt\"},\"roleName\":{},\"link\":{}}},\"GetStatusResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{\"ref\":\"ConferenceStatuses\"}}},\"ConferenceStatuses\":{\"props\":{\"conferences\":{\"items\":{\"ref\":\"ConferenceStatus\"}}}},\"ConferenceStatus\":{\"props\":{\"eventId\":{\"ref\":\"LenientInt\"},\"conferenceId\":{\"ref\":\"NumberOrString\"},\"status\":{\"ref\":\"LenientInt\"},\"tempConferenceId\":{\"ref\":\"NumberOrString\"},\"userId\":{\"ref\":\"LenientInt\"},\"tempConfStatus\":{\"ref\":\"LenientInt\"}}},\"GetConfStatusResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"callSeq\":{},\"content_type\":{},\"result\":{\"ref\":\"ConfStatus\"}}},\"ConfStatus\":{\"props\":{\"confStatus\":{\"ref\":\"LenientInt\"},\"attendees\":{\"ref\":\"LenientInt\"},\"pwdType\":{\"ref\":\"LenientInt\"},\"mayJoin\":{\"ref\":\"LenientInt\"},\"advanceHours\":{\"ref\":\"NumberOrString\"}}},\"DashboardInfoResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{\"ref\":\"DashboardConference\"}}},\"DashboardConference\":{\"props\":{\"eventId\":{\"ref\":\"LenientInt\"},\"tempConferenceId\":{\"ref\":\"NumberOrString\"},\"title\":{},\"billingCode\":{},\"customerCode\":{},\"pcode2\":{},\"hostId\":{\"ref\":\"LenientInt\"},\"hostName\":{},\"hostEmail\":{},\"hostMobile\":{},\"hostOrgId\":{\"ref\":\"LenientInt\"},\"hostIp\":{},\"hostLocation\":{},\"startTime\":{\"ref\":\"LenientInt\"},\"stopTime\":{\"ref\":\"LenientInt\"},\"confDuration\":{\"ref\":\"LenientInt\"},\"isSecureConf\":{},\"isRecord\":{},\"dataCenter\":{},\"status\":{\"ref\":\"LenientInt\"},\"attendeeCnt\":{\"ref\":\"LenientInt\"},\"voipCnt\":{\"ref\":\"LenientInt\"},\"pstnCnt\":{\"ref\":\"LenientInt\"},\"videoCnt\":{\"ref\":\"LenientInt\"},\"desktopCnt\":{\"ref\":\"LenientInt\"},\"mcuCnt\":{\"ref\":\"LenientInt\"},\"boxCnt\":{\"ref\":\"LenientInt\"},\"rawAttendeeCnt\":{\"ref\":\"LenientInt\"},\"rawPstnCnt\":{\"ref\":\"LenientInt\"}},\"aliases\":{\"confName\":\"title\",\"billingcode\":\"billingCode\"}},\"AttendeeListResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{\"ref\":\"AttendeePage\"}}},\"AttendeePage\":{\"props\":{\"totalCount\":{\"ref\":\"LenientInt\"},\"list\":{\"items\":{\"ref\":\"Attendee\"}}}},\"Attendee\":{\"props\":{\"eventId\":{\"ref\":\"LenientInt\"},\"conferenceId\":{\"ref\":\"NumberOrString\"},\"tempUserId\":{\"ref\":\"LenientInt\"},\"userId\":{\"ref\":\"LenientInt\"},\"customerCode\":{},\"name\":{},\"email\":{},\"mobile\":{},\"role\":{\"ref\":\"LenientInt\"},\"roles\":{\"items\":{\"ref\":\"LenientInt\"}},\"deviceType\":{\"ref\":\"NumberOrString\"},\"deviceVer\":{},\"deviceId\":{\"ref\":\"NumberOrString\"},\"localIp\":{},\"ip\":{},\"location\":{},\"carrier\":{},\"netType\":{\"ref\":\"NumberOrString\"}}},\"StringResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{}}},\"TemplateListResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{\"ref\":\"TemplateList\"}}},\"TemplateList\":{\"props\":{\"customer\":{\"items\":{\"ref\":\"Template\"}}}},\"Template\":{\"props\":{\"id\":{\"ref\":\"LenientInt\"},\"title\":{},\"type\":{\"ref\":\"NumberOrString\"},\"info\":{\"ref\":\"TemplateInfo\"},\"data\":{\"ref\":\"TemplateData\"},\"modifyAt\":{\"ref\":\"LenientInt\"},\"createdAt\":{\"ref\":\"LenientInt\"}}},\"TemplateInfo\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"}}},\"TemplateData\":{\"props\":{\"confRoles\":{\"items\":{\"ref\":\"TemplateRole\"}}}},\"TemplateRole\":{\"props\":{\"roleId\":{\"ref\":\"LenientInt\"},\"roleName\":{},\"managerType\":{\"ref\":\"LenientInt\"}}},\"AnyResultResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{}}},\"CancelResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{\"ref\":\"CancelledEvent\"}}},\"CancelledEvent\":{\"props\":{\"eventId\":{\"ref\":\"LenientInt\"},\"parentId\":{\"ref\":\"NumberOrString\"}}},\"JoinTokenResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{\"ref\":\"JoinToken\"}}},\"JoinToken\":{\"props\":{\"eventId\":{\"ref\":\"LenientInt\"},\"tempToken\":{}}},\"RoomCreateResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{\"ref\":\"Room\"}}},\"Room\":{\"props\":{\"roomId\":{\"ref\":\"LenientInt\"},\"name\":{},\"capacity\":{\"ref\":\"LenientInt\"},\"customer_code\":{},\"updateTime\":{\"ref\":\"LenientInt\"}}},\"UsersLookupResponse\":{\"props\":{\"status\":{\"ref\":\"LenientInt\"},\"msg\":{},\"request_id\":{},\"reqid\":{},\"timestamp\":{\"ref\":\"LenientInt\"},\"request_duration\":{},\"result\":{\"map\":{\"ref\":\"User\"}}}},\"User\":{\"props\":{\"userId\":{\"ref\":\"LenientInt\"},\"loginName\":{},\"email\":{},\"countryCode\":{},\"mobile\":{},\"customerCode\":{},\"companyName\":{},\"displayName\":{},\"firstName\":{},\"middleName\":{},\"lastName\":{}}}}",
     };
     impl ::confapi_core::Envelope for types::AnyResultResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
