@@ -1,4 +1,5 @@
 //! `cargo xtask codegen [--check]`: generate every vendor client from its spec.
+//! `cargo xtask docs-check ...`: compare vendor doc pages with the specs (see `docs`).
 //!
 //! For each `specs/<vendor>.yaml` this writes `crates/<vendor>/src/generated.rs`:
 //! progenitor's client (builder style) plus a `meta` module describing the
@@ -6,6 +7,7 @@
 //! hand-kept tables. The output is a pure function of the spec and the
 //! settings in `generate.rs`; `--check` fails when a checked-in file differs.
 
+mod docs;
 mod generate;
 mod meta;
 mod postprocess;
@@ -14,10 +16,13 @@ mod preprocess;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check]";
+const USAGE: &str = "usage: cargo xtask codegen [--check]\n       cargo xtask docs-check [--json] [--no-audit] [--vendor V] [--spec-dir DIR] PAGE...\n       cargo xtask docs-check --dingtalk-sdk DIR [--json]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("docs-check") {
+        return docs::main(&workspace_root(), &args[1..]);
+    }
     let check = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["codegen"] => false,
         ["codegen", "--check"] => true,
