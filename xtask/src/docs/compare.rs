@@ -82,8 +82,8 @@ struct Seen {
 
 #[derive(Debug, Default, Clone)]
 enum State {
-    /// Declared: the property schema as written, its owner, and more.
-    Declared { name: String, schema: Value, owner: Value, required: bool, via_alias: Vec<String>, noted: bool },
+    /// Declared: the property schema as written, and what the spec says of it.
+    Declared { name: String, schema: Value, required: bool, via_alias: Vec<String>, noted: bool },
     /// Inside a free-form object: anything goes.
     Free,
     /// Not declared.
@@ -226,7 +226,6 @@ impl<'a> Comparison<'a> {
         State::Declared {
             name: prop.name.to_owned(),
             schema: prop.schema.clone(),
-            owner: prop.owner.clone(),
             required: prop.required,
             via_alias: if prop.via_alias { vec![name.to_owned()] } else { Vec::new() },
             noted: self.spec.noted(prop, self.op, &names),
@@ -360,7 +359,6 @@ impl<'a> Comparison<'a> {
                             seen.state = State::Declared {
                                 name: sp.name.clone(),
                                 schema: schema.clone(),
-                                owner: Value::Null,
                                 required: sp.required,
                                 via_alias: Vec::new(),
                                 noted,

@@ -70,11 +70,6 @@ impl Spec {
         Ok(Spec { root })
     }
 
-    /// The spec as JSON.
-    pub fn root(&self) -> &Value {
-        &self.root
-    }
-
     /// Follows `$ref`s to the schema they name.
     pub fn resolve<'a>(&'a self, mut schema: &'a Value) -> &'a Value {
         for _ in 0..DEPTH {
