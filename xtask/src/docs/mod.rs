@@ -14,6 +14,8 @@ pub mod page;
 pub mod quanshi;
 pub mod sdk;
 pub mod spec;
+#[cfg(test)]
+mod tests;
 
 use compare::{Counts, Finding, Level};
 use page::{DocPage, Role};
