@@ -143,7 +143,8 @@ fn shorten(s: &str) -> String {
     ] {
         out = out.replace(prefix, "");
     }
-    out.replace(',', ", ").replace("&'a", "&'a ")
+    // prettyplease may leave a trailing comma in a long generic list.
+    out.replace(",>", ">").replace(',', ", ").replace("&'a", "&'a ")
 }
 
 fn items(m: &ItemMod) -> &[Item] {

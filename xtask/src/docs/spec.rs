@@ -70,6 +70,66 @@ impl Spec {
         Ok(Spec { root })
     }
 
+    /// The spec as JSON.
+    pub fn root(&self) -> &Value {
+        &self.root
+    }
+
+    /// The kinds a value of this schema may be encoded as when we send it
+    /// (a `NumberOrString` may go out as a number or a string).
+    pub fn produces(&self, schema: &Value) -> Vec<Kind> {
+        let mut out = Vec::new();
+        self.produces_at(schema, 0, &mut out);
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    fn produces_at(&self, schema: &Value, depth: usize, out: &mut Vec<Kind>) {
+        if depth > DEPTH {
+            return;
+        }
+        let s = self.resolve(schema);
+        if let Some(core) = s.get("x-confapi-core").and_then(Value::as_str) {
+            out.extend(match core {
+                "NumberOrString" => &[Kind::Integer, Kind::Number, Kind::String][..],
+                "LenientInt" => &[Kind::Integer][..],
+                "LenientBool" => &[Kind::Boolean][..],
+                _ => &[Kind::String][..],
+            });
+            return;
+        }
+        if let Some(inner) = s.get("x-confapi-json-string").and_then(Value::as_str) {
+            out.push(Kind::String);
+            if let Some(target) = self.root.pointer(&format!("/components/schemas/{inner}")) {
+                self.produces_at(target, depth + 1, out);
+            }
+            return;
+        }
+        if s.get("x-confapi-one-or-many").is_some() {
+            out.extend([Kind::Object, Kind::Array]);
+            return;
+        }
+        let alternatives: Vec<&Value> =
+            ["oneOf", "anyOf"].iter().filter_map(|k| s.get(*k).and_then(Value::as_array)).flatten().collect();
+        if !alternatives.is_empty() {
+            for alt in alternatives {
+                self.produces_at(alt, depth + 1, out);
+            }
+            return;
+        }
+        match s.get("type").and_then(Value::as_str) {
+            Some("string") => out.push(Kind::String),
+            Some("integer") => out.push(Kind::Integer),
+            Some("number") => out.push(Kind::Number),
+            Some("boolean") => out.push(Kind::Boolean),
+            Some("array") => out.push(Kind::Array),
+            Some("object") => out.push(Kind::Object),
+            _ if s.get("properties").is_some() => out.push(Kind::Object),
+            _ => {}
+        }
+    }
+
     /// Follows `$ref`s to the schema they name.
     pub fn resolve<'a>(&'a self, mut schema: &'a Value) -> &'a Value {
         for _ in 0..DEPTH {
@@ -255,7 +315,9 @@ impl Spec {
             return match core {
                 "NumberOrString" => strings.contains(&kind) || matches!(kind, Kind::Integer | Kind::Number),
                 "LenientInt" => matches!(kind, Kind::Integer | Kind::NumericString),
-                "LenientBool" => kind == Kind::Boolean,
+                // A flag the vendor sends as a boolean or as "true"/"false":
+                // a string type for it is read as those strings.
+                "LenientBool" => matches!(kind, Kind::Boolean | Kind::String),
                 "SecretString" => strings.contains(&kind),
                 _ => false,
             };
