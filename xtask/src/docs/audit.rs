@@ -45,8 +45,9 @@ fn fill_templates(path: &str) -> String {
 }
 
 /// Runs `confapi audit --strict` on the cases from the workspace at `root`
-/// and returns a finding per failed file and per reported problem.
-pub fn run(root: &Path, cases: &[Case]) -> Result<Vec<Finding>, String> {
+/// and returns, for each case, a finding per reported problem (or one for a
+/// file that failed without saying why).
+pub fn run(root: &Path, cases: &[Case]) -> Result<Vec<Vec<Finding>>, String> {
     if cases.is_empty() {
         return Ok(Vec::new());
     }
@@ -75,8 +76,9 @@ pub fn run(root: &Path, cases: &[Case]) -> Result<Vec<Finding>, String> {
             String::from_utf8_lossy(&output.stderr)
         ));
     }
-    let mut findings = Vec::new();
+    let mut all = Vec::new();
     for (case, verdict) in cases.iter().zip(verdicts) {
+        let mut findings = Vec::new();
         let path = format!("({})", case.label);
         let mut push = |page: String, spec: String, level| {
             findings.push(Finding {
@@ -99,8 +101,9 @@ pub fn run(root: &Path, cases: &[Case]) -> Result<Vec<Finding>, String> {
             let level = if fails { Level::Unhandled } else { Level::Info };
             push("an example response".into(), format!("confapi audit: {problem}"), level);
         }
+        all.push(findings);
     }
-    Ok(findings)
+    Ok(all)
 }
 
 /// The audit's verdict on one file.

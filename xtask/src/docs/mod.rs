@@ -137,14 +137,8 @@ fn check_pages(root: &Path, spec_dir: &Path, o: &Options) -> Result<Vec<PageRepo
     }
     if !cases.is_empty() {
         let only: Vec<audit::Case> = cases.iter().map(|(_, c)| c.clone()).collect();
-        let findings = audit::run(root, &only)?;
-        for finding in findings {
-            let label_matches = |(_, c): &&(usize, audit::Case)| {
-                finding.path == format!("({})", c.label) && finding.operation == c.operation
-            };
-            if let Some((index, _)) = cases.iter().find(label_matches) {
-                reports[*index].findings.push(finding);
-            }
+        for ((page, _), findings) in cases.iter().zip(audit::run(root, &only)?) {
+            reports[*page].findings.extend(findings);
         }
     }
     for r in &mut reports {

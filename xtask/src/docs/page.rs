@@ -152,9 +152,7 @@ impl Kind {
             Value::Bool(_) => Kind::Boolean,
             Value::Number(n) if n.is_i64() || n.is_u64() => Kind::Integer,
             Value::Number(_) => Kind::Number,
-            Value::String(s) if !s.is_empty() && s.trim_start_matches('-').chars().all(|c| c.is_ascii_digit()) => {
-                Kind::NumericString
-            }
+            Value::String(s) if is_digits(s.strip_prefix('-').unwrap_or(s)) => Kind::NumericString,
             Value::String(s) if is_json_text(s) => Kind::JsonString,
             Value::String(_) => Kind::String,
             Value::Array(_) => Kind::Array,
@@ -175,6 +173,10 @@ impl Kind {
                     | (Kind::String, Kind::JsonString)
             )
     }
+}
+
+fn is_digits(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_digit())
 }
 
 fn is_json_text(s: &str) -> bool {
@@ -531,6 +533,8 @@ mod tests {
         assert_eq!(Kind::of(&json!("8000")), Kind::NumericString);
         assert_eq!(Kind::of(&json!("[1]")), Kind::JsonString);
         assert_eq!(Kind::of(&json!("x")), Kind::String);
+        assert_eq!(Kind::of(&json!("-")), Kind::String);
+        assert_eq!(Kind::of(&json!("-12")), Kind::NumericString);
         assert_eq!(Kind::of(&json!(1.5)), Kind::Number);
         assert!(Kind::agrees(Kind::String, Kind::NumericString));
         assert!(!Kind::agrees(Kind::JsonString, Kind::Array));
