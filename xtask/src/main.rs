@@ -1,13 +1,18 @@
 //! `cargo xtask codegen [--check]`: generate every vendor client from its spec.
+//! `cargo xtask docs-check ...`: compare vendor doc pages with the specs (see `docs`).
 //!
 //! For each `specs/<vendor>.yaml` this writes `crates/<vendor>/src/generated.rs`:
 //! progenitor's client (builder style) plus a `meta` module describing the
 //! operations, so the runtime, the audit and the replay server need no
 //! hand-kept tables. The output is a pure function of the spec and the
 //! settings in `generate.rs`; `--check` fails when a checked-in file differs.
+//! Either way, when a file changes, the API change report (`api_report`)
+//! lists what changed for users, ready for the CHANGELOG.
 
+mod api_report;
 mod calls;
 mod dispatch;
+mod docs;
 mod generate;
 mod meta;
 mod model;
@@ -18,10 +23,13 @@ mod shapes;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check]";
+const USAGE: &str = "usage: cargo xtask codegen [--check]\n       cargo xtask docs-check [--json] [--no-audit] [--vendor V] [--spec-dir DIR] PAGE...\n       cargo xtask docs-check --dingtalk-sdk DIR [--json]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("docs-check") {
+        return docs::main(&workspace_root(), &args[1..]);
+    }
     let check = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["codegen"] => false,
         ["codegen", "--check"] => true,
@@ -54,6 +62,7 @@ fn codegen(root: &Path, check: bool) -> Result<(), String> {
         return Err("no specs/*.yaml found".into());
     }
     let mut stale = Vec::new();
+    let mut changes = Vec::new();
     for spec in &specs {
         let vendor = spec
             .file_stem()
@@ -67,12 +76,16 @@ fn codegen(root: &Path, check: bool) -> Result<(), String> {
         if current.as_deref() == Some(code.as_str()) {
             continue;
         }
+        changes.extend(api_changes(vendor, current.as_deref(), &code));
         if check {
             stale.push(describe_difference(&rel, current.as_deref(), &code));
         } else {
             std::fs::write(&out, &code).map_err(|e| format!("{rel}: {e}"))?;
             println!("wrote {rel}");
         }
+    }
+    if !changes.is_empty() {
+        println!("API changes (for the CHANGELOG):\n{}", changes.join("\n"));
     }
     if stale.is_empty() {
         if check {
@@ -85,6 +98,20 @@ fn codegen(root: &Path, check: bool) -> Result<(), String> {
             stale.len(),
             stale.join("\n")
         ))
+    }
+}
+
+/// The API change report lines for one regenerated file: what users of
+/// the vendor crate see change, from the checked-in file to the fresh one.
+fn api_changes(vendor: &str, current: Option<&str>, fresh: &str) -> Vec<String> {
+    let old = match current.map(api_report::parse) {
+        None => Ok(api_report::Api::default()),
+        Some(parsed) => parsed,
+    };
+    match (old, api_report::parse(fresh)) {
+        (Ok(old), Ok(new)) => api_report::report(vendor, &old, &new),
+        (Err(e), _) => vec![format!("  ({vendor}: the checked-in generated.rs cannot be compared: {e})")],
+        (_, Err(e)) => vec![format!("  ({vendor}: the generated code cannot be compared: {e})")],
     }
 }
 

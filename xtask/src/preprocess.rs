@@ -10,6 +10,9 @@
 //!   `Item` but also sent as a list as `confapi_core::OneOrMany<Item>`.
 //! - `x-confapi-aliases: [..]` on a property lets it arrive under other names
 //!   (applied to the generated code in `postprocess.rs`).
+//! - `x-confapi-json-string: Inner` reads a schema documented as a JSON
+//!   string and sent as JSON (or the other way round) as
+//!   `confapi_core::JsonOrString<Inner>`; `Inner` may itself be replaced.
 
 use serde_json::{json, Map, Value};
 
@@ -30,6 +33,7 @@ pub fn preprocess(spec: &mut Value) -> Result<Found, String> {
         .ok_or("components.schemas is missing")?;
 
     let mut known_enums = Vec::new();
+    let mut json_strings = Vec::new();
     for (name, schema) in schemas.iter_mut() {
         if *name != heck::ToPascalCase::to_pascal_case(name.as_str()) {
             return Err(format!("schema name {name} must be PascalCase"));
@@ -38,6 +42,9 @@ pub fn preprocess(spec: &mut Value) -> Result<Found, String> {
             found
                 .replacements
                 .push((name.clone(), format!("::confapi_core::OneOrMany<crate::generated::types::{item}>")));
+        }
+        if let Some(inner) = schema.get("x-confapi-json-string").and_then(Value::as_str) {
+            json_strings.push((name.clone(), inner.to_owned()));
         }
         if let Some(core) = schema.get("x-confapi-core").and_then(Value::as_str) {
             found.replacements.push((name.clone(), format!("::confapi_core::{core}")));
@@ -62,6 +69,18 @@ pub fn preprocess(spec: &mut Value) -> Result<Found, String> {
                 }
             }
         }
+    }
+    for (name, inner) in json_strings {
+        if !schemas.contains_key(&inner) {
+            return Err(format!("{name}: x-confapi-json-string names {inner}, which is not a schema"));
+        }
+        let inner_type = found
+            .replacements
+            .iter()
+            .find(|(schema, _)| *schema == inner)
+            .map(|(_, rust)| rust.clone())
+            .unwrap_or_else(|| format!("crate::generated::types::{inner}"));
+        found.replacements.push((name, format!("::confapi_core::JsonOrString<{inner_type}>")));
     }
     for (name, schema) in known_enums {
         schemas.insert(name, schema);
@@ -116,5 +135,26 @@ mod tests {
         assert!(spec.pointer("/components/schemas/StatusKnown/enum").is_some());
         assert_eq!(found.aliases, vec![("Room".into(), "member".into(), vec!["members".into()])]);
         assert_eq!(found.replacements[0].0, "Status");
+    }
+
+    #[test]
+    fn json_strings_wrap_the_inner_type_or_its_replacement() {
+        let mut spec = json!({"components": {"schemas": {
+            "Item": {"type": "object"},
+            "Items": {"x-confapi-one-or-many": "Item", "oneOf": [{"$ref": "#/components/schemas/Item"}]},
+            "ItemsText": {"x-confapi-json-string": "Items", "oneOf": [{"$ref": "#/components/schemas/Items"}, {"type": "string"}]},
+            "ItemText": {"x-confapi-json-string": "Item", "oneOf": [{"$ref": "#/components/schemas/Item"}, {"type": "string"}]},
+            "Broken": {"x-confapi-json-string": "Nothing", "type": "string"}
+        }}});
+        let err = preprocess(&mut spec.clone()).unwrap_err();
+        assert!(err.contains("Nothing"), "{err}");
+        spec["components"]["schemas"].as_object_mut().unwrap().remove("Broken");
+        let found = preprocess(&mut spec).unwrap();
+        let rust = |name: &str| found.replacements.iter().find(|(s, _)| s == name).map(|(_, r)| r.clone()).unwrap();
+        assert_eq!(
+            rust("ItemsText"),
+            "::confapi_core::JsonOrString<::confapi_core::OneOrMany<crate::generated::types::Item>>"
+        );
+        assert_eq!(rust("ItemText"), "::confapi_core::JsonOrString<crate::generated::types::Item>");
     }
 }

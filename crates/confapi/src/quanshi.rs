@@ -1,7 +1,7 @@
 //! Quanshi: the running-meetings list, and one meeting with its terminals.
 
 use crate::model::{Conference, Member, Participants, Status, Vendor};
-use crate::time::{count, from_epoch, int};
+use crate::time::{count, from_any, from_epoch, int};
 use confapi_core::{Error, ErrorKind};
 use confapi_quanshi::{types, MeetingRef};
 use futures::TryStreamExt;
@@ -63,13 +63,14 @@ pub fn from_live(c: &types::LiveConference) -> Conference {
     }
 }
 
-/// A meeting from its details, with the invited attendees as members.
+/// A meeting from its details, with the invited attendees as members. Its
+/// times may be epoch seconds, milliseconds or China-local strings.
 pub fn from_meeting(m: &types::Meeting) -> Conference {
-    let id = int(&m.event_id).map(|e| e.to_string()).unwrap_or_default();
+    let id = m.event_id.as_ref().map(|e| e.as_str().to_owned()).unwrap_or_default();
     let members: Vec<Member> = m
         .attend_list
         .iter()
-        .flatten()
+        .flat_map(|list| list.items())
         .map(|a| Member {
             id: a.user.clone(),
             name: a.display_name.clone().or_else(|| a.phone_name.clone()),
@@ -81,8 +82,8 @@ pub fn from_meeting(m: &types::Meeting) -> Conference {
         .collect();
     Conference {
         title: m.title.clone(),
-        start: int(&m.start_time).and_then(from_epoch),
-        end: int(&m.end_time).and_then(from_epoch),
+        start: m.start_time.as_ref().and_then(from_any),
+        end: m.end_time.as_ref().and_then(from_any),
         host: m.host_name.clone(),
         participants: Participants { active: None, total: None, invited: Some(members.len() as u64) },
         members,
@@ -112,5 +113,59 @@ pub fn from_attendee(a: &types::Attendee) -> Member {
         state: Some("connected".into()),
         joined_at: None,
         left_at: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The meetings of a recorded `room/conference/infos` exchange.
+    fn recorded_meetings(exchange: &str) -> Vec<types::Meeting> {
+        let exchange: serde_json::Value = serde_json::from_str(exchange).unwrap();
+        let body: types::InfosResponse = serde_json::from_value(exchange["response"]["body"].clone()).unwrap();
+        body.result.unwrap().into_vec()
+    }
+
+    #[test]
+    fn meeting_start_times_in_every_documented_form() {
+        let expected_start = crate::time::from_china_local("2024-05-14 10:00:00");
+        let expected_end = crate::time::from_china_local("2024-05-14 11:00:00");
+        for (form, exchange, id) in [
+            (
+                "China-local strings, result a JSON string",
+                include_str!("../../../tests/recorded/quanshi/infos-table-json-string-local-times.json"),
+                "649130",
+            ),
+            (
+                "millisecond strings, result an object",
+                include_str!("../../../tests/recorded/quanshi/infos-table-object-millisecond-strings.json"),
+                "649131",
+            ),
+            (
+                "second strings, result a JSON string holding a list",
+                include_str!("../../../tests/recorded/quanshi/infos-table-json-string-list-second-strings.json"),
+                "649132",
+            ),
+            (
+                "epoch-second numbers (the page's example)",
+                include_str!("../../../tests/recorded/quanshi/infos-seed-example.json"),
+                "",
+            ),
+        ] {
+            let meetings = recorded_meetings(exchange);
+            assert_eq!(meetings.len(), 1, "{form}");
+            let c = from_meeting(&meetings[0]);
+            assert!(c.start.is_some(), "{form}: no start");
+            if !id.is_empty() {
+                assert_eq!(c.id, id, "{form}");
+                assert_eq!(c.start, expected_start, "{form}");
+                assert_eq!(c.end, expected_end, "{form}");
+                // attendList sent as one object, as the table types it.
+                assert_eq!(c.members.len(), 1, "{form}");
+                assert_eq!(c.members[0].name.as_deref(), Some("李四"), "{form}");
+                assert_eq!(c.status, Status::Scheduled, "{form}");
+            }
+        }
     }
 }

@@ -3,7 +3,7 @@
 //! conversions share.
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
-use confapi_core::LenientInt;
+use confapi_core::{LenientInt, NumberOrString};
 
 /// The integer of an optional lenient field.
 pub(crate) fn int(v: &Option<LenientInt>) -> Option<i64> {
@@ -26,6 +26,17 @@ pub fn from_epoch(n: i64) -> Option<DateTime<Utc>> {
     }
 }
 
+/// A time sent in any of the vendors' forms: epoch seconds or milliseconds
+/// (as a number or a string of digits), or a China-local
+/// `"yyyy-MM-dd HH:mm:ss"` string. `None` when it is none of these, or
+/// "not yet" (0).
+pub fn from_any(v: &NumberOrString) -> Option<DateTime<Utc>> {
+    match v.as_i64() {
+        Some(n) => from_epoch(n),
+        None => from_china_local(v.as_str()),
+    }
+}
+
 /// `"2024-05-14 10:00:00"` in China Standard Time (UTC+8), the zone of the
 /// vendors' formatted strings.
 pub fn from_china_local(s: &str) -> Option<DateTime<Utc>> {
@@ -37,6 +48,7 @@ pub fn from_china_local(s: &str) -> Option<DateTime<Utc>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn seconds_milliseconds_and_strings_agree() {
@@ -48,5 +60,24 @@ mod tests {
         assert_eq!(a.to_rfc3339(), "2024-05-14T02:00:00+00:00");
         assert_eq!(from_epoch(0), None);
         assert_eq!(from_china_local("soon"), None);
+    }
+
+    #[test]
+    fn any_form_of_a_time_is_read() {
+        let expected = from_epoch(1715652000);
+        for raw in [
+            json!(1715652000),
+            json!("1715652000"),
+            json!(1715652000000_i64),
+            json!("1715652000000"),
+            json!("2024-05-14 10:00:00"),
+        ] {
+            let v: NumberOrString = serde_json::from_value(raw.clone()).unwrap();
+            assert_eq!(from_any(&v), expected, "{raw}");
+        }
+        for raw in [json!(0), json!("0"), json!(""), json!("tomorrow")] {
+            let v: NumberOrString = serde_json::from_value(raw.clone()).unwrap();
+            assert_eq!(from_any(&v), None, "{raw}");
+        }
     }
 }

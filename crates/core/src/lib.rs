@@ -15,7 +15,7 @@
 //! - [`pages`]: every paginated operation as a stream that always ends;
 //! - [`TokenCache`]: credential caching with single-flight refresh;
 //! - [`SecretString`], [`NumberOrString`], [`LenientInt`], [`LenientBool`],
-//!   [`OpenEnum`], [`OneOrMany`]: the types specs swap in;
+//!   [`OpenEnum`], [`OneOrMany`], [`JsonOrString`]: the types specs swap in;
 //! - [`meta`]: the generated description of each vendor's API, as data.
 #![warn(missing_docs)]
 
@@ -23,6 +23,7 @@ mod call;
 mod client;
 mod error;
 mod exchange;
+mod json_or_string;
 mod lenient;
 pub mod meta;
 mod one_or_many;
@@ -41,6 +42,7 @@ mod token;
 pub use call::Call;
 pub use client::GeneratedClient;
 pub use error::{in_band_failure, Envelope, Error, ErrorCode, ErrorKind, FailureClass, VendorFailure};
+pub use json_or_string::JsonOrString;
 pub use lenient::{LenientBool, LenientInt, NumberOrString};
 pub use meta::{CannedAnswer, EnvelopeFields, OperationMeta, Placement, Shape, VendorInfo};
 pub use one_or_many::OneOrMany;

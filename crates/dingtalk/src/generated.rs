@@ -132,6 +132,43 @@ pub mod types {
             Default::default()
         }
     }
+    ///aiAgentSummarySetting as UpdateScheduleConfSettings sends it: the SDK's model has no allowParticipantShowAiAgentRecord.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct AiAgentSummarySettingUpdate {
+        #[serde(
+            rename = "allowAllParticipantsStart",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub allow_all_participants_start: ::std::option::Option<
+            ::confapi_core::LenientInt,
+        >,
+        #[serde(
+            rename = "enableAiAgentStatus",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub enable_ai_agent_status: ::std::option::Option<bool>,
+        #[serde(
+            rename = "receiverType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub receiver_type: ::std::option::Option<::confapi_core::LenientInt>,
+        #[serde(
+            rename = "restrictShareMinutesSummaryOnly",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub restrict_share_minutes_summary_only: ::std::option::Option<
+            ::confapi_core::LenientInt,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl AiAgentSummarySettingUpdate {
+        pub fn builder() -> builder::AiAgentSummarySettingUpdate {
+            Default::default()
+        }
+    }
     ///`AppTokenRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AppTokenRequest {
@@ -410,6 +447,19 @@ pub mod types {
             Default::default()
         }
     }
+    ///A user as Cohosts names one: the SDK's model has no participantId.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct CohostUserRef {
+        #[serde(rename = "unionId")]
+        pub union_id: ::std::string::String,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl CohostUserRef {
+        pub fn builder() -> builder::CohostUserRef {
+            Default::default()
+        }
+    }
     ///`CohostsRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CohostsRequest {
@@ -419,7 +469,7 @@ pub mod types {
             rename = "userList",
             deserialize_with = "::std::option::Option::deserialize"
         )]
-        pub user_list: ::std::option::Option<::std::vec::Vec<UserRef>>,
+        pub user_list: ::std::option::Option<::std::vec::Vec<CohostUserRef>>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -896,7 +946,7 @@ pub mod types {
             rename = "scheduleConfSettingModel",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub schedule_conf_setting_model: ::std::option::Option<ScheduleConfSetting>,
+        pub schedule_conf_setting_model: ::std::option::Option<ScheduleConfSettingInput>,
         ///Epoch milliseconds.
         #[serde(rename = "startTime")]
         pub start_time: i64,
@@ -1004,6 +1054,32 @@ pub mod types {
     }
     impl ErrorBody {
         pub fn builder() -> builder::ErrorBody {
+            Default::default()
+        }
+    }
+    ///An extension app setting as create and update send it (the SDK's request models: autoOpenMode an int32, no clientId).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ExtensionAppInput {
+        #[serde(
+            rename = "autoOpenMode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub auto_open_mode: ::std::option::Option<i32>,
+        #[serde(
+            rename = "coolAppCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cool_app_code: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "extensionAppBizData",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub extension_app_biz_data: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl ExtensionAppInput {
+        pub fn builder() -> builder::ExtensionAppInput {
             Default::default()
         }
     }
@@ -2100,6 +2176,126 @@ pub mod types {
             Default::default()
         }
     }
+    ///scheduleConfSettingModel as CreateScheduleConference sends it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ScheduleConfSettingInput {
+        #[serde(
+            rename = "aiAgentSummarySetting",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ai_agent_summary_setting: ::std::option::Option<AiAgentSummarySetting>,
+        #[serde(
+            rename = "cohostUnionIds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cohost_union_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[serde(
+            rename = "confAllowedCorpId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub conf_allowed_corp_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "hostUnionId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub host_union_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "lockRoom",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub lock_room: ::std::option::Option<::confapi_core::LenientInt>,
+        #[serde(
+            rename = "moziConfOpenRecordSetting",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub mozi_conf_open_record_setting: ::std::option::Option<OpenRecordSetting>,
+        #[serde(
+            rename = "moziConfVirtualExtraSetting",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub mozi_conf_virtual_extra_setting: ::std::option::Option<
+            VirtualExtraSettingInput,
+        >,
+        #[serde(
+            rename = "muteOnJoin",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub mute_on_join: ::std::option::Option<::confapi_core::LenientInt>,
+        #[serde(
+            rename = "screenShareForbidden",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub screen_share_forbidden: ::std::option::Option<::confapi_core::LenientInt>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl ScheduleConfSettingInput {
+        pub fn builder() -> builder::ScheduleConfSettingInput {
+            Default::default()
+        }
+    }
+    ///scheduleConfSettingModel as UpdateScheduleConfSettings sends it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ScheduleConfSettingUpdate {
+        #[serde(
+            rename = "aiAgentSummarySetting",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ai_agent_summary_setting: ::std::option::Option<AiAgentSummarySettingUpdate>,
+        #[serde(
+            rename = "cohostUnionIds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cohost_union_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[serde(
+            rename = "confAllowedCorpId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub conf_allowed_corp_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "hostUnionId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub host_union_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "lockRoom",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub lock_room: ::std::option::Option<::confapi_core::LenientInt>,
+        #[serde(
+            rename = "moziConfOpenRecordSetting",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub mozi_conf_open_record_setting: ::std::option::Option<OpenRecordSetting>,
+        #[serde(
+            rename = "moziConfVirtualExtraSetting",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub mozi_conf_virtual_extra_setting: ::std::option::Option<
+            VirtualExtraSettingInput,
+        >,
+        #[serde(
+            rename = "muteOnJoin",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub mute_on_join: ::std::option::Option<::confapi_core::LenientInt>,
+        #[serde(
+            rename = "screenShareForbidden",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub screen_share_forbidden: ::std::option::Option<::confapi_core::LenientInt>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl ScheduleConfSettingUpdate {
+        pub fn builder() -> builder::ScheduleConfSettingUpdate {
+            Default::default()
+        }
+    }
     ///`ScheduleConfSettingsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ScheduleConfSettingsResponse {
@@ -2461,7 +2657,9 @@ pub mod types {
             rename = "scheduleConfSettingModel",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub schedule_conf_setting_model: ::std::option::Option<ScheduleConfSetting>,
+        pub schedule_conf_setting_model: ::std::option::Option<
+            ScheduleConfSettingUpdate,
+        >,
         #[serde(rename = "scheduleConferenceId")]
         pub schedule_conference_id: ::std::string::String,
         #[serde(flatten)]
@@ -2645,6 +2843,103 @@ pub mod types {
     }
     impl VirtualExtraSetting {
         pub fn builder() -> builder::VirtualExtraSetting {
+            Default::default()
+        }
+    }
+    ///moziConfVirtualExtraSetting as create and update send it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct VirtualExtraSettingInput {
+        #[serde(
+            rename = "cloudRecordOwnerUnionId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cloud_record_owner_union_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "enableChat",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub enable_chat: ::std::option::Option<::confapi_core::LenientInt>,
+        #[serde(
+            rename = "enableWebAnonymousJoin",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub enable_web_anonymous_join: ::std::option::Option<bool>,
+        #[serde(
+            rename = "hiddenOwnerNick",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub hidden_owner_nick: ::std::option::Option<bool>,
+        #[serde(
+            rename = "joinBeforeHost",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub join_before_host: ::std::option::Option<::confapi_core::LenientInt>,
+        #[serde(
+            rename = "lockMediaStatusMicMute",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub lock_media_status_mic_mute: ::std::option::Option<
+            ::confapi_core::LenientInt,
+        >,
+        #[serde(
+            rename = "lockNick",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub lock_nick: ::std::option::Option<::confapi_core::LenientInt>,
+        #[serde(
+            rename = "minutesOwnerUnionId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub minutes_owner_union_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "minutesSummaryDiyTemplateVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub minutes_summary_diy_template_version: ::std::option::Option<
+            ::std::string::String,
+        >,
+        #[serde(
+            rename = "minutesSummaryTemplateId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub minutes_summary_template_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "minutesSummaryTemplateType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub minutes_summary_template_type: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "moziConfExtensionAppSettings",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub mozi_conf_extension_app_settings: ::std::option::Option<
+            ::std::vec::Vec<ExtensionAppInput>,
+        >,
+        #[serde(
+            rename = "pushAllMeetingRecords",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub push_all_meeting_records: ::std::option::Option<bool>,
+        #[serde(
+            rename = "pushCloudRecordCard",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub push_cloud_record_card: ::std::option::Option<bool>,
+        #[serde(
+            rename = "pushMinutesCard",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub push_minutes_card: ::std::option::Option<bool>,
+        #[serde(
+            rename = "waitingRoom",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub waiting_room: ::std::option::Option<::confapi_core::LenientInt>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl VirtualExtraSettingInput {
+        pub fn builder() -> builder::VirtualExtraSettingInput {
             Default::default()
         }
     }
@@ -3245,6 +3540,165 @@ pub mod types {
                     allow_participant_show_ai_agent_record: Ok(
                         value.allow_participant_show_ai_agent_record,
                     ),
+                    enable_ai_agent_status: Ok(value.enable_ai_agent_status),
+                    receiver_type: Ok(value.receiver_type),
+                    restrict_share_minutes_summary_only: Ok(
+                        value.restrict_share_minutes_summary_only,
+                    ),
+                    value: Ok(value.value),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AiAgentSummarySettingUpdate {
+            allow_all_participants_start: ::std::result::Result<
+                ::std::option::Option<::confapi_core::LenientInt>,
+                ::std::string::String,
+            >,
+            enable_ai_agent_status: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            receiver_type: ::std::result::Result<
+                ::std::option::Option<::confapi_core::LenientInt>,
+                ::std::string::String,
+            >,
+            restrict_share_minutes_summary_only: ::std::result::Result<
+                ::std::option::Option<::confapi_core::LenientInt>,
+                ::std::string::String,
+            >,
+            value: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AiAgentSummarySettingUpdate {
+            fn default() -> Self {
+                Self {
+                    allow_all_participants_start: Ok(Default::default()),
+                    enable_ai_agent_status: Ok(Default::default()),
+                    receiver_type: Ok(Default::default()),
+                    restrict_share_minutes_summary_only: Ok(Default::default()),
+                    value: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl AiAgentSummarySettingUpdate {
+            pub fn allow_all_participants_start<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::confapi_core::LenientInt>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.allow_all_participants_start = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allow_all_participants_start: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn enable_ai_agent_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enable_ai_agent_status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for enable_ai_agent_status: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn receiver_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::confapi_core::LenientInt>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.receiver_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for receiver_type: {e}")
+                    });
+                self
+            }
+            pub fn restrict_share_minutes_summary_only<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::confapi_core::LenientInt>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.restrict_share_minutes_summary_only = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for restrict_share_minutes_summary_only: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AiAgentSummarySettingUpdate>
+        for super::AiAgentSummarySettingUpdate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AiAgentSummarySettingUpdate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    allow_all_participants_start: value.allow_all_participants_start?,
+                    enable_ai_agent_status: value.enable_ai_agent_status?,
+                    receiver_type: value.receiver_type?,
+                    restrict_share_minutes_summary_only: value
+                        .restrict_share_minutes_summary_only?,
+                    value: value.value?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AiAgentSummarySettingUpdate>
+        for AiAgentSummarySettingUpdate {
+            fn from(value: super::AiAgentSummarySettingUpdate) -> Self {
+                Self {
+                    allow_all_participants_start: Ok(value.allow_all_participants_start),
                     enable_ai_agent_status: Ok(value.enable_ai_agent_status),
                     receiver_type: Ok(value.receiver_type),
                     restrict_share_minutes_summary_only: Ok(
@@ -4384,10 +4838,76 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CohostUserRef {
+            union_id: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CohostUserRef {
+            fn default() -> Self {
+                Self {
+                    union_id: Err("no value supplied for union_id".to_string()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl CohostUserRef {
+            pub fn union_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.union_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for union_id: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CohostUserRef> for super::CohostUserRef {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CohostUserRef,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    union_id: value.union_id?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CohostUserRef> for CohostUserRef {
+            fn from(value: super::CohostUserRef) -> Self {
+                Self {
+                    union_id: Ok(value.union_id),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct CohostsRequest {
             action: ::std::result::Result<::std::string::String, ::std::string::String>,
             user_list: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::UserRef>>,
+                ::std::option::Option<::std::vec::Vec<super::CohostUserRef>>,
                 ::std::string::String,
             >,
             extra: ::std::result::Result<
@@ -4420,7 +4940,7 @@ pub mod types {
             pub fn user_list<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::UserRef>>,
+                    ::std::option::Option<::std::vec::Vec<super::CohostUserRef>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -6597,7 +7117,7 @@ pub mod types {
             >,
             end_time: ::std::result::Result<i64, ::std::string::String>,
             schedule_conf_setting_model: ::std::result::Result<
-                ::std::option::Option<super::ScheduleConfSetting>,
+                ::std::option::Option<super::ScheduleConfSettingInput>,
                 ::std::string::String,
             >,
             start_time: ::std::result::Result<i64, ::std::string::String>,
@@ -6651,7 +7171,7 @@ pub mod types {
             pub fn schedule_conf_setting_model<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ScheduleConfSetting>,
+                    ::std::option::Option<super::ScheduleConfSettingInput>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -7192,6 +7712,114 @@ pub mod types {
                     code: Ok(value.code),
                     message: Ok(value.message),
                     requestid: Ok(value.requestid),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ExtensionAppInput {
+            auto_open_mode: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            cool_app_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extension_app_biz_data: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ExtensionAppInput {
+            fn default() -> Self {
+                Self {
+                    auto_open_mode: Ok(Default::default()),
+                    cool_app_code: Ok(Default::default()),
+                    extension_app_biz_data: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl ExtensionAppInput {
+            pub fn auto_open_mode<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auto_open_mode = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for auto_open_mode: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn cool_app_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cool_app_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cool_app_code: {e}")
+                    });
+                self
+            }
+            pub fn extension_app_biz_data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extension_app_biz_data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for extension_app_biz_data: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ExtensionAppInput> for super::ExtensionAppInput {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ExtensionAppInput,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    auto_open_mode: value.auto_open_mode?,
+                    cool_app_code: value.cool_app_code?,
+                    extension_app_biz_data: value.extension_app_biz_data?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ExtensionAppInput> for ExtensionAppInput {
+            fn from(value: super::ExtensionAppInput) -> Self {
+                Self {
+                    auto_open_mode: Ok(value.auto_open_mode),
+                    cool_app_code: Ok(value.cool_app_code),
+                    extension_app_biz_data: Ok(value.extension_app_biz_data),
                     extra: Ok(value.extra),
                 }
             }
@@ -12071,6 +12699,508 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ScheduleConfSettingInput {
+            ai_agent_summary_setting: ::std::result::Result<
+                ::std::option::Option<super::AiAgentSummarySetting>,
+                ::std::string::String,
+            >,
+            cohost_union_ids: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            conf_allowed_corp_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            host_union_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            lock_room: ::std::result::Result<
+                ::std::option::Option<::confapi_core::LenientInt>,
+                ::std::string::String,
+            >,
+            mozi_conf_open_record_setting: ::std::result::Result<
+                ::std::option::Option<super::OpenRecordSetting>,
+                ::std::string::String,
+            >,
+            mozi_conf_virtual_extra_setting: ::std::result::Result<
+                ::std::option::Option<super::VirtualExtraSettingInput>,
+                ::std::string::String,
+            >,
+            mute_on_join: ::std::result::Result<
+                ::std::option::Option<::confapi_core::LenientInt>,
+                ::std::string::String,
+            >,
+            screen_share_forbidden: ::std::result::Result<
+                ::std::option::Option<::confapi_core::LenientInt>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ScheduleConfSettingInput {
+            fn default() -> Self {
+                Self {
+                    ai_agent_summary_setting: Ok(Default::default()),
+                    cohost_union_ids: Ok(Default::default()),
+                    conf_allowed_corp_id: Ok(Default::default()),
+                    host_union_id: Ok(Default::default()),
+                    lock_room: Ok(Default::default()),
+                    mozi_conf_open_record_setting: Ok(Default::default()),
+                    mozi_conf_virtual_extra_setting: Ok(Default::default()),
+                    mute_on_join: Ok(Default::default()),
+                    screen_share_forbidden: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl ScheduleConfSettingInput {
+            pub fn ai_agent_summary_setting<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AiAgentSummarySetting>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ai_agent_summary_setting = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for ai_agent_summary_setting: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn cohost_union_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cohost_union_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for cohost_union_ids: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn conf_allowed_corp_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.conf_allowed_corp_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for conf_allowed_corp_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn host_union_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.host_union_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for host_union_id: {e}")
+                    });
+                self
+            }
+            pub fn lock_room<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::confapi_core::LenientInt>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lock_room = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lock_room: {e}")
+                    });
+                self
+            }
+            pub fn mozi_conf_open_record_setting<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::OpenRecordSetting>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mozi_conf_open_record_setting = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for mozi_conf_open_record_setting: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn mozi_conf_virtual_extra_setting<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::VirtualExtraSettingInput>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mozi_conf_virtual_extra_setting = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for mozi_conf_virtual_extra_setting: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn mute_on_join<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::confapi_core::LenientInt>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mute_on_join = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mute_on_join: {e}")
+                    });
+                self
+            }
+            pub fn screen_share_forbidden<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::confapi_core::LenientInt>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.screen_share_forbidden = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for screen_share_forbidden: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ScheduleConfSettingInput>
+        for super::ScheduleConfSettingInput {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ScheduleConfSettingInput,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    ai_agent_summary_setting: value.ai_agent_summary_setting?,
+                    cohost_union_ids: value.cohost_union_ids?,
+                    conf_allowed_corp_id: value.conf_allowed_corp_id?,
+                    host_union_id: value.host_union_id?,
+                    lock_room: value.lock_room?,
+                    mozi_conf_open_record_setting: value.mozi_conf_open_record_setting?,
+                    mozi_conf_virtual_extra_setting: value
+                        .mozi_conf_virtual_extra_setting?,
+                    mute_on_join: value.mute_on_join?,
+                    screen_share_forbidden: value.screen_share_forbidden?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ScheduleConfSettingInput>
+        for ScheduleConfSettingInput {
+            fn from(value: super::ScheduleConfSettingInput) -> Self {
+                Self {
+                    ai_agent_summary_setting: Ok(value.ai_agent_summary_setting),
+                    cohost_union_ids: Ok(value.cohost_union_ids),
+                    conf_allowed_corp_id: Ok(value.conf_allowed_corp_id),
+                    host_union_id: Ok(value.host_union_id),
+                    lock_room: Ok(value.lock_room),
+                    mozi_conf_open_record_setting: Ok(
+                        value.mozi_conf_open_record_setting,
+                    ),
+                    mozi_conf_virtual_extra_setting: Ok(
+                        value.mozi_conf_virtual_extra_setting,
+                    ),
+                    mute_on_join: Ok(value.mute_on_join),
+                    screen_share_forbidden: Ok(value.screen_share_forbidden),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ScheduleConfSettingUpdate {
+            ai_agent_summary_setting: ::std::result::Result<
+                ::std::option::Option<super::AiAgentSummarySettingUpdate>,
+                ::std::string::String,
+            >,
+            cohost_union_ids: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            conf_allowed_corp_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            host_union_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            lock_room: ::std::result::Result<
+                ::std::option::Option<::confapi_core::LenientInt>,
+                ::std::string::String,
+            >,
+            mozi_conf_open_record_setting: ::std::result::Result<
+                ::std::option::Option<super::OpenRecordSetting>,
+                ::std::string::String,
+            >,
+            mozi_conf_virtual_extra_setting: ::std::result::Result<
+                ::std::option::Option<super::VirtualExtraSettingInput>,
+                ::std::string::String,
+            >,
+            mute_on_join: ::std::result::Result<
+                ::std::option::Option<::confapi_core::LenientInt>,
+                ::std::string::String,
+            >,
+            screen_share_forbidden: ::std::result::Result<
+                ::std::option::Option<::confapi_core::LenientInt>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ScheduleConfSettingUpdate {
+            fn default() -> Self {
+                Self {
+                    ai_agent_summary_setting: Ok(Default::default()),
+                    cohost_union_ids: Ok(Default::default()),
+                    conf_allowed_corp_id: Ok(Default::default()),
+                    host_union_id: Ok(Default::default()),
+                    lock_room: Ok(Default::default()),
+                    mozi_conf_open_record_setting: Ok(Default::default()),
+                    mozi_conf_virtual_extra_setting: Ok(Default::default()),
+                    mute_on_join: Ok(Default::default()),
+                    screen_share_forbidden: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl ScheduleConfSettingUpdate {
+            pub fn ai_agent_summary_setting<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AiAgentSummarySettingUpdate>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ai_agent_summary_setting = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for ai_agent_summary_setting: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn cohost_union_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cohost_union_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for cohost_union_ids: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn conf_allowed_corp_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.conf_allowed_corp_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for conf_allowed_corp_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn host_union_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.host_union_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for host_union_id: {e}")
+                    });
+                self
+            }
+            pub fn lock_room<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::confapi_core::LenientInt>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lock_room = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lock_room: {e}")
+                    });
+                self
+            }
+            pub fn mozi_conf_open_record_setting<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::OpenRecordSetting>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mozi_conf_open_record_setting = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for mozi_conf_open_record_setting: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn mozi_conf_virtual_extra_setting<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::VirtualExtraSettingInput>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mozi_conf_virtual_extra_setting = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for mozi_conf_virtual_extra_setting: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn mute_on_join<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::confapi_core::LenientInt>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mute_on_join = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mute_on_join: {e}")
+                    });
+                self
+            }
+            pub fn screen_share_forbidden<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::confapi_core::LenientInt>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.screen_share_forbidden = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for screen_share_forbidden: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ScheduleConfSettingUpdate>
+        for super::ScheduleConfSettingUpdate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ScheduleConfSettingUpdate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    ai_agent_summary_setting: value.ai_agent_summary_setting?,
+                    cohost_union_ids: value.cohost_union_ids?,
+                    conf_allowed_corp_id: value.conf_allowed_corp_id?,
+                    host_union_id: value.host_union_id?,
+                    lock_room: value.lock_room?,
+                    mozi_conf_open_record_setting: value.mozi_conf_open_record_setting?,
+                    mozi_conf_virtual_extra_setting: value
+                        .mozi_conf_virtual_extra_setting?,
+                    mute_on_join: value.mute_on_join?,
+                    screen_share_forbidden: value.screen_share_forbidden?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ScheduleConfSettingUpdate>
+        for ScheduleConfSettingUpdate {
+            fn from(value: super::ScheduleConfSettingUpdate) -> Self {
+                Self {
+                    ai_agent_summary_setting: Ok(value.ai_agent_summary_setting),
+                    cohost_union_ids: Ok(value.cohost_union_ids),
+                    conf_allowed_corp_id: Ok(value.conf_allowed_corp_id),
+                    host_union_id: Ok(value.host_union_id),
+                    lock_room: Ok(value.lock_room),
+                    mozi_conf_open_record_setting: Ok(
+                        value.mozi_conf_open_record_setting,
+                    ),
+                    mozi_conf_virtual_extra_setting: Ok(
+                        value.mozi_conf_virtual_extra_setting,
+                    ),
+                    mute_on_join: Ok(value.mute_on_join),
+                    screen_share_forbidden: Ok(value.screen_share_forbidden),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ScheduleConfSettingsResponse {
             schedule_conf_setting_model: ::std::result::Result<
                 ::std::option::Option<super::ScheduleConfSetting>,
@@ -13817,7 +14947,7 @@ pub mod types {
                 ::std::string::String,
             >,
             schedule_conf_setting_model: ::std::result::Result<
-                ::std::option::Option<super::ScheduleConfSetting>,
+                ::std::option::Option<super::ScheduleConfSettingUpdate>,
                 ::std::string::String,
             >,
             schedule_conference_id: ::std::result::Result<
@@ -13861,7 +14991,7 @@ pub mod types {
             pub fn schedule_conf_setting_model<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ScheduleConfSetting>,
+                    ::std::option::Option<super::ScheduleConfSettingUpdate>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -14701,6 +15831,405 @@ pub mod types {
         }
         impl ::std::convert::From<super::VirtualExtraSetting> for VirtualExtraSetting {
             fn from(value: super::VirtualExtraSetting) -> Self {
+                Self {
+                    cloud_record_owner_union_id: Ok(value.cloud_record_owner_union_id),
+                    enable_chat: Ok(value.enable_chat),
+                    enable_web_anonymous_join: Ok(value.enable_web_anonymous_join),
+                    hidden_owner_nick: Ok(value.hidden_owner_nick),
+                    join_before_host: Ok(value.join_before_host),
+                    lock_media_status_mic_mute: Ok(value.lock_media_status_mic_mute),
+                    lock_nick: Ok(value.lock_nick),
+                    minutes_owner_union_id: Ok(value.minutes_owner_union_id),
+                    minutes_summary_diy_template_version: Ok(
+                        value.minutes_summary_diy_template_version,
+                    ),
+                    minutes_summary_template_id: Ok(value.minutes_summary_template_id),
+                    minutes_summary_template_type: Ok(
+                        value.minutes_summary_template_type,
+                    ),
+                    mozi_conf_extension_app_settings: Ok(
+                        value.mozi_conf_extension_app_settings,
+                    ),
+                    push_all_meeting_records: Ok(value.push_all_meeting_records),
+                    push_cloud_record_card: Ok(value.push_cloud_record_card),
+                    push_minutes_card: Ok(value.push_minutes_card),
+                    waiting_room: Ok(value.waiting_room),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VirtualExtraSettingInput {
+            cloud_record_owner_union_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            enable_chat: ::std::result::Result<
+                ::std::option::Option<::confapi_core::LenientInt>,
+                ::std::string::String,
+            >,
+            enable_web_anonymous_join: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            hidden_owner_nick: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            join_before_host: ::std::result::Result<
+                ::std::option::Option<::confapi_core::LenientInt>,
+                ::std::string::String,
+            >,
+            lock_media_status_mic_mute: ::std::result::Result<
+                ::std::option::Option<::confapi_core::LenientInt>,
+                ::std::string::String,
+            >,
+            lock_nick: ::std::result::Result<
+                ::std::option::Option<::confapi_core::LenientInt>,
+                ::std::string::String,
+            >,
+            minutes_owner_union_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            minutes_summary_diy_template_version: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            minutes_summary_template_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            minutes_summary_template_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            mozi_conf_extension_app_settings: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::ExtensionAppInput>>,
+                ::std::string::String,
+            >,
+            push_all_meeting_records: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            push_cloud_record_card: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            push_minutes_card: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            waiting_room: ::std::result::Result<
+                ::std::option::Option<::confapi_core::LenientInt>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VirtualExtraSettingInput {
+            fn default() -> Self {
+                Self {
+                    cloud_record_owner_union_id: Ok(Default::default()),
+                    enable_chat: Ok(Default::default()),
+                    enable_web_anonymous_join: Ok(Default::default()),
+                    hidden_owner_nick: Ok(Default::default()),
+                    join_before_host: Ok(Default::default()),
+                    lock_media_status_mic_mute: Ok(Default::default()),
+                    lock_nick: Ok(Default::default()),
+                    minutes_owner_union_id: Ok(Default::default()),
+                    minutes_summary_diy_template_version: Ok(Default::default()),
+                    minutes_summary_template_id: Ok(Default::default()),
+                    minutes_summary_template_type: Ok(Default::default()),
+                    mozi_conf_extension_app_settings: Ok(Default::default()),
+                    push_all_meeting_records: Ok(Default::default()),
+                    push_cloud_record_card: Ok(Default::default()),
+                    push_minutes_card: Ok(Default::default()),
+                    waiting_room: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl VirtualExtraSettingInput {
+            pub fn cloud_record_owner_union_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cloud_record_owner_union_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for cloud_record_owner_union_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn enable_chat<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::confapi_core::LenientInt>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enable_chat = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enable_chat: {e}")
+                    });
+                self
+            }
+            pub fn enable_web_anonymous_join<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enable_web_anonymous_join = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for enable_web_anonymous_join: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn hidden_owner_nick<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hidden_owner_nick = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for hidden_owner_nick: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn join_before_host<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::confapi_core::LenientInt>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.join_before_host = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for join_before_host: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn lock_media_status_mic_mute<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::confapi_core::LenientInt>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lock_media_status_mic_mute = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for lock_media_status_mic_mute: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn lock_nick<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::confapi_core::LenientInt>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lock_nick = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for lock_nick: {e}")
+                    });
+                self
+            }
+            pub fn minutes_owner_union_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.minutes_owner_union_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for minutes_owner_union_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn minutes_summary_diy_template_version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.minutes_summary_diy_template_version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for minutes_summary_diy_template_version: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn minutes_summary_template_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.minutes_summary_template_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for minutes_summary_template_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn minutes_summary_template_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.minutes_summary_template_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for minutes_summary_template_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn mozi_conf_extension_app_settings<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<super::ExtensionAppInput>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mozi_conf_extension_app_settings = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for mozi_conf_extension_app_settings: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn push_all_meeting_records<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.push_all_meeting_records = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for push_all_meeting_records: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn push_cloud_record_card<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.push_cloud_record_card = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for push_cloud_record_card: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn push_minutes_card<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.push_minutes_card = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for push_minutes_card: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn waiting_room<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::confapi_core::LenientInt>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.waiting_room = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for waiting_room: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VirtualExtraSettingInput>
+        for super::VirtualExtraSettingInput {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VirtualExtraSettingInput,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cloud_record_owner_union_id: value.cloud_record_owner_union_id?,
+                    enable_chat: value.enable_chat?,
+                    enable_web_anonymous_join: value.enable_web_anonymous_join?,
+                    hidden_owner_nick: value.hidden_owner_nick?,
+                    join_before_host: value.join_before_host?,
+                    lock_media_status_mic_mute: value.lock_media_status_mic_mute?,
+                    lock_nick: value.lock_nick?,
+                    minutes_owner_union_id: value.minutes_owner_union_id?,
+                    minutes_summary_diy_template_version: value
+                        .minutes_summary_diy_template_version?,
+                    minutes_summary_template_id: value.minutes_summary_template_id?,
+                    minutes_summary_template_type: value.minutes_summary_template_type?,
+                    mozi_conf_extension_app_settings: value
+                        .mozi_conf_extension_app_settings?,
+                    push_all_meeting_records: value.push_all_meeting_records?,
+                    push_cloud_record_card: value.push_cloud_record_card?,
+                    push_minutes_card: value.push_minutes_card?,
+                    waiting_room: value.waiting_room?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VirtualExtraSettingInput>
+        for VirtualExtraSettingInput {
+            fn from(value: super::VirtualExtraSettingInput) -> Self {
                 Self {
                     cloud_record_owner_union_id: Ok(value.cloud_record_owner_union_id),
                     enable_chat: Ok(value.enable_chat),
@@ -24232,6 +25761,139 @@ pub mod meta {
                 },
             ),
             (
+                "ExtensionAppInput",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("autoOpenMode", ::confapi_core::Shape::Any),
+                        ("coolAppCode", ::confapi_core::Shape::Any),
+                        ("extensionAppBizData", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "VirtualExtraSettingInput",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        ("cloudRecordOwnerUnionId", ::confapi_core::Shape::Any),
+                        ("enableChat", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("enableWebAnonymousJoin", ::confapi_core::Shape::Any),
+                        ("hiddenOwnerNick", ::confapi_core::Shape::Any),
+                        ("joinBeforeHost", ::confapi_core::Shape::Ref("LenientInt")),
+                        (
+                            "lockMediaStatusMicMute",
+                            ::confapi_core::Shape::Ref("LenientInt"),
+                        ),
+                        ("lockNick", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("minutesOwnerUnionId", ::confapi_core::Shape::Any),
+                        ("minutesSummaryDiyTemplateVersion", ::confapi_core::Shape::Any),
+                        ("minutesSummaryTemplateId", ::confapi_core::Shape::Any),
+                        ("minutesSummaryTemplateType", ::confapi_core::Shape::Any),
+                        (
+                            "moziConfExtensionAppSettings",
+                            ::confapi_core::Shape::Array(
+                                &::confapi_core::Shape::Ref("ExtensionAppInput"),
+                            ),
+                        ),
+                        ("pushAllMeetingRecords", ::confapi_core::Shape::Any),
+                        ("pushCloudRecordCard", ::confapi_core::Shape::Any),
+                        ("pushMinutesCard", ::confapi_core::Shape::Any),
+                        ("waitingRoom", ::confapi_core::Shape::Ref("LenientInt")),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "AiAgentSummarySettingUpdate",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        (
+                            "allowAllParticipantsStart",
+                            ::confapi_core::Shape::Ref("LenientInt"),
+                        ),
+                        ("enableAiAgentStatus", ::confapi_core::Shape::Any),
+                        ("receiverType", ::confapi_core::Shape::Ref("LenientInt")),
+                        (
+                            "restrictShareMinutesSummaryOnly",
+                            ::confapi_core::Shape::Ref("LenientInt"),
+                        ),
+                        ("value", ::confapi_core::Shape::Any),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "ScheduleConfSettingInput",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        (
+                            "aiAgentSummarySetting",
+                            ::confapi_core::Shape::Ref("AiAgentSummarySetting"),
+                        ),
+                        (
+                            "cohostUnionIds",
+                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
+                        ),
+                        ("confAllowedCorpId", ::confapi_core::Shape::Any),
+                        ("hostUnionId", ::confapi_core::Shape::Any),
+                        ("lockRoom", ::confapi_core::Shape::Ref("LenientInt")),
+                        (
+                            "moziConfOpenRecordSetting",
+                            ::confapi_core::Shape::Ref("OpenRecordSetting"),
+                        ),
+                        (
+                            "moziConfVirtualExtraSetting",
+                            ::confapi_core::Shape::Ref("VirtualExtraSettingInput"),
+                        ),
+                        ("muteOnJoin", ::confapi_core::Shape::Ref("LenientInt")),
+                        (
+                            "screenShareForbidden",
+                            ::confapi_core::Shape::Ref("LenientInt"),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "ScheduleConfSettingUpdate",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        (
+                            "aiAgentSummarySetting",
+                            ::confapi_core::Shape::Ref("AiAgentSummarySettingUpdate"),
+                        ),
+                        (
+                            "cohostUnionIds",
+                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
+                        ),
+                        ("confAllowedCorpId", ::confapi_core::Shape::Any),
+                        ("hostUnionId", ::confapi_core::Shape::Any),
+                        ("lockRoom", ::confapi_core::Shape::Ref("LenientInt")),
+                        (
+                            "moziConfOpenRecordSetting",
+                            ::confapi_core::Shape::Ref("OpenRecordSetting"),
+                        ),
+                        (
+                            "moziConfVirtualExtraSetting",
+                            ::confapi_core::Shape::Ref("VirtualExtraSettingInput"),
+                        ),
+                        ("muteOnJoin", ::confapi_core::Shape::Ref("LenientInt")),
+                        (
+                            "screenShareForbidden",
+                            ::confapi_core::Shape::Ref("LenientInt"),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "CohostUserRef",
+                ::confapi_core::Shape::Object {
+                    props: &[("unionId", ::confapi_core::Shape::Any)],
+                    aliases: &[],
+                },
+            ),
+            (
                 "ExtensionAppModel",
                 ::confapi_core::Shape::Object {
                     props: &[
@@ -24623,7 +26285,7 @@ pub mod meta {
                         (
                             "userList",
                             ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("UserRef"),
+                                &::confapi_core::Shape::Ref("CohostUserRef"),
                             ),
                         ),
                     ],
@@ -24692,7 +26354,7 @@ pub mod meta {
                         ("endTime", ::confapi_core::Shape::Any),
                         (
                             "scheduleConfSettingModel",
-                            ::confapi_core::Shape::Ref("ScheduleConfSetting"),
+                            ::confapi_core::Shape::Ref("ScheduleConfSettingInput"),
                         ),
                         ("startTime", ::confapi_core::Shape::Any),
                         ("title", ::confapi_core::Shape::Any),
@@ -25484,7 +27146,7 @@ pub mod meta {
                         ("creatorUnionId", ::confapi_core::Shape::Any),
                         (
                             "scheduleConfSettingModel",
-                            ::confapi_core::Shape::Ref("ScheduleConfSetting"),
+                            ::confapi_core::Shape::Ref("ScheduleConfSettingUpdate"),
                         ),
                         ("scheduleConferenceId", ::confapi_core::Shape::Any),
                     ],

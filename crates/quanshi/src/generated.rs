@@ -996,7 +996,9 @@ pub mod types {
         pub request_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub result: ::std::option::Option<
-            ::confapi_core::OneOrMany<crate::generated::types::Meeting>,
+            ::confapi_core::JsonOrString<
+                ::confapi_core::OneOrMany<crate::generated::types::Meeting>,
+            >,
         >,
         pub status: ::confapi_core::LenientInt,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1342,7 +1344,9 @@ pub mod types {
             rename = "attendList",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub attend_list: ::std::option::Option<::std::vec::Vec<Attendant>>,
+        pub attend_list: ::std::option::Option<
+            ::confapi_core::OneOrMany<crate::generated::types::Attendant>,
+        >,
         #[serde(
             rename = "attendeeJoinUrl",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1358,7 +1362,9 @@ pub mod types {
             rename = "btplRole",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub btpl_role: ::std::option::Option<::std::vec::Vec<BtplRole>>,
+        pub btpl_role: ::std::option::Option<
+            ::confapi_core::OneOrMany<crate::generated::types::BtplRole>,
+        >,
         #[serde(
             rename = "calExtraInfo",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1404,7 +1410,7 @@ pub mod types {
             rename = "endTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub end_time: ::std::option::Option<::confapi_core::LenientInt>,
+        pub end_time: ::std::option::Option<::confapi_core::NumberOrString>,
         #[serde(
             rename = "equipList",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1414,7 +1420,7 @@ pub mod types {
             rename = "eventId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub event_id: ::std::option::Option<::confapi_core::LenientInt>,
+        pub event_id: ::std::option::Option<::confapi_core::NumberOrString>,
         #[serde(
             rename = "h323Ip",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1503,7 +1509,7 @@ pub mod types {
             rename = "startTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub start_time: ::std::option::Option<::confapi_core::LenientInt>,
+        pub start_time: ::std::option::Option<::confapi_core::NumberOrString>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::confapi_core::LenientInt>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6849,7 +6855,9 @@ pub mod types {
             >,
             result: ::std::result::Result<
                 ::std::option::Option<
-                    ::confapi_core::OneOrMany<crate::generated::types::Meeting>,
+                    ::confapi_core::JsonOrString<
+                        ::confapi_core::OneOrMany<crate::generated::types::Meeting>,
+                    >,
                 >,
                 ::std::string::String,
             >,
@@ -6935,7 +6943,9 @@ pub mod types {
             where
                 T: ::std::convert::TryInto<
                     ::std::option::Option<
-                        ::confapi_core::OneOrMany<crate::generated::types::Meeting>,
+                        ::confapi_core::JsonOrString<
+                            ::confapi_core::OneOrMany<crate::generated::types::Meeting>,
+                        >,
                     >,
                 >,
                 T::Error: ::std::fmt::Display,
@@ -8579,7 +8589,9 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct Meeting {
             attend_list: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::Attendant>>,
+                ::std::option::Option<
+                    ::confapi_core::OneOrMany<crate::generated::types::Attendant>,
+                >,
                 ::std::string::String,
             >,
             attendee_join_url: ::std::result::Result<
@@ -8591,7 +8603,9 @@ pub mod types {
                 ::std::string::String,
             >,
             btpl_role: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::BtplRole>>,
+                ::std::option::Option<
+                    ::confapi_core::OneOrMany<crate::generated::types::BtplRole>,
+                >,
                 ::std::string::String,
             >,
             cal_extra_info: ::std::result::Result<
@@ -8627,7 +8641,7 @@ pub mod types {
                 ::std::string::String,
             >,
             end_time: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
+                ::std::option::Option<::confapi_core::NumberOrString>,
                 ::std::string::String,
             >,
             equip_list: ::std::result::Result<
@@ -8635,7 +8649,7 @@ pub mod types {
                 ::std::string::String,
             >,
             event_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
+                ::std::option::Option<::confapi_core::NumberOrString>,
                 ::std::string::String,
             >,
             h323_ip: ::std::result::Result<
@@ -8711,7 +8725,7 @@ pub mod types {
                 ::std::string::String,
             >,
             start_time: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
+                ::std::option::Option<::confapi_core::NumberOrString>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<
@@ -8789,7 +8803,9 @@ pub mod types {
             pub fn attend_list<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Attendant>>,
+                    ::std::option::Option<
+                        ::confapi_core::OneOrMany<crate::generated::types::Attendant>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -8829,7 +8845,9 @@ pub mod types {
             pub fn btpl_role<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::BtplRole>>,
+                    ::std::option::Option<
+                        ::confapi_core::OneOrMany<crate::generated::types::BtplRole>,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -8955,7 +8973,7 @@ pub mod types {
             pub fn end_time<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
+                    ::std::option::Option<::confapi_core::NumberOrString>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -8983,7 +9001,7 @@ pub mod types {
             pub fn event_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
+                    ::std::option::Option<::confapi_core::NumberOrString>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -9235,7 +9253,7 @@ pub mod types {
             pub fn start_time<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
+                    ::std::option::Option<::confapi_core::NumberOrString>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -14819,10 +14837,19 @@ pub mod meta {
                         ("reqid", ::confapi_core::Shape::Any),
                         ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
                         ("request_duration", ::confapi_core::Shape::Any),
-                        ("result", ::confapi_core::Shape::Ref("MeetingOrList")),
+                        ("result", ::confapi_core::Shape::Ref("MeetingResult")),
                     ],
                     aliases: &[],
                 },
+            ),
+            (
+                "MeetingResult",
+                ::confapi_core::Shape::Union(
+                    &[
+                        ::confapi_core::Shape::Ref("MeetingOrList"),
+                        ::confapi_core::Shape::Any,
+                    ],
+                ),
             ),
             (
                 "MeetingOrList",
@@ -14860,15 +14887,15 @@ pub mod meta {
                 ::confapi_core::Shape::Object {
                     props: &[
                         ("conferenceId", ::confapi_core::Shape::Ref("NumberOrString")),
-                        ("eventId", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("eventId", ::confapi_core::Shape::Ref("NumberOrString")),
                         ("roomId", ::confapi_core::Shape::Ref("NumberOrString")),
                         ("pcode1", ::confapi_core::Shape::Any),
                         ("pcode2", ::confapi_core::Shape::Any),
                         ("hostId", ::confapi_core::Shape::Ref("LenientInt")),
                         ("title", ::confapi_core::Shape::Any),
                         ("billingCode", ::confapi_core::Shape::Any),
-                        ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("endTime", ::confapi_core::Shape::Ref("LenientInt")),
+                        ("startTime", ::confapi_core::Shape::Ref("NumberOrString")),
+                        ("endTime", ::confapi_core::Shape::Ref("NumberOrString")),
                         ("length", ::confapi_core::Shape::Ref("LenientInt")),
                         ("hostName", ::confapi_core::Shape::Any),
                         ("hostJoinUrl", ::confapi_core::Shape::Any),
@@ -14879,12 +14906,7 @@ pub mod meta {
                         ("calType", ::confapi_core::Shape::Any),
                         ("status", ::confapi_core::Shape::Ref("LenientInt")),
                         ("isGnet", ::confapi_core::Shape::Ref("LenientInt")),
-                        (
-                            "attendList",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("Attendant"),
-                            ),
-                        ),
+                        ("attendList", ::confapi_core::Shape::Ref("Attendants")),
                         (
                             "houseList",
                             ::confapi_core::Shape::Array(
@@ -14911,12 +14933,7 @@ pub mod meta {
                         ("joinConfTags", ::confapi_core::Shape::Any),
                         ("webRTCUrl", ::confapi_core::Shape::Any),
                         ("calExtraInfo", ::confapi_core::Shape::Ref("CalExtraInfo")),
-                        (
-                            "btplRole",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("BtplRole"),
-                            ),
-                        ),
+                        ("btplRole", ::confapi_core::Shape::Ref("BtplRoles")),
                         ("customerCode", ::confapi_core::Shape::Any),
                         ("CreateTime", ::confapi_core::Shape::Ref("LenientInt")),
                         ("modifyTime", ::confapi_core::Shape::Ref("LenientInt")),
@@ -14929,6 +14946,28 @@ pub mod meta {
                     ],
                     aliases: &[("billingcode", "billingCode")],
                 },
+            ),
+            (
+                "Attendants",
+                ::confapi_core::Shape::Union(
+                    &[
+                        ::confapi_core::Shape::Ref("Attendant"),
+                        ::confapi_core::Shape::Array(
+                            &::confapi_core::Shape::Ref("Attendant"),
+                        ),
+                    ],
+                ),
+            ),
+            (
+                "BtplRoles",
+                ::confapi_core::Shape::Union(
+                    &[
+                        ::confapi_core::Shape::Ref("BtplRole"),
+                        ::confapi_core::Shape::Array(
+                            &::confapi_core::Shape::Ref("BtplRole"),
+                        ),
+                    ],
+                ),
             ),
             (
                 "Attendant",
