@@ -5,9 +5,11 @@
 //! writes the value back in the form it came in, so a decode followed by an
 //! encode reproduces the server's body (the audit relies on that).
 
-use serde::de::{DeserializeOwned, Error as _};
+use serde::de::{self, DeserializeOwned, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
+use std::fmt;
+use std::marker::PhantomData;
 use std::ops::Deref;
 
 /// A `T` sent as JSON or as a string containing JSON.
@@ -88,15 +90,45 @@ impl<T: Serialize> Serialize for JsonOrString<T> {
 
 impl<'de, T: DeserializeOwned> Deserialize<'de> for JsonOrString<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Value::deserialize(deserializer)? {
-            Value::String(text) => {
-                let inner: Value = serde_json::from_str(&text)
-                    .map_err(|e| D::Error::custom(format!("a string that should hold JSON does not: {e}")))?;
-                let value = T::deserialize(inner).map_err(D::Error::custom)?;
-                Ok(Self { value, text: Some(text) })
+        // Straight into `T` either way: no intermediate `Value`, so the
+        // common form costs what `T` alone costs.
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: DeserializeOwned> Visitor<'de> for V<T> {
+            type Value = JsonOrString<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON value, or a string holding one")
             }
-            other => T::deserialize(other).map(Self::from).map_err(D::Error::custom),
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
+                self.visit_string(text.to_owned())
+            }
+            fn visit_string<E: de::Error>(self, text: String) -> Result<Self::Value, E> {
+                let value = serde_json::from_str(&text)
+                    .map_err(|e| E::custom(format!("a string that should hold JSON does not: {e}")))?;
+                Ok(JsonOrString { value, text: Some(text) })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(JsonOrString::from)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                T::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(JsonOrString::from)
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                T::deserialize(de::IntoDeserializer::<E>::into_deserializer(v)).map(JsonOrString::from)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                T::deserialize(de::IntoDeserializer::<E>::into_deserializer(v)).map(JsonOrString::from)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                T::deserialize(de::IntoDeserializer::<E>::into_deserializer(v)).map(JsonOrString::from)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                T::deserialize(de::IntoDeserializer::<E>::into_deserializer(v)).map(JsonOrString::from)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                T::deserialize(de::value::UnitDeserializer::<E>::new()).map(JsonOrString::from)
+            }
         }
+        deserializer.deserialize_any(V(PhantomData))
     }
 }
 
