@@ -68,7 +68,7 @@ enum Command {
         /// Also fail on fields the spec does not declare (kept only as extras).
         #[arg(long)]
         strict: bool,
-        /// Exchange files (`tests/recorded/<vendor>/*.json` or captured ones).
+        /// Exchange files (`crates/mock/recorded/<vendor>/*.json` or captured ones).
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },

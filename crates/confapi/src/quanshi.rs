@@ -120,10 +120,11 @@ pub fn from_attendee(a: &types::Attendee) -> Member {
 mod tests {
     use super::*;
 
-    /// The meetings of a recorded `room/conference/infos` exchange.
-    fn recorded_meetings(exchange: &str) -> Vec<types::Meeting> {
-        let exchange: serde_json::Value = serde_json::from_str(exchange).unwrap();
-        let body: types::InfosResponse = serde_json::from_value(exchange["response"]["body"].clone()).unwrap();
+    /// The meetings of the recorded `room/conference/infos` exchange `name`.
+    fn recorded_meetings(name: &str) -> Vec<types::Meeting> {
+        let recordings = confapi_mock::embedded().unwrap();
+        let file = recordings.iter().find(|f| f.path.ends_with(format!("quanshi/{name}.json"))).unwrap();
+        let body: types::InfosResponse = serde_json::from_value(file.exchange.response.body.clone()).unwrap();
         body.result.unwrap().into_vec()
     }
 
@@ -134,22 +135,22 @@ mod tests {
         for (form, exchange, id) in [
             (
                 "China-local strings, result a JSON string",
-                include_str!("../../../tests/recorded/quanshi/infos-table-json-string-local-times.json"),
+                "infos-table-json-string-local-times",
                 "649130",
             ),
             (
                 "millisecond strings, result an object",
-                include_str!("../../../tests/recorded/quanshi/infos-table-object-millisecond-strings.json"),
+                "infos-table-object-millisecond-strings",
                 "649131",
             ),
             (
                 "second strings, result a JSON string holding a list",
-                include_str!("../../../tests/recorded/quanshi/infos-table-json-string-list-second-strings.json"),
+                "infos-table-json-string-list-second-strings",
                 "649132",
             ),
             (
                 "epoch-second numbers (the page's example)",
-                include_str!("../../../tests/recorded/quanshi/infos-seed-example.json"),
+                "infos-seed-example",
                 "",
             ),
         ] {

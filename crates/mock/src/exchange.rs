@@ -1,5 +1,6 @@
 //! The recorded-exchange format: one HTTP request and its response per file,
-//! `tests/recorded/<vendor>/<name>.json`. Secrets are `"REDACTED"`.
+//! `crates/mock/recorded/<vendor>/<name>.json` (inside this crate, so the
+//! package carries them). Secrets are `"REDACTED"`.
 
 use confapi_core::VendorInfo;
 use serde::{Deserialize, Serialize};
@@ -102,7 +103,7 @@ mod embedded {
 }
 
 /// The recorded exchanges built into this crate (the workspace's
-/// `tests/recorded` at build time), sorted by path.
+/// `recorded/` folder at build time), sorted by path.
 pub fn embedded() -> Result<Vec<RecordedFile>, String> {
     embedded::EMBEDDED
         .iter()

@@ -1,7 +1,7 @@
 //! Recorded HTTP exchanges and a replay server for them.
 //!
 //! One fixture format serves the snapshot tests, the replay server and the
-//! audit: a JSON file per exchange under `tests/recorded/<vendor>/`, in the
+//! audit: a JSON file per exchange under `recorded/<vendor>/` of this crate, in the
 //! shape of [`Exchange`]. [`MockServer`] serves any [`Responder`] on
 //! 127.0.0.1; [`Replay`] is the responder that answers from recordings.
 //!
@@ -10,7 +10,7 @@
 //! use confapi_mock::{load_dir, MockServer, Replay};
 //! # let vendors: &[&'static confapi_core::VendorInfo] = &[];
 //! // `vendors`: the specs' facts, e.g. `confapi::vendor_infos()`.
-//! let files = load_dir("tests/recorded/openvox".as_ref())?;
+//! let files = load_dir("crates/mock/recorded/openvox".as_ref())?;
 //! let replay = Replay::new(files.into_iter().map(|f| f.exchange).collect(), vendors);
 //! let server = MockServer::start(vendors, replay, 0).await.map_err(|e| e.to_string())?;
 //! println!("replaying on {}", server.url());
@@ -28,8 +28,8 @@ pub use exchange::{
 pub use replay::{unmatched, Replay};
 pub use server::{MockServer, Reply, Responder};
 
-/// The workspace's `tests/recorded` folder (for tests and tools run from
+/// This crate's `recorded` folder (for tests and tools run from
 /// the source tree).
 pub fn recorded_dir() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/recorded")
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("recorded")
 }
