@@ -133,26 +133,14 @@ mod tests {
         let expected_start = crate::time::from_china_local("2024-05-14 10:00:00");
         let expected_end = crate::time::from_china_local("2024-05-14 11:00:00");
         for (form, exchange, id) in [
-            (
-                "China-local strings, result a JSON string",
-                "infos-table-json-string-local-times",
-                "649130",
-            ),
-            (
-                "millisecond strings, result an object",
-                "infos-table-object-millisecond-strings",
-                "649131",
-            ),
+            ("China-local strings, result a JSON string", "infos-table-json-string-local-times", "649130"),
+            ("millisecond strings, result an object", "infos-table-object-millisecond-strings", "649131"),
             (
                 "second strings, result a JSON string holding a list",
                 "infos-table-json-string-list-second-strings",
                 "649132",
             ),
-            (
-                "epoch-second numbers (the page's example)",
-                "infos-seed-example",
-                "",
-            ),
+            ("epoch-second numbers (the page's example)", "infos-seed-example", ""),
         ] {
             let meetings = recorded_meetings(exchange);
             assert_eq!(meetings.len(), 1, "{form}");

@@ -19,6 +19,11 @@
 //! - [`meta`]: the generated description of each vendor's API, as data.
 #![warn(missing_docs)]
 
+/// The crate's README, compiled as a doctest so its example stays true.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 mod call;
 mod client;
 mod error;

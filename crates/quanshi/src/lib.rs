@@ -26,6 +26,11 @@
 //! ```
 #![warn(missing_docs)]
 
+/// The crate's README, compiled as a doctest so its example stays true.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 mod auth;
 #[allow(missing_docs)]
 #[rustfmt::skip]
