@@ -85,11 +85,13 @@ enum Fault {
     TruncatedJson,
     WrongTypes,
     TenMegabytes,
+    EndlessBody,
+    OverTheLimit,
     UnknownEnum,
     ExtraFields,
 }
 
-const FAULTS: [(&str, Fault); 14] = [
+const FAULTS: [(&str, Fault); 16] = [
     ("connection refused", Fault::Refused),
     ("reset mid-body", Fault::ResetMidBody),
     ("slower than the timeout", Fault::Slow),
@@ -102,6 +104,8 @@ const FAULTS: [(&str, Fault); 14] = [
     ("truncated JSON", Fault::TruncatedJson),
     ("wrong JSON types", Fault::WrongTypes),
     ("10 MB body", Fault::TenMegabytes),
+    ("endless body", Fault::EndlessBody),
+    ("body over the 16 MiB limit", Fault::OverTheLimit),
     ("unknown enum value", Fault::UnknownEnum),
     ("extra unknown fields", Fault::ExtraFields),
 ];
@@ -117,6 +121,7 @@ fn expected(fault: Fault) -> Result<(), (ErrorKind, Option<u16>)> {
         Fault::HtmlWith200 => Err((ErrorKind::NotJson, Some(200))),
         Fault::EmptyBody => Err((ErrorKind::EmptyBody, Some(200))),
         Fault::TruncatedJson | Fault::WrongTypes => Err((ErrorKind::Decode, Some(200))),
+        Fault::EndlessBody | Fault::OverTheLimit => Err((ErrorKind::BodyTooLarge, Some(200))),
         Fault::TenMegabytes | Fault::UnknownEnum | Fault::ExtraFields => Ok(()),
     }
 }
@@ -140,6 +145,14 @@ fn fault_reply(seed: &Seed, fault: Fault) -> Reply {
         Fault::TenMegabytes => {
             let mut big = seed.ok.clone();
             big["padding"] = Value::String("x".repeat(10 * 1024 * 1024));
+            Reply::json(200, &big)
+        }
+        // Chunked, no length announced; the server stops at 64 MiB or when the client hangs up.
+        Fault::EndlessBody => Reply::endless("application/json", vec![b' '; 64 * 1024], 64 * 1024 * 1024),
+        // A length announced past the default limit: refused before reading.
+        Fault::OverTheLimit => {
+            let mut big = seed.ok.clone();
+            big["padding"] = Value::String("x".repeat(17 * 1024 * 1024));
             Reply::json(200, &big)
         }
         Fault::UnknownEnum => Reply::json(200, &seed.unknown_enum),

@@ -36,6 +36,7 @@ pub fn generate(
     let placement = placement(spec)?;
     let request_id_header = option_str(field("request_id_header"));
     let unknown_request = unknown_request(&envelope)?;
+    let hints = hints(&envelope)?;
     let envelope_fields = {
         let status = option_str(field("status"));
         let success: Vec<String> = envelope
@@ -49,6 +50,7 @@ pub fn generate(
                 status: #status, success: &[#(#success),*], code: &[#(#code),*],
                 message: &[#(#message),*], request_id: &[#(#request_id),*],
                 unknown_request: #unknown_request,
+                hints: &[#(#hints),*],
             }
         }
     };
@@ -129,6 +131,20 @@ fn option_str(value: Option<String>) -> TokenStream {
         Some(s) => quote!(Some(#s)),
         None => quote!(None),
     }
+}
+
+/// `hints: [{path: a.b, label: ..}]`: error-body fields that tell the
+/// user what to fix.
+fn hints(envelope: &Value) -> Result<Vec<TokenStream>, String> {
+    let list = envelope.get("hints").and_then(Value::as_array).cloned().unwrap_or_default();
+    list.iter()
+        .map(|h| {
+            let path = h.get("path").and_then(Value::as_str).ok_or("x-confapi-envelope.hints: each needs a path")?;
+            let label = h.get("label").and_then(Value::as_str).ok_or("x-confapi-envelope.hints: each needs a label")?;
+            let segments = path.split('.');
+            Ok(quote!(::confapi_core::HintField { path: &[#(#segments),*], label: #label }))
+        })
+        .collect()
 }
 
 /// `unknown_request: {status, body}`: what the vendor answers to a request
@@ -250,13 +266,18 @@ fn envelope_impls(ops: &[Operation], envelope: &Value, file: &syn::File) -> Resu
         let ty = format_ident!("{}", name);
         let (code, message, request_id) = (text(strukt, "code"), text(strukt, "message"), text(strukt, "request_id"));
         let body = if errors.contains(name) {
-            quote!(Some(::confapi_core::VendorFailure::new(#code, #message, #request_id, ERROR_CODES)))
+            quote!(Some(
+                ::confapi_core::VendorFailure::new(#code, #message, #request_id, ERROR_CODES)
+                    .with_body(::serde_json::to_value(self).ok(), VENDOR.envelope.hints)
+            ))
         } else if let Some(status_field) = envelope.get("status").and_then(Value::as_str) {
             let status = text(strukt, "status");
             if status.to_string() == "None" {
                 return Err(format!("{name} has no envelope field {status_field}"));
             }
-            quote!(::confapi_core::in_band_failure(#status, VENDOR.envelope.success, #code, #message, #request_id, ERROR_CODES))
+            // The body is encoded only for a failure: success costs nothing more.
+            quote!(::confapi_core::in_band_failure(#status, VENDOR.envelope.success, #code, #message, #request_id, ERROR_CODES)
+                .map(|f| f.with_body(::serde_json::to_value(self).ok(), VENDOR.envelope.hints)))
         } else {
             quote!(None)
         };

@@ -41,6 +41,18 @@ impl CallState {
         self.attempt.lock().map(|mut a| std::mem::take(&mut a.seen)).unwrap_or_default()
     }
 
+    /// A context outside any call, for tests of the exchange.
+    #[cfg(test)]
+    pub(crate) fn for_tests() -> Self {
+        Self { attempt: Mutex::new(Attempt::default()) }
+    }
+
+    /// What the exchange recorded (tests).
+    #[cfg(test)]
+    pub(crate) fn take_seen(&self) -> Seen {
+        self.finish()
+    }
+
     /// Places this attempt's credential on the request (the pre hook).
     pub(crate) fn place(&self, request: &mut reqwest::Request) {
         let Ok(a) = self.attempt.lock() else { return };

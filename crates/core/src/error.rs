@@ -79,7 +79,19 @@ struct Inner {
     message: Option<String>,
     request_id: Option<String>,
     detail: Option<String>,
+    hints: Vec<Hint>,
+    body: Option<Arc<serde_json::Value>>,
     source: Option<Arc<dyn std::error::Error + Send + Sync>>,
+}
+
+/// Something the vendor's error body says about what to fix, read from a
+/// field the spec names (`x-confapi-envelope.hints`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hint {
+    /// What the field tells the user (`"request these permission scopes"`).
+    pub label: &'static str,
+    /// The field's value, as text (a list joined with `, `).
+    pub value: String,
 }
 
 impl Error {
@@ -94,6 +106,8 @@ impl Error {
             message: None,
             request_id: None,
             detail: None,
+            hints: Vec::new(),
+            body: None,
             source: None,
         }))
     }
@@ -109,6 +123,8 @@ impl Error {
         e.0.code = failure.code;
         e.0.message = failure.message;
         e.0.request_id = failure.request_id;
+        e.0.hints = failure.hints;
+        e.0.body = failure.body.map(Arc::new);
         e
     }
 
@@ -183,6 +199,14 @@ impl Error {
     pub fn detail(&self) -> Option<&str> {
         self.0.detail.as_deref()
     }
+    /// What the vendor's error body says about what to fix (also shown by `Display`).
+    pub fn hints(&self) -> &[Hint] {
+        &self.0.hints
+    }
+    /// The vendor's whole error body, as it came (every field, documented or not).
+    pub fn body(&self) -> Option<&serde_json::Value> {
+        self.0.body.as_deref()
+    }
 }
 
 impl fmt::Display for Error {
@@ -197,6 +221,9 @@ impl fmt::Display for Error {
         }
         if let Some(message) = &self.0.message {
             write!(f, " ({message})")?;
+        }
+        for hint in &self.0.hints {
+            write!(f, "; {}: {}", hint.label, hint.value)?;
         }
         if let Some(detail) = &self.0.detail {
             write!(f, ": {detail}")?;
@@ -231,6 +258,9 @@ impl fmt::Debug for Error {
             .field("message", &self.0.message)
             .field("request_id", &self.0.request_id)
             .field("detail", &self.0.detail)
+            .field("hints", &self.0.hints)
+            // The body is the vendor's; its presence is enough here.
+            .field("body", &self.0.body.as_ref().map(|_| ".."))
             .field("source", &self.0.source.as_ref().map(|s| s.to_string()))
             .finish()
     }
@@ -287,6 +317,10 @@ pub struct VendorFailure {
     pub message: Option<String>,
     /// The request id from the body.
     pub request_id: Option<String>,
+    /// What the body says about what to fix.
+    pub hints: Vec<Hint>,
+    /// The whole body.
+    pub body: Option<serde_json::Value>,
     /// What the client should do.
     pub class: FailureClass,
 }
@@ -297,7 +331,46 @@ impl VendorFailure {
     pub fn new(code: Option<String>, message: Option<String>, request_id: Option<String>, codes: &[ErrorCode]) -> Self {
         let known = code.as_deref().and_then(|c| codes.iter().find(|k| k.code == c));
         let message = message.filter(|m| !m.is_empty()).or_else(|| known.map(|k| k.meaning.to_owned()));
-        VendorFailure { class: known.map_or(FailureClass::Other, |k| k.class), code, message, request_id }
+        let class = known.map_or(FailureClass::Other, |k| k.class);
+        VendorFailure { class, code, message, request_id, hints: Vec::new(), body: None }
+    }
+
+    /// Keeps the whole body, and reads from it the fields the spec says
+    /// tell the user what to fix.
+    pub fn with_body(mut self, body: Option<serde_json::Value>, hints: &[HintField]) -> Self {
+        if let Some(body) = &body {
+            self.hints = hints.iter().filter_map(|h| h.read(body)).collect();
+        }
+        self.body = body;
+        self
+    }
+}
+
+/// A field of a vendor's error body that tells the user what to fix
+/// (`x-confapi-envelope.hints`, generated into `EnvelopeFields::hints`).
+#[derive(Debug, Clone, Copy)]
+pub struct HintField {
+    /// JSON path of the field (`["accessdenieddetail", "requiredScopes"]`).
+    pub path: &'static [&'static str],
+    /// What the field tells the user.
+    pub label: &'static str,
+}
+
+impl HintField {
+    /// The hint in `body`, if the field is there and not empty.
+    fn read(&self, body: &serde_json::Value) -> Option<Hint> {
+        let value = self.path.iter().try_fold(body, |v, key| v.get(key))?;
+        let text = match value {
+            serde_json::Value::Array(items) => items
+                .iter()
+                .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned))
+                .collect::<Vec<_>>()
+                .join(", "),
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Null => return None,
+            other => other.to_string(),
+        };
+        (!text.is_empty()).then_some(Hint { label: self.label, value: text })
     }
 }
 

@@ -72,6 +72,7 @@ impl Runtime {
         while let Some(chunk) = response.chunk().await? {
             read += chunk.len();
             if read > max {
+                self.note(|seen| seen.body_read = read);
                 self.fail(self.too_large(max).with_status(status.as_u16()));
                 return Ok(placeholder());
             }
@@ -86,6 +87,7 @@ impl Runtime {
                 (Some(_), Some(joined)) => joined.extend_from_slice(&chunk),
             }
         }
+        self.note(|seen| seen.body_read = read);
         let body = match (rest, first) {
             (Some(joined), _) => joined.freeze(),
             (None, Some(only)) => only,
@@ -126,4 +128,61 @@ impl Runtime {
 /// express; the call loop uses the recorded failure instead.
 fn placeholder() -> reqwest::Response {
     reqwest::Response::from(http::Response::new(Bytes::new()))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::call::CallState;
+    use crate::{Auth, ErrorKind, Runtime, Settings, VendorInfo};
+    use std::sync::Arc;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    static VENDOR: VendorInfo = VendorInfo::minimal("test");
+    const CHUNK: usize = 8 * 1024;
+    const LIMIT: usize = 1024 * 1024;
+
+    /// A server that answers one request with 8 KiB chunks that never end
+    /// (up to 64 MiB, so the test is bounded), and counts what it sent.
+    async fn endless_server() -> (String, tokio::task::JoinHandle<usize>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let task = tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = [0u8; 4096];
+            let _ = socket.read(&mut request).await;
+            let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+            socket.write_all(head.as_bytes()).await.unwrap();
+            let chunk = format!("{CHUNK:x}\r\n{}\r\n", "x".repeat(CHUNK));
+            let mut sent = 0;
+            while sent < 64 * LIMIT {
+                if socket.write_all(chunk.as_bytes()).await.is_err() {
+                    break;
+                }
+                sent += CHUNK;
+            }
+            sent
+        });
+        (url, task)
+    }
+
+    #[tokio::test]
+    async fn an_endless_body_is_read_up_to_the_limit_plus_one_chunk() {
+        let (url, server) = endless_server().await;
+        let settings = Settings { max_response_bytes: LIMIT, ..Settings::default() };
+        let call = Arc::new(CallState::for_tests());
+        let runtime = Runtime::new(&VENDOR, Auth::None, settings, Vec::new()).for_call(call.clone());
+        let http = reqwest::Client::new();
+        let request = http.get(format!("{url}/endless")).build().unwrap();
+        runtime.exchange(&http, request).await.unwrap();
+        let seen = call.take_seen();
+        let e = seen.failure.expect("the size limit stops the exchange");
+        assert_eq!(e.kind(), ErrorKind::BodyTooLarge);
+        assert!(e.to_string().contains("limit of 1 MiB"), "{e}");
+        assert!(seen.body_read > LIMIT, "read {} bytes", seen.body_read);
+        assert!(seen.body_read <= LIMIT + CHUNK, "read {} bytes, more than the limit plus one chunk", seen.body_read);
+        drop(runtime);
+        drop(http);
+        // The server saw the client hang up long before its own bound.
+        assert!(server.await.unwrap() < 64 * LIMIT);
+    }
 }

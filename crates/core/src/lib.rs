@@ -46,7 +46,7 @@ mod token;
 
 pub use call::Call;
 pub use client::GeneratedClient;
-pub use error::{in_band_failure, Envelope, Error, ErrorCode, ErrorKind, FailureClass, VendorFailure};
+pub use error::{in_band_failure, Envelope, Error, ErrorCode, ErrorKind, FailureClass, Hint, HintField, VendorFailure};
 pub use json_or_string::JsonOrString;
 pub use lenient::{LenientBool, LenientInt, NumberOrString};
 pub use meta::{CannedAnswer, EnvelopeFields, OperationMeta, Placement, Shape, VendorInfo};

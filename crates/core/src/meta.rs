@@ -137,6 +137,8 @@ pub struct EnvelopeFields {
     pub request_id: &'static [&'static str],
     /// The answer to a request for an unknown operation.
     pub unknown_request: Option<CannedAnswer>,
+    /// Fields of an error body that tell the user what to fix.
+    pub hints: &'static [crate::HintField],
 }
 
 /// Everything the generator knows about one vendor.
@@ -180,6 +182,7 @@ impl VendorInfo {
                 message: &[],
                 request_id: &[],
                 unknown_request: None,
+                hints: &[],
             },
             operations: &[],
             shapes: &[],
@@ -219,6 +222,7 @@ impl VendorInfo {
             None if code.is_some() => Some(VendorFailure::new(code, message, request_id, self.error_codes)),
             None => None,
         }
+        .map(|f| f.with_body(Some(value.clone()), e.hints))
     }
 
     /// Finds an operation by its id.

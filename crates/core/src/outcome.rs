@@ -18,6 +18,8 @@ pub(crate) struct Seen {
     pub(crate) request_id: Option<String>,
     /// `Retry-After`, in seconds.
     pub(crate) retry_after: Option<Duration>,
+    /// Body bytes the exchange read itself (when it buffered the body).
+    pub(crate) body_read: usize,
     /// A failure of the exchange itself (attempt time limit, size limit),
     /// which wins over whatever progenitor made of the placeholder response.
     pub(crate) failure: Option<Error>,

@@ -9,6 +9,24 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///Sent with HTTP 403 when the app lacks a permission: which ones to request.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct AccessDeniedDetail {
+        #[serde(
+            rename = "requiredScopes",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub required_scopes: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl AccessDeniedDetail {
+        pub fn builder() -> builder::AccessDeniedDetail {
+            Default::default()
+        }
+    }
     ///`AccessTokenResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AccessTokenResponse {
@@ -1041,6 +1059,8 @@ pub mod types {
     ///The body of every DingTalk failure (HTTP 4xx/5xx); key order varies.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ErrorBody {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub accessdenieddetail: ::std::option::Option<AccessDeniedDetail>,
         ///Error code, e.g. InvalidAuthentication or roomNotFound.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
@@ -2973,6 +2993,76 @@ pub mod types {
     }
     /// Types for composing complex structures.
     pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct AccessDeniedDetail {
+            required_scopes: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AccessDeniedDetail {
+            fn default() -> Self {
+                Self {
+                    required_scopes: Ok(Default::default()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl AccessDeniedDetail {
+            pub fn required_scopes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.required_scopes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for required_scopes: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AccessDeniedDetail> for super::AccessDeniedDetail {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AccessDeniedDetail,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    required_scopes: value.required_scopes?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AccessDeniedDetail> for AccessDeniedDetail {
+            fn from(value: super::AccessDeniedDetail) -> Self {
+                Self {
+                    required_scopes: Ok(value.required_scopes),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct AccessTokenResponse {
             access_token: ::std::result::Result<
@@ -7614,6 +7704,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ErrorBody {
+            accessdenieddetail: ::std::result::Result<
+                ::std::option::Option<super::AccessDeniedDetail>,
+                ::std::string::String,
+            >,
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -7634,6 +7728,7 @@ pub mod types {
         impl ::std::default::Default for ErrorBody {
             fn default() -> Self {
                 Self {
+                    accessdenieddetail: Ok(Default::default()),
                     code: Ok(Default::default()),
                     message: Ok(Default::default()),
                     requestid: Ok(Default::default()),
@@ -7642,6 +7737,22 @@ pub mod types {
             }
         }
         impl ErrorBody {
+            pub fn accessdenieddetail<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AccessDeniedDetail>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.accessdenieddetail = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for accessdenieddetail: {e}"
+                        )
+                    });
+                self
+            }
             pub fn code<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -7699,6 +7810,7 @@ pub mod types {
                 value: ErrorBody,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    accessdenieddetail: value.accessdenieddetail?,
                     code: value.code?,
                     message: value.message?,
                     requestid: value.requestid?,
@@ -7709,6 +7821,7 @@ pub mod types {
         impl ::std::convert::From<super::ErrorBody> for ErrorBody {
             fn from(value: super::ErrorBody) -> Self {
                 Self {
+                    accessdenieddetail: Ok(value.accessdenieddetail),
                     code: Ok(value.code),
                     message: Ok(value.message),
                     requestid: Ok(value.requestid),
@@ -25635,6 +25748,12 @@ pub mod meta {
                 status: 404u16,
                 body: "{\"code\":\"notFound\",\"message\":\"no such API\",\"requestid\":\"\"}",
             }),
+            hints: &[
+                ::confapi_core::HintField {
+                    path: &["accessdenieddetail", "requiredScopes"],
+                    label: "the app needs these permission scopes",
+                },
+            ],
         },
         error_codes: ERROR_CODES,
         operations: OPERATIONS,
@@ -25666,6 +25785,22 @@ pub mod meta {
                         ("code", ::confapi_core::Shape::Any),
                         ("message", ::confapi_core::Shape::Any),
                         ("requestid", ::confapi_core::Shape::Any),
+                        (
+                            "accessdenieddetail",
+                            ::confapi_core::Shape::Ref("AccessDeniedDetail"),
+                        ),
+                    ],
+                    aliases: &[],
+                },
+            ),
+            (
+                "AccessDeniedDetail",
+                ::confapi_core::Shape::Object {
+                    props: &[
+                        (
+                            "requiredScopes",
+                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
+                        ),
                     ],
                     aliases: &[],
                 },
@@ -27364,11 +27499,12 @@ pub mod meta {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
             Some(
                 ::confapi_core::VendorFailure::new(
-                    ::confapi_core::AsText::as_text(&self.code),
-                    ::confapi_core::AsText::as_text(&self.message),
-                    ::confapi_core::AsText::as_text(&self.requestid),
-                    ERROR_CODES,
-                ),
+                        ::confapi_core::AsText::as_text(&self.code),
+                        ::confapi_core::AsText::as_text(&self.message),
+                        ::confapi_core::AsText::as_text(&self.requestid),
+                        ERROR_CODES,
+                    )
+                    .with_body(::serde_json::to_value(self).ok(), VENDOR.envelope.hints),
             )
         }
     }

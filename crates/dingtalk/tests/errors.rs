@@ -79,3 +79,38 @@ async fn unknown_status_values_and_biz_types_are_kept() {
     assert_eq!(info.conf_duration.map(|d| d.get()), Some(1000));
     assert!(info.end_time.is_none());
 }
+
+#[tokio::test]
+async fn a_403_names_the_permission_scopes_to_request_and_keeps_the_whole_body() {
+    let body = json!({
+        "requestid": "r-403",
+        "code": "Forbidden.AccessDenied.AccessTokenPermissionDenied",
+        "message": "no permission",
+        "accessdenieddetail": {"requiredScopes": ["VideoConference.Conference.Read", "VideoConference.Conference.Write"]},
+        "addedLater": 7
+    });
+    let server = MockServer::start(
+        &[&confapi_dingtalk::generated::meta::VENDOR],
+        move |r: &RecordedRequest| match r.path.as_str() {
+            "/v1.0/oauth2/accessToken" => Reply::json(200, &json!({"accessToken": "t", "expireIn": 7200})),
+            _ => Reply::json(403, &body),
+        },
+        0,
+    )
+    .await
+    .unwrap();
+    let c = Client::builder().base_url(server.url()).app_credentials("k", "s3cret-value").build().unwrap();
+    let e = c.conference("c1").await.unwrap_err();
+    assert_eq!((e.kind(), e.status()), (ErrorKind::Vendor, Some(403)));
+    let text = e.to_string();
+    assert!(
+        text.contains(
+            "the app needs these permission scopes: VideoConference.Conference.Read, VideoConference.Conference.Write"
+        ),
+        "{text}"
+    );
+    assert_eq!(e.hints().len(), 1);
+    // Every other field of the body stays reachable.
+    assert_eq!(e.body().and_then(|b| b.get("addedLater")), Some(&json!(7)));
+    assert_eq!(e.request_id(), Some("r-403"));
+}

@@ -61,7 +61,7 @@ impl crate::Responder for Replay {
                 if !e.response.headers.contains_key("content-type") && !body.is_empty() {
                     headers.push(("content-type".into(), "application/json".into()));
                 }
-                Reply { status: e.response.status, headers, body, delay: Default::default(), cut_after: None }
+                Reply { status: e.response.status, headers, body, ..Reply::default() }
             }
             None => {
                 let vendor = self.vendor_of(&request.path);
@@ -129,6 +129,7 @@ mod tests {
                 status: 200,
                 body: r#"{"status":"Failed","errno":"10003"}"#,
             }),
+            hints: &[],
         },
         secret_names: &["password"],
         ..VendorInfo::minimal("openvox")

@@ -21,7 +21,7 @@ use tokio::sync::oneshot;
 const MAX_REQUEST_BODY: usize = 16 * 1024 * 1024;
 
 /// What the server sends back.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Reply {
     /// HTTP status.
     pub status: u16,
@@ -34,6 +34,10 @@ pub struct Reply {
     /// Send only this many body bytes (announcing them all), then break
     /// the connection: a reset in the middle of the body.
     pub cut_after: Option<usize>,
+    /// Send the body again and again in chunks, with no length announced,
+    /// until the client hangs up or this many bytes are out: a body that
+    /// does not end, within a bound that keeps tests finite.
+    pub endless_up_to: Option<usize>,
 }
 
 impl Reply {
@@ -48,9 +52,14 @@ impl Reply {
             status,
             headers: vec![("content-type".into(), content_type.into())],
             body: body.into(),
-            delay: Duration::ZERO,
-            cut_after: None,
+            ..Self::default()
         }
+    }
+
+    /// A 200 whose body repeats `chunk` until the client hangs up (or
+    /// `bound` bytes are out).
+    pub fn endless(content_type: &str, chunk: impl Into<Vec<u8>>, bound: usize) -> Self {
+        Self { endless_up_to: Some(bound), ..Self::raw(200, content_type, chunk) }
     }
 }
 
@@ -200,9 +209,17 @@ async fn handle(shared: Arc<Shared>, req: hyper::Request<Incoming>) -> Result<hy
     for (name, value) in &reply.headers {
         response = response.header(name, value);
     }
-    let body = match reply.cut_after {
-        None => full(reply.body),
-        Some(n) => {
+    let body = match (reply.cut_after, reply.endless_up_to) {
+        (None, Some(bound)) => {
+            let chunk = Bytes::from(reply.body);
+            let count = bound / chunk.len().max(1);
+            StreamBody::new(futures_util::stream::iter(
+                std::iter::repeat_n(chunk, count).map(|c| Ok::<_, std::io::Error>(Frame::data(c))),
+            ))
+            .boxed()
+        }
+        (None, None) => full(reply.body),
+        (Some(n), _) => {
             // Announce the whole body, send part of it, then fail the stream:
             // hyper drops the connection mid-body.
             response = response.header("content-length", reply.body.len());

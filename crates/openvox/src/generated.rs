@@ -4197,6 +4197,7 @@ pub mod meta {
                 status: 200u16,
                 body: "{\"status\":\"Failed\",\"errno\":\"10003\"}",
             }),
+            hints: &[],
         },
         error_codes: ERROR_CODES,
         operations: OPERATIONS,
@@ -4451,61 +4452,76 @@ pub mod meta {
     impl ::confapi_core::Envelope for types::InSessionResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
             ::confapi_core::in_band_failure(
-                ::confapi_core::AsText::as_text(&self.status),
-                VENDOR.envelope.success,
-                ::confapi_core::AsText::as_text(&self.errno),
-                None,
-                None,
-                ERROR_CODES,
-            )
+                    ::confapi_core::AsText::as_text(&self.status),
+                    VENDOR.envelope.success,
+                    ::confapi_core::AsText::as_text(&self.errno),
+                    None,
+                    None,
+                    ERROR_CODES,
+                )
+                .map(|f| {
+                    f.with_body(::serde_json::to_value(self).ok(), VENDOR.envelope.hints)
+                })
         }
     }
     impl ::confapi_core::Envelope for types::InstantConferenceResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
             ::confapi_core::in_band_failure(
-                ::confapi_core::AsText::as_text(&self.status),
-                VENDOR.envelope.success,
-                ::confapi_core::AsText::as_text(&self.errno),
-                None,
-                None,
-                ERROR_CODES,
-            )
+                    ::confapi_core::AsText::as_text(&self.status),
+                    VENDOR.envelope.success,
+                    ::confapi_core::AsText::as_text(&self.errno),
+                    None,
+                    None,
+                    ERROR_CODES,
+                )
+                .map(|f| {
+                    f.with_body(::serde_json::to_value(self).ok(), VENDOR.envelope.hints)
+                })
         }
     }
     impl ::confapi_core::Envelope for types::LoginResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
             ::confapi_core::in_band_failure(
-                ::confapi_core::AsText::as_text(&self.status),
-                VENDOR.envelope.success,
-                ::confapi_core::AsText::as_text(&self.errno),
-                None,
-                None,
-                ERROR_CODES,
-            )
+                    ::confapi_core::AsText::as_text(&self.status),
+                    VENDOR.envelope.success,
+                    ::confapi_core::AsText::as_text(&self.errno),
+                    None,
+                    None,
+                    ERROR_CODES,
+                )
+                .map(|f| {
+                    f.with_body(::serde_json::to_value(self).ok(), VENDOR.envelope.hints)
+                })
         }
     }
     impl ::confapi_core::Envelope for types::RoomSettingsResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
             ::confapi_core::in_band_failure(
-                ::confapi_core::AsText::as_text(&self.status),
-                VENDOR.envelope.success,
-                ::confapi_core::AsText::as_text(&self.errno),
-                None,
-                None,
-                ERROR_CODES,
-            )
+                    ::confapi_core::AsText::as_text(&self.status),
+                    VENDOR.envelope.success,
+                    ::confapi_core::AsText::as_text(&self.errno),
+                    None,
+                    None,
+                    ERROR_CODES,
+                )
+                .map(|f| {
+                    f.with_body(::serde_json::to_value(self).ok(), VENDOR.envelope.hints)
+                })
         }
     }
     impl ::confapi_core::Envelope for types::StatusResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
             ::confapi_core::in_band_failure(
-                ::confapi_core::AsText::as_text(&self.status),
-                VENDOR.envelope.success,
-                ::confapi_core::AsText::as_text(&self.errno),
-                None,
-                None,
-                ERROR_CODES,
-            )
+                    ::confapi_core::AsText::as_text(&self.status),
+                    VENDOR.envelope.success,
+                    ::confapi_core::AsText::as_text(&self.errno),
+                    None,
+                    None,
+                    ERROR_CODES,
+                )
+                .map(|f| {
+                    f.with_body(::serde_json::to_value(self).ok(), VENDOR.envelope.hints)
+                })
         }
     }
     /// Calls operation `id` with path and query parameters by their API

@@ -14539,6 +14539,7 @@ pub mod meta {
                 status: 200u16,
                 body: "{\"status\":404,\"msg\":\"no such API\",\"result\":null}",
             }),
+            hints: &[],
         },
         error_codes: ERROR_CODES,
         operations: OPERATIONS,
@@ -15502,183 +15503,225 @@ pub mod meta {
     impl ::confapi_core::Envelope for types::AnyResultResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
             ::confapi_core::in_band_failure(
-                ::confapi_core::AsText::as_text(&self.status),
-                VENDOR.envelope.success,
-                ::confapi_core::AsText::as_text(&self.status),
-                ::confapi_core::AsText::as_text(&self.msg),
-                ::confapi_core::AsText::as_text(&self.request_id)
-                    .or_else(|| ::confapi_core::AsText::as_text(&self.reqid)),
-                ERROR_CODES,
-            )
+                    ::confapi_core::AsText::as_text(&self.status),
+                    VENDOR.envelope.success,
+                    ::confapi_core::AsText::as_text(&self.status),
+                    ::confapi_core::AsText::as_text(&self.msg),
+                    ::confapi_core::AsText::as_text(&self.request_id)
+                        .or_else(|| ::confapi_core::AsText::as_text(&self.reqid)),
+                    ERROR_CODES,
+                )
+                .map(|f| {
+                    f.with_body(::serde_json::to_value(self).ok(), VENDOR.envelope.hints)
+                })
         }
     }
     impl ::confapi_core::Envelope for types::AttendeeListResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
             ::confapi_core::in_band_failure(
-                ::confapi_core::AsText::as_text(&self.status),
-                VENDOR.envelope.success,
-                ::confapi_core::AsText::as_text(&self.status),
-                ::confapi_core::AsText::as_text(&self.msg),
-                ::confapi_core::AsText::as_text(&self.request_id)
-                    .or_else(|| ::confapi_core::AsText::as_text(&self.reqid)),
-                ERROR_CODES,
-            )
+                    ::confapi_core::AsText::as_text(&self.status),
+                    VENDOR.envelope.success,
+                    ::confapi_core::AsText::as_text(&self.status),
+                    ::confapi_core::AsText::as_text(&self.msg),
+                    ::confapi_core::AsText::as_text(&self.request_id)
+                        .or_else(|| ::confapi_core::AsText::as_text(&self.reqid)),
+                    ERROR_CODES,
+                )
+                .map(|f| {
+                    f.with_body(::serde_json::to_value(self).ok(), VENDOR.envelope.hints)
+                })
         }
     }
     impl ::confapi_core::Envelope for types::CancelResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
             ::confapi_core::in_band_failure(
-                ::confapi_core::AsText::as_text(&self.status),
-                VENDOR.envelope.success,
-                ::confapi_core::AsText::as_text(&self.status),
-                ::confapi_core::AsText::as_text(&self.msg),
-                ::confapi_core::AsText::as_text(&self.request_id)
-                    .or_else(|| ::confapi_core::AsText::as_text(&self.reqid)),
-                ERROR_CODES,
-            )
+                    ::confapi_core::AsText::as_text(&self.status),
+                    VENDOR.envelope.success,
+                    ::confapi_core::AsText::as_text(&self.status),
+                    ::confapi_core::AsText::as_text(&self.msg),
+                    ::confapi_core::AsText::as_text(&self.request_id)
+                        .or_else(|| ::confapi_core::AsText::as_text(&self.reqid)),
+                    ERROR_CODES,
+                )
+                .map(|f| {
+                    f.with_body(::serde_json::to_value(self).ok(), VENDOR.envelope.hints)
+                })
         }
     }
     impl ::confapi_core::Envelope for types::DashboardInfoResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
             ::confapi_core::in_band_failure(
-                ::confapi_core::AsText::as_text(&self.status),
-                VENDOR.envelope.success,
-                ::confapi_core::AsText::as_text(&self.status),
-                ::confapi_core::AsText::as_text(&self.msg),
-                ::confapi_core::AsText::as_text(&self.request_id)
-                    .or_else(|| ::confapi_core::AsText::as_text(&self.reqid)),
-                ERROR_CODES,
-            )
+                    ::confapi_core::AsText::as_text(&self.status),
+                    VENDOR.envelope.success,
+                    ::confapi_core::AsText::as_text(&self.status),
+                    ::confapi_core::AsText::as_text(&self.msg),
+                    ::confapi_core::AsText::as_text(&self.request_id)
+                        .or_else(|| ::confapi_core::AsText::as_text(&self.reqid)),
+                    ERROR_CODES,
+                )
+                .map(|f| {
+                    f.with_body(::serde_json::to_value(self).ok(), VENDOR.envelope.hints)
+                })
         }
     }
     impl ::confapi_core::Envelope for types::GetConfStatusResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
             ::confapi_core::in_band_failure(
-                ::confapi_core::AsText::as_text(&self.status),
-                VENDOR.envelope.success,
-                ::confapi_core::AsText::as_text(&self.status),
-                ::confapi_core::AsText::as_text(&self.msg),
-                ::confapi_core::AsText::as_text(&self.request_id)
-                    .or_else(|| ::confapi_core::AsText::as_text(&self.reqid)),
-                ERROR_CODES,
-            )
+                    ::confapi_core::AsText::as_text(&self.status),
+                    VENDOR.envelope.success,
+                    ::confapi_core::AsText::as_text(&self.status),
+                    ::confapi_core::AsText::as_text(&self.msg),
+                    ::confapi_core::AsText::as_text(&self.request_id)
+                        .or_else(|| ::confapi_core::AsText::as_text(&self.reqid)),
+                    ERROR_CODES,
+                )
+                .map(|f| {
+                    f.with_body(::serde_json::to_value(self).ok(), VENDOR.envelope.hints)
+                })
         }
     }
     impl ::confapi_core::Envelope for types::GetStatusResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
             ::confapi_core::in_band_failure(
-                ::confapi_core::AsText::as_text(&self.status),
-                VENDOR.envelope.success,
-                ::confapi_core::AsText::as_text(&self.status),
-                ::confapi_core::AsText::as_text(&self.msg),
-                ::confapi_core::AsText::as_text(&self.request_id)
-                    .or_else(|| ::confapi_core::AsText::as_text(&self.reqid)),
-                ERROR_CODES,
-            )
+                    ::confapi_core::AsText::as_text(&self.status),
+                    VENDOR.envelope.success,
+                    ::confapi_core::AsText::as_text(&self.status),
+                    ::confapi_core::AsText::as_text(&self.msg),
+                    ::confapi_core::AsText::as_text(&self.request_id)
+                        .or_else(|| ::confapi_core::AsText::as_text(&self.reqid)),
+                    ERROR_CODES,
+                )
+                .map(|f| {
+                    f.with_body(::serde_json::to_value(self).ok(), VENDOR.envelope.hints)
+                })
         }
     }
     impl ::confapi_core::Envelope for types::InfosResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
             ::confapi_core::in_band_failure(
-                ::confapi_core::AsText::as_text(&self.status),
-                VENDOR.envelope.success,
-                ::confapi_core::AsText::as_text(&self.status),
-                ::confapi_core::AsText::as_text(&self.msg),
-                ::confapi_core::AsText::as_text(&self.request_id)
-                    .or_else(|| ::confapi_core::AsText::as_text(&self.reqid)),
-                ERROR_CODES,
-            )
+                    ::confapi_core::AsText::as_text(&self.status),
+                    VENDOR.envelope.success,
+                    ::confapi_core::AsText::as_text(&self.status),
+                    ::confapi_core::AsText::as_text(&self.msg),
+                    ::confapi_core::AsText::as_text(&self.request_id)
+                        .or_else(|| ::confapi_core::AsText::as_text(&self.reqid)),
+                    ERROR_CODES,
+                )
+                .map(|f| {
+                    f.with_body(::serde_json::to_value(self).ok(), VENDOR.envelope.hints)
+                })
         }
     }
     impl ::confapi_core::Envelope for types::JoinTokenResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
             ::confapi_core::in_band_failure(
-                ::confapi_core::AsText::as_text(&self.status),
-                VENDOR.envelope.success,
-                ::confapi_core::AsText::as_text(&self.status),
-                ::confapi_core::AsText::as_text(&self.msg),
-                ::confapi_core::AsText::as_text(&self.request_id)
-                    .or_else(|| ::confapi_core::AsText::as_text(&self.reqid)),
-                ERROR_CODES,
-            )
+                    ::confapi_core::AsText::as_text(&self.status),
+                    VENDOR.envelope.success,
+                    ::confapi_core::AsText::as_text(&self.status),
+                    ::confapi_core::AsText::as_text(&self.msg),
+                    ::confapi_core::AsText::as_text(&self.request_id)
+                        .or_else(|| ::confapi_core::AsText::as_text(&self.reqid)),
+                    ERROR_CODES,
+                )
+                .map(|f| {
+                    f.with_body(::serde_json::to_value(self).ok(), VENDOR.envelope.hints)
+                })
         }
     }
     impl ::confapi_core::Envelope for types::ListByStatusResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
             ::confapi_core::in_band_failure(
-                ::confapi_core::AsText::as_text(&self.status),
-                VENDOR.envelope.success,
-                ::confapi_core::AsText::as_text(&self.status),
-                ::confapi_core::AsText::as_text(&self.msg),
-                ::confapi_core::AsText::as_text(&self.request_id)
-                    .or_else(|| ::confapi_core::AsText::as_text(&self.reqid)),
-                ERROR_CODES,
-            )
+                    ::confapi_core::AsText::as_text(&self.status),
+                    VENDOR.envelope.success,
+                    ::confapi_core::AsText::as_text(&self.status),
+                    ::confapi_core::AsText::as_text(&self.msg),
+                    ::confapi_core::AsText::as_text(&self.request_id)
+                        .or_else(|| ::confapi_core::AsText::as_text(&self.reqid)),
+                    ERROR_CODES,
+                )
+                .map(|f| {
+                    f.with_body(::serde_json::to_value(self).ok(), VENDOR.envelope.hints)
+                })
         }
     }
     impl ::confapi_core::Envelope for types::MeetingListResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
             ::confapi_core::in_band_failure(
-                ::confapi_core::AsText::as_text(&self.status),
-                VENDOR.envelope.success,
-                ::confapi_core::AsText::as_text(&self.status),
-                ::confapi_core::AsText::as_text(&self.msg),
-                ::confapi_core::AsText::as_text(&self.request_id)
-                    .or_else(|| ::confapi_core::AsText::as_text(&self.reqid)),
-                ERROR_CODES,
-            )
+                    ::confapi_core::AsText::as_text(&self.status),
+                    VENDOR.envelope.success,
+                    ::confapi_core::AsText::as_text(&self.status),
+                    ::confapi_core::AsText::as_text(&self.msg),
+                    ::confapi_core::AsText::as_text(&self.request_id)
+                        .or_else(|| ::confapi_core::AsText::as_text(&self.reqid)),
+                    ERROR_CODES,
+                )
+                .map(|f| {
+                    f.with_body(::serde_json::to_value(self).ok(), VENDOR.envelope.hints)
+                })
         }
     }
     impl ::confapi_core::Envelope for types::RoomCreateResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
             ::confapi_core::in_band_failure(
-                ::confapi_core::AsText::as_text(&self.status),
-                VENDOR.envelope.success,
-                ::confapi_core::AsText::as_text(&self.status),
-                ::confapi_core::AsText::as_text(&self.msg),
-                ::confapi_core::AsText::as_text(&self.request_id)
-                    .or_else(|| ::confapi_core::AsText::as_text(&self.reqid)),
-                ERROR_CODES,
-            )
+                    ::confapi_core::AsText::as_text(&self.status),
+                    VENDOR.envelope.success,
+                    ::confapi_core::AsText::as_text(&self.status),
+                    ::confapi_core::AsText::as_text(&self.msg),
+                    ::confapi_core::AsText::as_text(&self.request_id)
+                        .or_else(|| ::confapi_core::AsText::as_text(&self.reqid)),
+                    ERROR_CODES,
+                )
+                .map(|f| {
+                    f.with_body(::serde_json::to_value(self).ok(), VENDOR.envelope.hints)
+                })
         }
     }
     impl ::confapi_core::Envelope for types::StringResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
             ::confapi_core::in_band_failure(
-                ::confapi_core::AsText::as_text(&self.status),
-                VENDOR.envelope.success,
-                ::confapi_core::AsText::as_text(&self.status),
-                ::confapi_core::AsText::as_text(&self.msg),
-                ::confapi_core::AsText::as_text(&self.request_id)
-                    .or_else(|| ::confapi_core::AsText::as_text(&self.reqid)),
-                ERROR_CODES,
-            )
+                    ::confapi_core::AsText::as_text(&self.status),
+                    VENDOR.envelope.success,
+                    ::confapi_core::AsText::as_text(&self.status),
+                    ::confapi_core::AsText::as_text(&self.msg),
+                    ::confapi_core::AsText::as_text(&self.request_id)
+                        .or_else(|| ::confapi_core::AsText::as_text(&self.reqid)),
+                    ERROR_CODES,
+                )
+                .map(|f| {
+                    f.with_body(::serde_json::to_value(self).ok(), VENDOR.envelope.hints)
+                })
         }
     }
     impl ::confapi_core::Envelope for types::TemplateListResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
             ::confapi_core::in_band_failure(
-                ::confapi_core::AsText::as_text(&self.status),
-                VENDOR.envelope.success,
-                ::confapi_core::AsText::as_text(&self.status),
-                ::confapi_core::AsText::as_text(&self.msg),
-                ::confapi_core::AsText::as_text(&self.request_id)
-                    .or_else(|| ::confapi_core::AsText::as_text(&self.reqid)),
-                ERROR_CODES,
-            )
+                    ::confapi_core::AsText::as_text(&self.status),
+                    VENDOR.envelope.success,
+                    ::confapi_core::AsText::as_text(&self.status),
+                    ::confapi_core::AsText::as_text(&self.msg),
+                    ::confapi_core::AsText::as_text(&self.request_id)
+                        .or_else(|| ::confapi_core::AsText::as_text(&self.reqid)),
+                    ERROR_CODES,
+                )
+                .map(|f| {
+                    f.with_body(::serde_json::to_value(self).ok(), VENDOR.envelope.hints)
+                })
         }
     }
     impl ::confapi_core::Envelope for types::UsersLookupResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
             ::confapi_core::in_band_failure(
-                ::confapi_core::AsText::as_text(&self.status),
-                VENDOR.envelope.success,
-                ::confapi_core::AsText::as_text(&self.status),
-                ::confapi_core::AsText::as_text(&self.msg),
-                ::confapi_core::AsText::as_text(&self.request_id)
-                    .or_else(|| ::confapi_core::AsText::as_text(&self.reqid)),
-                ERROR_CODES,
-            )
+                    ::confapi_core::AsText::as_text(&self.status),
+                    VENDOR.envelope.success,
+                    ::confapi_core::AsText::as_text(&self.status),
+                    ::confapi_core::AsText::as_text(&self.msg),
+                    ::confapi_core::AsText::as_text(&self.request_id)
+                        .or_else(|| ::confapi_core::AsText::as_text(&self.reqid)),
+                    ERROR_CODES,
+                )
+                .map(|f| {
+                    f.with_body(::serde_json::to_value(self).ok(), VENDOR.envelope.hints)
+                })
         }
     }
     /// Calls operation `id` with path and query parameters by their API
