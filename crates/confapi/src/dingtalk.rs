@@ -5,7 +5,7 @@ use crate::model::{Conference, Member, Participants, Status, Vendor};
 use crate::time::{count, from_epoch, int};
 use confapi_core::Error;
 use confapi_dingtalk::types;
-use futures::TryStreamExt;
+use futures_util::TryStreamExt;
 
 const PAGE: i32 = 50;
 

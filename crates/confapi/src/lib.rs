@@ -152,7 +152,7 @@ impl Confapi {
     /// others' results.
     pub async fn live_conferences(&self) -> Vec<VendorResult<Vec<Conference>>> {
         let vendors = self.vendors();
-        let answers = futures::future::join_all(vendors.iter().map(|v| self.live_future(*v))).await;
+        let answers = futures_util::future::join_all(vendors.iter().map(|v| self.live_future(*v))).await;
         vendors.into_iter().zip(answers).map(|(vendor, result)| VendorResult { vendor, result }).collect()
     }
 

@@ -4,7 +4,7 @@ use crate::model::{Conference, Member, Participants, Status, Vendor};
 use crate::time::{count, from_any, from_epoch, int};
 use confapi_core::{Error, ErrorKind};
 use confapi_quanshi::{types, MeetingRef};
-use futures::TryStreamExt;
+use futures_util::TryStreamExt;
 
 const PAGE: i32 = 50;
 

@@ -61,7 +61,7 @@ pub use settings::{base_url, Settings, Timeouts, DEFAULT_MAX_RESPONSE_BYTES};
 pub use token::{Authenticator, BoxFuture, Credential, Lifetime, RefreshPolicy, StaticToken, Token, TokenCache};
 
 /// The trait of `stream()` results (from `futures`).
-pub use futures::Stream;
+pub use futures_util::Stream;
 
 /// The `reqwest` this crate sends with: give a caller's own client of this
 /// version to a builder's `http_client`.

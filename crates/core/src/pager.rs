@@ -4,7 +4,7 @@
 //! the end rules live here, once.
 
 use crate::Error;
-use futures::stream::{self, Stream, StreamExt};
+use futures_util::stream::{self, Stream, StreamExt};
 use serde::Serialize;
 use std::future::Future;
 

@@ -45,8 +45,8 @@ pub use confapi_core::{Error, ErrorKind, RefreshPolicy, RetryPolicy, SecretStrin
 pub use generated::{types, Client};
 
 use auth::{AppCredentials, AppToken};
+use confapi_core::Stream;
 use confapi_core::{Auth, Authenticator, Settings, TokenCache};
-use futures::Stream;
 use generated::meta::{op, VENDOR};
 use std::sync::Arc;
 

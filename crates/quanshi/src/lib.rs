@@ -39,8 +39,8 @@ pub mod generated;
 pub use confapi_core::{Error, ErrorKind, RetryPolicy, SecretString, Timeouts};
 pub use generated::{types, Client};
 
+use confapi_core::Stream;
 use confapi_core::{Auth, Authenticator, RefreshPolicy, Settings, StaticToken, TokenCache};
-use futures::Stream;
 use generated::meta::{op, VENDOR};
 use std::sync::Arc;
 
