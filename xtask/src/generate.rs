@@ -46,6 +46,8 @@ pub fn generate(vendor: &str, spec_text: &str) -> Result<String, String> {
     }
     postprocess::default_extra_maps(&mut file)?;
     let ops = model::operations(&spec)?;
+    let bodies = ops.iter().filter_map(|op| op.body.clone()).collect();
+    postprocess::keep_builders_of(&mut file, &bodies)?;
     calls::add(&mut file, &ops)?;
     let meta_items = meta::generate(vendor, &raw, &spec, &ops, &file)?;
     file.items.extend(meta_items);

@@ -55,7 +55,7 @@ pub fn generate(
         }
     };
     let error_codes = error_codes(raw)?;
-    let shapes = shapes::table(raw);
+    let (shape_statics, shapes) = shapes::table(raw);
     let secret_names = shapes::secret_names(raw);
     let default_base_url = option_str(shapes::default_base_url(raw));
     let envelopes = envelope_impls(ops, &envelope, file)?;
@@ -102,6 +102,8 @@ pub fn generate(
                 shapes: #shapes,
                 secret_names: &[#(#secret_names),*],
             };
+
+            #shape_statics
 
             #(#envelopes)*
 

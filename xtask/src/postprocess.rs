@@ -177,6 +177,31 @@ pub fn default_extra_maps(file: &mut File) -> Result<(), String> {
     Ok(())
 }
 
+/// Drops typify's builder (`types::builder::X` and `X::builder()`) for every
+/// type that is not an operation's request body. Only bodies are built
+/// through builders (`body_map`); a builder's setters take the nested types
+/// as values. The rest was half of a generated file, and build time.
+pub fn keep_builders_of(file: &mut File, bodies: &std::collections::BTreeSet<String>) -> Result<(), String> {
+    let types = types_module(file)?;
+    let keep = |ty: &syn::Type| type_name(ty).is_some_and(|name| bodies.contains(&name));
+    for item in types.iter_mut() {
+        // `impl X { pub fn builder() -> builder::X }`
+        if let Item::Impl(imp) = item {
+            if imp.trait_.is_none() && !keep(&imp.self_ty) {
+                imp.items.retain(|member| !matches!(member, syn::ImplItem::Fn(f) if f.sig.ident == "builder"));
+            }
+        }
+    }
+    types.retain(|item| !matches!(item, Item::Impl(imp) if imp.trait_.is_none() && imp.items.is_empty()));
+    let builders = module_mut(types, "builder")?;
+    builders.retain(|item| match item {
+        Item::Struct(s) => bodies.contains(&s.ident.to_string()),
+        Item::Impl(imp) => keep(&imp.self_ty),
+        _ => true,
+    });
+    Ok(())
+}
+
 /// Adds `#[serde(alias = "..")]` so the property also decodes from `aliases`.
 pub fn add_aliases(file: &mut File, schema: &str, property: &str, aliases: &[String]) -> Result<(), String> {
     let strukt = find_struct_mut(file, schema)?;

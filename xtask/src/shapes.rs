@@ -2,19 +2,36 @@
 //! documented shape of every schema and the names of secret fields.
 
 use crate::model::ref_name;
+use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
-/// `&[(name, Shape)]` for every named schema, in spec order.
-pub fn table(raw: &Value) -> TokenStream {
-    let schemas = raw.pointer("/components/schemas").and_then(Value::as_object);
-    let entries = schemas.into_iter().flatten().map(|(name, schema)| {
-        let shape = shape(schema);
-        quote!((#name, #shape))
+/// One static per named schema (a module `shapes` of the meta module), and
+/// the table `&[(name, &Shape)]` that refers to them, in spec order. Small
+/// items each: as one nested initializer the table took rustc four seconds.
+pub fn table(raw: &Value) -> (TokenStream, TokenStream) {
+    let schemas: Vec<(&String, &Value)> =
+        raw.pointer("/components/schemas").and_then(Value::as_object).into_iter().flatten().collect();
+    let ident = |name: &str| format_ident!("{}", name.to_shouty_snake_case());
+    let statics = schemas.iter().map(|(name, schema)| {
+        let (id, shape) = (ident(name), shape(schema));
+        quote!(pub static #id: ::confapi_core::Shape = #shape;)
     });
-    quote!(&[#(#entries),*])
+    let entries = schemas.iter().map(|(name, _)| {
+        let id = ident(name);
+        quote!((#name, &shapes::#id))
+    });
+    (
+        quote! {
+            /// The documented shape of each named schema.
+            pub mod shapes {
+                #(#statics)*
+            }
+        },
+        quote!(&[#(#entries),*]),
+    )
 }
 
 /// The `confapi_core::Shape` expression for one schema.

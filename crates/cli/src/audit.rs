@@ -338,9 +338,9 @@ mod tests {
         shapes: &[
             (
                 "Resp",
-                Shape::Object { props: &[("list", Shape::Array(&Shape::Ref("Item")))], aliases: &[("lists", "list")] },
+                &Shape::Object { props: &[("list", Shape::Array(&Shape::Ref("Item")))], aliases: &[("lists", "list")] },
             ),
-            ("Item", ITEM),
+            ("Item", &ITEM),
         ],
         ..VendorInfo::minimal("test")
     };

@@ -25,7 +25,18 @@ impl Runtime {
         if self.settings().http.is_none() {
             return self.send_and_read(http, request).await;
         }
-        match tokio::time::timeout(limit, self.send_and_read(http, request)).await {
+        let sent_to = request.url().clone();
+        let result = tokio::time::timeout(limit, self.send_and_read(http, request)).await;
+        if let Ok(Ok(response)) = &result {
+            if !same_endpoint(&sent_to, response.url()) {
+                let host = response.url().host_str().unwrap_or("another host").to_owned();
+                self.fail(self.error(ErrorKind::Config).with_detail(format!(
+                    "the caller's HTTP client followed a redirect to {host}; build it with redirect::Policy::none()"
+                )));
+                return Ok(placeholder());
+            }
+        }
+        match result {
             Ok(result) => result,
             Err(_) => {
                 let detail = format!("no complete response within the attempt limit of {limit:?}");
@@ -122,6 +133,14 @@ impl Runtime {
     fn fail(&self, error: Error) {
         self.note(|seen| seen.failure = Some(error));
     }
+}
+
+/// Whether a response came from where the request went (no redirect).
+fn same_endpoint(sent: &reqwest::Url, answered: &reqwest::Url) -> bool {
+    sent.scheme() == answered.scheme()
+        && sent.host_str() == answered.host_str()
+        && sent.port_or_known_default() == answered.port_or_known_default()
+        && sent.path() == answered.path()
 }
 
 /// What progenitor gets when the exchange failed in a way it cannot

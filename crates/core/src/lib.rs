@@ -57,7 +57,7 @@ pub use read::{AsCount, AsFlag, AsText};
 pub use retry::RetryPolicy;
 pub use runtime::{Auth, RequestSigner, Runtime};
 pub use secret::SecretString;
-pub use settings::{base_url, Settings, Timeouts, DEFAULT_MAX_RESPONSE_BYTES};
+pub use settings::{base_url, ConfigureHttp, Settings, Timeouts, DEFAULT_MAX_RESPONSE_BYTES};
 pub use token::{Authenticator, BoxFuture, Credential, Lifetime, RefreshPolicy, StaticToken, Token, TokenCache};
 
 /// The trait of `stream()` results (from `futures`).

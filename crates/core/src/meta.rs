@@ -159,7 +159,7 @@ pub struct VendorInfo {
     /// Every operation of the spec.
     pub operations: &'static [OperationMeta],
     /// Documented shape of every named schema, by name.
-    pub shapes: &'static [(&'static str, Shape)],
+    pub shapes: &'static [(&'static str, &'static Shape)],
     /// Names (query parameters, headers, body fields) whose values are
     /// secrets: the credential's name and every `SecretString` field.
     pub secret_names: &'static [&'static str],
@@ -232,7 +232,7 @@ impl VendorInfo {
 
     /// The documented shape of schema `name`.
     pub fn shape(&self, name: &str) -> Option<&'static Shape> {
-        self.shapes.iter().find(|(n, _)| *n == name).map(|(_, s)| s)
+        self.shapes.iter().find(|(n, _)| *n == name).map(|(_, s)| *s)
     }
 
     /// Whether a query parameter, header or body field of this name holds a

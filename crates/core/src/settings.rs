@@ -8,7 +8,11 @@ use crate::client::GeneratedClient;
 use crate::meta::VendorInfo;
 use crate::runtime::{Auth, Runtime};
 use crate::{Error, ErrorKind, RetryPolicy, SecretString};
+use std::sync::Arc;
 use std::time::Duration;
+
+/// A caller's adjustment of the HTTP client builder (see [`Settings::configure_http`]).
+pub type ConfigureHttp = Arc<dyn Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync>;
 
 /// Time limits of a client. Every vendor client takes one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +46,9 @@ pub struct Settings {
     pub retry: RetryPolicy,
     /// The caller's HTTP client, if given; else one is built from `timeouts`.
     pub http: Option<reqwest::Client>,
+    /// The caller's adjustment of the client built from these settings
+    /// (root certificates, a client identity, a proxy).
+    pub configure_http: Option<ConfigureHttp>,
     /// The largest response body read, in bytes.
     pub max_response_bytes: usize,
 }
@@ -53,6 +60,7 @@ impl Default for Settings {
             timeouts: Timeouts::default(),
             retry: RetryPolicy::none(),
             http: None,
+            configure_http: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
@@ -66,6 +74,7 @@ impl std::fmt::Debug for Settings {
             .field("retry", &self.retry)
             // A caller's client may carry default headers: never print them.
             .field("http", &self.http.as_ref().map(|_| "caller's reqwest::Client"))
+            .field("configure_http", &self.configure_http.as_ref().map(|_| "caller's adjustment"))
             .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
@@ -86,21 +95,29 @@ impl Settings {
         let url = base_url(vendor.name, url)?;
         let http = match &self.http {
             Some(client) => client.clone(),
-            None => http_client(vendor.name, &self.timeouts)?,
+            None => http_client(vendor.name, &self.timeouts, self.configure_http.as_ref())?,
         };
         let runtime = Runtime::new(vendor, auth, self.clone(), secrets);
         Ok(C::assemble(&url, http, runtime))
     }
 }
 
-/// A `reqwest` client with these limits, rustls, and redirects off.
-fn http_client(vendor: &'static str, timeouts: &Timeouts) -> Result<reqwest::Client, Error> {
-    reqwest::Client::builder()
+/// A `reqwest` client with the caller's adjustment, then these limits and
+/// redirects off, whatever the adjustment set.
+fn http_client(
+    vendor: &'static str,
+    timeouts: &Timeouts,
+    configure: Option<&ConfigureHttp>,
+) -> Result<reqwest::Client, Error> {
+    let mut builder = reqwest::Client::builder().user_agent(concat!("confapi/", env!("CARGO_PKG_VERSION")));
+    if let Some(configure) = configure {
+        builder = configure(builder);
+    }
+    builder
         .connect_timeout(timeouts.connect)
         .timeout(timeouts.attempt)
-        .user_agent(concat!("confapi/", env!("CARGO_PKG_VERSION")))
-        // The APIs never redirect, and a redirect to another host would
-        // carry the token (query or custom header) along.
+        // The APIs never redirect, and reqwest forwards custom headers (our
+        // token headers among them) to the host a redirect names.
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| Error::new(vendor, ErrorKind::Config).with_source(e.without_url()))
@@ -141,12 +158,26 @@ macro_rules! settings_setters {
             self
         }
 
-        /// Sends through the caller's own `reqwest::Client` (a proxy, extra
-        /// root certificates, a client certificate). The connect timeout is
-        /// then the caller's; the attempt and total limits, retries and the
-        /// response-size limit still apply. Turn redirects off on it: a
-        /// redirect would carry the credential to another host.
-        pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        /// Adjusts the HTTP client the builder makes: extra root
+        /// certificates (a PBX with its own certificate), a client identity,
+        /// a proxy. Whatever the adjustment sets, redirects stay off and the
+        /// time limits stay those of `timeouts`. The way to change TLS or
+        /// proxies with every guarantee kept.
+        pub fn configure_http(
+            mut self,
+            adjust: impl Fn($crate::reqwest::ClientBuilder) -> $crate::reqwest::ClientBuilder + Send + Sync + 'static,
+        ) -> Self {
+            self.settings.configure_http = Some(::std::sync::Arc::new(adjust));
+            self
+        }
+
+        /// Sends through the caller's own `reqwest::Client` (to share its
+        /// connection pool). The attempt and total limits, retries and the
+        /// response-size limit still apply; its connect timeout is its own.
+        /// Build it with `redirect::Policy::none()`: reqwest forwards custom
+        /// headers, the token's among them, to the host a redirect names. A
+        /// redirect it followed fails the call with `ErrorKind::Config`.
+        pub fn http_client(mut self, client: $crate::reqwest::Client) -> Self {
             self.settings.http = Some(client);
             self
         }

@@ -22,11 +22,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl AccessDeniedDetail {
-        pub fn builder() -> builder::AccessDeniedDetail {
-            Default::default()
-        }
-    }
     ///`AccessTokenResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AccessTokenResponse {
@@ -42,11 +37,6 @@ pub mod types {
         pub expire_in: ::std::option::Option<::confapi_core::LenientInt>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl AccessTokenResponse {
-        pub fn builder() -> builder::AccessTokenResponse {
-            Default::default()
-        }
     }
     ///`ActionRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -103,11 +93,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl AddRecordPermissionResponse {
-        pub fn builder() -> builder::AddRecordPermissionResponse {
-            Default::default()
-        }
-    }
     ///`AiAgentSummarySetting`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AiAgentSummarySetting {
@@ -145,11 +130,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl AiAgentSummarySetting {
-        pub fn builder() -> builder::AiAgentSummarySetting {
-            Default::default()
-        }
-    }
     ///aiAgentSummarySetting as UpdateScheduleConfSettings sends it: the SDK's model has no allowParticipantShowAiAgentRecord.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AiAgentSummarySettingUpdate {
@@ -182,11 +162,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl AiAgentSummarySettingUpdate {
-        pub fn builder() -> builder::AiAgentSummarySettingUpdate {
-            Default::default()
-        }
-    }
     ///`AppTokenRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AppTokenRequest {
@@ -215,11 +190,6 @@ pub mod types {
         pub audio_list: ::std::option::Option<::std::vec::Vec<RecordFile>>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl AudioListResponse {
-        pub fn builder() -> builder::AudioListResponse {
-            Default::default()
-        }
     }
     ///`BatchInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -251,11 +221,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl BatchInfo {
-        pub fn builder() -> builder::BatchInfo {
-            Default::default()
-        }
-    }
     ///`BatchInfoResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct BatchInfoResponse {
@@ -263,11 +228,6 @@ pub mod types {
         pub infos: ::std::option::Option<::std::vec::Vec<BatchInfo>>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl BatchInfoResponse {
-        pub fn builder() -> builder::BatchInfoResponse {
-            Default::default()
-        }
     }
     ///`BatchUser`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -301,11 +261,6 @@ pub mod types {
         pub user_id: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl BatchUser {
-        pub fn builder() -> builder::BatchUser {
-            Default::default()
-        }
     }
     ///The documented values of BizType.
     #[derive(
@@ -391,11 +346,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl CaseCodeResponse {
-        pub fn builder() -> builder::CaseCodeResponse {
-            Default::default()
-        }
-    }
     ///`Chapter`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Chapter {
@@ -412,11 +362,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl Chapter {
-        pub fn builder() -> builder::Chapter {
-            Default::default()
-        }
-    }
     ///`CloseVideoConferenceResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CloseVideoConferenceResponse {
@@ -425,11 +370,6 @@ pub mod types {
         pub code: ::confapi_core::LenientInt,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl CloseVideoConferenceResponse {
-        pub fn builder() -> builder::CloseVideoConferenceResponse {
-            Default::default()
-        }
     }
     ///`CloudRecordTextResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -447,11 +387,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl CloudRecordTextResponse {
-        pub fn builder() -> builder::CloudRecordTextResponse {
-            Default::default()
-        }
-    }
     ///Outcome as a string code.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CodeResponse {
@@ -460,11 +395,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl CodeResponse {
-        pub fn builder() -> builder::CodeResponse {
-            Default::default()
-        }
-    }
     ///A user as Cohosts names one: the SDK's model has no participantId.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CohostUserRef {
@@ -472,11 +402,6 @@ pub mod types {
         pub union_id: ::std::string::String,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl CohostUserRef {
-        pub fn builder() -> builder::CohostUserRef {
-            Default::default()
-        }
     }
     ///`CohostsRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -554,11 +479,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl ConfDetailMember {
-        pub fn builder() -> builder::ConfDetailMember {
-            Default::default()
-        }
-    }
     ///`ConfDetailResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ConfDetailResponse {
@@ -571,11 +491,6 @@ pub mod types {
         pub next_token: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl ConfDetailResponse {
-        pub fn builder() -> builder::ConfDetailResponse {
-            Default::default()
-        }
     }
     ///`ConfInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -682,11 +597,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl ConfInfo {
-        pub fn builder() -> builder::ConfInfo {
-            Default::default()
-        }
-    }
     ///`ConferenceIdListRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ConferenceIdListRequest {
@@ -716,11 +626,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl ConferenceInfoResponse {
-        pub fn builder() -> builder::ConferenceInfoResponse {
-            Default::default()
-        }
-    }
     ///`ConferenceListResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ConferenceListResponse {
@@ -746,11 +651,6 @@ pub mod types {
         pub total_count: ::std::option::Option<::confapi_core::LenientInt>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl ConferenceListResponse {
-        pub fn builder() -> builder::ConferenceListResponse {
-            Default::default()
-        }
     }
     ///`ConferenceSettingRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -855,11 +755,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl ConferenceSummary {
-        pub fn builder() -> builder::ConferenceSummary {
-            Default::default()
-        }
-    }
     ///`CorpTokenRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CorpTokenRequest {
@@ -907,11 +802,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl CreateAutoLoginUrlResponse {
-        pub fn builder() -> builder::CreateAutoLoginUrlResponse {
-            Default::default()
-        }
-    }
     ///`CreateCustomShortLinkRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateCustomShortLinkRequest {
@@ -946,11 +836,6 @@ pub mod types {
         pub result: ::std::option::Option<ShortLink>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl CreateCustomShortLinkResponse {
-        pub fn builder() -> builder::CreateCustomShortLinkResponse {
-            Default::default()
-        }
     }
     ///`CreateScheduleConferenceRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1039,11 +924,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl CreateVideoConferenceResponse {
-        pub fn builder() -> builder::CreateVideoConferenceResponse {
-            Default::default()
-        }
-    }
     ///`EnableRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct EnableRequest {
@@ -1072,11 +952,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl ErrorBody {
-        pub fn builder() -> builder::ErrorBody {
-            Default::default()
-        }
-    }
     ///An extension app setting as create and update send it (the SDK's request models: autoOpenMode an int32, no clientId).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ExtensionAppInput {
@@ -1097,11 +972,6 @@ pub mod types {
         pub extension_app_biz_data: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl ExtensionAppInput {
-        pub fn builder() -> builder::ExtensionAppInput {
-            Default::default()
-        }
     }
     ///`ExtensionAppModel`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1128,11 +998,6 @@ pub mod types {
         pub extension_app_biz_data: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl ExtensionAppModel {
-        pub fn builder() -> builder::ExtensionAppModel {
-            Default::default()
-        }
     }
     ///`ExtensionAppSetting`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1170,11 +1035,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl ExtensionAppSetting {
-        pub fn builder() -> builder::ExtensionAppSetting {
-            Default::default()
-        }
-    }
     ///`FlashMinutesSummary`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct FlashMinutesSummary {
@@ -1184,11 +1044,6 @@ pub mod types {
         pub summary: ::std::option::Option<::std::vec::Vec<Chapter>>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl FlashMinutesSummary {
-        pub fn builder() -> builder::FlashMinutesSummary {
-            Default::default()
-        }
     }
     ///`FlashMinutesSummaryResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1200,11 +1055,6 @@ pub mod types {
         pub flash_minutes_summary: ::std::option::Option<FlashMinutesSummary>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl FlashMinutesSummaryResponse {
-        pub fn builder() -> builder::FlashMinutesSummaryResponse {
-            Default::default()
-        }
     }
     ///`FocusRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1276,11 +1126,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl HistoryConference {
-        pub fn builder() -> builder::HistoryConference {
-            Default::default()
-        }
-    }
     ///`HistoryListResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct HistoryListResponse {
@@ -1293,11 +1138,6 @@ pub mod types {
         pub next_token: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl HistoryListResponse {
-        pub fn builder() -> builder::HistoryListResponse {
-            Default::default()
-        }
     }
     ///`InviteMcuRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1354,11 +1194,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl Invitee {
-        pub fn builder() -> builder::Invitee {
-            Default::default()
-        }
-    }
     ///`KickMembersRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct KickMembersRequest {
@@ -1393,11 +1228,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl LastMetricResponse {
-        pub fn builder() -> builder::LastMetricResponse {
-            Default::default()
-        }
-    }
     ///`LoginInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct LoginInfo {
@@ -1408,11 +1238,6 @@ pub mod types {
         pub login_url: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl LoginInfo {
-        pub fn builder() -> builder::LoginInfo {
-            Default::default()
-        }
     }
     ///`MeetingResultResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1426,11 +1251,6 @@ pub mod types {
         pub full_summary: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl MeetingResultResponse {
-        pub fn builder() -> builder::MeetingResultResponse {
-            Default::default()
-        }
     }
     ///`MemberModel`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1497,11 +1317,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl MemberModel {
-        pub fn builder() -> builder::MemberModel {
-            Default::default()
-        }
-    }
     ///`MembersResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct MembersResponse {
@@ -1523,11 +1338,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl MembersResponse {
-        pub fn builder() -> builder::MembersResponse {
-            Default::default()
-        }
-    }
     ///`MetricDataResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct MetricDataResponse {
@@ -1538,11 +1348,6 @@ pub mod types {
         pub metric_data_list: ::std::option::Option<::std::vec::Vec<MetricValue>>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl MetricDataResponse {
-        pub fn builder() -> builder::MetricDataResponse {
-            Default::default()
-        }
     }
     ///`MetricValue`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1670,11 +1475,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl MetricValue {
-        pub fn builder() -> builder::MetricValue {
-            Default::default()
-        }
-    }
     ///`MinutesDocUrlResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct MinutesDocUrlResponse {
@@ -1685,11 +1485,6 @@ pub mod types {
         pub minutes_doc_url: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl MinutesDocUrlResponse {
-        pub fn builder() -> builder::MinutesDocUrlResponse {
-            Default::default()
-        }
     }
     ///`MinutesSummary`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1730,11 +1525,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl MinutesSummary {
-        pub fn builder() -> builder::MinutesSummary {
-            Default::default()
-        }
-    }
     ///`MinutesSummaryRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct MinutesSummaryRequest {
@@ -1763,11 +1553,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl MinutesSummaryResponse {
-        pub fn builder() -> builder::MinutesSummaryResponse {
-            Default::default()
-        }
-    }
     ///`MinutesTextResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct MinutesTextResponse {
@@ -1788,11 +1573,6 @@ pub mod types {
         pub paragraph_list: ::std::option::Option<::std::vec::Vec<Paragraph>>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl MinutesTextResponse {
-        pub fn builder() -> builder::MinutesTextResponse {
-            Default::default()
-        }
     }
     ///`MuteAllRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1860,11 +1640,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl OpenRecordSetting {
-        pub fn builder() -> builder::OpenRecordSetting {
-            Default::default()
-        }
-    }
     ///`OrgConferenceListResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct OrgConferenceListResponse {
@@ -1892,11 +1667,6 @@ pub mod types {
         pub total_count: ::std::option::Option<::confapi_core::LenientInt>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl OrgConferenceListResponse {
-        pub fn builder() -> builder::OrgConferenceListResponse {
-            Default::default()
-        }
     }
     ///`Paragraph`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1948,11 +1718,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl Paragraph {
-        pub fn builder() -> builder::Paragraph {
-            Default::default()
-        }
-    }
     ///`PhoneInvitee`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct PhoneInvitee {
@@ -1976,11 +1741,6 @@ pub mod types {
         pub status_code: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl PhoneInvitee {
-        pub fn builder() -> builder::PhoneInvitee {
-            Default::default()
-        }
     }
     ///`PlayInfoResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -2007,11 +1767,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl PlayInfoResponse {
-        pub fn builder() -> builder::PlayInfoResponse {
-            Default::default()
-        }
-    }
     ///`QuestionAnswer`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct QuestionAnswer {
@@ -2035,11 +1790,6 @@ pub mod types {
         >,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl QuestionAnswer {
-        pub fn builder() -> builder::QuestionAnswer {
-            Default::default()
-        }
     }
     ///`RecordFile`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -2094,11 +1844,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl RecordFile {
-        pub fn builder() -> builder::RecordFile {
-            Default::default()
-        }
-    }
     ///`RecordMinutesUrl`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct RecordMinutesUrl {
@@ -2115,11 +1860,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl RecordMinutesUrl {
-        pub fn builder() -> builder::RecordMinutesUrl {
-            Default::default()
-        }
-    }
     ///`RecordMinutesUrlResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct RecordMinutesUrlResponse {
@@ -2132,11 +1872,6 @@ pub mod types {
         >,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl RecordMinutesUrlResponse {
-        pub fn builder() -> builder::RecordMinutesUrlResponse {
-            Default::default()
-        }
     }
     ///`ScheduleConfSetting`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -2190,11 +1925,6 @@ pub mod types {
         pub screen_share_forbidden: ::std::option::Option<::confapi_core::LenientInt>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl ScheduleConfSetting {
-        pub fn builder() -> builder::ScheduleConfSetting {
-            Default::default()
-        }
     }
     ///scheduleConfSettingModel as CreateScheduleConference sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -2251,11 +1981,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl ScheduleConfSettingInput {
-        pub fn builder() -> builder::ScheduleConfSettingInput {
-            Default::default()
-        }
-    }
     ///scheduleConfSettingModel as UpdateScheduleConfSettings sends it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ScheduleConfSettingUpdate {
@@ -2311,11 +2036,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl ScheduleConfSettingUpdate {
-        pub fn builder() -> builder::ScheduleConfSettingUpdate {
-            Default::default()
-        }
-    }
     ///`ScheduleConfSettingsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ScheduleConfSettingsResponse {
@@ -2326,11 +2046,6 @@ pub mod types {
         pub schedule_conf_setting_model: ::std::option::Option<ScheduleConfSetting>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl ScheduleConfSettingsResponse {
-        pub fn builder() -> builder::ScheduleConfSettingsResponse {
-            Default::default()
-        }
     }
     ///`ScheduleConferenceResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -2370,11 +2085,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl ScheduleConferenceResponse {
-        pub fn builder() -> builder::ScheduleConferenceResponse {
-            Default::default()
-        }
-    }
     ///`ScheduleHistoryResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ScheduleHistoryResponse {
@@ -2395,11 +2105,6 @@ pub mod types {
         pub total_count: ::std::option::Option<::confapi_core::LenientInt>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl ScheduleHistoryResponse {
-        pub fn builder() -> builder::ScheduleHistoryResponse {
-            Default::default()
-        }
     }
     ///`Sentence`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -2429,11 +2134,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl Sentence {
-        pub fn builder() -> builder::Sentence {
-            Default::default()
-        }
-    }
     ///`ShortLink`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ShortLink {
@@ -2444,11 +2144,6 @@ pub mod types {
         pub custom_short_link: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl ShortLink {
-        pub fn builder() -> builder::ShortLink {
-            Default::default()
-        }
     }
     ///`SpeakerSummary`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -2467,11 +2162,6 @@ pub mod types {
         pub summary: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl SpeakerSummary {
-        pub fn builder() -> builder::SpeakerSummary {
-            Default::default()
-        }
     }
     ///`StartCloudRecordRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -2583,11 +2273,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl StreamOutResponse {
-        pub fn builder() -> builder::StreamOutResponse {
-            Default::default()
-        }
-    }
     ///`SuccessResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct SuccessResponse {
@@ -2595,11 +2280,6 @@ pub mod types {
         pub success: ::std::option::Option<bool>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl SuccessResponse {
-        pub fn builder() -> builder::SuccessResponse {
-            Default::default()
-        }
     }
     ///`TimedText`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -2619,11 +2299,6 @@ pub mod types {
         pub text: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl TimedText {
-        pub fn builder() -> builder::TimedText {
-            Default::default()
-        }
     }
     ///`UnionIdListRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -2730,11 +2405,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl UserOngoingResponse {
-        pub fn builder() -> builder::UserOngoingResponse {
-            Default::default()
-        }
-    }
     ///`UserRef`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UserRef {
@@ -2748,11 +2418,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl UserRef {
-        pub fn builder() -> builder::UserRef {
-            Default::default()
-        }
-    }
     ///`VideoListResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct VideoListResponse {
@@ -2763,11 +2428,6 @@ pub mod types {
         pub video_list: ::std::option::Option<::std::vec::Vec<RecordFile>>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl VideoListResponse {
-        pub fn builder() -> builder::VideoListResponse {
-            Default::default()
-        }
     }
     ///`VirtualExtraSetting`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -2861,11 +2521,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl VirtualExtraSetting {
-        pub fn builder() -> builder::VirtualExtraSetting {
-            Default::default()
-        }
-    }
     ///moziConfVirtualExtraSetting as create and update send it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct VirtualExtraSettingInput {
@@ -2958,11 +2613,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl VirtualExtraSettingInput {
-        pub fn builder() -> builder::VirtualExtraSettingInput {
-            Default::default()
-        }
-    }
     ///`Word`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Word {
@@ -2986,173 +2636,8 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl Word {
-        pub fn builder() -> builder::Word {
-            Default::default()
-        }
-    }
     /// Types for composing complex structures.
     pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct AccessDeniedDetail {
-            required_scopes: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for AccessDeniedDetail {
-            fn default() -> Self {
-                Self {
-                    required_scopes: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl AccessDeniedDetail {
-            pub fn required_scopes<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.required_scopes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for required_scopes: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AccessDeniedDetail> for super::AccessDeniedDetail {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AccessDeniedDetail,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    required_scopes: value.required_scopes?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::AccessDeniedDetail> for AccessDeniedDetail {
-            fn from(value: super::AccessDeniedDetail) -> Self {
-                Self {
-                    required_scopes: Ok(value.required_scopes),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct AccessTokenResponse {
-            access_token: ::std::result::Result<
-                ::std::option::Option<::confapi_core::SecretString>,
-                ::std::string::String,
-            >,
-            expire_in: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for AccessTokenResponse {
-            fn default() -> Self {
-                Self {
-                    access_token: Ok(Default::default()),
-                    expire_in: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl AccessTokenResponse {
-            pub fn access_token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::SecretString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.access_token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for access_token: {e}")
-                    });
-                self
-            }
-            pub fn expire_in<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.expire_in = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for expire_in: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AccessTokenResponse>
-        for super::AccessTokenResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AccessTokenResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    access_token: value.access_token?,
-                    expire_in: value.expire_in?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::AccessTokenResponse> for AccessTokenResponse {
-            fn from(value: super::AccessTokenResponse) -> Self {
-                Self {
-                    access_token: Ok(value.access_token),
-                    expire_in: Ok(value.expire_in),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
         #[derive(Clone, Debug)]
         pub struct ActionRequest {
             action: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -3371,435 +2856,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct AddRecordPermissionResponse {
-            code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            task_uuid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for AddRecordPermissionResponse {
-            fn default() -> Self {
-                Self {
-                    code: Ok(Default::default()),
-                    task_uuid: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl AddRecordPermissionResponse {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn task_uuid<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.task_uuid = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for task_uuid: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AddRecordPermissionResponse>
-        for super::AddRecordPermissionResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AddRecordPermissionResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    task_uuid: value.task_uuid?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::AddRecordPermissionResponse>
-        for AddRecordPermissionResponse {
-            fn from(value: super::AddRecordPermissionResponse) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    task_uuid: Ok(value.task_uuid),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct AiAgentSummarySetting {
-            allow_all_participants_start: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            allow_participant_show_ai_agent_record: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            enable_ai_agent_status: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            receiver_type: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            restrict_share_minutes_summary_only: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            value: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for AiAgentSummarySetting {
-            fn default() -> Self {
-                Self {
-                    allow_all_participants_start: Ok(Default::default()),
-                    allow_participant_show_ai_agent_record: Ok(Default::default()),
-                    enable_ai_agent_status: Ok(Default::default()),
-                    receiver_type: Ok(Default::default()),
-                    restrict_share_minutes_summary_only: Ok(Default::default()),
-                    value: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl AiAgentSummarySetting {
-            pub fn allow_all_participants_start<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.allow_all_participants_start = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for allow_all_participants_start: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn allow_participant_show_ai_agent_record<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.allow_participant_show_ai_agent_record = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for allow_participant_show_ai_agent_record: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn enable_ai_agent_status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.enable_ai_agent_status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for enable_ai_agent_status: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn receiver_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.receiver_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for receiver_type: {e}")
-                    });
-                self
-            }
-            pub fn restrict_share_minutes_summary_only<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.restrict_share_minutes_summary_only = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for restrict_share_minutes_summary_only: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn value<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.value = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for value: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AiAgentSummarySetting>
-        for super::AiAgentSummarySetting {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AiAgentSummarySetting,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    allow_all_participants_start: value.allow_all_participants_start?,
-                    allow_participant_show_ai_agent_record: value
-                        .allow_participant_show_ai_agent_record?,
-                    enable_ai_agent_status: value.enable_ai_agent_status?,
-                    receiver_type: value.receiver_type?,
-                    restrict_share_minutes_summary_only: value
-                        .restrict_share_minutes_summary_only?,
-                    value: value.value?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::AiAgentSummarySetting>
-        for AiAgentSummarySetting {
-            fn from(value: super::AiAgentSummarySetting) -> Self {
-                Self {
-                    allow_all_participants_start: Ok(value.allow_all_participants_start),
-                    allow_participant_show_ai_agent_record: Ok(
-                        value.allow_participant_show_ai_agent_record,
-                    ),
-                    enable_ai_agent_status: Ok(value.enable_ai_agent_status),
-                    receiver_type: Ok(value.receiver_type),
-                    restrict_share_minutes_summary_only: Ok(
-                        value.restrict_share_minutes_summary_only,
-                    ),
-                    value: Ok(value.value),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct AiAgentSummarySettingUpdate {
-            allow_all_participants_start: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            enable_ai_agent_status: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            receiver_type: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            restrict_share_minutes_summary_only: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            value: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for AiAgentSummarySettingUpdate {
-            fn default() -> Self {
-                Self {
-                    allow_all_participants_start: Ok(Default::default()),
-                    enable_ai_agent_status: Ok(Default::default()),
-                    receiver_type: Ok(Default::default()),
-                    restrict_share_minutes_summary_only: Ok(Default::default()),
-                    value: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl AiAgentSummarySettingUpdate {
-            pub fn allow_all_participants_start<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.allow_all_participants_start = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for allow_all_participants_start: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn enable_ai_agent_status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.enable_ai_agent_status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for enable_ai_agent_status: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn receiver_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.receiver_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for receiver_type: {e}")
-                    });
-                self
-            }
-            pub fn restrict_share_minutes_summary_only<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.restrict_share_minutes_summary_only = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for restrict_share_minutes_summary_only: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn value<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.value = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for value: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AiAgentSummarySettingUpdate>
-        for super::AiAgentSummarySettingUpdate {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AiAgentSummarySettingUpdate,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    allow_all_participants_start: value.allow_all_participants_start?,
-                    enable_ai_agent_status: value.enable_ai_agent_status?,
-                    receiver_type: value.receiver_type?,
-                    restrict_share_minutes_summary_only: value
-                        .restrict_share_minutes_summary_only?,
-                    value: value.value?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::AiAgentSummarySettingUpdate>
-        for AiAgentSummarySettingUpdate {
-            fn from(value: super::AiAgentSummarySettingUpdate) -> Self {
-                Self {
-                    allow_all_participants_start: Ok(value.allow_all_participants_start),
-                    enable_ai_agent_status: Ok(value.enable_ai_agent_status),
-                    receiver_type: Ok(value.receiver_type),
-                    restrict_share_minutes_summary_only: Ok(
-                        value.restrict_share_minutes_summary_only,
-                    ),
-                    value: Ok(value.value),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct AppTokenRequest {
             app_key: ::std::result::Result<::std::string::String, ::std::string::String>,
             app_secret: ::std::result::Result<
@@ -3879,480 +2935,6 @@ pub mod types {
                 Self {
                     app_key: Ok(value.app_key),
                     app_secret: Ok(value.app_secret),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct AudioListResponse {
-            audio_list: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::RecordFile>>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for AudioListResponse {
-            fn default() -> Self {
-                Self {
-                    audio_list: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl AudioListResponse {
-            pub fn audio_list<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::RecordFile>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.audio_list = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for audio_list: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AudioListResponse> for super::AudioListResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AudioListResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    audio_list: value.audio_list?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::AudioListResponse> for AudioListResponse {
-            fn from(value: super::AudioListResponse) -> Self {
-                Self {
-                    audio_list: Ok(value.audio_list),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct BatchInfo {
-            conference_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            media_status: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            start_time: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            user_list: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::BatchUser>>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for BatchInfo {
-            fn default() -> Self {
-                Self {
-                    conference_id: Ok(Default::default()),
-                    media_status: Ok(Default::default()),
-                    start_time: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    title: Ok(Default::default()),
-                    user_list: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl BatchInfo {
-            pub fn conference_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conference_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for conference_id: {e}")
-                    });
-                self
-            }
-            pub fn media_status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.media_status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for media_status: {e}")
-                    });
-                self
-            }
-            pub fn start_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.start_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for start_time: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-            pub fn user_list<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::BatchUser>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user_list = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_list: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<BatchInfo> for super::BatchInfo {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: BatchInfo,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    conference_id: value.conference_id?,
-                    media_status: value.media_status?,
-                    start_time: value.start_time?,
-                    status: value.status?,
-                    title: value.title?,
-                    user_list: value.user_list?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::BatchInfo> for BatchInfo {
-            fn from(value: super::BatchInfo) -> Self {
-                Self {
-                    conference_id: Ok(value.conference_id),
-                    media_status: Ok(value.media_status),
-                    start_time: Ok(value.start_time),
-                    status: Ok(value.status),
-                    title: Ok(value.title),
-                    user_list: Ok(value.user_list),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct BatchInfoResponse {
-            infos: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::BatchInfo>>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for BatchInfoResponse {
-            fn default() -> Self {
-                Self {
-                    infos: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl BatchInfoResponse {
-            pub fn infos<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::BatchInfo>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.infos = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for infos: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<BatchInfoResponse> for super::BatchInfoResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: BatchInfoResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    infos: value.infos?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::BatchInfoResponse> for BatchInfoResponse {
-            fn from(value: super::BatchInfoResponse) -> Self {
-                Self {
-                    infos: Ok(value.infos),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct BatchUser {
-            attend_status: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            camera_status: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            mic_status: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            nick: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            reject_description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            user_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for BatchUser {
-            fn default() -> Self {
-                Self {
-                    attend_status: Ok(Default::default()),
-                    camera_status: Ok(Default::default()),
-                    mic_status: Ok(Default::default()),
-                    nick: Ok(Default::default()),
-                    reject_description: Ok(Default::default()),
-                    user_id: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl BatchUser {
-            pub fn attend_status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.attend_status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attend_status: {e}")
-                    });
-                self
-            }
-            pub fn camera_status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.camera_status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for camera_status: {e}")
-                    });
-                self
-            }
-            pub fn mic_status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mic_status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for mic_status: {e}")
-                    });
-                self
-            }
-            pub fn nick<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.nick = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for nick: {e}")
-                    });
-                self
-            }
-            pub fn reject_description<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.reject_description = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for reject_description: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn user_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<BatchUser> for super::BatchUser {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: BatchUser,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    attend_status: value.attend_status?,
-                    camera_status: value.camera_status?,
-                    mic_status: value.mic_status?,
-                    nick: value.nick?,
-                    reject_description: value.reject_description?,
-                    user_id: value.user_id?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::BatchUser> for BatchUser {
-            fn from(value: super::BatchUser) -> Self {
-                Self {
-                    attend_status: Ok(value.attend_status),
-                    camera_status: Ok(value.camera_status),
-                    mic_status: Ok(value.mic_status),
-                    nick: Ok(value.nick),
-                    reject_description: Ok(value.reject_description),
-                    user_id: Ok(value.user_id),
                     extra: Ok(value.extra),
                 }
             }
@@ -4453,547 +3035,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CaseCodeResponse {
-            case: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CaseCodeResponse {
-            fn default() -> Self {
-                Self {
-                    case: Ok(Default::default()),
-                    code: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl CaseCodeResponse {
-            pub fn case<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.case = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for case: {e}")
-                    });
-                self
-            }
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CaseCodeResponse> for super::CaseCodeResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CaseCodeResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    case: value.case?,
-                    code: value.code?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CaseCodeResponse> for CaseCodeResponse {
-            fn from(value: super::CaseCodeResponse) -> Self {
-                Self {
-                    case: Ok(value.case),
-                    code: Ok(value.code),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct Chapter {
-            end: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            headline: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            start: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            summary: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Chapter {
-            fn default() -> Self {
-                Self {
-                    end: Ok(Default::default()),
-                    headline: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    start: Ok(Default::default()),
-                    summary: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl Chapter {
-            pub fn end<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.end = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for end: {e}")
-                    });
-                self
-            }
-            pub fn headline<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.headline = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for headline: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn start<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.start = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for start: {e}")
-                    });
-                self
-            }
-            pub fn summary<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.summary = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for summary: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Chapter> for super::Chapter {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Chapter,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    end: value.end?,
-                    headline: value.headline?,
-                    id: value.id?,
-                    start: value.start?,
-                    summary: value.summary?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Chapter> for Chapter {
-            fn from(value: super::Chapter) -> Self {
-                Self {
-                    end: Ok(value.end),
-                    headline: Ok(value.headline),
-                    id: Ok(value.id),
-                    start: Ok(value.start),
-                    summary: Ok(value.summary),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CloseVideoConferenceResponse {
-            cause: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            code: ::std::result::Result<
-                ::confapi_core::LenientInt,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CloseVideoConferenceResponse {
-            fn default() -> Self {
-                Self {
-                    cause: Ok(Default::default()),
-                    code: Err("no value supplied for code".to_string()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl CloseVideoConferenceResponse {
-            pub fn cause<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cause = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cause: {e}")
-                    });
-                self
-            }
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::confapi_core::LenientInt>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CloseVideoConferenceResponse>
-        for super::CloseVideoConferenceResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CloseVideoConferenceResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    cause: value.cause?,
-                    code: value.code?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CloseVideoConferenceResponse>
-        for CloseVideoConferenceResponse {
-            fn from(value: super::CloseVideoConferenceResponse) -> Self {
-                Self {
-                    cause: Ok(value.cause),
-                    code: Ok(value.code),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CloudRecordTextResponse {
-            has_more: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            paragraph_list: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::Paragraph>>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CloudRecordTextResponse {
-            fn default() -> Self {
-                Self {
-                    has_more: Ok(Default::default()),
-                    paragraph_list: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl CloudRecordTextResponse {
-            pub fn has_more<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.has_more = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for has_more: {e}")
-                    });
-                self
-            }
-            pub fn paragraph_list<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Paragraph>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.paragraph_list = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for paragraph_list: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CloudRecordTextResponse>
-        for super::CloudRecordTextResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CloudRecordTextResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    has_more: value.has_more?,
-                    paragraph_list: value.paragraph_list?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CloudRecordTextResponse>
-        for CloudRecordTextResponse {
-            fn from(value: super::CloudRecordTextResponse) -> Self {
-                Self {
-                    has_more: Ok(value.has_more),
-                    paragraph_list: Ok(value.paragraph_list),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CodeResponse {
-            code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CodeResponse {
-            fn default() -> Self {
-                Self {
-                    code: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl CodeResponse {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CodeResponse> for super::CodeResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CodeResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CodeResponse> for CodeResponse {
-            fn from(value: super::CodeResponse) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CohostUserRef {
-            union_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CohostUserRef {
-            fn default() -> Self {
-                Self {
-                    union_id: Err("no value supplied for union_id".to_string()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl CohostUserRef {
-            pub fn union_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.union_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for union_id: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CohostUserRef> for super::CohostUserRef {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CohostUserRef,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    union_id: value.union_id?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CohostUserRef> for CohostUserRef {
-            fn from(value: super::CohostUserRef) -> Self {
-                Self {
-                    union_id: Ok(value.union_id),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct CohostsRequest {
             action: ::std::result::Result<::std::string::String, ::std::string::String>,
             user_list: ::std::result::Result<
@@ -5078,866 +3119,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct ConfDetailMember {
-            belong_org: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientBool>,
-                ::std::string::String,
-            >,
-            conference_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            device_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            duration: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            join_time: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            leave_time: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            network_quality: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            nick: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            role: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            session_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            union_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            version: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ConfDetailMember {
-            fn default() -> Self {
-                Self {
-                    belong_org: Ok(Default::default()),
-                    conference_id: Ok(Default::default()),
-                    device_type: Ok(Default::default()),
-                    duration: Ok(Default::default()),
-                    join_time: Ok(Default::default()),
-                    leave_time: Ok(Default::default()),
-                    network_quality: Ok(Default::default()),
-                    nick: Ok(Default::default()),
-                    role: Ok(Default::default()),
-                    session_id: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    union_id: Ok(Default::default()),
-                    version: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl ConfDetailMember {
-            pub fn belong_org<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientBool>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.belong_org = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for belong_org: {e}")
-                    });
-                self
-            }
-            pub fn conference_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conference_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for conference_id: {e}")
-                    });
-                self
-            }
-            pub fn device_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.device_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for device_type: {e}")
-                    });
-                self
-            }
-            pub fn duration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.duration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for duration: {e}")
-                    });
-                self
-            }
-            pub fn join_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.join_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for join_time: {e}")
-                    });
-                self
-            }
-            pub fn leave_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.leave_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for leave_time: {e}")
-                    });
-                self
-            }
-            pub fn network_quality<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.network_quality = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for network_quality: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn nick<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.nick = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for nick: {e}")
-                    });
-                self
-            }
-            pub fn role<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.role = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for role: {e}")
-                    });
-                self
-            }
-            pub fn session_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.session_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for session_id: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn union_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.union_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for union_id: {e}")
-                    });
-                self
-            }
-            pub fn version<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.version = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for version: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ConfDetailMember> for super::ConfDetailMember {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ConfDetailMember,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    belong_org: value.belong_org?,
-                    conference_id: value.conference_id?,
-                    device_type: value.device_type?,
-                    duration: value.duration?,
-                    join_time: value.join_time?,
-                    leave_time: value.leave_time?,
-                    network_quality: value.network_quality?,
-                    nick: value.nick?,
-                    role: value.role?,
-                    session_id: value.session_id?,
-                    status: value.status?,
-                    union_id: value.union_id?,
-                    version: value.version?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ConfDetailMember> for ConfDetailMember {
-            fn from(value: super::ConfDetailMember) -> Self {
-                Self {
-                    belong_org: Ok(value.belong_org),
-                    conference_id: Ok(value.conference_id),
-                    device_type: Ok(value.device_type),
-                    duration: Ok(value.duration),
-                    join_time: Ok(value.join_time),
-                    leave_time: Ok(value.leave_time),
-                    network_quality: Ok(value.network_quality),
-                    nick: Ok(value.nick),
-                    role: Ok(value.role),
-                    session_id: Ok(value.session_id),
-                    status: Ok(value.status),
-                    union_id: Ok(value.union_id),
-                    version: Ok(value.version),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ConfDetailResponse {
-            list: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::ConfDetailMember>>,
-                ::std::string::String,
-            >,
-            next_token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ConfDetailResponse {
-            fn default() -> Self {
-                Self {
-                    list: Ok(Default::default()),
-                    next_token: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl ConfDetailResponse {
-            pub fn list<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::ConfDetailMember>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.list = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for list: {e}")
-                    });
-                self
-            }
-            pub fn next_token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.next_token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for next_token: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ConfDetailResponse> for super::ConfDetailResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ConfDetailResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    list: value.list?,
-                    next_token: value.next_token?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ConfDetailResponse> for ConfDetailResponse {
-            fn from(value: super::ConfDetailResponse) -> Self {
-                Self {
-                    list: Ok(value.list),
-                    next_token: Ok(value.next_token),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ConfInfo {
-            active_num: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            attend_num: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            biz_type: ::std::result::Result<
-                ::std::option::Option<
-                    ::confapi_core::OpenEnum<crate::generated::types::BizTypeKnown>,
-                >,
-                ::std::string::String,
-            >,
-            cloud_record_owner_union_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            cloud_record_status: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            conf_duration: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            conference_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            creator_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            creator_nick: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            end_time: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extension_app_settings: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::ExtensionAppSetting>>,
-                ::std::string::String,
-            >,
-            external_link_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            invited_num: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            minutes_owner_union_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            minutes_status: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            room_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            schedule_conference_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            start_time: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ConfInfo {
-            fn default() -> Self {
-                Self {
-                    active_num: Ok(Default::default()),
-                    attend_num: Ok(Default::default()),
-                    biz_type: Ok(Default::default()),
-                    cloud_record_owner_union_id: Ok(Default::default()),
-                    cloud_record_status: Ok(Default::default()),
-                    conf_duration: Ok(Default::default()),
-                    conference_id: Ok(Default::default()),
-                    creator_id: Ok(Default::default()),
-                    creator_nick: Ok(Default::default()),
-                    end_time: Ok(Default::default()),
-                    extension_app_settings: Ok(Default::default()),
-                    external_link_url: Ok(Default::default()),
-                    invited_num: Ok(Default::default()),
-                    minutes_owner_union_id: Ok(Default::default()),
-                    minutes_status: Ok(Default::default()),
-                    room_code: Ok(Default::default()),
-                    schedule_conference_id: Ok(Default::default()),
-                    start_time: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    title: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl ConfInfo {
-            pub fn active_num<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.active_num = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for active_num: {e}")
-                    });
-                self
-            }
-            pub fn attend_num<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.attend_num = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attend_num: {e}")
-                    });
-                self
-            }
-            pub fn biz_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::confapi_core::OpenEnum<crate::generated::types::BizTypeKnown>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.biz_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for biz_type: {e}")
-                    });
-                self
-            }
-            pub fn cloud_record_owner_union_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cloud_record_owner_union_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for cloud_record_owner_union_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn cloud_record_status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cloud_record_status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for cloud_record_status: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn conf_duration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conf_duration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for conf_duration: {e}")
-                    });
-                self
-            }
-            pub fn conference_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conference_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for conference_id: {e}")
-                    });
-                self
-            }
-            pub fn creator_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.creator_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for creator_id: {e}")
-                    });
-                self
-            }
-            pub fn creator_nick<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.creator_nick = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for creator_nick: {e}")
-                    });
-                self
-            }
-            pub fn end_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.end_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for end_time: {e}")
-                    });
-                self
-            }
-            pub fn extension_app_settings<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::ExtensionAppSetting>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extension_app_settings = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for extension_app_settings: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn external_link_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.external_link_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for external_link_url: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn invited_num<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.invited_num = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for invited_num: {e}")
-                    });
-                self
-            }
-            pub fn minutes_owner_union_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.minutes_owner_union_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for minutes_owner_union_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn minutes_status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.minutes_status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for minutes_status: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn room_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.room_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for room_code: {e}")
-                    });
-                self
-            }
-            pub fn schedule_conference_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.schedule_conference_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for schedule_conference_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn start_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.start_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for start_time: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ConfInfo> for super::ConfInfo {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ConfInfo,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    active_num: value.active_num?,
-                    attend_num: value.attend_num?,
-                    biz_type: value.biz_type?,
-                    cloud_record_owner_union_id: value.cloud_record_owner_union_id?,
-                    cloud_record_status: value.cloud_record_status?,
-                    conf_duration: value.conf_duration?,
-                    conference_id: value.conference_id?,
-                    creator_id: value.creator_id?,
-                    creator_nick: value.creator_nick?,
-                    end_time: value.end_time?,
-                    extension_app_settings: value.extension_app_settings?,
-                    external_link_url: value.external_link_url?,
-                    invited_num: value.invited_num?,
-                    minutes_owner_union_id: value.minutes_owner_union_id?,
-                    minutes_status: value.minutes_status?,
-                    room_code: value.room_code?,
-                    schedule_conference_id: value.schedule_conference_id?,
-                    start_time: value.start_time?,
-                    status: value.status?,
-                    title: value.title?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ConfInfo> for ConfInfo {
-            fn from(value: super::ConfInfo) -> Self {
-                Self {
-                    active_num: Ok(value.active_num),
-                    attend_num: Ok(value.attend_num),
-                    biz_type: Ok(value.biz_type),
-                    cloud_record_owner_union_id: Ok(value.cloud_record_owner_union_id),
-                    cloud_record_status: Ok(value.cloud_record_status),
-                    conf_duration: Ok(value.conf_duration),
-                    conference_id: Ok(value.conference_id),
-                    creator_id: Ok(value.creator_id),
-                    creator_nick: Ok(value.creator_nick),
-                    end_time: Ok(value.end_time),
-                    extension_app_settings: Ok(value.extension_app_settings),
-                    external_link_url: Ok(value.external_link_url),
-                    invited_num: Ok(value.invited_num),
-                    minutes_owner_union_id: Ok(value.minutes_owner_union_id),
-                    minutes_status: Ok(value.minutes_status),
-                    room_code: Ok(value.room_code),
-                    schedule_conference_id: Ok(value.schedule_conference_id),
-                    start_time: Ok(value.start_time),
-                    status: Ok(value.status),
-                    title: Ok(value.title),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct ConferenceIdListRequest {
             conference_id_list: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -6007,205 +3188,6 @@ pub mod types {
             fn from(value: super::ConferenceIdListRequest) -> Self {
                 Self {
                     conference_id_list: Ok(value.conference_id_list),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ConferenceInfoResponse {
-            conf_info: ::std::result::Result<
-                ::std::option::Option<super::ConfInfo>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ConferenceInfoResponse {
-            fn default() -> Self {
-                Self {
-                    conf_info: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl ConferenceInfoResponse {
-            pub fn conf_info<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::ConfInfo>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conf_info = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for conf_info: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ConferenceInfoResponse>
-        for super::ConferenceInfoResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ConferenceInfoResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    conf_info: value.conf_info?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ConferenceInfoResponse>
-        for ConferenceInfoResponse {
-            fn from(value: super::ConferenceInfoResponse) -> Self {
-                Self {
-                    conf_info: Ok(value.conf_info),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ConferenceListResponse {
-            conference_list: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::ConferenceSummary>>,
-                ::std::string::String,
-            >,
-            has_more: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            next_token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            total_count: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ConferenceListResponse {
-            fn default() -> Self {
-                Self {
-                    conference_list: Ok(Default::default()),
-                    has_more: Ok(Default::default()),
-                    next_token: Ok(Default::default()),
-                    total_count: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl ConferenceListResponse {
-            pub fn conference_list<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::ConferenceSummary>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conference_list = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for conference_list: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn has_more<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.has_more = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for has_more: {e}")
-                    });
-                self
-            }
-            pub fn next_token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.next_token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for next_token: {e}")
-                    });
-                self
-            }
-            pub fn total_count<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.total_count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total_count: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ConferenceListResponse>
-        for super::ConferenceListResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ConferenceListResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    conference_list: value.conference_list?,
-                    has_more: value.has_more?,
-                    next_token: value.next_token?,
-                    total_count: value.total_count?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ConferenceListResponse>
-        for ConferenceListResponse {
-            fn from(value: super::ConferenceListResponse) -> Self {
-                Self {
-                    conference_list: Ok(value.conference_list),
-                    has_more: Ok(value.has_more),
-                    next_token: Ok(value.next_token),
-                    total_count: Ok(value.total_count),
                     extra: Ok(value.extra),
                 }
             }
@@ -6379,299 +3361,6 @@ pub mod types {
                     lock_conference: Ok(value.lock_conference),
                     mute_all: Ok(value.mute_all),
                     only_internal_employees_join: Ok(value.only_internal_employees_join),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ConferenceSummary {
-            biz_type: ::std::result::Result<
-                ::std::option::Option<
-                    ::confapi_core::OpenEnum<crate::generated::types::BizTypeKnown>,
-                >,
-                ::std::string::String,
-            >,
-            conf_duration: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            conference_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            creator_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            creator_nick: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            end_time: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            external_link_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            room_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            schedule_conference_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            start_time: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ConferenceSummary {
-            fn default() -> Self {
-                Self {
-                    biz_type: Ok(Default::default()),
-                    conf_duration: Ok(Default::default()),
-                    conference_id: Ok(Default::default()),
-                    creator_id: Ok(Default::default()),
-                    creator_nick: Ok(Default::default()),
-                    end_time: Ok(Default::default()),
-                    external_link_url: Ok(Default::default()),
-                    room_code: Ok(Default::default()),
-                    schedule_conference_id: Ok(Default::default()),
-                    start_time: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    title: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl ConferenceSummary {
-            pub fn biz_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::confapi_core::OpenEnum<crate::generated::types::BizTypeKnown>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.biz_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for biz_type: {e}")
-                    });
-                self
-            }
-            pub fn conf_duration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conf_duration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for conf_duration: {e}")
-                    });
-                self
-            }
-            pub fn conference_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conference_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for conference_id: {e}")
-                    });
-                self
-            }
-            pub fn creator_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.creator_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for creator_id: {e}")
-                    });
-                self
-            }
-            pub fn creator_nick<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.creator_nick = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for creator_nick: {e}")
-                    });
-                self
-            }
-            pub fn end_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.end_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for end_time: {e}")
-                    });
-                self
-            }
-            pub fn external_link_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.external_link_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for external_link_url: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn room_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.room_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for room_code: {e}")
-                    });
-                self
-            }
-            pub fn schedule_conference_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.schedule_conference_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for schedule_conference_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn start_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.start_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for start_time: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ConferenceSummary> for super::ConferenceSummary {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ConferenceSummary,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    biz_type: value.biz_type?,
-                    conf_duration: value.conf_duration?,
-                    conference_id: value.conference_id?,
-                    creator_id: value.creator_id?,
-                    creator_nick: value.creator_nick?,
-                    end_time: value.end_time?,
-                    external_link_url: value.external_link_url?,
-                    room_code: value.room_code?,
-                    schedule_conference_id: value.schedule_conference_id?,
-                    start_time: value.start_time?,
-                    status: value.status?,
-                    title: value.title?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ConferenceSummary> for ConferenceSummary {
-            fn from(value: super::ConferenceSummary) -> Self {
-                Self {
-                    biz_type: Ok(value.biz_type),
-                    conf_duration: Ok(value.conf_duration),
-                    conference_id: Ok(value.conference_id),
-                    creator_id: Ok(value.creator_id),
-                    creator_nick: Ok(value.creator_nick),
-                    end_time: Ok(value.end_time),
-                    external_link_url: Ok(value.external_link_url),
-                    room_code: Ok(value.room_code),
-                    schedule_conference_id: Ok(value.schedule_conference_id),
-                    start_time: Ok(value.start_time),
-                    status: Ok(value.status),
-                    title: Ok(value.title),
                     extra: Ok(value.extra),
                 }
             }
@@ -6887,93 +3576,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CreateAutoLoginUrlResponse {
-            login_info: ::std::result::Result<
-                ::std::option::Option<super::LoginInfo>,
-                ::std::string::String,
-            >,
-            success: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreateAutoLoginUrlResponse {
-            fn default() -> Self {
-                Self {
-                    login_info: Ok(Default::default()),
-                    success: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateAutoLoginUrlResponse {
-            pub fn login_info<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::LoginInfo>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.login_info = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for login_info: {e}")
-                    });
-                self
-            }
-            pub fn success<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.success = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for success: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateAutoLoginUrlResponse>
-        for super::CreateAutoLoginUrlResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateAutoLoginUrlResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    login_info: value.login_info?,
-                    success: value.success?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateAutoLoginUrlResponse>
-        for CreateAutoLoginUrlResponse {
-            fn from(value: super::CreateAutoLoginUrlResponse) -> Self {
-                Self {
-                    login_info: Ok(value.login_info),
-                    success: Ok(value.success),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct CreateCustomShortLinkRequest {
             cool_app_code: ::std::result::Result<
                 ::std::string::String,
@@ -7127,74 +3729,6 @@ pub mod types {
                     extension_app_biz_data: Ok(value.extension_app_biz_data),
                     schedule_conference_id: Ok(value.schedule_conference_id),
                     use_extension_app: Ok(value.use_extension_app),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CreateCustomShortLinkResponse {
-            result: ::std::result::Result<
-                ::std::option::Option<super::ShortLink>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreateCustomShortLinkResponse {
-            fn default() -> Self {
-                Self {
-                    result: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateCustomShortLinkResponse {
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::ShortLink>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateCustomShortLinkResponse>
-        for super::CreateCustomShortLinkResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateCustomShortLinkResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    result: value.result?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateCustomShortLinkResponse>
-        for CreateCustomShortLinkResponse {
-            fn from(value: super::CreateCustomShortLinkResponse) -> Self {
-                Self {
-                    result: Ok(value.result),
                     extra: Ok(value.extra),
                 }
             }
@@ -7469,177 +4003,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CreateVideoConferenceResponse {
-            conference_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            conference_password: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            external_link_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            host_password: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            phone_numbers: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            room_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreateVideoConferenceResponse {
-            fn default() -> Self {
-                Self {
-                    conference_id: Err(
-                        "no value supplied for conference_id".to_string(),
-                    ),
-                    conference_password: Ok(Default::default()),
-                    external_link_url: Ok(Default::default()),
-                    host_password: Ok(Default::default()),
-                    phone_numbers: Ok(Default::default()),
-                    room_code: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreateVideoConferenceResponse {
-            pub fn conference_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conference_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for conference_id: {e}")
-                    });
-                self
-            }
-            pub fn conference_password<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conference_password = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for conference_password: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn external_link_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.external_link_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for external_link_url: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn host_password<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.host_password = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for host_password: {e}")
-                    });
-                self
-            }
-            pub fn phone_numbers<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.phone_numbers = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for phone_numbers: {e}")
-                    });
-                self
-            }
-            pub fn room_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.room_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for room_code: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreateVideoConferenceResponse>
-        for super::CreateVideoConferenceResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreateVideoConferenceResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    conference_id: value.conference_id?,
-                    conference_password: value.conference_password?,
-                    external_link_url: value.external_link_url?,
-                    host_password: value.host_password?,
-                    phone_numbers: value.phone_numbers?,
-                    room_code: value.room_code?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreateVideoConferenceResponse>
-        for CreateVideoConferenceResponse {
-            fn from(value: super::CreateVideoConferenceResponse) -> Self {
-                Self {
-                    conference_id: Ok(value.conference_id),
-                    conference_password: Ok(value.conference_password),
-                    external_link_url: Ok(value.external_link_url),
-                    host_password: Ok(value.host_password),
-                    phone_numbers: Ok(value.phone_numbers),
-                    room_code: Ok(value.room_code),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct EnableRequest {
             enable: ::std::result::Result<bool, ::std::string::String>,
             extra: ::std::result::Result<
@@ -7698,700 +4061,6 @@ pub mod types {
             fn from(value: super::EnableRequest) -> Self {
                 Self {
                     enable: Ok(value.enable),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ErrorBody {
-            accessdenieddetail: ::std::result::Result<
-                ::std::option::Option<super::AccessDeniedDetail>,
-                ::std::string::String,
-            >,
-            code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            requestid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ErrorBody {
-            fn default() -> Self {
-                Self {
-                    accessdenieddetail: Ok(Default::default()),
-                    code: Ok(Default::default()),
-                    message: Ok(Default::default()),
-                    requestid: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl ErrorBody {
-            pub fn accessdenieddetail<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AccessDeniedDetail>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.accessdenieddetail = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for accessdenieddetail: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-            pub fn requestid<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.requestid = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for requestid: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ErrorBody> for super::ErrorBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ErrorBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    accessdenieddetail: value.accessdenieddetail?,
-                    code: value.code?,
-                    message: value.message?,
-                    requestid: value.requestid?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ErrorBody> for ErrorBody {
-            fn from(value: super::ErrorBody) -> Self {
-                Self {
-                    accessdenieddetail: Ok(value.accessdenieddetail),
-                    code: Ok(value.code),
-                    message: Ok(value.message),
-                    requestid: Ok(value.requestid),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ExtensionAppInput {
-            auto_open_mode: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            cool_app_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extension_app_biz_data: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ExtensionAppInput {
-            fn default() -> Self {
-                Self {
-                    auto_open_mode: Ok(Default::default()),
-                    cool_app_code: Ok(Default::default()),
-                    extension_app_biz_data: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl ExtensionAppInput {
-            pub fn auto_open_mode<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_open_mode = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_open_mode: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn cool_app_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cool_app_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cool_app_code: {e}")
-                    });
-                self
-            }
-            pub fn extension_app_biz_data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extension_app_biz_data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for extension_app_biz_data: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ExtensionAppInput> for super::ExtensionAppInput {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ExtensionAppInput,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    auto_open_mode: value.auto_open_mode?,
-                    cool_app_code: value.cool_app_code?,
-                    extension_app_biz_data: value.extension_app_biz_data?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ExtensionAppInput> for ExtensionAppInput {
-            fn from(value: super::ExtensionAppInput) -> Self {
-                Self {
-                    auto_open_mode: Ok(value.auto_open_mode),
-                    cool_app_code: Ok(value.cool_app_code),
-                    extension_app_biz_data: Ok(value.extension_app_biz_data),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ExtensionAppModel {
-            auto_open_mode: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            client_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            cool_app_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extension_app_biz_data: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ExtensionAppModel {
-            fn default() -> Self {
-                Self {
-                    auto_open_mode: Ok(Default::default()),
-                    client_id: Ok(Default::default()),
-                    cool_app_code: Ok(Default::default()),
-                    extension_app_biz_data: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl ExtensionAppModel {
-            pub fn auto_open_mode<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_open_mode = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_open_mode: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn client_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.client_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for client_id: {e}")
-                    });
-                self
-            }
-            pub fn cool_app_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cool_app_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cool_app_code: {e}")
-                    });
-                self
-            }
-            pub fn extension_app_biz_data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extension_app_biz_data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for extension_app_biz_data: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ExtensionAppModel> for super::ExtensionAppModel {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ExtensionAppModel,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    auto_open_mode: value.auto_open_mode?,
-                    client_id: value.client_id?,
-                    cool_app_code: value.cool_app_code?,
-                    extension_app_biz_data: value.extension_app_biz_data?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ExtensionAppModel> for ExtensionAppModel {
-            fn from(value: super::ExtensionAppModel) -> Self {
-                Self {
-                    auto_open_mode: Ok(value.auto_open_mode),
-                    client_id: Ok(value.client_id),
-                    cool_app_code: Ok(value.cool_app_code),
-                    extension_app_biz_data: Ok(value.extension_app_biz_data),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ExtensionAppSetting {
-            app_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            app_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            auto_open_mode: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            client_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            cool_app_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extension_app_biz_data: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ExtensionAppSetting {
-            fn default() -> Self {
-                Self {
-                    app_code: Ok(Default::default()),
-                    app_id: Ok(Default::default()),
-                    auto_open_mode: Ok(Default::default()),
-                    client_id: Ok(Default::default()),
-                    cool_app_code: Ok(Default::default()),
-                    extension_app_biz_data: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl ExtensionAppSetting {
-            pub fn app_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.app_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for app_code: {e}")
-                    });
-                self
-            }
-            pub fn app_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.app_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for app_id: {e}")
-                    });
-                self
-            }
-            pub fn auto_open_mode<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_open_mode = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for auto_open_mode: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn client_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.client_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for client_id: {e}")
-                    });
-                self
-            }
-            pub fn cool_app_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cool_app_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cool_app_code: {e}")
-                    });
-                self
-            }
-            pub fn extension_app_biz_data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extension_app_biz_data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for extension_app_biz_data: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ExtensionAppSetting>
-        for super::ExtensionAppSetting {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ExtensionAppSetting,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    app_code: value.app_code?,
-                    app_id: value.app_id?,
-                    auto_open_mode: value.auto_open_mode?,
-                    client_id: value.client_id?,
-                    cool_app_code: value.cool_app_code?,
-                    extension_app_biz_data: value.extension_app_biz_data?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ExtensionAppSetting> for ExtensionAppSetting {
-            fn from(value: super::ExtensionAppSetting) -> Self {
-                Self {
-                    app_code: Ok(value.app_code),
-                    app_id: Ok(value.app_id),
-                    auto_open_mode: Ok(value.auto_open_mode),
-                    client_id: Ok(value.client_id),
-                    cool_app_code: Ok(value.cool_app_code),
-                    extension_app_biz_data: Ok(value.extension_app_biz_data),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct FlashMinutesSummary {
-            status: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            summary: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::Chapter>>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for FlashMinutesSummary {
-            fn default() -> Self {
-                Self {
-                    status: Ok(Default::default()),
-                    summary: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl FlashMinutesSummary {
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn summary<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Chapter>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.summary = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for summary: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<FlashMinutesSummary>
-        for super::FlashMinutesSummary {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: FlashMinutesSummary,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    status: value.status?,
-                    summary: value.summary?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::FlashMinutesSummary> for FlashMinutesSummary {
-            fn from(value: super::FlashMinutesSummary) -> Self {
-                Self {
-                    status: Ok(value.status),
-                    summary: Ok(value.summary),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct FlashMinutesSummaryResponse {
-            flash_minutes_summary: ::std::result::Result<
-                ::std::option::Option<super::FlashMinutesSummary>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for FlashMinutesSummaryResponse {
-            fn default() -> Self {
-                Self {
-                    flash_minutes_summary: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl FlashMinutesSummaryResponse {
-            pub fn flash_minutes_summary<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::FlashMinutesSummary>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.flash_minutes_summary = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for flash_minutes_summary: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<FlashMinutesSummaryResponse>
-        for super::FlashMinutesSummaryResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: FlashMinutesSummaryResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    flash_minutes_summary: value.flash_minutes_summary?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::FlashMinutesSummaryResponse>
-        for FlashMinutesSummaryResponse {
-            fn from(value: super::FlashMinutesSummaryResponse) -> Self {
-                Self {
-                    flash_minutes_summary: Ok(value.flash_minutes_summary),
                     extra: Ok(value.extra),
                 }
             }
@@ -8474,360 +4143,6 @@ pub mod types {
                 Self {
                     action: Ok(value.action),
                     union_id: Ok(value.union_id),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct HistoryConference {
-            conference_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            creator_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            creator_nick: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            dept_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            end_time: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            free_type: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            scene: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            start_time: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            time_length: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            user_count: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for HistoryConference {
-            fn default() -> Self {
-                Self {
-                    conference_id: Ok(Default::default()),
-                    creator_id: Ok(Default::default()),
-                    creator_nick: Ok(Default::default()),
-                    dept_name: Ok(Default::default()),
-                    end_time: Ok(Default::default()),
-                    free_type: Ok(Default::default()),
-                    scene: Ok(Default::default()),
-                    start_time: Ok(Default::default()),
-                    time_length: Ok(Default::default()),
-                    title: Ok(Default::default()),
-                    user_count: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl HistoryConference {
-            pub fn conference_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conference_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for conference_id: {e}")
-                    });
-                self
-            }
-            pub fn creator_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.creator_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for creator_id: {e}")
-                    });
-                self
-            }
-            pub fn creator_nick<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.creator_nick = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for creator_nick: {e}")
-                    });
-                self
-            }
-            pub fn dept_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.dept_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for dept_name: {e}")
-                    });
-                self
-            }
-            pub fn end_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.end_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for end_time: {e}")
-                    });
-                self
-            }
-            pub fn free_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.free_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for free_type: {e}")
-                    });
-                self
-            }
-            pub fn scene<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.scene = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for scene: {e}")
-                    });
-                self
-            }
-            pub fn start_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.start_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for start_time: {e}")
-                    });
-                self
-            }
-            pub fn time_length<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.time_length = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for time_length: {e}")
-                    });
-                self
-            }
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-            pub fn user_count<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user_count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_count: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<HistoryConference> for super::HistoryConference {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: HistoryConference,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    conference_id: value.conference_id?,
-                    creator_id: value.creator_id?,
-                    creator_nick: value.creator_nick?,
-                    dept_name: value.dept_name?,
-                    end_time: value.end_time?,
-                    free_type: value.free_type?,
-                    scene: value.scene?,
-                    start_time: value.start_time?,
-                    time_length: value.time_length?,
-                    title: value.title?,
-                    user_count: value.user_count?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::HistoryConference> for HistoryConference {
-            fn from(value: super::HistoryConference) -> Self {
-                Self {
-                    conference_id: Ok(value.conference_id),
-                    creator_id: Ok(value.creator_id),
-                    creator_nick: Ok(value.creator_nick),
-                    dept_name: Ok(value.dept_name),
-                    end_time: Ok(value.end_time),
-                    free_type: Ok(value.free_type),
-                    scene: Ok(value.scene),
-                    start_time: Ok(value.start_time),
-                    time_length: Ok(value.time_length),
-                    title: Ok(value.title),
-                    user_count: Ok(value.user_count),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct HistoryListResponse {
-            list: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::HistoryConference>>,
-                ::std::string::String,
-            >,
-            next_token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for HistoryListResponse {
-            fn default() -> Self {
-                Self {
-                    list: Ok(Default::default()),
-                    next_token: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl HistoryListResponse {
-            pub fn list<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::HistoryConference>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.list = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for list: {e}")
-                    });
-                self
-            }
-            pub fn next_token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.next_token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for next_token: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<HistoryListResponse>
-        for super::HistoryListResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: HistoryListResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    list: value.list?,
-                    next_token: value.next_token?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::HistoryListResponse> for HistoryListResponse {
-            fn from(value: super::HistoryListResponse) -> Self {
-                Self {
-                    list: Ok(value.list),
-                    next_token: Ok(value.next_token),
                     extra: Ok(value.extra),
                 }
             }
@@ -9049,88 +4364,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct Invitee {
-            nick: ::std::result::Result<::std::string::String, ::std::string::String>,
-            union_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Invitee {
-            fn default() -> Self {
-                Self {
-                    nick: Err("no value supplied for nick".to_string()),
-                    union_id: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl Invitee {
-            pub fn nick<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.nick = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for nick: {e}")
-                    });
-                self
-            }
-            pub fn union_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.union_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for union_id: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Invitee> for super::Invitee {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Invitee,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    nick: value.nick?,
-                    union_id: value.union_id?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Invitee> for Invitee {
-            fn from(value: super::Invitee) -> Self {
-                Self {
-                    nick: Ok(value.nick),
-                    union_id: Ok(value.union_id),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct KickMembersRequest {
             forbidden_rejoin: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -9215,1565 +4448,6 @@ pub mod types {
                 Self {
                     forbidden_rejoin: Ok(value.forbidden_rejoin),
                     user_list: Ok(value.user_list),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct LastMetricResponse {
-            metric_map: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        super::MetricValue,
-                    >,
-                >,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for LastMetricResponse {
-            fn default() -> Self {
-                Self {
-                    metric_map: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl LastMetricResponse {
-            pub fn metric_map<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::collections::BTreeMap<
-                            ::std::string::String,
-                            super::MetricValue,
-                        >,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.metric_map = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for metric_map: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<LastMetricResponse> for super::LastMetricResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: LastMetricResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    metric_map: value.metric_map?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::LastMetricResponse> for LastMetricResponse {
-            fn from(value: super::LastMetricResponse) -> Self {
-                Self {
-                    metric_map: Ok(value.metric_map),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct LoginInfo {
-            login_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for LoginInfo {
-            fn default() -> Self {
-                Self {
-                    login_url: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl LoginInfo {
-            pub fn login_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.login_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for login_url: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<LoginInfo> for super::LoginInfo {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: LoginInfo,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    login_url: value.login_url?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::LoginInfo> for LoginInfo {
-            fn from(value: super::LoginInfo) -> Self {
-                Self {
-                    login_url: Ok(value.login_url),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct MeetingResultResponse {
-            action: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            full_summary: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for MeetingResultResponse {
-            fn default() -> Self {
-                Self {
-                    action: Ok(Default::default()),
-                    full_summary: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl MeetingResultResponse {
-            pub fn action<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.action = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for action: {e}")
-                    });
-                self
-            }
-            pub fn full_summary<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.full_summary = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for full_summary: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<MeetingResultResponse>
-        for super::MeetingResultResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MeetingResultResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    action: value.action?,
-                    full_summary: value.full_summary?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::MeetingResultResponse>
-        for MeetingResultResponse {
-            fn from(value: super::MeetingResultResponse) -> Self {
-                Self {
-                    action: Ok(value.action),
-                    full_summary: Ok(value.full_summary),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct MemberModel {
-            attend_status: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            co_host: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            conference_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            device_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            duration: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            host: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            job_number: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            join_time: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            leave_time: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            outer_org_member: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            pstn_join: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            union_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            user_nick: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for MemberModel {
-            fn default() -> Self {
-                Self {
-                    attend_status: Ok(Default::default()),
-                    co_host: Ok(Default::default()),
-                    conference_id: Ok(Default::default()),
-                    device_type: Ok(Default::default()),
-                    duration: Ok(Default::default()),
-                    host: Ok(Default::default()),
-                    job_number: Ok(Default::default()),
-                    join_time: Ok(Default::default()),
-                    leave_time: Ok(Default::default()),
-                    outer_org_member: Ok(Default::default()),
-                    pstn_join: Ok(Default::default()),
-                    union_id: Ok(Default::default()),
-                    user_nick: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl MemberModel {
-            pub fn attend_status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.attend_status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attend_status: {e}")
-                    });
-                self
-            }
-            pub fn co_host<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.co_host = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for co_host: {e}")
-                    });
-                self
-            }
-            pub fn conference_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conference_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for conference_id: {e}")
-                    });
-                self
-            }
-            pub fn device_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.device_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for device_type: {e}")
-                    });
-                self
-            }
-            pub fn duration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.duration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for duration: {e}")
-                    });
-                self
-            }
-            pub fn host<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.host = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for host: {e}")
-                    });
-                self
-            }
-            pub fn job_number<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.job_number = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for job_number: {e}")
-                    });
-                self
-            }
-            pub fn join_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.join_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for join_time: {e}")
-                    });
-                self
-            }
-            pub fn leave_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.leave_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for leave_time: {e}")
-                    });
-                self
-            }
-            pub fn outer_org_member<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.outer_org_member = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for outer_org_member: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn pstn_join<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pstn_join = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pstn_join: {e}")
-                    });
-                self
-            }
-            pub fn union_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.union_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for union_id: {e}")
-                    });
-                self
-            }
-            pub fn user_nick<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user_nick = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_nick: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<MemberModel> for super::MemberModel {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MemberModel,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    attend_status: value.attend_status?,
-                    co_host: value.co_host?,
-                    conference_id: value.conference_id?,
-                    device_type: value.device_type?,
-                    duration: value.duration?,
-                    host: value.host?,
-                    job_number: value.job_number?,
-                    join_time: value.join_time?,
-                    leave_time: value.leave_time?,
-                    outer_org_member: value.outer_org_member?,
-                    pstn_join: value.pstn_join?,
-                    union_id: value.union_id?,
-                    user_nick: value.user_nick?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::MemberModel> for MemberModel {
-            fn from(value: super::MemberModel) -> Self {
-                Self {
-                    attend_status: Ok(value.attend_status),
-                    co_host: Ok(value.co_host),
-                    conference_id: Ok(value.conference_id),
-                    device_type: Ok(value.device_type),
-                    duration: Ok(value.duration),
-                    host: Ok(value.host),
-                    job_number: Ok(value.job_number),
-                    join_time: Ok(value.join_time),
-                    leave_time: Ok(value.leave_time),
-                    outer_org_member: Ok(value.outer_org_member),
-                    pstn_join: Ok(value.pstn_join),
-                    union_id: Ok(value.union_id),
-                    user_nick: Ok(value.user_nick),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct MembersResponse {
-            member_models: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::MemberModel>>,
-                ::std::string::String,
-            >,
-            next_token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            total_count: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for MembersResponse {
-            fn default() -> Self {
-                Self {
-                    member_models: Ok(Default::default()),
-                    next_token: Ok(Default::default()),
-                    total_count: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl MembersResponse {
-            pub fn member_models<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::MemberModel>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.member_models = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for member_models: {e}")
-                    });
-                self
-            }
-            pub fn next_token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.next_token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for next_token: {e}")
-                    });
-                self
-            }
-            pub fn total_count<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.total_count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total_count: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<MembersResponse> for super::MembersResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MembersResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    member_models: value.member_models?,
-                    next_token: value.next_token?,
-                    total_count: value.total_count?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::MembersResponse> for MembersResponse {
-            fn from(value: super::MembersResponse) -> Self {
-                Self {
-                    member_models: Ok(value.member_models),
-                    next_token: Ok(value.next_token),
-                    total_count: Ok(value.total_count),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct MetricDataResponse {
-            metric_data_list: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::MetricValue>>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for MetricDataResponse {
-            fn default() -> Self {
-                Self {
-                    metric_data_list: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl MetricDataResponse {
-            pub fn metric_data_list<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::MetricValue>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.metric_data_list = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for metric_data_list: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<MetricDataResponse> for super::MetricDataResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MetricDataResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    metric_data_list: value.metric_data_list?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::MetricDataResponse> for MetricDataResponse {
-            fn from(value: super::MetricDataResponse) -> Self {
-                Self {
-                    metric_data_list: Ok(value.metric_data_list),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct MetricValue {
-            audio_jitter_avg: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            audio_jitter_max: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            audio_play_level: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            audio_rec_level: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            audio_recv_bit_rate: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            audio_send_bit_rate: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            camera_recv_bit_rate: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            camera_recv_frame: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            camera_recv_resolution_actual: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            camera_send_bit_rate: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            camera_send_frame: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            camera_send_resolution_actual: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            lost_rate: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            recv_bit_rate: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            round_trip_time: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            screen_recv_bit_rate: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            screen_recv_frame: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            screen_recv_resolution_actual: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            screen_send_bit_rate: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            screen_send_frame: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            screen_send_resolution_actual: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            send_bit_rate: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            timestamp: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for MetricValue {
-            fn default() -> Self {
-                Self {
-                    audio_jitter_avg: Ok(Default::default()),
-                    audio_jitter_max: Ok(Default::default()),
-                    audio_play_level: Ok(Default::default()),
-                    audio_rec_level: Ok(Default::default()),
-                    audio_recv_bit_rate: Ok(Default::default()),
-                    audio_send_bit_rate: Ok(Default::default()),
-                    camera_recv_bit_rate: Ok(Default::default()),
-                    camera_recv_frame: Ok(Default::default()),
-                    camera_recv_resolution_actual: Ok(Default::default()),
-                    camera_send_bit_rate: Ok(Default::default()),
-                    camera_send_frame: Ok(Default::default()),
-                    camera_send_resolution_actual: Ok(Default::default()),
-                    lost_rate: Ok(Default::default()),
-                    recv_bit_rate: Ok(Default::default()),
-                    round_trip_time: Ok(Default::default()),
-                    screen_recv_bit_rate: Ok(Default::default()),
-                    screen_recv_frame: Ok(Default::default()),
-                    screen_recv_resolution_actual: Ok(Default::default()),
-                    screen_send_bit_rate: Ok(Default::default()),
-                    screen_send_frame: Ok(Default::default()),
-                    screen_send_resolution_actual: Ok(Default::default()),
-                    send_bit_rate: Ok(Default::default()),
-                    timestamp: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl MetricValue {
-            pub fn audio_jitter_avg<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.audio_jitter_avg = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for audio_jitter_avg: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn audio_jitter_max<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.audio_jitter_max = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for audio_jitter_max: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn audio_play_level<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.audio_play_level = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for audio_play_level: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn audio_rec_level<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.audio_rec_level = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for audio_rec_level: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn audio_recv_bit_rate<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.audio_recv_bit_rate = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for audio_recv_bit_rate: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn audio_send_bit_rate<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.audio_send_bit_rate = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for audio_send_bit_rate: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn camera_recv_bit_rate<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.camera_recv_bit_rate = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for camera_recv_bit_rate: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn camera_recv_frame<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.camera_recv_frame = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for camera_recv_frame: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn camera_recv_resolution_actual<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.camera_recv_resolution_actual = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for camera_recv_resolution_actual: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn camera_send_bit_rate<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.camera_send_bit_rate = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for camera_send_bit_rate: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn camera_send_frame<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.camera_send_frame = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for camera_send_frame: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn camera_send_resolution_actual<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.camera_send_resolution_actual = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for camera_send_resolution_actual: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn lost_rate<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.lost_rate = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for lost_rate: {e}")
-                    });
-                self
-            }
-            pub fn recv_bit_rate<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.recv_bit_rate = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for recv_bit_rate: {e}")
-                    });
-                self
-            }
-            pub fn round_trip_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.round_trip_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for round_trip_time: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn screen_recv_bit_rate<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.screen_recv_bit_rate = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for screen_recv_bit_rate: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn screen_recv_frame<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.screen_recv_frame = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for screen_recv_frame: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn screen_recv_resolution_actual<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.screen_recv_resolution_actual = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for screen_recv_resolution_actual: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn screen_send_bit_rate<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.screen_send_bit_rate = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for screen_send_bit_rate: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn screen_send_frame<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.screen_send_frame = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for screen_send_frame: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn screen_send_resolution_actual<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.screen_send_resolution_actual = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for screen_send_resolution_actual: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn send_bit_rate<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.send_bit_rate = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for send_bit_rate: {e}")
-                    });
-                self
-            }
-            pub fn timestamp<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.timestamp = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timestamp: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<MetricValue> for super::MetricValue {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MetricValue,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    audio_jitter_avg: value.audio_jitter_avg?,
-                    audio_jitter_max: value.audio_jitter_max?,
-                    audio_play_level: value.audio_play_level?,
-                    audio_rec_level: value.audio_rec_level?,
-                    audio_recv_bit_rate: value.audio_recv_bit_rate?,
-                    audio_send_bit_rate: value.audio_send_bit_rate?,
-                    camera_recv_bit_rate: value.camera_recv_bit_rate?,
-                    camera_recv_frame: value.camera_recv_frame?,
-                    camera_recv_resolution_actual: value.camera_recv_resolution_actual?,
-                    camera_send_bit_rate: value.camera_send_bit_rate?,
-                    camera_send_frame: value.camera_send_frame?,
-                    camera_send_resolution_actual: value.camera_send_resolution_actual?,
-                    lost_rate: value.lost_rate?,
-                    recv_bit_rate: value.recv_bit_rate?,
-                    round_trip_time: value.round_trip_time?,
-                    screen_recv_bit_rate: value.screen_recv_bit_rate?,
-                    screen_recv_frame: value.screen_recv_frame?,
-                    screen_recv_resolution_actual: value.screen_recv_resolution_actual?,
-                    screen_send_bit_rate: value.screen_send_bit_rate?,
-                    screen_send_frame: value.screen_send_frame?,
-                    screen_send_resolution_actual: value.screen_send_resolution_actual?,
-                    send_bit_rate: value.send_bit_rate?,
-                    timestamp: value.timestamp?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::MetricValue> for MetricValue {
-            fn from(value: super::MetricValue) -> Self {
-                Self {
-                    audio_jitter_avg: Ok(value.audio_jitter_avg),
-                    audio_jitter_max: Ok(value.audio_jitter_max),
-                    audio_play_level: Ok(value.audio_play_level),
-                    audio_rec_level: Ok(value.audio_rec_level),
-                    audio_recv_bit_rate: Ok(value.audio_recv_bit_rate),
-                    audio_send_bit_rate: Ok(value.audio_send_bit_rate),
-                    camera_recv_bit_rate: Ok(value.camera_recv_bit_rate),
-                    camera_recv_frame: Ok(value.camera_recv_frame),
-                    camera_recv_resolution_actual: Ok(
-                        value.camera_recv_resolution_actual,
-                    ),
-                    camera_send_bit_rate: Ok(value.camera_send_bit_rate),
-                    camera_send_frame: Ok(value.camera_send_frame),
-                    camera_send_resolution_actual: Ok(
-                        value.camera_send_resolution_actual,
-                    ),
-                    lost_rate: Ok(value.lost_rate),
-                    recv_bit_rate: Ok(value.recv_bit_rate),
-                    round_trip_time: Ok(value.round_trip_time),
-                    screen_recv_bit_rate: Ok(value.screen_recv_bit_rate),
-                    screen_recv_frame: Ok(value.screen_recv_frame),
-                    screen_recv_resolution_actual: Ok(
-                        value.screen_recv_resolution_actual,
-                    ),
-                    screen_send_bit_rate: Ok(value.screen_send_bit_rate),
-                    screen_send_frame: Ok(value.screen_send_frame),
-                    screen_send_resolution_actual: Ok(
-                        value.screen_send_resolution_actual,
-                    ),
-                    send_bit_rate: Ok(value.send_bit_rate),
-                    timestamp: Ok(value.timestamp),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct MinutesDocUrlResponse {
-            minutes_doc_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for MinutesDocUrlResponse {
-            fn default() -> Self {
-                Self {
-                    minutes_doc_url: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl MinutesDocUrlResponse {
-            pub fn minutes_doc_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.minutes_doc_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for minutes_doc_url: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<MinutesDocUrlResponse>
-        for super::MinutesDocUrlResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MinutesDocUrlResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    minutes_doc_url: value.minutes_doc_url?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::MinutesDocUrlResponse>
-        for MinutesDocUrlResponse {
-            fn from(value: super::MinutesDocUrlResponse) -> Self {
-                Self {
-                    minutes_doc_url: Ok(value.minutes_doc_url),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct MinutesSummary {
-            actions: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::TimedText>>,
-                ::std::string::String,
-            >,
-            auto_chapters: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::Chapter>>,
-                ::std::string::String,
-            >,
-            conversational_summary: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::SpeakerSummary>>,
-                ::std::string::String,
-            >,
-            key_sentences: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::TimedText>>,
-                ::std::string::String,
-            >,
-            keywords: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            paragraph_summary: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            questions_answering_summary: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::QuestionAnswer>>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for MinutesSummary {
-            fn default() -> Self {
-                Self {
-                    actions: Ok(Default::default()),
-                    auto_chapters: Ok(Default::default()),
-                    conversational_summary: Ok(Default::default()),
-                    key_sentences: Ok(Default::default()),
-                    keywords: Ok(Default::default()),
-                    paragraph_summary: Ok(Default::default()),
-                    questions_answering_summary: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl MinutesSummary {
-            pub fn actions<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::TimedText>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.actions = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for actions: {e}")
-                    });
-                self
-            }
-            pub fn auto_chapters<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Chapter>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.auto_chapters = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for auto_chapters: {e}")
-                    });
-                self
-            }
-            pub fn conversational_summary<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::SpeakerSummary>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conversational_summary = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for conversational_summary: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn key_sentences<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::TimedText>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.key_sentences = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for key_sentences: {e}")
-                    });
-                self
-            }
-            pub fn keywords<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.keywords = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for keywords: {e}")
-                    });
-                self
-            }
-            pub fn paragraph_summary<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.paragraph_summary = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for paragraph_summary: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn questions_answering_summary<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::QuestionAnswer>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.questions_answering_summary = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for questions_answering_summary: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<MinutesSummary> for super::MinutesSummary {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MinutesSummary,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    actions: value.actions?,
-                    auto_chapters: value.auto_chapters?,
-                    conversational_summary: value.conversational_summary?,
-                    key_sentences: value.key_sentences?,
-                    keywords: value.keywords?,
-                    paragraph_summary: value.paragraph_summary?,
-                    questions_answering_summary: value.questions_answering_summary?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::MinutesSummary> for MinutesSummary {
-            fn from(value: super::MinutesSummary) -> Self {
-                Self {
-                    actions: Ok(value.actions),
-                    auto_chapters: Ok(value.auto_chapters),
-                    conversational_summary: Ok(value.conversational_summary),
-                    key_sentences: Ok(value.key_sentences),
-                    keywords: Ok(value.keywords),
-                    paragraph_summary: Ok(value.paragraph_summary),
-                    questions_answering_summary: Ok(value.questions_answering_summary),
                     extra: Ok(value.extra),
                 }
             }
@@ -10865,183 +4539,6 @@ pub mod types {
                 Self {
                     summary_type_list: Ok(value.summary_type_list),
                     union_id: Ok(value.union_id),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct MinutesSummaryResponse {
-            summary: ::std::result::Result<
-                ::std::option::Option<super::MinutesSummary>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for MinutesSummaryResponse {
-            fn default() -> Self {
-                Self {
-                    summary: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl MinutesSummaryResponse {
-            pub fn summary<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::MinutesSummary>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.summary = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for summary: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<MinutesSummaryResponse>
-        for super::MinutesSummaryResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MinutesSummaryResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    summary: value.summary?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::MinutesSummaryResponse>
-        for MinutesSummaryResponse {
-            fn from(value: super::MinutesSummaryResponse) -> Self {
-                Self {
-                    summary: Ok(value.summary),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct MinutesTextResponse {
-            has_more: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            next_token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            paragraph_list: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::Paragraph>>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for MinutesTextResponse {
-            fn default() -> Self {
-                Self {
-                    has_more: Ok(Default::default()),
-                    next_token: Ok(Default::default()),
-                    paragraph_list: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl MinutesTextResponse {
-            pub fn has_more<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.has_more = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for has_more: {e}")
-                    });
-                self
-            }
-            pub fn next_token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.next_token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for next_token: {e}")
-                    });
-                self
-            }
-            pub fn paragraph_list<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Paragraph>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.paragraph_list = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for paragraph_list: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<MinutesTextResponse>
-        for super::MinutesTextResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MinutesTextResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    has_more: value.has_more?,
-                    next_token: value.next_token?,
-                    paragraph_list: value.paragraph_list?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::MinutesTextResponse> for MinutesTextResponse {
-            fn from(value: super::MinutesTextResponse) -> Self {
-                Self {
-                    has_more: Ok(value.has_more),
-                    next_token: Ok(value.next_token),
-                    paragraph_list: Ok(value.paragraph_list),
                     extra: Ok(value.extra),
                 }
             }
@@ -11208,2820 +4705,6 @@ pub mod types {
                 Self {
                     action: Ok(value.action),
                     user_list: Ok(value.user_list),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct OpenRecordSetting {
-            is_follow_host: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            mode: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            record_auto_start: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            record_auto_start_type: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            restrict_share_minutes_summary_only: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for OpenRecordSetting {
-            fn default() -> Self {
-                Self {
-                    is_follow_host: Ok(Default::default()),
-                    mode: Ok(Default::default()),
-                    record_auto_start: Ok(Default::default()),
-                    record_auto_start_type: Ok(Default::default()),
-                    restrict_share_minutes_summary_only: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl OpenRecordSetting {
-            pub fn is_follow_host<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_follow_host = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for is_follow_host: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn mode<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mode = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for mode: {e}")
-                    });
-                self
-            }
-            pub fn record_auto_start<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.record_auto_start = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for record_auto_start: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn record_auto_start_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.record_auto_start_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for record_auto_start_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn restrict_share_minutes_summary_only<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.restrict_share_minutes_summary_only = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for restrict_share_minutes_summary_only: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<OpenRecordSetting> for super::OpenRecordSetting {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: OpenRecordSetting,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    is_follow_host: value.is_follow_host?,
-                    mode: value.mode?,
-                    record_auto_start: value.record_auto_start?,
-                    record_auto_start_type: value.record_auto_start_type?,
-                    restrict_share_minutes_summary_only: value
-                        .restrict_share_minutes_summary_only?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::OpenRecordSetting> for OpenRecordSetting {
-            fn from(value: super::OpenRecordSetting) -> Self {
-                Self {
-                    is_follow_host: Ok(value.is_follow_host),
-                    mode: Ok(value.mode),
-                    record_auto_start: Ok(value.record_auto_start),
-                    record_auto_start_type: Ok(value.record_auto_start_type),
-                    restrict_share_minutes_summary_only: Ok(
-                        value.restrict_share_minutes_summary_only,
-                    ),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct OrgConferenceListResponse {
-            has_more: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            next_token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            on_going_conf_list: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::ConferenceSummary>>,
-                ::std::string::String,
-            >,
-            total_count: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for OrgConferenceListResponse {
-            fn default() -> Self {
-                Self {
-                    has_more: Ok(Default::default()),
-                    next_token: Ok(Default::default()),
-                    on_going_conf_list: Ok(Default::default()),
-                    total_count: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl OrgConferenceListResponse {
-            pub fn has_more<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.has_more = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for has_more: {e}")
-                    });
-                self
-            }
-            pub fn next_token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.next_token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for next_token: {e}")
-                    });
-                self
-            }
-            pub fn on_going_conf_list<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::ConferenceSummary>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.on_going_conf_list = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for on_going_conf_list: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn total_count<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.total_count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total_count: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<OrgConferenceListResponse>
-        for super::OrgConferenceListResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: OrgConferenceListResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    has_more: value.has_more?,
-                    next_token: value.next_token?,
-                    on_going_conf_list: value.on_going_conf_list?,
-                    total_count: value.total_count?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::OrgConferenceListResponse>
-        for OrgConferenceListResponse {
-            fn from(value: super::OrgConferenceListResponse) -> Self {
-                Self {
-                    has_more: Ok(value.has_more),
-                    next_token: Ok(value.next_token),
-                    on_going_conf_list: Ok(value.on_going_conf_list),
-                    total_count: Ok(value.total_count),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct Paragraph {
-            end_time: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            next_ttoken: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            nick_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            paragraph: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            paragraph_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            record_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            sentence_list: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::Sentence>>,
-                ::std::string::String,
-            >,
-            start_time: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            union_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Paragraph {
-            fn default() -> Self {
-                Self {
-                    end_time: Ok(Default::default()),
-                    next_ttoken: Ok(Default::default()),
-                    nick_name: Ok(Default::default()),
-                    paragraph: Ok(Default::default()),
-                    paragraph_id: Ok(Default::default()),
-                    record_id: Ok(Default::default()),
-                    sentence_list: Ok(Default::default()),
-                    start_time: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    union_id: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl Paragraph {
-            pub fn end_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.end_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for end_time: {e}")
-                    });
-                self
-            }
-            pub fn next_ttoken<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.next_ttoken = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for next_ttoken: {e}")
-                    });
-                self
-            }
-            pub fn nick_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.nick_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for nick_name: {e}")
-                    });
-                self
-            }
-            pub fn paragraph<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.paragraph = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for paragraph: {e}")
-                    });
-                self
-            }
-            pub fn paragraph_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.paragraph_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for paragraph_id: {e}")
-                    });
-                self
-            }
-            pub fn record_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.record_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for record_id: {e}")
-                    });
-                self
-            }
-            pub fn sentence_list<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Sentence>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sentence_list = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for sentence_list: {e}")
-                    });
-                self
-            }
-            pub fn start_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.start_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for start_time: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn union_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.union_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for union_id: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Paragraph> for super::Paragraph {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Paragraph,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    end_time: value.end_time?,
-                    next_ttoken: value.next_ttoken?,
-                    nick_name: value.nick_name?,
-                    paragraph: value.paragraph?,
-                    paragraph_id: value.paragraph_id?,
-                    record_id: value.record_id?,
-                    sentence_list: value.sentence_list?,
-                    start_time: value.start_time?,
-                    status: value.status?,
-                    union_id: value.union_id?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Paragraph> for Paragraph {
-            fn from(value: super::Paragraph) -> Self {
-                Self {
-                    end_time: Ok(value.end_time),
-                    next_ttoken: Ok(value.next_ttoken),
-                    nick_name: Ok(value.nick_name),
-                    paragraph: Ok(value.paragraph),
-                    paragraph_id: Ok(value.paragraph_id),
-                    record_id: Ok(value.record_id),
-                    sentence_list: Ok(value.sentence_list),
-                    start_time: Ok(value.start_time),
-                    status: Ok(value.status),
-                    union_id: Ok(value.union_id),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PhoneInvitee {
-            invite_client: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            nick: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            phone_number: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            status_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for PhoneInvitee {
-            fn default() -> Self {
-                Self {
-                    invite_client: Ok(Default::default()),
-                    nick: Ok(Default::default()),
-                    phone_number: Ok(Default::default()),
-                    status_code: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl PhoneInvitee {
-            pub fn invite_client<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.invite_client = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for invite_client: {e}")
-                    });
-                self
-            }
-            pub fn nick<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.nick = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for nick: {e}")
-                    });
-                self
-            }
-            pub fn phone_number<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.phone_number = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for phone_number: {e}")
-                    });
-                self
-            }
-            pub fn status_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status_code: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PhoneInvitee> for super::PhoneInvitee {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PhoneInvitee,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    invite_client: value.invite_client?,
-                    nick: value.nick?,
-                    phone_number: value.phone_number?,
-                    status_code: value.status_code?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PhoneInvitee> for PhoneInvitee {
-            fn from(value: super::PhoneInvitee) -> Self {
-                Self {
-                    invite_client: Ok(value.invite_client),
-                    nick: Ok(value.nick),
-                    phone_number: Ok(value.phone_number),
-                    status_code: Ok(value.status_code),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct PlayInfoResponse {
-            duration: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            file_size: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            mp4_file_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            play_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for PlayInfoResponse {
-            fn default() -> Self {
-                Self {
-                    duration: Ok(Default::default()),
-                    file_size: Ok(Default::default()),
-                    mp4_file_url: Ok(Default::default()),
-                    play_url: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl PlayInfoResponse {
-            pub fn duration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.duration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for duration: {e}")
-                    });
-                self
-            }
-            pub fn file_size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.file_size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for file_size: {e}")
-                    });
-                self
-            }
-            pub fn mp4_file_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mp4_file_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for mp4_file_url: {e}")
-                    });
-                self
-            }
-            pub fn play_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.play_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for play_url: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<PlayInfoResponse> for super::PlayInfoResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: PlayInfoResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    duration: value.duration?,
-                    file_size: value.file_size?,
-                    mp4_file_url: value.mp4_file_url?,
-                    play_url: value.play_url?,
-                    status: value.status?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::PlayInfoResponse> for PlayInfoResponse {
-            fn from(value: super::PlayInfoResponse) -> Self {
-                Self {
-                    duration: Ok(value.duration),
-                    file_size: Ok(value.file_size),
-                    mp4_file_url: Ok(value.mp4_file_url),
-                    play_url: Ok(value.play_url),
-                    status: Ok(value.status),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct QuestionAnswer {
-            answer: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            question: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            sentence_ids_of_answer: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::confapi_core::LenientInt>>,
-                ::std::string::String,
-            >,
-            sentence_ids_of_question: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::confapi_core::LenientInt>>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for QuestionAnswer {
-            fn default() -> Self {
-                Self {
-                    answer: Ok(Default::default()),
-                    question: Ok(Default::default()),
-                    sentence_ids_of_answer: Ok(Default::default()),
-                    sentence_ids_of_question: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl QuestionAnswer {
-            pub fn answer<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.answer = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for answer: {e}")
-                    });
-                self
-            }
-            pub fn question<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.question = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for question: {e}")
-                    });
-                self
-            }
-            pub fn sentence_ids_of_answer<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::confapi_core::LenientInt>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sentence_ids_of_answer = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for sentence_ids_of_answer: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn sentence_ids_of_question<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::confapi_core::LenientInt>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sentence_ids_of_question = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for sentence_ids_of_question: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<QuestionAnswer> for super::QuestionAnswer {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: QuestionAnswer,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    answer: value.answer?,
-                    question: value.question?,
-                    sentence_ids_of_answer: value.sentence_ids_of_answer?,
-                    sentence_ids_of_question: value.sentence_ids_of_question?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::QuestionAnswer> for QuestionAnswer {
-            fn from(value: super::QuestionAnswer) -> Self {
-                Self {
-                    answer: Ok(value.answer),
-                    question: Ok(value.question),
-                    sentence_ids_of_answer: Ok(value.sentence_ids_of_answer),
-                    sentence_ids_of_question: Ok(value.sentence_ids_of_question),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct RecordFile {
-            duration: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            end_time: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            file_size: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            media_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            play_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            record_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            record_type: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            region_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            start_time: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            union_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for RecordFile {
-            fn default() -> Self {
-                Self {
-                    duration: Ok(Default::default()),
-                    end_time: Ok(Default::default()),
-                    file_size: Ok(Default::default()),
-                    media_id: Ok(Default::default()),
-                    play_url: Ok(Default::default()),
-                    record_id: Ok(Default::default()),
-                    record_type: Ok(Default::default()),
-                    region_id: Ok(Default::default()),
-                    start_time: Ok(Default::default()),
-                    union_id: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl RecordFile {
-            pub fn duration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.duration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for duration: {e}")
-                    });
-                self
-            }
-            pub fn end_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.end_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for end_time: {e}")
-                    });
-                self
-            }
-            pub fn file_size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.file_size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for file_size: {e}")
-                    });
-                self
-            }
-            pub fn media_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.media_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for media_id: {e}")
-                    });
-                self
-            }
-            pub fn play_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.play_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for play_url: {e}")
-                    });
-                self
-            }
-            pub fn record_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.record_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for record_id: {e}")
-                    });
-                self
-            }
-            pub fn record_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.record_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for record_type: {e}")
-                    });
-                self
-            }
-            pub fn region_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.region_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for region_id: {e}")
-                    });
-                self
-            }
-            pub fn start_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.start_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for start_time: {e}")
-                    });
-                self
-            }
-            pub fn union_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.union_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for union_id: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RecordFile> for super::RecordFile {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RecordFile,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    duration: value.duration?,
-                    end_time: value.end_time?,
-                    file_size: value.file_size?,
-                    media_id: value.media_id?,
-                    play_url: value.play_url?,
-                    record_id: value.record_id?,
-                    record_type: value.record_type?,
-                    region_id: value.region_id?,
-                    start_time: value.start_time?,
-                    union_id: value.union_id?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::RecordFile> for RecordFile {
-            fn from(value: super::RecordFile) -> Self {
-                Self {
-                    duration: Ok(value.duration),
-                    end_time: Ok(value.end_time),
-                    file_size: Ok(value.file_size),
-                    media_id: Ok(value.media_id),
-                    play_url: Ok(value.play_url),
-                    record_id: Ok(value.record_id),
-                    record_type: Ok(value.record_type),
-                    region_id: Ok(value.region_id),
-                    start_time: Ok(value.start_time),
-                    union_id: Ok(value.union_id),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct RecordMinutesUrl {
-            record_minutes_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            task_uuid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for RecordMinutesUrl {
-            fn default() -> Self {
-                Self {
-                    record_minutes_url: Ok(Default::default()),
-                    task_uuid: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl RecordMinutesUrl {
-            pub fn record_minutes_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.record_minutes_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for record_minutes_url: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn task_uuid<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.task_uuid = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for task_uuid: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RecordMinutesUrl> for super::RecordMinutesUrl {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RecordMinutesUrl,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    record_minutes_url: value.record_minutes_url?,
-                    task_uuid: value.task_uuid?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::RecordMinutesUrl> for RecordMinutesUrl {
-            fn from(value: super::RecordMinutesUrl) -> Self {
-                Self {
-                    record_minutes_url: Ok(value.record_minutes_url),
-                    task_uuid: Ok(value.task_uuid),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct RecordMinutesUrlResponse {
-            record_minutes_urls: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::RecordMinutesUrl>>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for RecordMinutesUrlResponse {
-            fn default() -> Self {
-                Self {
-                    record_minutes_urls: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl RecordMinutesUrlResponse {
-            pub fn record_minutes_urls<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::RecordMinutesUrl>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.record_minutes_urls = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for record_minutes_urls: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RecordMinutesUrlResponse>
-        for super::RecordMinutesUrlResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RecordMinutesUrlResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    record_minutes_urls: value.record_minutes_urls?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::RecordMinutesUrlResponse>
-        for RecordMinutesUrlResponse {
-            fn from(value: super::RecordMinutesUrlResponse) -> Self {
-                Self {
-                    record_minutes_urls: Ok(value.record_minutes_urls),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ScheduleConfSetting {
-            ai_agent_summary_setting: ::std::result::Result<
-                ::std::option::Option<super::AiAgentSummarySetting>,
-                ::std::string::String,
-            >,
-            cohost_union_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            conf_allowed_corp_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            host_union_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            lock_room: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            mozi_conf_open_record_setting: ::std::result::Result<
-                ::std::option::Option<super::OpenRecordSetting>,
-                ::std::string::String,
-            >,
-            mozi_conf_virtual_extra_setting: ::std::result::Result<
-                ::std::option::Option<super::VirtualExtraSetting>,
-                ::std::string::String,
-            >,
-            mute_on_join: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            screen_share_forbidden: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ScheduleConfSetting {
-            fn default() -> Self {
-                Self {
-                    ai_agent_summary_setting: Ok(Default::default()),
-                    cohost_union_ids: Ok(Default::default()),
-                    conf_allowed_corp_id: Ok(Default::default()),
-                    host_union_id: Ok(Default::default()),
-                    lock_room: Ok(Default::default()),
-                    mozi_conf_open_record_setting: Ok(Default::default()),
-                    mozi_conf_virtual_extra_setting: Ok(Default::default()),
-                    mute_on_join: Ok(Default::default()),
-                    screen_share_forbidden: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl ScheduleConfSetting {
-            pub fn ai_agent_summary_setting<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AiAgentSummarySetting>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ai_agent_summary_setting = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for ai_agent_summary_setting: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn cohost_union_ids<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cohost_union_ids = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for cohost_union_ids: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn conf_allowed_corp_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conf_allowed_corp_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for conf_allowed_corp_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn host_union_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.host_union_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for host_union_id: {e}")
-                    });
-                self
-            }
-            pub fn lock_room<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.lock_room = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for lock_room: {e}")
-                    });
-                self
-            }
-            pub fn mozi_conf_open_record_setting<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::OpenRecordSetting>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mozi_conf_open_record_setting = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for mozi_conf_open_record_setting: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn mozi_conf_virtual_extra_setting<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::VirtualExtraSetting>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mozi_conf_virtual_extra_setting = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for mozi_conf_virtual_extra_setting: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn mute_on_join<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mute_on_join = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for mute_on_join: {e}")
-                    });
-                self
-            }
-            pub fn screen_share_forbidden<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.screen_share_forbidden = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for screen_share_forbidden: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ScheduleConfSetting>
-        for super::ScheduleConfSetting {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ScheduleConfSetting,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    ai_agent_summary_setting: value.ai_agent_summary_setting?,
-                    cohost_union_ids: value.cohost_union_ids?,
-                    conf_allowed_corp_id: value.conf_allowed_corp_id?,
-                    host_union_id: value.host_union_id?,
-                    lock_room: value.lock_room?,
-                    mozi_conf_open_record_setting: value.mozi_conf_open_record_setting?,
-                    mozi_conf_virtual_extra_setting: value
-                        .mozi_conf_virtual_extra_setting?,
-                    mute_on_join: value.mute_on_join?,
-                    screen_share_forbidden: value.screen_share_forbidden?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ScheduleConfSetting> for ScheduleConfSetting {
-            fn from(value: super::ScheduleConfSetting) -> Self {
-                Self {
-                    ai_agent_summary_setting: Ok(value.ai_agent_summary_setting),
-                    cohost_union_ids: Ok(value.cohost_union_ids),
-                    conf_allowed_corp_id: Ok(value.conf_allowed_corp_id),
-                    host_union_id: Ok(value.host_union_id),
-                    lock_room: Ok(value.lock_room),
-                    mozi_conf_open_record_setting: Ok(
-                        value.mozi_conf_open_record_setting,
-                    ),
-                    mozi_conf_virtual_extra_setting: Ok(
-                        value.mozi_conf_virtual_extra_setting,
-                    ),
-                    mute_on_join: Ok(value.mute_on_join),
-                    screen_share_forbidden: Ok(value.screen_share_forbidden),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ScheduleConfSettingInput {
-            ai_agent_summary_setting: ::std::result::Result<
-                ::std::option::Option<super::AiAgentSummarySetting>,
-                ::std::string::String,
-            >,
-            cohost_union_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            conf_allowed_corp_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            host_union_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            lock_room: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            mozi_conf_open_record_setting: ::std::result::Result<
-                ::std::option::Option<super::OpenRecordSetting>,
-                ::std::string::String,
-            >,
-            mozi_conf_virtual_extra_setting: ::std::result::Result<
-                ::std::option::Option<super::VirtualExtraSettingInput>,
-                ::std::string::String,
-            >,
-            mute_on_join: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            screen_share_forbidden: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ScheduleConfSettingInput {
-            fn default() -> Self {
-                Self {
-                    ai_agent_summary_setting: Ok(Default::default()),
-                    cohost_union_ids: Ok(Default::default()),
-                    conf_allowed_corp_id: Ok(Default::default()),
-                    host_union_id: Ok(Default::default()),
-                    lock_room: Ok(Default::default()),
-                    mozi_conf_open_record_setting: Ok(Default::default()),
-                    mozi_conf_virtual_extra_setting: Ok(Default::default()),
-                    mute_on_join: Ok(Default::default()),
-                    screen_share_forbidden: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl ScheduleConfSettingInput {
-            pub fn ai_agent_summary_setting<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AiAgentSummarySetting>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ai_agent_summary_setting = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for ai_agent_summary_setting: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn cohost_union_ids<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cohost_union_ids = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for cohost_union_ids: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn conf_allowed_corp_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conf_allowed_corp_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for conf_allowed_corp_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn host_union_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.host_union_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for host_union_id: {e}")
-                    });
-                self
-            }
-            pub fn lock_room<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.lock_room = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for lock_room: {e}")
-                    });
-                self
-            }
-            pub fn mozi_conf_open_record_setting<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::OpenRecordSetting>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mozi_conf_open_record_setting = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for mozi_conf_open_record_setting: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn mozi_conf_virtual_extra_setting<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::VirtualExtraSettingInput>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mozi_conf_virtual_extra_setting = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for mozi_conf_virtual_extra_setting: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn mute_on_join<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mute_on_join = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for mute_on_join: {e}")
-                    });
-                self
-            }
-            pub fn screen_share_forbidden<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.screen_share_forbidden = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for screen_share_forbidden: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ScheduleConfSettingInput>
-        for super::ScheduleConfSettingInput {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ScheduleConfSettingInput,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    ai_agent_summary_setting: value.ai_agent_summary_setting?,
-                    cohost_union_ids: value.cohost_union_ids?,
-                    conf_allowed_corp_id: value.conf_allowed_corp_id?,
-                    host_union_id: value.host_union_id?,
-                    lock_room: value.lock_room?,
-                    mozi_conf_open_record_setting: value.mozi_conf_open_record_setting?,
-                    mozi_conf_virtual_extra_setting: value
-                        .mozi_conf_virtual_extra_setting?,
-                    mute_on_join: value.mute_on_join?,
-                    screen_share_forbidden: value.screen_share_forbidden?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ScheduleConfSettingInput>
-        for ScheduleConfSettingInput {
-            fn from(value: super::ScheduleConfSettingInput) -> Self {
-                Self {
-                    ai_agent_summary_setting: Ok(value.ai_agent_summary_setting),
-                    cohost_union_ids: Ok(value.cohost_union_ids),
-                    conf_allowed_corp_id: Ok(value.conf_allowed_corp_id),
-                    host_union_id: Ok(value.host_union_id),
-                    lock_room: Ok(value.lock_room),
-                    mozi_conf_open_record_setting: Ok(
-                        value.mozi_conf_open_record_setting,
-                    ),
-                    mozi_conf_virtual_extra_setting: Ok(
-                        value.mozi_conf_virtual_extra_setting,
-                    ),
-                    mute_on_join: Ok(value.mute_on_join),
-                    screen_share_forbidden: Ok(value.screen_share_forbidden),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ScheduleConfSettingUpdate {
-            ai_agent_summary_setting: ::std::result::Result<
-                ::std::option::Option<super::AiAgentSummarySettingUpdate>,
-                ::std::string::String,
-            >,
-            cohost_union_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            conf_allowed_corp_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            host_union_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            lock_room: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            mozi_conf_open_record_setting: ::std::result::Result<
-                ::std::option::Option<super::OpenRecordSetting>,
-                ::std::string::String,
-            >,
-            mozi_conf_virtual_extra_setting: ::std::result::Result<
-                ::std::option::Option<super::VirtualExtraSettingInput>,
-                ::std::string::String,
-            >,
-            mute_on_join: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            screen_share_forbidden: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ScheduleConfSettingUpdate {
-            fn default() -> Self {
-                Self {
-                    ai_agent_summary_setting: Ok(Default::default()),
-                    cohost_union_ids: Ok(Default::default()),
-                    conf_allowed_corp_id: Ok(Default::default()),
-                    host_union_id: Ok(Default::default()),
-                    lock_room: Ok(Default::default()),
-                    mozi_conf_open_record_setting: Ok(Default::default()),
-                    mozi_conf_virtual_extra_setting: Ok(Default::default()),
-                    mute_on_join: Ok(Default::default()),
-                    screen_share_forbidden: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl ScheduleConfSettingUpdate {
-            pub fn ai_agent_summary_setting<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AiAgentSummarySettingUpdate>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ai_agent_summary_setting = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for ai_agent_summary_setting: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn cohost_union_ids<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cohost_union_ids = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for cohost_union_ids: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn conf_allowed_corp_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conf_allowed_corp_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for conf_allowed_corp_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn host_union_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.host_union_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for host_union_id: {e}")
-                    });
-                self
-            }
-            pub fn lock_room<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.lock_room = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for lock_room: {e}")
-                    });
-                self
-            }
-            pub fn mozi_conf_open_record_setting<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::OpenRecordSetting>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mozi_conf_open_record_setting = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for mozi_conf_open_record_setting: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn mozi_conf_virtual_extra_setting<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::VirtualExtraSettingInput>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mozi_conf_virtual_extra_setting = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for mozi_conf_virtual_extra_setting: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn mute_on_join<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mute_on_join = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for mute_on_join: {e}")
-                    });
-                self
-            }
-            pub fn screen_share_forbidden<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.screen_share_forbidden = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for screen_share_forbidden: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ScheduleConfSettingUpdate>
-        for super::ScheduleConfSettingUpdate {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ScheduleConfSettingUpdate,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    ai_agent_summary_setting: value.ai_agent_summary_setting?,
-                    cohost_union_ids: value.cohost_union_ids?,
-                    conf_allowed_corp_id: value.conf_allowed_corp_id?,
-                    host_union_id: value.host_union_id?,
-                    lock_room: value.lock_room?,
-                    mozi_conf_open_record_setting: value.mozi_conf_open_record_setting?,
-                    mozi_conf_virtual_extra_setting: value
-                        .mozi_conf_virtual_extra_setting?,
-                    mute_on_join: value.mute_on_join?,
-                    screen_share_forbidden: value.screen_share_forbidden?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ScheduleConfSettingUpdate>
-        for ScheduleConfSettingUpdate {
-            fn from(value: super::ScheduleConfSettingUpdate) -> Self {
-                Self {
-                    ai_agent_summary_setting: Ok(value.ai_agent_summary_setting),
-                    cohost_union_ids: Ok(value.cohost_union_ids),
-                    conf_allowed_corp_id: Ok(value.conf_allowed_corp_id),
-                    host_union_id: Ok(value.host_union_id),
-                    lock_room: Ok(value.lock_room),
-                    mozi_conf_open_record_setting: Ok(
-                        value.mozi_conf_open_record_setting,
-                    ),
-                    mozi_conf_virtual_extra_setting: Ok(
-                        value.mozi_conf_virtual_extra_setting,
-                    ),
-                    mute_on_join: Ok(value.mute_on_join),
-                    screen_share_forbidden: Ok(value.screen_share_forbidden),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ScheduleConfSettingsResponse {
-            schedule_conf_setting_model: ::std::result::Result<
-                ::std::option::Option<super::ScheduleConfSetting>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ScheduleConfSettingsResponse {
-            fn default() -> Self {
-                Self {
-                    schedule_conf_setting_model: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl ScheduleConfSettingsResponse {
-            pub fn schedule_conf_setting_model<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ScheduleConfSetting>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.schedule_conf_setting_model = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for schedule_conf_setting_model: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ScheduleConfSettingsResponse>
-        for super::ScheduleConfSettingsResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ScheduleConfSettingsResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    schedule_conf_setting_model: value.schedule_conf_setting_model?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ScheduleConfSettingsResponse>
-        for ScheduleConfSettingsResponse {
-            fn from(value: super::ScheduleConfSettingsResponse) -> Self {
-                Self {
-                    schedule_conf_setting_model: Ok(value.schedule_conf_setting_model),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ScheduleConferenceResponse {
-            end_time: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            phones: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            request_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            room_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            schedule_conference_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            start_time: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ScheduleConferenceResponse {
-            fn default() -> Self {
-                Self {
-                    end_time: Ok(Default::default()),
-                    phones: Ok(Default::default()),
-                    request_id: Ok(Default::default()),
-                    room_code: Ok(Default::default()),
-                    schedule_conference_id: Ok(Default::default()),
-                    start_time: Ok(Default::default()),
-                    title: Ok(Default::default()),
-                    url: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl ScheduleConferenceResponse {
-            pub fn end_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.end_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for end_time: {e}")
-                    });
-                self
-            }
-            pub fn phones<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.phones = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for phones: {e}")
-                    });
-                self
-            }
-            pub fn request_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request_id: {e}")
-                    });
-                self
-            }
-            pub fn room_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.room_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for room_code: {e}")
-                    });
-                self
-            }
-            pub fn schedule_conference_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.schedule_conference_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for schedule_conference_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn start_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.start_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for start_time: {e}")
-                    });
-                self
-            }
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ScheduleConferenceResponse>
-        for super::ScheduleConferenceResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ScheduleConferenceResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    end_time: value.end_time?,
-                    phones: value.phones?,
-                    request_id: value.request_id?,
-                    room_code: value.room_code?,
-                    schedule_conference_id: value.schedule_conference_id?,
-                    start_time: value.start_time?,
-                    title: value.title?,
-                    url: value.url?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ScheduleConferenceResponse>
-        for ScheduleConferenceResponse {
-            fn from(value: super::ScheduleConferenceResponse) -> Self {
-                Self {
-                    end_time: Ok(value.end_time),
-                    phones: Ok(value.phones),
-                    request_id: Ok(value.request_id),
-                    room_code: Ok(value.room_code),
-                    schedule_conference_id: Ok(value.schedule_conference_id),
-                    start_time: Ok(value.start_time),
-                    title: Ok(value.title),
-                    url: Ok(value.url),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ScheduleHistoryResponse {
-            conference_list: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::ConferenceSummary>>,
-                ::std::string::String,
-            >,
-            next_token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            total_count: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ScheduleHistoryResponse {
-            fn default() -> Self {
-                Self {
-                    conference_list: Ok(Default::default()),
-                    next_token: Ok(Default::default()),
-                    total_count: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl ScheduleHistoryResponse {
-            pub fn conference_list<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::ConferenceSummary>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conference_list = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for conference_list: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn next_token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.next_token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for next_token: {e}")
-                    });
-                self
-            }
-            pub fn total_count<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.total_count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total_count: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ScheduleHistoryResponse>
-        for super::ScheduleHistoryResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ScheduleHistoryResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    conference_list: value.conference_list?,
-                    next_token: value.next_token?,
-                    total_count: value.total_count?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ScheduleHistoryResponse>
-        for ScheduleHistoryResponse {
-            fn from(value: super::ScheduleHistoryResponse) -> Self {
-                Self {
-                    conference_list: Ok(value.conference_list),
-                    next_token: Ok(value.next_token),
-                    total_count: Ok(value.total_count),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct Sentence {
-            end_time: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            sentence: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            start_time: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            union_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            word_list: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::Word>>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Sentence {
-            fn default() -> Self {
-                Self {
-                    end_time: Ok(Default::default()),
-                    sentence: Ok(Default::default()),
-                    start_time: Ok(Default::default()),
-                    union_id: Ok(Default::default()),
-                    word_list: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl Sentence {
-            pub fn end_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.end_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for end_time: {e}")
-                    });
-                self
-            }
-            pub fn sentence<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sentence = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for sentence: {e}")
-                    });
-                self
-            }
-            pub fn start_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.start_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for start_time: {e}")
-                    });
-                self
-            }
-            pub fn union_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.union_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for union_id: {e}")
-                    });
-                self
-            }
-            pub fn word_list<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Word>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.word_list = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for word_list: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Sentence> for super::Sentence {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Sentence,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    end_time: value.end_time?,
-                    sentence: value.sentence?,
-                    start_time: value.start_time?,
-                    union_id: value.union_id?,
-                    word_list: value.word_list?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Sentence> for Sentence {
-            fn from(value: super::Sentence) -> Self {
-                Self {
-                    end_time: Ok(value.end_time),
-                    sentence: Ok(value.sentence),
-                    start_time: Ok(value.start_time),
-                    union_id: Ok(value.union_id),
-                    word_list: Ok(value.word_list),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ShortLink {
-            custom_short_link: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ShortLink {
-            fn default() -> Self {
-                Self {
-                    custom_short_link: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl ShortLink {
-            pub fn custom_short_link<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.custom_short_link = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for custom_short_link: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ShortLink> for super::ShortLink {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ShortLink,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    custom_short_link: value.custom_short_link?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ShortLink> for ShortLink {
-            fn from(value: super::ShortLink) -> Self {
-                Self {
-                    custom_short_link: Ok(value.custom_short_link),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct SpeakerSummary {
-            speaker_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            speaker_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            summary: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for SpeakerSummary {
-            fn default() -> Self {
-                Self {
-                    speaker_id: Ok(Default::default()),
-                    speaker_name: Ok(Default::default()),
-                    summary: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl SpeakerSummary {
-            pub fn speaker_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.speaker_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for speaker_id: {e}")
-                    });
-                self
-            }
-            pub fn speaker_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.speaker_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for speaker_name: {e}")
-                    });
-                self
-            }
-            pub fn summary<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.summary = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for summary: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SpeakerSummary> for super::SpeakerSummary {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SpeakerSummary,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    speaker_id: value.speaker_id?,
-                    speaker_name: value.speaker_name?,
-                    summary: value.summary?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::SpeakerSummary> for SpeakerSummary {
-            fn from(value: super::SpeakerSummary) -> Self {
-                Self {
-                    speaker_id: Ok(value.speaker_id),
-                    speaker_name: Ok(value.speaker_name),
-                    summary: Ok(value.summary),
                     extra: Ok(value.extra),
                 }
             }
@@ -14519,321 +5202,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct StreamOutResponse {
-            fail_stream_map: ::std::result::Result<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                ::std::string::String,
-            >,
-            success_stream_map: ::std::result::Result<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for StreamOutResponse {
-            fn default() -> Self {
-                Self {
-                    fail_stream_map: Ok(Default::default()),
-                    success_stream_map: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl StreamOutResponse {
-            pub fn fail_stream_map<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.fail_stream_map = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for fail_stream_map: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn success_stream_map<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.success_stream_map = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for success_stream_map: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<StreamOutResponse> for super::StreamOutResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: StreamOutResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    fail_stream_map: value.fail_stream_map?,
-                    success_stream_map: value.success_stream_map?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::StreamOutResponse> for StreamOutResponse {
-            fn from(value: super::StreamOutResponse) -> Self {
-                Self {
-                    fail_stream_map: Ok(value.fail_stream_map),
-                    success_stream_map: Ok(value.success_stream_map),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct SuccessResponse {
-            success: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for SuccessResponse {
-            fn default() -> Self {
-                Self {
-                    success: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl SuccessResponse {
-            pub fn success<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.success = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for success: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SuccessResponse> for super::SuccessResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SuccessResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    success: value.success?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::SuccessResponse> for SuccessResponse {
-            fn from(value: super::SuccessResponse) -> Self {
-                Self {
-                    success: Ok(value.success),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct TimedText {
-            end: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            sentence_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            start: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            text: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for TimedText {
-            fn default() -> Self {
-                Self {
-                    end: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    sentence_id: Ok(Default::default()),
-                    start: Ok(Default::default()),
-                    text: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl TimedText {
-            pub fn end<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.end = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for end: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn sentence_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sentence_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for sentence_id: {e}")
-                    });
-                self
-            }
-            pub fn start<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.start = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for start: {e}")
-                    });
-                self
-            }
-            pub fn text<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.text = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for text: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TimedText> for super::TimedText {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TimedText,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    end: value.end?,
-                    id: value.id?,
-                    sentence_id: value.sentence_id?,
-                    start: value.start?,
-                    text: value.text?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TimedText> for TimedText {
-            fn from(value: super::TimedText) -> Self {
-                Self {
-                    end: Ok(value.end),
-                    id: Ok(value.id),
-                    sentence_id: Ok(value.sentence_id),
-                    start: Ok(value.start),
-                    text: Ok(value.text),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct UnionIdListRequest {
             union_id_list: ::std::result::Result<
                 ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -15310,1189 +5678,6 @@ pub mod types {
                     schedule_conference_id: Ok(value.schedule_conference_id),
                     start_time: Ok(value.start_time),
                     title: Ok(value.title),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UserOngoingResponse {
-            member_model_map: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        super::MemberModel,
-                    >,
-                >,
-                ::std::string::String,
-            >,
-            on_going_conf_id_list: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UserOngoingResponse {
-            fn default() -> Self {
-                Self {
-                    member_model_map: Ok(Default::default()),
-                    on_going_conf_id_list: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl UserOngoingResponse {
-            pub fn member_model_map<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::collections::BTreeMap<
-                            ::std::string::String,
-                            super::MemberModel,
-                        >,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.member_model_map = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for member_model_map: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn on_going_conf_id_list<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.on_going_conf_id_list = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for on_going_conf_id_list: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UserOngoingResponse>
-        for super::UserOngoingResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UserOngoingResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    member_model_map: value.member_model_map?,
-                    on_going_conf_id_list: value.on_going_conf_id_list?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UserOngoingResponse> for UserOngoingResponse {
-            fn from(value: super::UserOngoingResponse) -> Self {
-                Self {
-                    member_model_map: Ok(value.member_model_map),
-                    on_going_conf_id_list: Ok(value.on_going_conf_id_list),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UserRef {
-            participant_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            union_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UserRef {
-            fn default() -> Self {
-                Self {
-                    participant_id: Ok(Default::default()),
-                    union_id: Err("no value supplied for union_id".to_string()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl UserRef {
-            pub fn participant_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.participant_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for participant_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn union_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.union_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for union_id: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UserRef> for super::UserRef {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UserRef,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    participant_id: value.participant_id?,
-                    union_id: value.union_id?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UserRef> for UserRef {
-            fn from(value: super::UserRef) -> Self {
-                Self {
-                    participant_id: Ok(value.participant_id),
-                    union_id: Ok(value.union_id),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct VideoListResponse {
-            video_list: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::RecordFile>>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for VideoListResponse {
-            fn default() -> Self {
-                Self {
-                    video_list: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl VideoListResponse {
-            pub fn video_list<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::RecordFile>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.video_list = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for video_list: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<VideoListResponse> for super::VideoListResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: VideoListResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    video_list: value.video_list?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::VideoListResponse> for VideoListResponse {
-            fn from(value: super::VideoListResponse) -> Self {
-                Self {
-                    video_list: Ok(value.video_list),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct VirtualExtraSetting {
-            cloud_record_owner_union_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            enable_chat: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            enable_web_anonymous_join: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            hidden_owner_nick: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            join_before_host: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            lock_media_status_mic_mute: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            lock_nick: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            minutes_owner_union_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            minutes_summary_diy_template_version: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            minutes_summary_template_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            minutes_summary_template_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            mozi_conf_extension_app_settings: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::ExtensionAppModel>>,
-                ::std::string::String,
-            >,
-            push_all_meeting_records: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            push_cloud_record_card: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            push_minutes_card: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            waiting_room: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for VirtualExtraSetting {
-            fn default() -> Self {
-                Self {
-                    cloud_record_owner_union_id: Ok(Default::default()),
-                    enable_chat: Ok(Default::default()),
-                    enable_web_anonymous_join: Ok(Default::default()),
-                    hidden_owner_nick: Ok(Default::default()),
-                    join_before_host: Ok(Default::default()),
-                    lock_media_status_mic_mute: Ok(Default::default()),
-                    lock_nick: Ok(Default::default()),
-                    minutes_owner_union_id: Ok(Default::default()),
-                    minutes_summary_diy_template_version: Ok(Default::default()),
-                    minutes_summary_template_id: Ok(Default::default()),
-                    minutes_summary_template_type: Ok(Default::default()),
-                    mozi_conf_extension_app_settings: Ok(Default::default()),
-                    push_all_meeting_records: Ok(Default::default()),
-                    push_cloud_record_card: Ok(Default::default()),
-                    push_minutes_card: Ok(Default::default()),
-                    waiting_room: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl VirtualExtraSetting {
-            pub fn cloud_record_owner_union_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cloud_record_owner_union_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for cloud_record_owner_union_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn enable_chat<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.enable_chat = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for enable_chat: {e}")
-                    });
-                self
-            }
-            pub fn enable_web_anonymous_join<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.enable_web_anonymous_join = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for enable_web_anonymous_join: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn hidden_owner_nick<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.hidden_owner_nick = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for hidden_owner_nick: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn join_before_host<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.join_before_host = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for join_before_host: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn lock_media_status_mic_mute<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.lock_media_status_mic_mute = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for lock_media_status_mic_mute: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn lock_nick<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.lock_nick = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for lock_nick: {e}")
-                    });
-                self
-            }
-            pub fn minutes_owner_union_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.minutes_owner_union_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for minutes_owner_union_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn minutes_summary_diy_template_version<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.minutes_summary_diy_template_version = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for minutes_summary_diy_template_version: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn minutes_summary_template_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.minutes_summary_template_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for minutes_summary_template_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn minutes_summary_template_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.minutes_summary_template_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for minutes_summary_template_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn mozi_conf_extension_app_settings<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::ExtensionAppModel>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mozi_conf_extension_app_settings = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for mozi_conf_extension_app_settings: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn push_all_meeting_records<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.push_all_meeting_records = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for push_all_meeting_records: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn push_cloud_record_card<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.push_cloud_record_card = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for push_cloud_record_card: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn push_minutes_card<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.push_minutes_card = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for push_minutes_card: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn waiting_room<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.waiting_room = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for waiting_room: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<VirtualExtraSetting>
-        for super::VirtualExtraSetting {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: VirtualExtraSetting,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    cloud_record_owner_union_id: value.cloud_record_owner_union_id?,
-                    enable_chat: value.enable_chat?,
-                    enable_web_anonymous_join: value.enable_web_anonymous_join?,
-                    hidden_owner_nick: value.hidden_owner_nick?,
-                    join_before_host: value.join_before_host?,
-                    lock_media_status_mic_mute: value.lock_media_status_mic_mute?,
-                    lock_nick: value.lock_nick?,
-                    minutes_owner_union_id: value.minutes_owner_union_id?,
-                    minutes_summary_diy_template_version: value
-                        .minutes_summary_diy_template_version?,
-                    minutes_summary_template_id: value.minutes_summary_template_id?,
-                    minutes_summary_template_type: value.minutes_summary_template_type?,
-                    mozi_conf_extension_app_settings: value
-                        .mozi_conf_extension_app_settings?,
-                    push_all_meeting_records: value.push_all_meeting_records?,
-                    push_cloud_record_card: value.push_cloud_record_card?,
-                    push_minutes_card: value.push_minutes_card?,
-                    waiting_room: value.waiting_room?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::VirtualExtraSetting> for VirtualExtraSetting {
-            fn from(value: super::VirtualExtraSetting) -> Self {
-                Self {
-                    cloud_record_owner_union_id: Ok(value.cloud_record_owner_union_id),
-                    enable_chat: Ok(value.enable_chat),
-                    enable_web_anonymous_join: Ok(value.enable_web_anonymous_join),
-                    hidden_owner_nick: Ok(value.hidden_owner_nick),
-                    join_before_host: Ok(value.join_before_host),
-                    lock_media_status_mic_mute: Ok(value.lock_media_status_mic_mute),
-                    lock_nick: Ok(value.lock_nick),
-                    minutes_owner_union_id: Ok(value.minutes_owner_union_id),
-                    minutes_summary_diy_template_version: Ok(
-                        value.minutes_summary_diy_template_version,
-                    ),
-                    minutes_summary_template_id: Ok(value.minutes_summary_template_id),
-                    minutes_summary_template_type: Ok(
-                        value.minutes_summary_template_type,
-                    ),
-                    mozi_conf_extension_app_settings: Ok(
-                        value.mozi_conf_extension_app_settings,
-                    ),
-                    push_all_meeting_records: Ok(value.push_all_meeting_records),
-                    push_cloud_record_card: Ok(value.push_cloud_record_card),
-                    push_minutes_card: Ok(value.push_minutes_card),
-                    waiting_room: Ok(value.waiting_room),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct VirtualExtraSettingInput {
-            cloud_record_owner_union_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            enable_chat: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            enable_web_anonymous_join: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            hidden_owner_nick: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            join_before_host: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            lock_media_status_mic_mute: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            lock_nick: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            minutes_owner_union_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            minutes_summary_diy_template_version: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            minutes_summary_template_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            minutes_summary_template_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            mozi_conf_extension_app_settings: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::ExtensionAppInput>>,
-                ::std::string::String,
-            >,
-            push_all_meeting_records: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            push_cloud_record_card: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            push_minutes_card: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            waiting_room: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for VirtualExtraSettingInput {
-            fn default() -> Self {
-                Self {
-                    cloud_record_owner_union_id: Ok(Default::default()),
-                    enable_chat: Ok(Default::default()),
-                    enable_web_anonymous_join: Ok(Default::default()),
-                    hidden_owner_nick: Ok(Default::default()),
-                    join_before_host: Ok(Default::default()),
-                    lock_media_status_mic_mute: Ok(Default::default()),
-                    lock_nick: Ok(Default::default()),
-                    minutes_owner_union_id: Ok(Default::default()),
-                    minutes_summary_diy_template_version: Ok(Default::default()),
-                    minutes_summary_template_id: Ok(Default::default()),
-                    minutes_summary_template_type: Ok(Default::default()),
-                    mozi_conf_extension_app_settings: Ok(Default::default()),
-                    push_all_meeting_records: Ok(Default::default()),
-                    push_cloud_record_card: Ok(Default::default()),
-                    push_minutes_card: Ok(Default::default()),
-                    waiting_room: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl VirtualExtraSettingInput {
-            pub fn cloud_record_owner_union_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cloud_record_owner_union_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for cloud_record_owner_union_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn enable_chat<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.enable_chat = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for enable_chat: {e}")
-                    });
-                self
-            }
-            pub fn enable_web_anonymous_join<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.enable_web_anonymous_join = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for enable_web_anonymous_join: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn hidden_owner_nick<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.hidden_owner_nick = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for hidden_owner_nick: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn join_before_host<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.join_before_host = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for join_before_host: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn lock_media_status_mic_mute<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.lock_media_status_mic_mute = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for lock_media_status_mic_mute: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn lock_nick<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.lock_nick = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for lock_nick: {e}")
-                    });
-                self
-            }
-            pub fn minutes_owner_union_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.minutes_owner_union_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for minutes_owner_union_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn minutes_summary_diy_template_version<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.minutes_summary_diy_template_version = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for minutes_summary_diy_template_version: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn minutes_summary_template_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.minutes_summary_template_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for minutes_summary_template_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn minutes_summary_template_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.minutes_summary_template_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for minutes_summary_template_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn mozi_conf_extension_app_settings<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::ExtensionAppInput>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mozi_conf_extension_app_settings = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for mozi_conf_extension_app_settings: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn push_all_meeting_records<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.push_all_meeting_records = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for push_all_meeting_records: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn push_cloud_record_card<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.push_cloud_record_card = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for push_cloud_record_card: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn push_minutes_card<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.push_minutes_card = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for push_minutes_card: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn waiting_room<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.waiting_room = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for waiting_room: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<VirtualExtraSettingInput>
-        for super::VirtualExtraSettingInput {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: VirtualExtraSettingInput,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    cloud_record_owner_union_id: value.cloud_record_owner_union_id?,
-                    enable_chat: value.enable_chat?,
-                    enable_web_anonymous_join: value.enable_web_anonymous_join?,
-                    hidden_owner_nick: value.hidden_owner_nick?,
-                    join_before_host: value.join_before_host?,
-                    lock_media_status_mic_mute: value.lock_media_status_mic_mute?,
-                    lock_nick: value.lock_nick?,
-                    minutes_owner_union_id: value.minutes_owner_union_id?,
-                    minutes_summary_diy_template_version: value
-                        .minutes_summary_diy_template_version?,
-                    minutes_summary_template_id: value.minutes_summary_template_id?,
-                    minutes_summary_template_type: value.minutes_summary_template_type?,
-                    mozi_conf_extension_app_settings: value
-                        .mozi_conf_extension_app_settings?,
-                    push_all_meeting_records: value.push_all_meeting_records?,
-                    push_cloud_record_card: value.push_cloud_record_card?,
-                    push_minutes_card: value.push_minutes_card?,
-                    waiting_room: value.waiting_room?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::VirtualExtraSettingInput>
-        for VirtualExtraSettingInput {
-            fn from(value: super::VirtualExtraSettingInput) -> Self {
-                Self {
-                    cloud_record_owner_union_id: Ok(value.cloud_record_owner_union_id),
-                    enable_chat: Ok(value.enable_chat),
-                    enable_web_anonymous_join: Ok(value.enable_web_anonymous_join),
-                    hidden_owner_nick: Ok(value.hidden_owner_nick),
-                    join_before_host: Ok(value.join_before_host),
-                    lock_media_status_mic_mute: Ok(value.lock_media_status_mic_mute),
-                    lock_nick: Ok(value.lock_nick),
-                    minutes_owner_union_id: Ok(value.minutes_owner_union_id),
-                    minutes_summary_diy_template_version: Ok(
-                        value.minutes_summary_diy_template_version,
-                    ),
-                    minutes_summary_template_id: Ok(value.minutes_summary_template_id),
-                    minutes_summary_template_type: Ok(
-                        value.minutes_summary_template_type,
-                    ),
-                    mozi_conf_extension_app_settings: Ok(
-                        value.mozi_conf_extension_app_settings,
-                    ),
-                    push_all_meeting_records: Ok(value.push_all_meeting_records),
-                    push_cloud_record_card: Ok(value.push_cloud_record_card),
-                    push_minutes_card: Ok(value.push_minutes_card),
-                    waiting_room: Ok(value.waiting_room),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct Word {
-            end_time: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            start_time: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            word: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            word_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Word {
-            fn default() -> Self {
-                Self {
-                    end_time: Ok(Default::default()),
-                    start_time: Ok(Default::default()),
-                    word: Ok(Default::default()),
-                    word_id: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl Word {
-            pub fn end_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.end_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for end_time: {e}")
-                    });
-                self
-            }
-            pub fn start_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.start_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for start_time: {e}")
-                    });
-                self
-            }
-            pub fn word<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.word = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for word: {e}")
-                    });
-                self
-            }
-            pub fn word_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.word_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for word_id: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Word> for super::Word {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Word,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    end_time: value.end_time?,
-                    start_time: value.start_time?,
-                    word: value.word?,
-                    word_id: value.word_id?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Word> for Word {
-            fn from(value: super::Word) -> Self {
-                Self {
-                    end_time: Ok(value.end_time),
-                    start_time: Ok(value.start_time),
-                    word: Ok(value.word),
-                    word_id: Ok(value.word_id),
                     extra: Ok(value.extra),
                 }
             }
@@ -25758,1564 +14943,127 @@ pub mod meta {
         error_codes: ERROR_CODES,
         operations: OPERATIONS,
         shapes: &[
-            (
-                "NumberOrString",
-                ::confapi_core::Shape::Union(
-                    &[::confapi_core::Shape::Any, ::confapi_core::Shape::Any],
-                ),
-            ),
-            (
-                "LenientInt",
-                ::confapi_core::Shape::Union(
-                    &[::confapi_core::Shape::Any, ::confapi_core::Shape::Any],
-                ),
-            ),
-            (
-                "LenientBool",
-                ::confapi_core::Shape::Union(
-                    &[::confapi_core::Shape::Any, ::confapi_core::Shape::Any],
-                ),
-            ),
-            ("Secret", ::confapi_core::Shape::Any),
-            ("BizType", ::confapi_core::Shape::Any),
-            (
-                "ErrorBody",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("code", ::confapi_core::Shape::Any),
-                        ("message", ::confapi_core::Shape::Any),
-                        ("requestid", ::confapi_core::Shape::Any),
-                        (
-                            "accessdenieddetail",
-                            ::confapi_core::Shape::Ref("AccessDeniedDetail"),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "AccessDeniedDetail",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        (
-                            "requiredScopes",
-                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "SuccessResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[("success", ::confapi_core::Shape::Any)],
-                    aliases: &[],
-                },
-            ),
-            (
-                "CodeResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[("code", ::confapi_core::Shape::Any)],
-                    aliases: &[],
-                },
-            ),
-            (
-                "CaseCodeResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("case", ::confapi_core::Shape::Any),
-                        ("code", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "UserRef",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("unionId", ::confapi_core::Shape::Any),
-                        ("participantId", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "ExtensionAppSetting",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("appCode", ::confapi_core::Shape::Any),
-                        ("appId", ::confapi_core::Shape::Any),
-                        ("autoOpenMode", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("extensionAppBizData", ::confapi_core::Shape::Any),
-                        ("clientId", ::confapi_core::Shape::Any),
-                        ("coolAppCode", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "AiAgentSummarySetting",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        (
-                            "allowAllParticipantsStart",
-                            ::confapi_core::Shape::Ref("LenientInt"),
-                        ),
-                        (
-                            "allowParticipantShowAiAgentRecord",
-                            ::confapi_core::Shape::Any,
-                        ),
-                        ("enableAiAgentStatus", ::confapi_core::Shape::Any),
-                        ("receiverType", ::confapi_core::Shape::Ref("LenientInt")),
-                        (
-                            "restrictShareMinutesSummaryOnly",
-                            ::confapi_core::Shape::Ref("LenientInt"),
-                        ),
-                        ("value", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "OpenRecordSetting",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("isFollowHost", ::confapi_core::Shape::Any),
-                        ("mode", ::confapi_core::Shape::Any),
-                        ("recordAutoStart", ::confapi_core::Shape::Ref("LenientInt")),
-                        (
-                            "recordAutoStartType",
-                            ::confapi_core::Shape::Ref("LenientInt"),
-                        ),
-                        (
-                            "restrictShareMinutesSummaryOnly",
-                            ::confapi_core::Shape::Ref("LenientInt"),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "ExtensionAppInput",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("autoOpenMode", ::confapi_core::Shape::Any),
-                        ("coolAppCode", ::confapi_core::Shape::Any),
-                        ("extensionAppBizData", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "VirtualExtraSettingInput",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("cloudRecordOwnerUnionId", ::confapi_core::Shape::Any),
-                        ("enableChat", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("enableWebAnonymousJoin", ::confapi_core::Shape::Any),
-                        ("hiddenOwnerNick", ::confapi_core::Shape::Any),
-                        ("joinBeforeHost", ::confapi_core::Shape::Ref("LenientInt")),
-                        (
-                            "lockMediaStatusMicMute",
-                            ::confapi_core::Shape::Ref("LenientInt"),
-                        ),
-                        ("lockNick", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("minutesOwnerUnionId", ::confapi_core::Shape::Any),
-                        ("minutesSummaryDiyTemplateVersion", ::confapi_core::Shape::Any),
-                        ("minutesSummaryTemplateId", ::confapi_core::Shape::Any),
-                        ("minutesSummaryTemplateType", ::confapi_core::Shape::Any),
-                        (
-                            "moziConfExtensionAppSettings",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("ExtensionAppInput"),
-                            ),
-                        ),
-                        ("pushAllMeetingRecords", ::confapi_core::Shape::Any),
-                        ("pushCloudRecordCard", ::confapi_core::Shape::Any),
-                        ("pushMinutesCard", ::confapi_core::Shape::Any),
-                        ("waitingRoom", ::confapi_core::Shape::Ref("LenientInt")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "AiAgentSummarySettingUpdate",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        (
-                            "allowAllParticipantsStart",
-                            ::confapi_core::Shape::Ref("LenientInt"),
-                        ),
-                        ("enableAiAgentStatus", ::confapi_core::Shape::Any),
-                        ("receiverType", ::confapi_core::Shape::Ref("LenientInt")),
-                        (
-                            "restrictShareMinutesSummaryOnly",
-                            ::confapi_core::Shape::Ref("LenientInt"),
-                        ),
-                        ("value", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "ScheduleConfSettingInput",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        (
-                            "aiAgentSummarySetting",
-                            ::confapi_core::Shape::Ref("AiAgentSummarySetting"),
-                        ),
-                        (
-                            "cohostUnionIds",
-                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
-                        ),
-                        ("confAllowedCorpId", ::confapi_core::Shape::Any),
-                        ("hostUnionId", ::confapi_core::Shape::Any),
-                        ("lockRoom", ::confapi_core::Shape::Ref("LenientInt")),
-                        (
-                            "moziConfOpenRecordSetting",
-                            ::confapi_core::Shape::Ref("OpenRecordSetting"),
-                        ),
-                        (
-                            "moziConfVirtualExtraSetting",
-                            ::confapi_core::Shape::Ref("VirtualExtraSettingInput"),
-                        ),
-                        ("muteOnJoin", ::confapi_core::Shape::Ref("LenientInt")),
-                        (
-                            "screenShareForbidden",
-                            ::confapi_core::Shape::Ref("LenientInt"),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "ScheduleConfSettingUpdate",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        (
-                            "aiAgentSummarySetting",
-                            ::confapi_core::Shape::Ref("AiAgentSummarySettingUpdate"),
-                        ),
-                        (
-                            "cohostUnionIds",
-                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
-                        ),
-                        ("confAllowedCorpId", ::confapi_core::Shape::Any),
-                        ("hostUnionId", ::confapi_core::Shape::Any),
-                        ("lockRoom", ::confapi_core::Shape::Ref("LenientInt")),
-                        (
-                            "moziConfOpenRecordSetting",
-                            ::confapi_core::Shape::Ref("OpenRecordSetting"),
-                        ),
-                        (
-                            "moziConfVirtualExtraSetting",
-                            ::confapi_core::Shape::Ref("VirtualExtraSettingInput"),
-                        ),
-                        ("muteOnJoin", ::confapi_core::Shape::Ref("LenientInt")),
-                        (
-                            "screenShareForbidden",
-                            ::confapi_core::Shape::Ref("LenientInt"),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "CohostUserRef",
-                ::confapi_core::Shape::Object {
-                    props: &[("unionId", ::confapi_core::Shape::Any)],
-                    aliases: &[],
-                },
-            ),
-            (
-                "ExtensionAppModel",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("autoOpenMode", ::confapi_core::Shape::Ref("NumberOrString")),
-                        ("coolAppCode", ::confapi_core::Shape::Any),
-                        ("extensionAppBizData", ::confapi_core::Shape::Any),
-                        ("clientId", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "VirtualExtraSetting",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("cloudRecordOwnerUnionId", ::confapi_core::Shape::Any),
-                        ("enableChat", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("enableWebAnonymousJoin", ::confapi_core::Shape::Any),
-                        ("hiddenOwnerNick", ::confapi_core::Shape::Any),
-                        ("joinBeforeHost", ::confapi_core::Shape::Ref("LenientInt")),
-                        (
-                            "lockMediaStatusMicMute",
-                            ::confapi_core::Shape::Ref("LenientInt"),
-                        ),
-                        ("lockNick", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("minutesOwnerUnionId", ::confapi_core::Shape::Any),
-                        ("minutesSummaryDiyTemplateVersion", ::confapi_core::Shape::Any),
-                        ("minutesSummaryTemplateId", ::confapi_core::Shape::Any),
-                        ("minutesSummaryTemplateType", ::confapi_core::Shape::Any),
-                        (
-                            "moziConfExtensionAppSettings",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("ExtensionAppModel"),
-                            ),
-                        ),
-                        ("pushAllMeetingRecords", ::confapi_core::Shape::Any),
-                        ("pushCloudRecordCard", ::confapi_core::Shape::Any),
-                        ("pushMinutesCard", ::confapi_core::Shape::Any),
-                        ("waitingRoom", ::confapi_core::Shape::Ref("LenientInt")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "ScheduleConfSetting",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        (
-                            "aiAgentSummarySetting",
-                            ::confapi_core::Shape::Ref("AiAgentSummarySetting"),
-                        ),
-                        (
-                            "cohostUnionIds",
-                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
-                        ),
-                        ("confAllowedCorpId", ::confapi_core::Shape::Any),
-                        ("hostUnionId", ::confapi_core::Shape::Any),
-                        ("lockRoom", ::confapi_core::Shape::Ref("LenientInt")),
-                        (
-                            "moziConfOpenRecordSetting",
-                            ::confapi_core::Shape::Ref("OpenRecordSetting"),
-                        ),
-                        (
-                            "moziConfVirtualExtraSetting",
-                            ::confapi_core::Shape::Ref("VirtualExtraSetting"),
-                        ),
-                        ("muteOnJoin", ::confapi_core::Shape::Ref("LenientInt")),
-                        (
-                            "screenShareForbidden",
-                            ::confapi_core::Shape::Ref("LenientInt"),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "ConferenceSummary",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("bizType", ::confapi_core::Shape::Ref("BizType")),
-                        ("confDuration", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("conferenceId", ::confapi_core::Shape::Any),
-                        ("creatorId", ::confapi_core::Shape::Any),
-                        ("creatorNick", ::confapi_core::Shape::Any),
-                        ("endTime", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("externalLinkUrl", ::confapi_core::Shape::Any),
-                        ("roomCode", ::confapi_core::Shape::Any),
-                        ("scheduleConferenceId", ::confapi_core::Shape::Any),
-                        ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("title", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "MemberModel",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("attendStatus", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("coHost", ::confapi_core::Shape::Any),
-                        ("conferenceId", ::confapi_core::Shape::Any),
-                        ("duration", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("host", ::confapi_core::Shape::Any),
-                        ("jobNumber", ::confapi_core::Shape::Any),
-                        ("joinTime", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("leaveTime", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("outerOrgMember", ::confapi_core::Shape::Any),
-                        ("pstnJoin", ::confapi_core::Shape::Any),
-                        ("unionId", ::confapi_core::Shape::Any),
-                        ("userNick", ::confapi_core::Shape::Any),
-                        ("deviceType", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "MetricValue",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("sendBitRate", ::confapi_core::Shape::Ref("NumberOrString")),
-                        ("recvBitRate", ::confapi_core::Shape::Ref("NumberOrString")),
-                        ("lostRate", ::confapi_core::Shape::Ref("NumberOrString")),
-                        ("roundTripTime", ::confapi_core::Shape::Ref("NumberOrString")),
-                        (
-                            "audioSendBitRate",
-                            ::confapi_core::Shape::Ref("NumberOrString"),
-                        ),
-                        (
-                            "audioRecvBitRate",
-                            ::confapi_core::Shape::Ref("NumberOrString"),
-                        ),
-                        ("audioRecLevel", ::confapi_core::Shape::Ref("NumberOrString")),
-                        ("audioPlayLevel", ::confapi_core::Shape::Ref("NumberOrString")),
-                        (
-                            "cameraSendBitRate",
-                            ::confapi_core::Shape::Ref("NumberOrString"),
-                        ),
-                        (
-                            "cameraRecvBitRate",
-                            ::confapi_core::Shape::Ref("NumberOrString"),
-                        ),
-                        (
-                            "cameraSendResolutionActual",
-                            ::confapi_core::Shape::Ref("NumberOrString"),
-                        ),
-                        (
-                            "cameraRecvResolutionActual",
-                            ::confapi_core::Shape::Ref("NumberOrString"),
-                        ),
-                        (
-                            "cameraSendFrame",
-                            ::confapi_core::Shape::Ref("NumberOrString"),
-                        ),
-                        (
-                            "cameraRecvFrame",
-                            ::confapi_core::Shape::Ref("NumberOrString"),
-                        ),
-                        (
-                            "screenSendBitRate",
-                            ::confapi_core::Shape::Ref("NumberOrString"),
-                        ),
-                        (
-                            "screenRecvBitRate",
-                            ::confapi_core::Shape::Ref("NumberOrString"),
-                        ),
-                        (
-                            "screenSendResolutionActual",
-                            ::confapi_core::Shape::Ref("NumberOrString"),
-                        ),
-                        (
-                            "screenRecvResolutionActual",
-                            ::confapi_core::Shape::Ref("NumberOrString"),
-                        ),
-                        (
-                            "screenSendFrame",
-                            ::confapi_core::Shape::Ref("NumberOrString"),
-                        ),
-                        (
-                            "screenRecvFrame",
-                            ::confapi_core::Shape::Ref("NumberOrString"),
-                        ),
-                        ("audioJitterMax", ::confapi_core::Shape::Ref("NumberOrString")),
-                        ("audioJitterAvg", ::confapi_core::Shape::Ref("NumberOrString")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "Word",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("endTime", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("word", ::confapi_core::Shape::Any),
-                        ("wordId", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "Sentence",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("endTime", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("sentence", ::confapi_core::Shape::Any),
-                        ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("unionId", ::confapi_core::Shape::Any),
-                        (
-                            "wordList",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("Word"),
-                            ),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "Paragraph",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("endTime", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("nextTtoken", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("nickName", ::confapi_core::Shape::Any),
-                        ("paragraph", ::confapi_core::Shape::Any),
-                        ("paragraphId", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("recordId", ::confapi_core::Shape::Ref("LenientInt")),
-                        (
-                            "sentenceList",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("Sentence"),
-                            ),
-                        ),
-                        ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("unionId", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "RecordFile",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("duration", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("endTime", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("fileSize", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("mediaId", ::confapi_core::Shape::Any),
-                        ("recordId", ::confapi_core::Shape::Any),
-                        ("recordType", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("regionId", ::confapi_core::Shape::Any),
-                        ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("unionId", ::confapi_core::Shape::Any),
-                        ("playUrl", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "HistoryConference",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("conferenceId", ::confapi_core::Shape::Any),
-                        ("creatorId", ::confapi_core::Shape::Any),
-                        ("creatorNick", ::confapi_core::Shape::Any),
-                        ("deptName", ::confapi_core::Shape::Any),
-                        ("endTime", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("freeType", ::confapi_core::Shape::Ref("NumberOrString")),
-                        ("scene", ::confapi_core::Shape::Any),
-                        ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("timeLength", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("title", ::confapi_core::Shape::Any),
-                        ("userCount", ::confapi_core::Shape::Ref("LenientInt")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "TimedText",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("end", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("id", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("sentenceId", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("start", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("text", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "Chapter",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("end", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("headline", ::confapi_core::Shape::Any),
-                        ("id", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("start", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("summary", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "AppTokenRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("appKey", ::confapi_core::Shape::Any),
-                        ("appSecret", ::confapi_core::Shape::Ref("Secret")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "CorpTokenRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("authCorpId", ::confapi_core::Shape::Any),
-                        ("suiteKey", ::confapi_core::Shape::Any),
-                        ("suiteSecret", ::confapi_core::Shape::Ref("Secret")),
-                        ("suiteTicket", ::confapi_core::Shape::Ref("Secret")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "AccessTokenResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("accessToken", ::confapi_core::Shape::Ref("Secret")),
-                        ("expireIn", ::confapi_core::Shape::Ref("LenientInt")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "AddRecordPermissionRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("bizType", ::confapi_core::Shape::Any),
-                        ("ownerUnionId", ::confapi_core::Shape::Any),
-                        (
-                            "roleSubResourceIds",
-                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
-                        ),
-                        ("shareScope", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("unionId", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "AddRecordPermissionResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("code", ::confapi_core::Shape::Any),
-                        ("taskUuid", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
+            ("NumberOrString", &shapes::NUMBER_OR_STRING),
+            ("LenientInt", &shapes::LENIENT_INT),
+            ("LenientBool", &shapes::LENIENT_BOOL),
+            ("Secret", &shapes::SECRET),
+            ("BizType", &shapes::BIZ_TYPE),
+            ("ErrorBody", &shapes::ERROR_BODY),
+            ("AccessDeniedDetail", &shapes::ACCESS_DENIED_DETAIL),
+            ("SuccessResponse", &shapes::SUCCESS_RESPONSE),
+            ("CodeResponse", &shapes::CODE_RESPONSE),
+            ("CaseCodeResponse", &shapes::CASE_CODE_RESPONSE),
+            ("UserRef", &shapes::USER_REF),
+            ("ExtensionAppSetting", &shapes::EXTENSION_APP_SETTING),
+            ("AiAgentSummarySetting", &shapes::AI_AGENT_SUMMARY_SETTING),
+            ("OpenRecordSetting", &shapes::OPEN_RECORD_SETTING),
+            ("ExtensionAppInput", &shapes::EXTENSION_APP_INPUT),
+            ("VirtualExtraSettingInput", &shapes::VIRTUAL_EXTRA_SETTING_INPUT),
+            ("AiAgentSummarySettingUpdate", &shapes::AI_AGENT_SUMMARY_SETTING_UPDATE),
+            ("ScheduleConfSettingInput", &shapes::SCHEDULE_CONF_SETTING_INPUT),
+            ("ScheduleConfSettingUpdate", &shapes::SCHEDULE_CONF_SETTING_UPDATE),
+            ("CohostUserRef", &shapes::COHOST_USER_REF),
+            ("ExtensionAppModel", &shapes::EXTENSION_APP_MODEL),
+            ("VirtualExtraSetting", &shapes::VIRTUAL_EXTRA_SETTING),
+            ("ScheduleConfSetting", &shapes::SCHEDULE_CONF_SETTING),
+            ("ConferenceSummary", &shapes::CONFERENCE_SUMMARY),
+            ("MemberModel", &shapes::MEMBER_MODEL),
+            ("MetricValue", &shapes::METRIC_VALUE),
+            ("Word", &shapes::WORD),
+            ("Sentence", &shapes::SENTENCE),
+            ("Paragraph", &shapes::PARAGRAPH),
+            ("RecordFile", &shapes::RECORD_FILE),
+            ("HistoryConference", &shapes::HISTORY_CONFERENCE),
+            ("TimedText", &shapes::TIMED_TEXT),
+            ("Chapter", &shapes::CHAPTER),
+            ("AppTokenRequest", &shapes::APP_TOKEN_REQUEST),
+            ("CorpTokenRequest", &shapes::CORP_TOKEN_REQUEST),
+            ("AccessTokenResponse", &shapes::ACCESS_TOKEN_RESPONSE),
+            ("AddRecordPermissionRequest", &shapes::ADD_RECORD_PERMISSION_REQUEST),
+            ("AddRecordPermissionResponse", &shapes::ADD_RECORD_PERMISSION_RESPONSE),
             (
                 "CancelScheduleConferenceRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("creatorUnionId", ::confapi_core::Shape::Any),
-                        ("scheduleConferenceId", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
+                &shapes::CANCEL_SCHEDULE_CONFERENCE_REQUEST,
             ),
-            (
-                "CloseVideoConferenceResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("cause", ::confapi_core::Shape::Any),
-                        ("code", ::confapi_core::Shape::Ref("LenientInt")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "CohostsRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("action", ::confapi_core::Shape::Any),
-                        (
-                            "userList",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("CohostUserRef"),
-                            ),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "CreateAutoLoginUrlRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("meetingUrl", ::confapi_core::Shape::Any),
-                        ("unionId", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "LoginInfo",
-                ::confapi_core::Shape::Object {
-                    props: &[("loginUrl", ::confapi_core::Shape::Any)],
-                    aliases: &[],
-                },
-            ),
-            (
-                "CreateAutoLoginUrlResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("loginInfo", ::confapi_core::Shape::Ref("LoginInfo")),
-                        ("success", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "CreateCustomShortLinkRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("coolAppCode", ::confapi_core::Shape::Any),
-                        ("creatorUnionId", ::confapi_core::Shape::Any),
-                        ("extensionAppBizData", ::confapi_core::Shape::Any),
-                        ("scheduleConferenceId", ::confapi_core::Shape::Any),
-                        ("useExtensionApp", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "ShortLink",
-                ::confapi_core::Shape::Object {
-                    props: &[("customShortLink", ::confapi_core::Shape::Any)],
-                    aliases: &[],
-                },
-            ),
+            ("CloseVideoConferenceResponse", &shapes::CLOSE_VIDEO_CONFERENCE_RESPONSE),
+            ("CohostsRequest", &shapes::COHOSTS_REQUEST),
+            ("CreateAutoLoginUrlRequest", &shapes::CREATE_AUTO_LOGIN_URL_REQUEST),
+            ("LoginInfo", &shapes::LOGIN_INFO),
+            ("CreateAutoLoginUrlResponse", &shapes::CREATE_AUTO_LOGIN_URL_RESPONSE),
+            ("CreateCustomShortLinkRequest", &shapes::CREATE_CUSTOM_SHORT_LINK_REQUEST),
+            ("ShortLink", &shapes::SHORT_LINK),
             (
                 "CreateCustomShortLinkResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[("result", ::confapi_core::Shape::Ref("ShortLink"))],
-                    aliases: &[],
-                },
+                &shapes::CREATE_CUSTOM_SHORT_LINK_RESPONSE,
             ),
             (
                 "CreateScheduleConferenceRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("creatorUnionId", ::confapi_core::Shape::Any),
-                        ("endTime", ::confapi_core::Shape::Any),
-                        (
-                            "scheduleConfSettingModel",
-                            ::confapi_core::Shape::Ref("ScheduleConfSettingInput"),
-                        ),
-                        ("startTime", ::confapi_core::Shape::Any),
-                        ("title", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
+                &shapes::CREATE_SCHEDULE_CONFERENCE_REQUEST,
             ),
-            (
-                "ScheduleConferenceResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("endTime", ::confapi_core::Shape::Ref("LenientInt")),
-                        (
-                            "phones",
-                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
-                        ),
-                        ("requestId", ::confapi_core::Shape::Any),
-                        ("roomCode", ::confapi_core::Shape::Any),
-                        ("scheduleConferenceId", ::confapi_core::Shape::Any),
-                        ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("title", ::confapi_core::Shape::Any),
-                        ("url", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "CreateVideoConferenceRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("confTitle", ::confapi_core::Shape::Any),
-                        ("inviteCaller", ::confapi_core::Shape::Any),
-                        (
-                            "inviteUserIds",
-                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
-                        ),
-                        ("userId", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "CreateVideoConferenceResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("conferenceId", ::confapi_core::Shape::Any),
-                        ("conferencePassword", ::confapi_core::Shape::Any),
-                        ("externalLinkUrl", ::confapi_core::Shape::Any),
-                        ("hostPassword", ::confapi_core::Shape::Any),
-                        (
-                            "phoneNumbers",
-                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
-                        ),
-                        ("roomCode", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "FocusRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("action", ::confapi_core::Shape::Any),
-                        ("unionId", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "MinutesDocUrlResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[("minutesDocUrl", ::confapi_core::Shape::Any)],
-                    aliases: &[],
-                },
-            ),
-            (
-                "ConfDetailMember",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("belongOrg", ::confapi_core::Shape::Ref("LenientBool")),
-                        ("conferenceId", ::confapi_core::Shape::Any),
-                        ("deviceType", ::confapi_core::Shape::Any),
-                        ("duration", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("joinTime", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("leaveTime", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("networkQuality", ::confapi_core::Shape::Ref("NumberOrString")),
-                        ("nick", ::confapi_core::Shape::Any),
-                        ("role", ::confapi_core::Shape::Any),
-                        ("sessionId", ::confapi_core::Shape::Any),
-                        ("status", ::confapi_core::Shape::Any),
-                        ("unionId", ::confapi_core::Shape::Any),
-                        ("version", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "ConfDetailResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        (
-                            "list",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("ConfDetailMember"),
-                            ),
-                        ),
-                        ("nextToken", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "HistoryListResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        (
-                            "list",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("HistoryConference"),
-                            ),
-                        ),
-                        ("nextToken", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "UnionIdListRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        (
-                            "unionIdList",
-                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "LastMetricResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        (
-                            "metricMap",
-                            ::confapi_core::Shape::Map(
-                                &::confapi_core::Shape::Ref("MetricValue"),
-                            ),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "MetricDataResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        (
-                            "metricDataList",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("MetricValue"),
-                            ),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "InviteMcuRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("mcuRoomCode", ::confapi_core::Shape::Any),
-                        ("roomCode", ::confapi_core::Shape::Any),
-                        ("unionId", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "Invitee",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("nick", ::confapi_core::Shape::Any),
-                        ("unionId", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "PhoneInvitee",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("inviteClient", ::confapi_core::Shape::Any),
-                        ("nick", ::confapi_core::Shape::Any),
-                        ("phoneNumber", ::confapi_core::Shape::Any),
-                        ("statusCode", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "InviteUsersRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        (
-                            "inviteeList",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("Invitee"),
-                            ),
-                        ),
-                        (
-                            "phoneInviteeList",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("PhoneInvitee"),
-                            ),
-                        ),
-                        ("unionId", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "KickMembersRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("forbiddenRejoin", ::confapi_core::Shape::Any),
-                        (
-                            "userList",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("UserRef"),
-                            ),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "ActionRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[("action", ::confapi_core::Shape::Any)],
-                    aliases: &[],
-                },
-            ),
-            (
-                "MuteAllRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("action", ::confapi_core::Shape::Any),
-                        ("forceMute", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "MuteMembersRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("action", ::confapi_core::Shape::Any),
-                        (
-                            "userList",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("UserRef"),
-                            ),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "CloudRecordTextResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("hasMore", ::confapi_core::Shape::Any),
-                        (
-                            "paragraphList",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("Paragraph"),
-                            ),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "VideoListResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        (
-                            "videoList",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("RecordFile"),
-                            ),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "PlayInfoResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("duration", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("fileSize", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("mp4FileUrl", ::confapi_core::Shape::Any),
-                        ("playUrl", ::confapi_core::Shape::Any),
-                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "ConfInfo",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("activeNum", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("attendNum", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("bizType", ::confapi_core::Shape::Ref("BizType")),
-                        ("cloudRecordOwnerUnionId", ::confapi_core::Shape::Any),
-                        ("cloudRecordStatus", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("confDuration", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("conferenceId", ::confapi_core::Shape::Any),
-                        ("creatorId", ::confapi_core::Shape::Any),
-                        ("creatorNick", ::confapi_core::Shape::Any),
-                        ("endTime", ::confapi_core::Shape::Ref("LenientInt")),
-                        (
-                            "extensionAppSettings",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("ExtensionAppSetting"),
-                            ),
-                        ),
-                        ("externalLinkUrl", ::confapi_core::Shape::Any),
-                        ("invitedNum", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("minutesOwnerUnionId", ::confapi_core::Shape::Any),
-                        ("minutesStatus", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("roomCode", ::confapi_core::Shape::Any),
-                        ("scheduleConferenceId", ::confapi_core::Shape::Any),
-                        ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("title", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "ConferenceInfoResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[("confInfo", ::confapi_core::Shape::Ref("ConfInfo"))],
-                    aliases: &[],
-                },
-            ),
-            (
-                "ConferenceIdListRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        (
-                            "conferenceIdList",
-                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "BatchUser",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("attendStatus", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("cameraStatus", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("micStatus", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("nick", ::confapi_core::Shape::Any),
-                        ("rejectDescription", ::confapi_core::Shape::Any),
-                        ("userId", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "BatchInfo",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("conferenceId", ::confapi_core::Shape::Any),
-                        ("mediaStatus", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("title", ::confapi_core::Shape::Any),
-                        (
-                            "userList",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("BatchUser"),
-                            ),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "BatchInfoResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        (
-                            "infos",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("BatchInfo"),
-                            ),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "ConferenceListResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        (
-                            "conferenceList",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("ConferenceSummary"),
-                            ),
-                        ),
-                        ("hasMore", ::confapi_core::Shape::Any),
-                        ("nextToken", ::confapi_core::Shape::Any),
-                        ("totalCount", ::confapi_core::Shape::Ref("LenientInt")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "MembersResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        (
-                            "memberModels",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("MemberModel"),
-                            ),
-                        ),
-                        ("nextToken", ::confapi_core::Shape::Any),
-                        ("totalCount", ::confapi_core::Shape::Ref("LenientInt")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "FlashMinutesSummary",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
-                        (
-                            "summary",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("Chapter"),
-                            ),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "FlashMinutesSummaryResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        (
-                            "flashMinutesSummary",
-                            ::confapi_core::Shape::Ref("FlashMinutesSummary"),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "AudioListResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        (
-                            "audioList",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("RecordFile"),
-                            ),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "MeetingResultResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        (
-                            "action",
-                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
-                        ),
-                        ("fullSummary", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "MinutesSummaryRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        (
-                            "summaryTypeList",
-                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
-                        ),
-                        ("unionId", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "SpeakerSummary",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("speakerId", ::confapi_core::Shape::Any),
-                        ("speakerName", ::confapi_core::Shape::Any),
-                        ("summary", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "QuestionAnswer",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("answer", ::confapi_core::Shape::Any),
-                        ("question", ::confapi_core::Shape::Any),
-                        (
-                            "sentenceIdsOfAnswer",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("LenientInt"),
-                            ),
-                        ),
-                        (
-                            "sentenceIdsOfQuestion",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("LenientInt"),
-                            ),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "MinutesSummary",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        (
-                            "actions",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("TimedText"),
-                            ),
-                        ),
-                        (
-                            "autoChapters",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("Chapter"),
-                            ),
-                        ),
-                        (
-                            "conversationalSummary",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("SpeakerSummary"),
-                            ),
-                        ),
-                        (
-                            "keySentences",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("TimedText"),
-                            ),
-                        ),
-                        (
-                            "keywords",
-                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
-                        ),
-                        ("paragraphSummary", ::confapi_core::Shape::Any),
-                        (
-                            "questionsAnsweringSummary",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("QuestionAnswer"),
-                            ),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "MinutesSummaryResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[("summary", ::confapi_core::Shape::Ref("MinutesSummary"))],
-                    aliases: &[],
-                },
-            ),
-            (
-                "MinutesTextResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("hasMore", ::confapi_core::Shape::Any),
-                        ("nextToken", ::confapi_core::Shape::Any),
-                        (
-                            "paragraphList",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("Paragraph"),
-                            ),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "OrgConferenceListResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("hasMore", ::confapi_core::Shape::Any),
-                        ("nextToken", ::confapi_core::Shape::Any),
-                        (
-                            "onGoingConfList",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("ConferenceSummary"),
-                            ),
-                        ),
-                        ("totalCount", ::confapi_core::Shape::Ref("LenientInt")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "RecordMinutesUrl",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("recordMinutesUrl", ::confapi_core::Shape::Any),
-                        ("taskUuid", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "RecordMinutesUrlResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        (
-                            "recordMinutesUrls",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("RecordMinutesUrl"),
-                            ),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "ScheduleConfSettingsResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        (
-                            "scheduleConfSettingModel",
-                            ::confapi_core::Shape::Ref("ScheduleConfSetting"),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "ScheduleHistoryResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        (
-                            "conferenceList",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("ConferenceSummary"),
-                            ),
-                        ),
-                        ("nextToken", ::confapi_core::Shape::Any),
-                        ("totalCount", ::confapi_core::Shape::Ref("LenientInt")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "UserOngoingResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        (
-                            "memberModelMap",
-                            ::confapi_core::Shape::Map(
-                                &::confapi_core::Shape::Ref("MemberModel"),
-                            ),
-                        ),
-                        (
-                            "onGoingConfIdList",
-                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "EnableRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[("enable", ::confapi_core::Shape::Any)],
-                    aliases: &[],
-                },
-            ),
-            (
-                "StartCloudRecordRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("mode", ::confapi_core::Shape::Any),
-                        ("smallWindowPosition", ::confapi_core::Shape::Any),
-                        ("unionId", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "StartMinutesRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("ownerUnionId", ::confapi_core::Shape::Any),
-                        ("recordAudio", ::confapi_core::Shape::Any),
-                        ("unionId", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "StartStreamOutRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("mode", ::confapi_core::Shape::Any),
-                        ("needHostJoin", ::confapi_core::Shape::Any),
-                        ("smallWindowPosition", ::confapi_core::Shape::Any),
-                        ("streamName", ::confapi_core::Shape::Any),
-                        (
-                            "streamUrlList",
-                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
-                        ),
-                        ("unionId", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "StreamOutResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        (
-                            "failStreamMap",
-                            ::confapi_core::Shape::Map(&::confapi_core::Shape::Any),
-                        ),
-                        (
-                            "successStreamMap",
-                            ::confapi_core::Shape::Map(&::confapi_core::Shape::Any),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "UnionIdRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[("unionId", ::confapi_core::Shape::Any)],
-                    aliases: &[],
-                },
-            ),
-            (
-                "StopStreamOutRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("stopAllStream", ::confapi_core::Shape::Any),
-                        ("streamId", ::confapi_core::Shape::Any),
-                        ("unionId", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "UpdateMemberNickRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("nick", ::confapi_core::Shape::Any),
-                        ("unionId", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
+            ("ScheduleConferenceResponse", &shapes::SCHEDULE_CONFERENCE_RESPONSE),
+            ("CreateVideoConferenceRequest", &shapes::CREATE_VIDEO_CONFERENCE_REQUEST),
+            ("CreateVideoConferenceResponse", &shapes::CREATE_VIDEO_CONFERENCE_RESPONSE),
+            ("FocusRequest", &shapes::FOCUS_REQUEST),
+            ("MinutesDocUrlResponse", &shapes::MINUTES_DOC_URL_RESPONSE),
+            ("ConfDetailMember", &shapes::CONF_DETAIL_MEMBER),
+            ("ConfDetailResponse", &shapes::CONF_DETAIL_RESPONSE),
+            ("HistoryListResponse", &shapes::HISTORY_LIST_RESPONSE),
+            ("UnionIdListRequest", &shapes::UNION_ID_LIST_REQUEST),
+            ("LastMetricResponse", &shapes::LAST_METRIC_RESPONSE),
+            ("MetricDataResponse", &shapes::METRIC_DATA_RESPONSE),
+            ("InviteMcuRequest", &shapes::INVITE_MCU_REQUEST),
+            ("Invitee", &shapes::INVITEE),
+            ("PhoneInvitee", &shapes::PHONE_INVITEE),
+            ("InviteUsersRequest", &shapes::INVITE_USERS_REQUEST),
+            ("KickMembersRequest", &shapes::KICK_MEMBERS_REQUEST),
+            ("ActionRequest", &shapes::ACTION_REQUEST),
+            ("MuteAllRequest", &shapes::MUTE_ALL_REQUEST),
+            ("MuteMembersRequest", &shapes::MUTE_MEMBERS_REQUEST),
+            ("CloudRecordTextResponse", &shapes::CLOUD_RECORD_TEXT_RESPONSE),
+            ("VideoListResponse", &shapes::VIDEO_LIST_RESPONSE),
+            ("PlayInfoResponse", &shapes::PLAY_INFO_RESPONSE),
+            ("ConfInfo", &shapes::CONF_INFO),
+            ("ConferenceInfoResponse", &shapes::CONFERENCE_INFO_RESPONSE),
+            ("ConferenceIdListRequest", &shapes::CONFERENCE_ID_LIST_REQUEST),
+            ("BatchUser", &shapes::BATCH_USER),
+            ("BatchInfo", &shapes::BATCH_INFO),
+            ("BatchInfoResponse", &shapes::BATCH_INFO_RESPONSE),
+            ("ConferenceListResponse", &shapes::CONFERENCE_LIST_RESPONSE),
+            ("MembersResponse", &shapes::MEMBERS_RESPONSE),
+            ("FlashMinutesSummary", &shapes::FLASH_MINUTES_SUMMARY),
+            ("FlashMinutesSummaryResponse", &shapes::FLASH_MINUTES_SUMMARY_RESPONSE),
+            ("AudioListResponse", &shapes::AUDIO_LIST_RESPONSE),
+            ("MeetingResultResponse", &shapes::MEETING_RESULT_RESPONSE),
+            ("MinutesSummaryRequest", &shapes::MINUTES_SUMMARY_REQUEST),
+            ("SpeakerSummary", &shapes::SPEAKER_SUMMARY),
+            ("QuestionAnswer", &shapes::QUESTION_ANSWER),
+            ("MinutesSummary", &shapes::MINUTES_SUMMARY),
+            ("MinutesSummaryResponse", &shapes::MINUTES_SUMMARY_RESPONSE),
+            ("MinutesTextResponse", &shapes::MINUTES_TEXT_RESPONSE),
+            ("OrgConferenceListResponse", &shapes::ORG_CONFERENCE_LIST_RESPONSE),
+            ("RecordMinutesUrl", &shapes::RECORD_MINUTES_URL),
+            ("RecordMinutesUrlResponse", &shapes::RECORD_MINUTES_URL_RESPONSE),
+            ("ScheduleConfSettingsResponse", &shapes::SCHEDULE_CONF_SETTINGS_RESPONSE),
+            ("ScheduleHistoryResponse", &shapes::SCHEDULE_HISTORY_RESPONSE),
+            ("UserOngoingResponse", &shapes::USER_ONGOING_RESPONSE),
+            ("EnableRequest", &shapes::ENABLE_REQUEST),
+            ("StartCloudRecordRequest", &shapes::START_CLOUD_RECORD_REQUEST),
+            ("StartMinutesRequest", &shapes::START_MINUTES_REQUEST),
+            ("StartStreamOutRequest", &shapes::START_STREAM_OUT_REQUEST),
+            ("StreamOutResponse", &shapes::STREAM_OUT_RESPONSE),
+            ("UnionIdRequest", &shapes::UNION_ID_REQUEST),
+            ("StopStreamOutRequest", &shapes::STOP_STREAM_OUT_REQUEST),
+            ("UpdateMemberNickRequest", &shapes::UPDATE_MEMBER_NICK_REQUEST),
             (
                 "UpdateScheduleConfSettingsRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("creatorUnionId", ::confapi_core::Shape::Any),
-                        (
-                            "scheduleConfSettingModel",
-                            ::confapi_core::Shape::Ref("ScheduleConfSettingUpdate"),
-                        ),
-                        ("scheduleConferenceId", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
+                &shapes::UPDATE_SCHEDULE_CONF_SETTINGS_REQUEST,
             ),
             (
                 "UpdateScheduleConferenceRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("creatorUnionId", ::confapi_core::Shape::Any),
-                        ("endTime", ::confapi_core::Shape::Any),
-                        ("scheduleConferenceId", ::confapi_core::Shape::Any),
-                        ("startTime", ::confapi_core::Shape::Any),
-                        ("title", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
+                &shapes::UPDATE_SCHEDULE_CONFERENCE_REQUEST,
             ),
-            (
-                "ConferenceSettingRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("allowUnmuteSelf", ::confapi_core::Shape::Any),
-                        ("autoTransferHost", ::confapi_core::Shape::Any),
-                        ("forbiddenShareScreen", ::confapi_core::Shape::Any),
-                        ("lockConference", ::confapi_core::Shape::Any),
-                        ("muteAll", ::confapi_core::Shape::Any),
-                        ("onlyInternalEmployeesJoin", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            ("BizTypeKnown", ::confapi_core::Shape::Any),
+            ("ConferenceSettingRequest", &shapes::CONFERENCE_SETTING_REQUEST),
+            ("BizTypeKnown", &shapes::BIZ_TYPE_KNOWN),
         ],
         secret_names: &[
             "accessToken",
@@ -27325,6 +15073,1175 @@ pub mod meta {
             "x-acs-dingtalk-access-token",
         ],
     };
+    /// The documented shape of each named schema.
+    pub mod shapes {
+        pub static NUMBER_OR_STRING: ::confapi_core::Shape = ::confapi_core::Shape::Union(
+            &[::confapi_core::Shape::Any, ::confapi_core::Shape::Any],
+        );
+        pub static LENIENT_INT: ::confapi_core::Shape = ::confapi_core::Shape::Union(
+            &[::confapi_core::Shape::Any, ::confapi_core::Shape::Any],
+        );
+        pub static LENIENT_BOOL: ::confapi_core::Shape = ::confapi_core::Shape::Union(
+            &[::confapi_core::Shape::Any, ::confapi_core::Shape::Any],
+        );
+        pub static SECRET: ::confapi_core::Shape = ::confapi_core::Shape::Any;
+        pub static BIZ_TYPE: ::confapi_core::Shape = ::confapi_core::Shape::Any;
+        pub static ERROR_BODY: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("code", ::confapi_core::Shape::Any),
+                ("message", ::confapi_core::Shape::Any),
+                ("requestid", ::confapi_core::Shape::Any),
+                ("accessdenieddetail", ::confapi_core::Shape::Ref("AccessDeniedDetail")),
+            ],
+            aliases: &[],
+        };
+        pub static ACCESS_DENIED_DETAIL: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                (
+                    "requiredScopes",
+                    ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
+                ),
+            ],
+            aliases: &[],
+        };
+        pub static SUCCESS_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[("success", ::confapi_core::Shape::Any)],
+            aliases: &[],
+        };
+        pub static CODE_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[("code", ::confapi_core::Shape::Any)],
+            aliases: &[],
+        };
+        pub static CASE_CODE_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("case", ::confapi_core::Shape::Any),
+                ("code", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static USER_REF: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("unionId", ::confapi_core::Shape::Any),
+                ("participantId", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static EXTENSION_APP_SETTING: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("appCode", ::confapi_core::Shape::Any),
+                ("appId", ::confapi_core::Shape::Any),
+                ("autoOpenMode", ::confapi_core::Shape::Ref("LenientInt")),
+                ("extensionAppBizData", ::confapi_core::Shape::Any),
+                ("clientId", ::confapi_core::Shape::Any),
+                ("coolAppCode", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static AI_AGENT_SUMMARY_SETTING: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("allowAllParticipantsStart", ::confapi_core::Shape::Ref("LenientInt")),
+                ("allowParticipantShowAiAgentRecord", ::confapi_core::Shape::Any),
+                ("enableAiAgentStatus", ::confapi_core::Shape::Any),
+                ("receiverType", ::confapi_core::Shape::Ref("LenientInt")),
+                (
+                    "restrictShareMinutesSummaryOnly",
+                    ::confapi_core::Shape::Ref("LenientInt"),
+                ),
+                ("value", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static OPEN_RECORD_SETTING: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("isFollowHost", ::confapi_core::Shape::Any),
+                ("mode", ::confapi_core::Shape::Any),
+                ("recordAutoStart", ::confapi_core::Shape::Ref("LenientInt")),
+                ("recordAutoStartType", ::confapi_core::Shape::Ref("LenientInt")),
+                (
+                    "restrictShareMinutesSummaryOnly",
+                    ::confapi_core::Shape::Ref("LenientInt"),
+                ),
+            ],
+            aliases: &[],
+        };
+        pub static EXTENSION_APP_INPUT: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("autoOpenMode", ::confapi_core::Shape::Any),
+                ("coolAppCode", ::confapi_core::Shape::Any),
+                ("extensionAppBizData", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static VIRTUAL_EXTRA_SETTING_INPUT: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("cloudRecordOwnerUnionId", ::confapi_core::Shape::Any),
+                ("enableChat", ::confapi_core::Shape::Ref("LenientInt")),
+                ("enableWebAnonymousJoin", ::confapi_core::Shape::Any),
+                ("hiddenOwnerNick", ::confapi_core::Shape::Any),
+                ("joinBeforeHost", ::confapi_core::Shape::Ref("LenientInt")),
+                ("lockMediaStatusMicMute", ::confapi_core::Shape::Ref("LenientInt")),
+                ("lockNick", ::confapi_core::Shape::Ref("LenientInt")),
+                ("minutesOwnerUnionId", ::confapi_core::Shape::Any),
+                ("minutesSummaryDiyTemplateVersion", ::confapi_core::Shape::Any),
+                ("minutesSummaryTemplateId", ::confapi_core::Shape::Any),
+                ("minutesSummaryTemplateType", ::confapi_core::Shape::Any),
+                (
+                    "moziConfExtensionAppSettings",
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("ExtensionAppInput"),
+                    ),
+                ),
+                ("pushAllMeetingRecords", ::confapi_core::Shape::Any),
+                ("pushCloudRecordCard", ::confapi_core::Shape::Any),
+                ("pushMinutesCard", ::confapi_core::Shape::Any),
+                ("waitingRoom", ::confapi_core::Shape::Ref("LenientInt")),
+            ],
+            aliases: &[],
+        };
+        pub static AI_AGENT_SUMMARY_SETTING_UPDATE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("allowAllParticipantsStart", ::confapi_core::Shape::Ref("LenientInt")),
+                ("enableAiAgentStatus", ::confapi_core::Shape::Any),
+                ("receiverType", ::confapi_core::Shape::Ref("LenientInt")),
+                (
+                    "restrictShareMinutesSummaryOnly",
+                    ::confapi_core::Shape::Ref("LenientInt"),
+                ),
+                ("value", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static SCHEDULE_CONF_SETTING_INPUT: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                (
+                    "aiAgentSummarySetting",
+                    ::confapi_core::Shape::Ref("AiAgentSummarySetting"),
+                ),
+                (
+                    "cohostUnionIds",
+                    ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
+                ),
+                ("confAllowedCorpId", ::confapi_core::Shape::Any),
+                ("hostUnionId", ::confapi_core::Shape::Any),
+                ("lockRoom", ::confapi_core::Shape::Ref("LenientInt")),
+                (
+                    "moziConfOpenRecordSetting",
+                    ::confapi_core::Shape::Ref("OpenRecordSetting"),
+                ),
+                (
+                    "moziConfVirtualExtraSetting",
+                    ::confapi_core::Shape::Ref("VirtualExtraSettingInput"),
+                ),
+                ("muteOnJoin", ::confapi_core::Shape::Ref("LenientInt")),
+                ("screenShareForbidden", ::confapi_core::Shape::Ref("LenientInt")),
+            ],
+            aliases: &[],
+        };
+        pub static SCHEDULE_CONF_SETTING_UPDATE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                (
+                    "aiAgentSummarySetting",
+                    ::confapi_core::Shape::Ref("AiAgentSummarySettingUpdate"),
+                ),
+                (
+                    "cohostUnionIds",
+                    ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
+                ),
+                ("confAllowedCorpId", ::confapi_core::Shape::Any),
+                ("hostUnionId", ::confapi_core::Shape::Any),
+                ("lockRoom", ::confapi_core::Shape::Ref("LenientInt")),
+                (
+                    "moziConfOpenRecordSetting",
+                    ::confapi_core::Shape::Ref("OpenRecordSetting"),
+                ),
+                (
+                    "moziConfVirtualExtraSetting",
+                    ::confapi_core::Shape::Ref("VirtualExtraSettingInput"),
+                ),
+                ("muteOnJoin", ::confapi_core::Shape::Ref("LenientInt")),
+                ("screenShareForbidden", ::confapi_core::Shape::Ref("LenientInt")),
+            ],
+            aliases: &[],
+        };
+        pub static COHOST_USER_REF: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[("unionId", ::confapi_core::Shape::Any)],
+            aliases: &[],
+        };
+        pub static EXTENSION_APP_MODEL: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("autoOpenMode", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("coolAppCode", ::confapi_core::Shape::Any),
+                ("extensionAppBizData", ::confapi_core::Shape::Any),
+                ("clientId", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static VIRTUAL_EXTRA_SETTING: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("cloudRecordOwnerUnionId", ::confapi_core::Shape::Any),
+                ("enableChat", ::confapi_core::Shape::Ref("LenientInt")),
+                ("enableWebAnonymousJoin", ::confapi_core::Shape::Any),
+                ("hiddenOwnerNick", ::confapi_core::Shape::Any),
+                ("joinBeforeHost", ::confapi_core::Shape::Ref("LenientInt")),
+                ("lockMediaStatusMicMute", ::confapi_core::Shape::Ref("LenientInt")),
+                ("lockNick", ::confapi_core::Shape::Ref("LenientInt")),
+                ("minutesOwnerUnionId", ::confapi_core::Shape::Any),
+                ("minutesSummaryDiyTemplateVersion", ::confapi_core::Shape::Any),
+                ("minutesSummaryTemplateId", ::confapi_core::Shape::Any),
+                ("minutesSummaryTemplateType", ::confapi_core::Shape::Any),
+                (
+                    "moziConfExtensionAppSettings",
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("ExtensionAppModel"),
+                    ),
+                ),
+                ("pushAllMeetingRecords", ::confapi_core::Shape::Any),
+                ("pushCloudRecordCard", ::confapi_core::Shape::Any),
+                ("pushMinutesCard", ::confapi_core::Shape::Any),
+                ("waitingRoom", ::confapi_core::Shape::Ref("LenientInt")),
+            ],
+            aliases: &[],
+        };
+        pub static SCHEDULE_CONF_SETTING: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                (
+                    "aiAgentSummarySetting",
+                    ::confapi_core::Shape::Ref("AiAgentSummarySetting"),
+                ),
+                (
+                    "cohostUnionIds",
+                    ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
+                ),
+                ("confAllowedCorpId", ::confapi_core::Shape::Any),
+                ("hostUnionId", ::confapi_core::Shape::Any),
+                ("lockRoom", ::confapi_core::Shape::Ref("LenientInt")),
+                (
+                    "moziConfOpenRecordSetting",
+                    ::confapi_core::Shape::Ref("OpenRecordSetting"),
+                ),
+                (
+                    "moziConfVirtualExtraSetting",
+                    ::confapi_core::Shape::Ref("VirtualExtraSetting"),
+                ),
+                ("muteOnJoin", ::confapi_core::Shape::Ref("LenientInt")),
+                ("screenShareForbidden", ::confapi_core::Shape::Ref("LenientInt")),
+            ],
+            aliases: &[],
+        };
+        pub static CONFERENCE_SUMMARY: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("bizType", ::confapi_core::Shape::Ref("BizType")),
+                ("confDuration", ::confapi_core::Shape::Ref("LenientInt")),
+                ("conferenceId", ::confapi_core::Shape::Any),
+                ("creatorId", ::confapi_core::Shape::Any),
+                ("creatorNick", ::confapi_core::Shape::Any),
+                ("endTime", ::confapi_core::Shape::Ref("LenientInt")),
+                ("externalLinkUrl", ::confapi_core::Shape::Any),
+                ("roomCode", ::confapi_core::Shape::Any),
+                ("scheduleConferenceId", ::confapi_core::Shape::Any),
+                ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
+                ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                ("title", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static MEMBER_MODEL: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("attendStatus", ::confapi_core::Shape::Ref("LenientInt")),
+                ("coHost", ::confapi_core::Shape::Any),
+                ("conferenceId", ::confapi_core::Shape::Any),
+                ("duration", ::confapi_core::Shape::Ref("LenientInt")),
+                ("host", ::confapi_core::Shape::Any),
+                ("jobNumber", ::confapi_core::Shape::Any),
+                ("joinTime", ::confapi_core::Shape::Ref("LenientInt")),
+                ("leaveTime", ::confapi_core::Shape::Ref("LenientInt")),
+                ("outerOrgMember", ::confapi_core::Shape::Any),
+                ("pstnJoin", ::confapi_core::Shape::Any),
+                ("unionId", ::confapi_core::Shape::Any),
+                ("userNick", ::confapi_core::Shape::Any),
+                ("deviceType", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static METRIC_VALUE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
+                ("sendBitRate", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("recvBitRate", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("lostRate", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("roundTripTime", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("audioSendBitRate", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("audioRecvBitRate", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("audioRecLevel", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("audioPlayLevel", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("cameraSendBitRate", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("cameraRecvBitRate", ::confapi_core::Shape::Ref("NumberOrString")),
+                (
+                    "cameraSendResolutionActual",
+                    ::confapi_core::Shape::Ref("NumberOrString"),
+                ),
+                (
+                    "cameraRecvResolutionActual",
+                    ::confapi_core::Shape::Ref("NumberOrString"),
+                ),
+                ("cameraSendFrame", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("cameraRecvFrame", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("screenSendBitRate", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("screenRecvBitRate", ::confapi_core::Shape::Ref("NumberOrString")),
+                (
+                    "screenSendResolutionActual",
+                    ::confapi_core::Shape::Ref("NumberOrString"),
+                ),
+                (
+                    "screenRecvResolutionActual",
+                    ::confapi_core::Shape::Ref("NumberOrString"),
+                ),
+                ("screenSendFrame", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("screenRecvFrame", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("audioJitterMax", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("audioJitterAvg", ::confapi_core::Shape::Ref("NumberOrString")),
+            ],
+            aliases: &[],
+        };
+        pub static WORD: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("endTime", ::confapi_core::Shape::Ref("LenientInt")),
+                ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
+                ("word", ::confapi_core::Shape::Any),
+                ("wordId", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static SENTENCE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("endTime", ::confapi_core::Shape::Ref("LenientInt")),
+                ("sentence", ::confapi_core::Shape::Any),
+                ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
+                ("unionId", ::confapi_core::Shape::Any),
+                (
+                    "wordList",
+                    ::confapi_core::Shape::Array(&::confapi_core::Shape::Ref("Word")),
+                ),
+            ],
+            aliases: &[],
+        };
+        pub static PARAGRAPH: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("endTime", ::confapi_core::Shape::Ref("LenientInt")),
+                ("nextTtoken", ::confapi_core::Shape::Ref("LenientInt")),
+                ("nickName", ::confapi_core::Shape::Any),
+                ("paragraph", ::confapi_core::Shape::Any),
+                ("paragraphId", ::confapi_core::Shape::Ref("LenientInt")),
+                ("recordId", ::confapi_core::Shape::Ref("LenientInt")),
+                (
+                    "sentenceList",
+                    ::confapi_core::Shape::Array(&::confapi_core::Shape::Ref("Sentence")),
+                ),
+                ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
+                ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                ("unionId", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static RECORD_FILE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("duration", ::confapi_core::Shape::Ref("LenientInt")),
+                ("endTime", ::confapi_core::Shape::Ref("LenientInt")),
+                ("fileSize", ::confapi_core::Shape::Ref("LenientInt")),
+                ("mediaId", ::confapi_core::Shape::Any),
+                ("recordId", ::confapi_core::Shape::Any),
+                ("recordType", ::confapi_core::Shape::Ref("LenientInt")),
+                ("regionId", ::confapi_core::Shape::Any),
+                ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
+                ("unionId", ::confapi_core::Shape::Any),
+                ("playUrl", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static HISTORY_CONFERENCE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("conferenceId", ::confapi_core::Shape::Any),
+                ("creatorId", ::confapi_core::Shape::Any),
+                ("creatorNick", ::confapi_core::Shape::Any),
+                ("deptName", ::confapi_core::Shape::Any),
+                ("endTime", ::confapi_core::Shape::Ref("LenientInt")),
+                ("freeType", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("scene", ::confapi_core::Shape::Any),
+                ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
+                ("timeLength", ::confapi_core::Shape::Ref("LenientInt")),
+                ("title", ::confapi_core::Shape::Any),
+                ("userCount", ::confapi_core::Shape::Ref("LenientInt")),
+            ],
+            aliases: &[],
+        };
+        pub static TIMED_TEXT: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("end", ::confapi_core::Shape::Ref("LenientInt")),
+                ("id", ::confapi_core::Shape::Ref("LenientInt")),
+                ("sentenceId", ::confapi_core::Shape::Ref("LenientInt")),
+                ("start", ::confapi_core::Shape::Ref("LenientInt")),
+                ("text", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static CHAPTER: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("end", ::confapi_core::Shape::Ref("LenientInt")),
+                ("headline", ::confapi_core::Shape::Any),
+                ("id", ::confapi_core::Shape::Ref("LenientInt")),
+                ("start", ::confapi_core::Shape::Ref("LenientInt")),
+                ("summary", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static APP_TOKEN_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("appKey", ::confapi_core::Shape::Any),
+                ("appSecret", ::confapi_core::Shape::Ref("Secret")),
+            ],
+            aliases: &[],
+        };
+        pub static CORP_TOKEN_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("authCorpId", ::confapi_core::Shape::Any),
+                ("suiteKey", ::confapi_core::Shape::Any),
+                ("suiteSecret", ::confapi_core::Shape::Ref("Secret")),
+                ("suiteTicket", ::confapi_core::Shape::Ref("Secret")),
+            ],
+            aliases: &[],
+        };
+        pub static ACCESS_TOKEN_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("accessToken", ::confapi_core::Shape::Ref("Secret")),
+                ("expireIn", ::confapi_core::Shape::Ref("LenientInt")),
+            ],
+            aliases: &[],
+        };
+        pub static ADD_RECORD_PERMISSION_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("bizType", ::confapi_core::Shape::Any),
+                ("ownerUnionId", ::confapi_core::Shape::Any),
+                (
+                    "roleSubResourceIds",
+                    ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
+                ),
+                ("shareScope", ::confapi_core::Shape::Ref("LenientInt")),
+                ("unionId", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static ADD_RECORD_PERMISSION_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("code", ::confapi_core::Shape::Any),
+                ("taskUuid", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static CANCEL_SCHEDULE_CONFERENCE_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("creatorUnionId", ::confapi_core::Shape::Any),
+                ("scheduleConferenceId", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static CLOSE_VIDEO_CONFERENCE_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("cause", ::confapi_core::Shape::Any),
+                ("code", ::confapi_core::Shape::Ref("LenientInt")),
+            ],
+            aliases: &[],
+        };
+        pub static COHOSTS_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("action", ::confapi_core::Shape::Any),
+                (
+                    "userList",
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("CohostUserRef"),
+                    ),
+                ),
+            ],
+            aliases: &[],
+        };
+        pub static CREATE_AUTO_LOGIN_URL_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("meetingUrl", ::confapi_core::Shape::Any),
+                ("unionId", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static LOGIN_INFO: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[("loginUrl", ::confapi_core::Shape::Any)],
+            aliases: &[],
+        };
+        pub static CREATE_AUTO_LOGIN_URL_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("loginInfo", ::confapi_core::Shape::Ref("LoginInfo")),
+                ("success", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static CREATE_CUSTOM_SHORT_LINK_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("coolAppCode", ::confapi_core::Shape::Any),
+                ("creatorUnionId", ::confapi_core::Shape::Any),
+                ("extensionAppBizData", ::confapi_core::Shape::Any),
+                ("scheduleConferenceId", ::confapi_core::Shape::Any),
+                ("useExtensionApp", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static SHORT_LINK: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[("customShortLink", ::confapi_core::Shape::Any)],
+            aliases: &[],
+        };
+        pub static CREATE_CUSTOM_SHORT_LINK_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[("result", ::confapi_core::Shape::Ref("ShortLink"))],
+            aliases: &[],
+        };
+        pub static CREATE_SCHEDULE_CONFERENCE_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("creatorUnionId", ::confapi_core::Shape::Any),
+                ("endTime", ::confapi_core::Shape::Any),
+                (
+                    "scheduleConfSettingModel",
+                    ::confapi_core::Shape::Ref("ScheduleConfSettingInput"),
+                ),
+                ("startTime", ::confapi_core::Shape::Any),
+                ("title", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static SCHEDULE_CONFERENCE_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("endTime", ::confapi_core::Shape::Ref("LenientInt")),
+                ("phones", ::confapi_core::Shape::Array(&::confapi_core::Shape::Any)),
+                ("requestId", ::confapi_core::Shape::Any),
+                ("roomCode", ::confapi_core::Shape::Any),
+                ("scheduleConferenceId", ::confapi_core::Shape::Any),
+                ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
+                ("title", ::confapi_core::Shape::Any),
+                ("url", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static CREATE_VIDEO_CONFERENCE_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("confTitle", ::confapi_core::Shape::Any),
+                ("inviteCaller", ::confapi_core::Shape::Any),
+                (
+                    "inviteUserIds",
+                    ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
+                ),
+                ("userId", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static CREATE_VIDEO_CONFERENCE_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("conferenceId", ::confapi_core::Shape::Any),
+                ("conferencePassword", ::confapi_core::Shape::Any),
+                ("externalLinkUrl", ::confapi_core::Shape::Any),
+                ("hostPassword", ::confapi_core::Shape::Any),
+                (
+                    "phoneNumbers",
+                    ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
+                ),
+                ("roomCode", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static FOCUS_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("action", ::confapi_core::Shape::Any),
+                ("unionId", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static MINUTES_DOC_URL_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[("minutesDocUrl", ::confapi_core::Shape::Any)],
+            aliases: &[],
+        };
+        pub static CONF_DETAIL_MEMBER: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("belongOrg", ::confapi_core::Shape::Ref("LenientBool")),
+                ("conferenceId", ::confapi_core::Shape::Any),
+                ("deviceType", ::confapi_core::Shape::Any),
+                ("duration", ::confapi_core::Shape::Ref("LenientInt")),
+                ("joinTime", ::confapi_core::Shape::Ref("LenientInt")),
+                ("leaveTime", ::confapi_core::Shape::Ref("LenientInt")),
+                ("networkQuality", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("nick", ::confapi_core::Shape::Any),
+                ("role", ::confapi_core::Shape::Any),
+                ("sessionId", ::confapi_core::Shape::Any),
+                ("status", ::confapi_core::Shape::Any),
+                ("unionId", ::confapi_core::Shape::Any),
+                ("version", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static CONF_DETAIL_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                (
+                    "list",
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("ConfDetailMember"),
+                    ),
+                ),
+                ("nextToken", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static HISTORY_LIST_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                (
+                    "list",
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("HistoryConference"),
+                    ),
+                ),
+                ("nextToken", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static UNION_ID_LIST_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                (
+                    "unionIdList",
+                    ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
+                ),
+            ],
+            aliases: &[],
+        };
+        pub static LAST_METRIC_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                (
+                    "metricMap",
+                    ::confapi_core::Shape::Map(
+                        &::confapi_core::Shape::Ref("MetricValue"),
+                    ),
+                ),
+            ],
+            aliases: &[],
+        };
+        pub static METRIC_DATA_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                (
+                    "metricDataList",
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("MetricValue"),
+                    ),
+                ),
+            ],
+            aliases: &[],
+        };
+        pub static INVITE_MCU_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("mcuRoomCode", ::confapi_core::Shape::Any),
+                ("roomCode", ::confapi_core::Shape::Any),
+                ("unionId", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static INVITEE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("nick", ::confapi_core::Shape::Any),
+                ("unionId", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static PHONE_INVITEE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("inviteClient", ::confapi_core::Shape::Any),
+                ("nick", ::confapi_core::Shape::Any),
+                ("phoneNumber", ::confapi_core::Shape::Any),
+                ("statusCode", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static INVITE_USERS_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                (
+                    "inviteeList",
+                    ::confapi_core::Shape::Array(&::confapi_core::Shape::Ref("Invitee")),
+                ),
+                (
+                    "phoneInviteeList",
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("PhoneInvitee"),
+                    ),
+                ),
+                ("unionId", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static KICK_MEMBERS_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("forbiddenRejoin", ::confapi_core::Shape::Any),
+                (
+                    "userList",
+                    ::confapi_core::Shape::Array(&::confapi_core::Shape::Ref("UserRef")),
+                ),
+            ],
+            aliases: &[],
+        };
+        pub static ACTION_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[("action", ::confapi_core::Shape::Any)],
+            aliases: &[],
+        };
+        pub static MUTE_ALL_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("action", ::confapi_core::Shape::Any),
+                ("forceMute", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static MUTE_MEMBERS_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("action", ::confapi_core::Shape::Any),
+                (
+                    "userList",
+                    ::confapi_core::Shape::Array(&::confapi_core::Shape::Ref("UserRef")),
+                ),
+            ],
+            aliases: &[],
+        };
+        pub static CLOUD_RECORD_TEXT_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("hasMore", ::confapi_core::Shape::Any),
+                (
+                    "paragraphList",
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("Paragraph"),
+                    ),
+                ),
+            ],
+            aliases: &[],
+        };
+        pub static VIDEO_LIST_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                (
+                    "videoList",
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("RecordFile"),
+                    ),
+                ),
+            ],
+            aliases: &[],
+        };
+        pub static PLAY_INFO_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("duration", ::confapi_core::Shape::Ref("LenientInt")),
+                ("fileSize", ::confapi_core::Shape::Ref("LenientInt")),
+                ("mp4FileUrl", ::confapi_core::Shape::Any),
+                ("playUrl", ::confapi_core::Shape::Any),
+                ("status", ::confapi_core::Shape::Ref("LenientInt")),
+            ],
+            aliases: &[],
+        };
+        pub static CONF_INFO: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("activeNum", ::confapi_core::Shape::Ref("LenientInt")),
+                ("attendNum", ::confapi_core::Shape::Ref("LenientInt")),
+                ("bizType", ::confapi_core::Shape::Ref("BizType")),
+                ("cloudRecordOwnerUnionId", ::confapi_core::Shape::Any),
+                ("cloudRecordStatus", ::confapi_core::Shape::Ref("LenientInt")),
+                ("confDuration", ::confapi_core::Shape::Ref("LenientInt")),
+                ("conferenceId", ::confapi_core::Shape::Any),
+                ("creatorId", ::confapi_core::Shape::Any),
+                ("creatorNick", ::confapi_core::Shape::Any),
+                ("endTime", ::confapi_core::Shape::Ref("LenientInt")),
+                (
+                    "extensionAppSettings",
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("ExtensionAppSetting"),
+                    ),
+                ),
+                ("externalLinkUrl", ::confapi_core::Shape::Any),
+                ("invitedNum", ::confapi_core::Shape::Ref("LenientInt")),
+                ("minutesOwnerUnionId", ::confapi_core::Shape::Any),
+                ("minutesStatus", ::confapi_core::Shape::Ref("LenientInt")),
+                ("roomCode", ::confapi_core::Shape::Any),
+                ("scheduleConferenceId", ::confapi_core::Shape::Any),
+                ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
+                ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                ("title", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static CONFERENCE_INFO_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[("confInfo", ::confapi_core::Shape::Ref("ConfInfo"))],
+            aliases: &[],
+        };
+        pub static CONFERENCE_ID_LIST_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                (
+                    "conferenceIdList",
+                    ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
+                ),
+            ],
+            aliases: &[],
+        };
+        pub static BATCH_USER: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("attendStatus", ::confapi_core::Shape::Ref("LenientInt")),
+                ("cameraStatus", ::confapi_core::Shape::Ref("LenientInt")),
+                ("micStatus", ::confapi_core::Shape::Ref("LenientInt")),
+                ("nick", ::confapi_core::Shape::Any),
+                ("rejectDescription", ::confapi_core::Shape::Any),
+                ("userId", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static BATCH_INFO: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("conferenceId", ::confapi_core::Shape::Any),
+                ("mediaStatus", ::confapi_core::Shape::Ref("LenientInt")),
+                ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
+                ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                ("title", ::confapi_core::Shape::Any),
+                (
+                    "userList",
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("BatchUser"),
+                    ),
+                ),
+            ],
+            aliases: &[],
+        };
+        pub static BATCH_INFO_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                (
+                    "infos",
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("BatchInfo"),
+                    ),
+                ),
+            ],
+            aliases: &[],
+        };
+        pub static CONFERENCE_LIST_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                (
+                    "conferenceList",
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("ConferenceSummary"),
+                    ),
+                ),
+                ("hasMore", ::confapi_core::Shape::Any),
+                ("nextToken", ::confapi_core::Shape::Any),
+                ("totalCount", ::confapi_core::Shape::Ref("LenientInt")),
+            ],
+            aliases: &[],
+        };
+        pub static MEMBERS_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                (
+                    "memberModels",
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("MemberModel"),
+                    ),
+                ),
+                ("nextToken", ::confapi_core::Shape::Any),
+                ("totalCount", ::confapi_core::Shape::Ref("LenientInt")),
+            ],
+            aliases: &[],
+        };
+        pub static FLASH_MINUTES_SUMMARY: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                (
+                    "summary",
+                    ::confapi_core::Shape::Array(&::confapi_core::Shape::Ref("Chapter")),
+                ),
+            ],
+            aliases: &[],
+        };
+        pub static FLASH_MINUTES_SUMMARY_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                (
+                    "flashMinutesSummary",
+                    ::confapi_core::Shape::Ref("FlashMinutesSummary"),
+                ),
+            ],
+            aliases: &[],
+        };
+        pub static AUDIO_LIST_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                (
+                    "audioList",
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("RecordFile"),
+                    ),
+                ),
+            ],
+            aliases: &[],
+        };
+        pub static MEETING_RESULT_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("action", ::confapi_core::Shape::Array(&::confapi_core::Shape::Any)),
+                ("fullSummary", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static MINUTES_SUMMARY_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                (
+                    "summaryTypeList",
+                    ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
+                ),
+                ("unionId", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static SPEAKER_SUMMARY: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("speakerId", ::confapi_core::Shape::Any),
+                ("speakerName", ::confapi_core::Shape::Any),
+                ("summary", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static QUESTION_ANSWER: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("answer", ::confapi_core::Shape::Any),
+                ("question", ::confapi_core::Shape::Any),
+                (
+                    "sentenceIdsOfAnswer",
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("LenientInt"),
+                    ),
+                ),
+                (
+                    "sentenceIdsOfQuestion",
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("LenientInt"),
+                    ),
+                ),
+            ],
+            aliases: &[],
+        };
+        pub static MINUTES_SUMMARY: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                (
+                    "actions",
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("TimedText"),
+                    ),
+                ),
+                (
+                    "autoChapters",
+                    ::confapi_core::Shape::Array(&::confapi_core::Shape::Ref("Chapter")),
+                ),
+                (
+                    "conversationalSummary",
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("SpeakerSummary"),
+                    ),
+                ),
+                (
+                    "keySentences",
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("TimedText"),
+                    ),
+                ),
+                ("keywords", ::confapi_core::Shape::Array(&::confapi_core::Shape::Any)),
+                ("paragraphSummary", ::confapi_core::Shape::Any),
+                (
+                    "questionsAnsweringSummary",
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("QuestionAnswer"),
+                    ),
+                ),
+            ],
+            aliases: &[],
+        };
+        pub static MINUTES_SUMMARY_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[("summary", ::confapi_core::Shape::Ref("MinutesSummary"))],
+            aliases: &[],
+        };
+        pub static MINUTES_TEXT_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("hasMore", ::confapi_core::Shape::Any),
+                ("nextToken", ::confapi_core::Shape::Any),
+                (
+                    "paragraphList",
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("Paragraph"),
+                    ),
+                ),
+            ],
+            aliases: &[],
+        };
+        pub static ORG_CONFERENCE_LIST_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("hasMore", ::confapi_core::Shape::Any),
+                ("nextToken", ::confapi_core::Shape::Any),
+                (
+                    "onGoingConfList",
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("ConferenceSummary"),
+                    ),
+                ),
+                ("totalCount", ::confapi_core::Shape::Ref("LenientInt")),
+            ],
+            aliases: &[],
+        };
+        pub static RECORD_MINUTES_URL: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("recordMinutesUrl", ::confapi_core::Shape::Any),
+                ("taskUuid", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static RECORD_MINUTES_URL_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                (
+                    "recordMinutesUrls",
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("RecordMinutesUrl"),
+                    ),
+                ),
+            ],
+            aliases: &[],
+        };
+        pub static SCHEDULE_CONF_SETTINGS_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                (
+                    "scheduleConfSettingModel",
+                    ::confapi_core::Shape::Ref("ScheduleConfSetting"),
+                ),
+            ],
+            aliases: &[],
+        };
+        pub static SCHEDULE_HISTORY_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                (
+                    "conferenceList",
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("ConferenceSummary"),
+                    ),
+                ),
+                ("nextToken", ::confapi_core::Shape::Any),
+                ("totalCount", ::confapi_core::Shape::Ref("LenientInt")),
+            ],
+            aliases: &[],
+        };
+        pub static USER_ONGOING_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                (
+                    "memberModelMap",
+                    ::confapi_core::Shape::Map(
+                        &::confapi_core::Shape::Ref("MemberModel"),
+                    ),
+                ),
+                (
+                    "onGoingConfIdList",
+                    ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
+                ),
+            ],
+            aliases: &[],
+        };
+        pub static ENABLE_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[("enable", ::confapi_core::Shape::Any)],
+            aliases: &[],
+        };
+        pub static START_CLOUD_RECORD_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("mode", ::confapi_core::Shape::Any),
+                ("smallWindowPosition", ::confapi_core::Shape::Any),
+                ("unionId", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static START_MINUTES_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("ownerUnionId", ::confapi_core::Shape::Any),
+                ("recordAudio", ::confapi_core::Shape::Any),
+                ("unionId", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static START_STREAM_OUT_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("mode", ::confapi_core::Shape::Any),
+                ("needHostJoin", ::confapi_core::Shape::Any),
+                ("smallWindowPosition", ::confapi_core::Shape::Any),
+                ("streamName", ::confapi_core::Shape::Any),
+                (
+                    "streamUrlList",
+                    ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
+                ),
+                ("unionId", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static STREAM_OUT_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                (
+                    "failStreamMap",
+                    ::confapi_core::Shape::Map(&::confapi_core::Shape::Any),
+                ),
+                (
+                    "successStreamMap",
+                    ::confapi_core::Shape::Map(&::confapi_core::Shape::Any),
+                ),
+            ],
+            aliases: &[],
+        };
+        pub static UNION_ID_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[("unionId", ::confapi_core::Shape::Any)],
+            aliases: &[],
+        };
+        pub static STOP_STREAM_OUT_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("stopAllStream", ::confapi_core::Shape::Any),
+                ("streamId", ::confapi_core::Shape::Any),
+                ("unionId", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static UPDATE_MEMBER_NICK_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("nick", ::confapi_core::Shape::Any),
+                ("unionId", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static UPDATE_SCHEDULE_CONF_SETTINGS_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("creatorUnionId", ::confapi_core::Shape::Any),
+                (
+                    "scheduleConfSettingModel",
+                    ::confapi_core::Shape::Ref("ScheduleConfSettingUpdate"),
+                ),
+                ("scheduleConferenceId", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static UPDATE_SCHEDULE_CONFERENCE_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("creatorUnionId", ::confapi_core::Shape::Any),
+                ("endTime", ::confapi_core::Shape::Any),
+                ("scheduleConferenceId", ::confapi_core::Shape::Any),
+                ("startTime", ::confapi_core::Shape::Any),
+                ("title", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static CONFERENCE_SETTING_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("allowUnmuteSelf", ::confapi_core::Shape::Any),
+                ("autoTransferHost", ::confapi_core::Shape::Any),
+                ("forbiddenShareScreen", ::confapi_core::Shape::Any),
+                ("lockConference", ::confapi_core::Shape::Any),
+                ("muteAll", ::confapi_core::Shape::Any),
+                ("onlyInternalEmployeesJoin", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static BIZ_TYPE_KNOWN: ::confapi_core::Shape = ::confapi_core::Shape::Any;
+    }
     impl ::confapi_core::Envelope for types::AccessTokenResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
             None

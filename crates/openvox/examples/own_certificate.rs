@@ -1,6 +1,6 @@
 //! A PBX on a company network that serves HTTPS with its own certificate:
-//! give the builder your own `reqwest::Client` that trusts it (and, where
-//! needed, goes through the company proxy or shows a client certificate).
+//! have the builder's HTTP client trust it (and, where needed, go through
+//! the company proxy or show a client certificate).
 //!
 //! `CONFAPI_OPENVOX_CA_CERT` names the PBX's CA certificate (PEM); without
 //! it the example trusts the usual roots. The PBX and login come from the
@@ -19,26 +19,37 @@ fn config(detail: String) -> Error {
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    let mut http = reqwest::Client::builder()
-        // Never follow a redirect: it would carry the session token elsewhere.
-        .redirect(reqwest::redirect::Policy::none());
-    if let Ok(path) = std::env::var("CONFAPI_OPENVOX_CA_CERT") {
-        let pem = std::fs::read(&path).map_err(|e| config(format!("cannot read {path}: {e}")))?;
-        let ca = reqwest::Certificate::from_pem(&pem)
-            .map_err(|e| config(format!("{path} is not a PEM certificate: {e}")))?;
-        http = http.add_root_certificate(ca);
-    }
-    if let Ok(proxy) = std::env::var("HTTPS_PROXY") {
-        http = http.proxy(reqwest::Proxy::https(&proxy).map_err(|e| config(format!("HTTPS_PROXY: {e}")))?);
-    }
-    let http = http.build().map_err(|e| config(format!("HTTP client: {e}")))?;
-
+    let ca = match std::env::var("CONFAPI_OPENVOX_CA_CERT") {
+        Ok(path) => {
+            let pem = std::fs::read(&path).map_err(|e| config(format!("cannot read {path}: {e}")))?;
+            Some(
+                reqwest::Certificate::from_pem(&pem)
+                    .map_err(|e| config(format!("{path} is not a PEM certificate: {e}")))?,
+            )
+        }
+        Err(_) => None,
+    };
+    let proxy = match std::env::var("HTTPS_PROXY") {
+        Ok(url) => Some(reqwest::Proxy::https(&url).map_err(|e| config(format!("HTTPS_PROXY: {e}")))?),
+        Err(_) => None,
+    };
     let pbx = Client::builder(
         var("CONFAPI_OPENVOX_URL")?,
         var("CONFAPI_OPENVOX_USERNAME")?,
         var("CONFAPI_OPENVOX_PASSWORD")?,
     )
-    .http_client(http)
+    // Adjust the client the builder makes; redirects stay off and the
+    // time limits stay ours whatever is set here.
+    .configure_http(move |http| {
+        let http = match &ca {
+            Some(ca) => http.add_root_certificate(ca.clone()),
+            None => http,
+        };
+        match &proxy {
+            Some(proxy) => http.proxy(proxy.clone()),
+            None => http,
+        }
+    })
     .build()?;
     for room in pbx.query_in_session("all").await? {
         println!("room {:?}: {} members", room.conferencenumber, room.member.len());

@@ -40,11 +40,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl InSessionResponse {
-        pub fn builder() -> builder::InSessionResponse {
-            Default::default()
-        }
-    }
     ///`InSessionRoom`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct InSessionRoom {
@@ -59,11 +54,6 @@ pub mod types {
         pub member: ::std::vec::Vec<Member>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl InSessionRoom {
-        pub fn builder() -> builder::InSessionRoom {
-            Default::default()
-        }
     }
     ///`InstantConference`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -80,11 +70,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl InstantConference {
-        pub fn builder() -> builder::InstantConference {
-            Default::default()
-        }
-    }
     ///`InstantConferenceResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct InstantConferenceResponse {
@@ -95,11 +80,6 @@ pub mod types {
         pub status: ::confapi_core::OpenEnum<crate::generated::types::ResultStatusKnown>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl InstantConferenceResponse {
-        pub fn builder() -> builder::InstantConferenceResponse {
-            Default::default()
-        }
     }
     ///`InstantConferenceStart`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -180,11 +160,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl LoginResponse {
-        pub fn builder() -> builder::LoginResponse {
-            Default::default()
-        }
-    }
     ///One participant. OpenVox sends the fields flat; Yeastar v2 groups them under outbound, inbound and ext lists, which are accepted too.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Member {
@@ -212,11 +187,6 @@ pub mod types {
         pub trunkname: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl Member {
-        pub fn builder() -> builder::Member {
-            Default::default()
-        }
     }
     ///The documented values of MemberStatus.
     #[derive(
@@ -441,11 +411,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl RoomSettings {
-        pub fn builder() -> builder::RoomSettings {
-            Default::default()
-        }
-    }
     ///`RoomSettingsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct RoomSettingsResponse {
@@ -456,11 +421,6 @@ pub mod types {
         pub status: ::confapi_core::OpenEnum<crate::generated::types::ResultStatusKnown>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl RoomSettingsResponse {
-        pub fn builder() -> builder::RoomSettingsResponse {
-            Default::default()
-        }
     }
     ///`RoomUpdate`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -513,11 +473,6 @@ pub mod types {
         pub status: ::confapi_core::OpenEnum<crate::generated::types::ResultStatusKnown>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl StatusResponse {
-        pub fn builder() -> builder::StatusResponse {
-            Default::default()
-        }
     }
     ///The documented values of YesNo.
     #[derive(
@@ -689,482 +644,6 @@ pub mod types {
                     port: Ok(value.port),
                     url: Ok(value.url),
                     urltag: Ok(value.urltag),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct InSessionResponse {
-            conference: ::std::result::Result<
-                ::std::vec::Vec<super::InSessionRoom>,
-                ::std::string::String,
-            >,
-            errno: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::confapi_core::OpenEnum<crate::generated::types::ResultStatusKnown>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for InSessionResponse {
-            fn default() -> Self {
-                Self {
-                    conference: Ok(Default::default()),
-                    errno: Ok(Default::default()),
-                    status: Err("no value supplied for status".to_string()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl InSessionResponse {
-            pub fn conference<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::InSessionRoom>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conference = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for conference: {e}")
-                    });
-                self
-            }
-            pub fn errno<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.errno = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for errno: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::confapi_core::OpenEnum<crate::generated::types::ResultStatusKnown>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<InSessionResponse> for super::InSessionResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: InSessionResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    conference: value.conference?,
-                    errno: value.errno?,
-                    status: value.status?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::InSessionResponse> for InSessionResponse {
-            fn from(value: super::InSessionResponse) -> Self {
-                Self {
-                    conference: Ok(value.conference),
-                    errno: Ok(value.errno),
-                    status: Ok(value.status),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct InSessionRoom {
-            callid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            conferencename: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            conferencenumber: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            member: ::std::result::Result<
-                ::std::vec::Vec<super::Member>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for InSessionRoom {
-            fn default() -> Self {
-                Self {
-                    callid: Ok(Default::default()),
-                    conferencename: Ok(Default::default()),
-                    conferencenumber: Ok(Default::default()),
-                    member: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl InSessionRoom {
-            pub fn callid<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.callid = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for callid: {e}")
-                    });
-                self
-            }
-            pub fn conferencename<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conferencename = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for conferencename: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn conferencenumber<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conferencenumber = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for conferencenumber: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn member<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Member>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.member = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for member: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<InSessionRoom> for super::InSessionRoom {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: InSessionRoom,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    callid: value.callid?,
-                    conferencename: value.conferencename?,
-                    conferencenumber: value.conferencenumber?,
-                    member: value.member?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::InSessionRoom> for InSessionRoom {
-            fn from(value: super::InSessionRoom) -> Self {
-                Self {
-                    callid: Ok(value.callid),
-                    conferencename: Ok(value.conferencename),
-                    conferencenumber: Ok(value.conferencenumber),
-                    member: Ok(value.member),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct InstantConference {
-            members: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            moderators: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            number: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for InstantConference {
-            fn default() -> Self {
-                Self {
-                    members: Ok(Default::default()),
-                    moderators: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    number: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl InstantConference {
-            pub fn members<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.members = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for members: {e}")
-                    });
-                self
-            }
-            pub fn moderators<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.moderators = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for moderators: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn number<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.number = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for number: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<InstantConference> for super::InstantConference {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: InstantConference,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    members: value.members?,
-                    moderators: value.moderators?,
-                    name: value.name?,
-                    number: value.number?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::InstantConference> for InstantConference {
-            fn from(value: super::InstantConference) -> Self {
-                Self {
-                    members: Ok(value.members),
-                    moderators: Ok(value.moderators),
-                    name: Ok(value.name),
-                    number: Ok(value.number),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct InstantConferenceResponse {
-            conferences: ::std::result::Result<
-                ::std::vec::Vec<super::InstantConference>,
-                ::std::string::String,
-            >,
-            errno: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::confapi_core::OpenEnum<crate::generated::types::ResultStatusKnown>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for InstantConferenceResponse {
-            fn default() -> Self {
-                Self {
-                    conferences: Ok(Default::default()),
-                    errno: Ok(Default::default()),
-                    status: Err("no value supplied for status".to_string()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl InstantConferenceResponse {
-            pub fn conferences<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::InstantConference>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conferences = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for conferences: {e}")
-                    });
-                self
-            }
-            pub fn errno<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.errno = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for errno: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::confapi_core::OpenEnum<crate::generated::types::ResultStatusKnown>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<InstantConferenceResponse>
-        for super::InstantConferenceResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: InstantConferenceResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    conferences: value.conferences?,
-                    errno: value.errno?,
-                    status: value.status?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::InstantConferenceResponse>
-        for InstantConferenceResponse {
-            fn from(value: super::InstantConferenceResponse) -> Self {
-                Self {
-                    conferences: Ok(value.conferences),
-                    errno: Ok(value.errno),
-                    status: Ok(value.status),
                     extra: Ok(value.extra),
                 }
             }
@@ -1590,384 +1069,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct LoginResponse {
-            errno: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::confapi_core::OpenEnum<crate::generated::types::ResultStatusKnown>,
-                ::std::string::String,
-            >,
-            token: ::std::result::Result<
-                ::std::option::Option<::confapi_core::SecretString>,
-                ::std::string::String,
-            >,
-            transport: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for LoginResponse {
-            fn default() -> Self {
-                Self {
-                    errno: Ok(Default::default()),
-                    status: Err("no value supplied for status".to_string()),
-                    token: Ok(Default::default()),
-                    transport: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl LoginResponse {
-            pub fn errno<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.errno = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for errno: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::confapi_core::OpenEnum<crate::generated::types::ResultStatusKnown>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::SecretString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
-                self
-            }
-            pub fn transport<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.transport = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for transport: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<LoginResponse> for super::LoginResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: LoginResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    errno: value.errno?,
-                    status: value.status?,
-                    token: value.token?,
-                    transport: value.transport?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::LoginResponse> for LoginResponse {
-            fn from(value: super::LoginResponse) -> Self {
-                Self {
-                    errno: Ok(value.errno),
-                    status: Ok(value.status),
-                    token: Ok(value.token),
-                    transport: Ok(value.transport),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct Member {
-            callpath: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            channelid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            ext: ::std::result::Result<
-                ::std::vec::Vec<super::Member>,
-                ::std::string::String,
-            >,
-            from: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            inbound: ::std::result::Result<
-                ::std::vec::Vec<super::Member>,
-                ::std::string::String,
-            >,
-            memberstatus: ::std::result::Result<
-                ::std::option::Option<
-                    ::confapi_core::OpenEnum<crate::generated::types::MemberStatusKnown>,
-                >,
-                ::std::string::String,
-            >,
-            number: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            outbound: ::std::result::Result<
-                ::std::vec::Vec<super::Member>,
-                ::std::string::String,
-            >,
-            to: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            trunkname: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Member {
-            fn default() -> Self {
-                Self {
-                    callpath: Ok(Default::default()),
-                    channelid: Ok(Default::default()),
-                    ext: Ok(Default::default()),
-                    from: Ok(Default::default()),
-                    inbound: Ok(Default::default()),
-                    memberstatus: Ok(Default::default()),
-                    number: Ok(Default::default()),
-                    outbound: Ok(Default::default()),
-                    to: Ok(Default::default()),
-                    trunkname: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl Member {
-            pub fn callpath<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.callpath = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for callpath: {e}")
-                    });
-                self
-            }
-            pub fn channelid<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.channelid = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for channelid: {e}")
-                    });
-                self
-            }
-            pub fn ext<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Member>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ext = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for ext: {e}")
-                    });
-                self
-            }
-            pub fn from<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.from = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for from: {e}")
-                    });
-                self
-            }
-            pub fn inbound<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Member>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.inbound = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for inbound: {e}")
-                    });
-                self
-            }
-            pub fn memberstatus<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::confapi_core::OpenEnum<
-                            crate::generated::types::MemberStatusKnown,
-                        >,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.memberstatus = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for memberstatus: {e}")
-                    });
-                self
-            }
-            pub fn number<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.number = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for number: {e}")
-                    });
-                self
-            }
-            pub fn outbound<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Member>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.outbound = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for outbound: {e}")
-                    });
-                self
-            }
-            pub fn to<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.to = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for to: {e}"));
-                self
-            }
-            pub fn trunkname<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.trunkname = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for trunkname: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Member> for super::Member {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Member,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    callpath: value.callpath?,
-                    channelid: value.channelid?,
-                    ext: value.ext?,
-                    from: value.from?,
-                    inbound: value.inbound?,
-                    memberstatus: value.memberstatus?,
-                    number: value.number?,
-                    outbound: value.outbound?,
-                    to: value.to?,
-                    trunkname: value.trunkname?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Member> for Member {
-            fn from(value: super::Member) -> Self {
-                Self {
-                    callpath: Ok(value.callpath),
-                    channelid: Ok(value.channelid),
-                    ext: Ok(value.ext),
-                    from: Ok(value.from),
-                    inbound: Ok(value.inbound),
-                    memberstatus: Ok(value.memberstatus),
-                    number: Ok(value.number),
-                    outbound: Ok(value.outbound),
-                    to: Ok(value.to),
-                    trunkname: Ok(value.trunkname),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct RoomNumbers {
             number: ::std::result::Result<::std::string::String, ::std::string::String>,
             extra: ::std::result::Result<
@@ -2026,392 +1127,6 @@ pub mod types {
             fn from(value: super::RoomNumbers) -> Self {
                 Self {
                     number: Ok(value.number),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct RoomSettings {
-            allowinvite: ::std::result::Result<
-                ::std::option::Option<
-                    ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
-                >,
-                ::std::string::String,
-            >,
-            moderatorpassword: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            moderators: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            musiconhold: ::std::result::Result<
-                ::std::option::Option<
-                    ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
-                >,
-                ::std::string::String,
-            >,
-            mute: ::std::result::Result<
-                ::std::option::Option<
-                    ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
-                >,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            number: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            participantepassword: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            prompt: ::std::result::Result<
-                ::std::option::Option<
-                    ::confapi_core::OpenEnum<crate::generated::types::PromptKnown>,
-                >,
-                ::std::string::String,
-            >,
-            waitformoderator: ::std::result::Result<
-                ::std::option::Option<
-                    ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
-                >,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for RoomSettings {
-            fn default() -> Self {
-                Self {
-                    allowinvite: Ok(Default::default()),
-                    moderatorpassword: Ok(Default::default()),
-                    moderators: Ok(Default::default()),
-                    musiconhold: Ok(Default::default()),
-                    mute: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    number: Ok(Default::default()),
-                    participantepassword: Ok(Default::default()),
-                    prompt: Ok(Default::default()),
-                    waitformoderator: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl RoomSettings {
-            pub fn allowinvite<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.allowinvite = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for allowinvite: {e}")
-                    });
-                self
-            }
-            pub fn moderatorpassword<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.moderatorpassword = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for moderatorpassword: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn moderators<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.moderators = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for moderators: {e}")
-                    });
-                self
-            }
-            pub fn musiconhold<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.musiconhold = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for musiconhold: {e}")
-                    });
-                self
-            }
-            pub fn mute<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mute = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for mute: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn number<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.number = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for number: {e}")
-                    });
-                self
-            }
-            pub fn participantepassword<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.participantepassword = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for participantepassword: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn prompt<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::confapi_core::OpenEnum<crate::generated::types::PromptKnown>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.prompt = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for prompt: {e}")
-                    });
-                self
-            }
-            pub fn waitformoderator<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.waitformoderator = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for waitformoderator: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RoomSettings> for super::RoomSettings {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RoomSettings,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    allowinvite: value.allowinvite?,
-                    moderatorpassword: value.moderatorpassword?,
-                    moderators: value.moderators?,
-                    musiconhold: value.musiconhold?,
-                    mute: value.mute?,
-                    name: value.name?,
-                    number: value.number?,
-                    participantepassword: value.participantepassword?,
-                    prompt: value.prompt?,
-                    waitformoderator: value.waitformoderator?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::RoomSettings> for RoomSettings {
-            fn from(value: super::RoomSettings) -> Self {
-                Self {
-                    allowinvite: Ok(value.allowinvite),
-                    moderatorpassword: Ok(value.moderatorpassword),
-                    moderators: Ok(value.moderators),
-                    musiconhold: Ok(value.musiconhold),
-                    mute: Ok(value.mute),
-                    name: Ok(value.name),
-                    number: Ok(value.number),
-                    participantepassword: Ok(value.participantepassword),
-                    prompt: Ok(value.prompt),
-                    waitformoderator: Ok(value.waitformoderator),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct RoomSettingsResponse {
-            conferences: ::std::result::Result<
-                ::std::vec::Vec<super::RoomSettings>,
-                ::std::string::String,
-            >,
-            errno: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::confapi_core::OpenEnum<crate::generated::types::ResultStatusKnown>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for RoomSettingsResponse {
-            fn default() -> Self {
-                Self {
-                    conferences: Ok(Default::default()),
-                    errno: Ok(Default::default()),
-                    status: Err("no value supplied for status".to_string()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl RoomSettingsResponse {
-            pub fn conferences<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::RoomSettings>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conferences = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for conferences: {e}")
-                    });
-                self
-            }
-            pub fn errno<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.errno = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for errno: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::confapi_core::OpenEnum<crate::generated::types::ResultStatusKnown>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RoomSettingsResponse>
-        for super::RoomSettingsResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RoomSettingsResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    conferences: value.conferences?,
-                    errno: value.errno?,
-                    status: value.status?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::RoomSettingsResponse> for RoomSettingsResponse {
-            fn from(value: super::RoomSettingsResponse) -> Self {
-                Self {
-                    conferences: Ok(value.conferences),
-                    errno: Ok(value.errno),
-                    status: Ok(value.status),
                     extra: Ok(value.extra),
                 }
             }
@@ -2682,95 +1397,6 @@ pub mod types {
                     participantepassword: Ok(value.participantepassword),
                     prompt: Ok(value.prompt),
                     waitformoderator: Ok(value.waitformoderator),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct StatusResponse {
-            errno: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::confapi_core::OpenEnum<crate::generated::types::ResultStatusKnown>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for StatusResponse {
-            fn default() -> Self {
-                Self {
-                    errno: Ok(Default::default()),
-                    status: Err("no value supplied for status".to_string()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl StatusResponse {
-            pub fn errno<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.errno = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for errno: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::confapi_core::OpenEnum<crate::generated::types::ResultStatusKnown>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<StatusResponse> for super::StatusResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: StatusResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    errno: value.errno?,
-                    status: value.status?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::StatusResponse> for StatusResponse {
-            fn from(value: super::StatusResponse) -> Self {
-                Self {
-                    errno: Ok(value.errno),
-                    status: Ok(value.status),
                     extra: Ok(value.extra),
                 }
             }
@@ -4202,253 +2828,222 @@ pub mod meta {
         error_codes: ERROR_CODES,
         operations: OPERATIONS,
         shapes: &[
-            (
-                "NumberOrString",
-                ::confapi_core::Shape::Union(
-                    &[::confapi_core::Shape::Any, ::confapi_core::Shape::Any],
-                ),
-            ),
-            ("Secret", ::confapi_core::Shape::Any),
-            ("ResultStatus", ::confapi_core::Shape::Any),
-            ("YesNo", ::confapi_core::Shape::Any),
-            ("MemberStatus", ::confapi_core::Shape::Any),
-            ("Prompt", ::confapi_core::Shape::Any),
-            (
-                "StatusResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("status", ::confapi_core::Shape::Ref("ResultStatus")),
-                        ("errno", ::confapi_core::Shape::Ref("NumberOrString")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "LoginRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("username", ::confapi_core::Shape::Any),
-                        ("password", ::confapi_core::Shape::Ref("Secret")),
-                        ("port", ::confapi_core::Shape::Any),
-                        ("url", ::confapi_core::Shape::Any),
-                        ("version", ::confapi_core::Shape::Any),
-                        ("urltag", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "LoginResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("status", ::confapi_core::Shape::Ref("ResultStatus")),
-                        ("errno", ::confapi_core::Shape::Ref("NumberOrString")),
-                        ("token", ::confapi_core::Shape::Ref("Secret")),
-                        ("transport", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "HeartbeatRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("ipaddr", ::confapi_core::Shape::Any),
-                        ("port", ::confapi_core::Shape::Any),
-                        ("url", ::confapi_core::Shape::Any),
-                        ("urltag", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "RoomNumbers",
-                ::confapi_core::Shape::Object {
-                    props: &[("number", ::confapi_core::Shape::Any)],
-                    aliases: &[],
-                },
-            ),
-            (
-                "InSessionResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("status", ::confapi_core::Shape::Ref("ResultStatus")),
-                        ("errno", ::confapi_core::Shape::Ref("NumberOrString")),
-                        (
-                            "conference",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("InSessionRoom"),
-                            ),
-                        ),
-                    ],
-                    aliases: &[("conferences", "conference")],
-                },
-            ),
-            (
-                "InSessionRoom",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("callid", ::confapi_core::Shape::Any),
-                        (
-                            "conferencenumber",
-                            ::confapi_core::Shape::Ref("NumberOrString"),
-                        ),
-                        ("conferencename", ::confapi_core::Shape::Any),
-                        (
-                            "member",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("Member"),
-                            ),
-                        ),
-                    ],
-                    aliases: &[("members", "member")],
-                },
-            ),
-            (
-                "Member",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("number", ::confapi_core::Shape::Ref("NumberOrString")),
-                        ("from", ::confapi_core::Shape::Ref("NumberOrString")),
-                        ("to", ::confapi_core::Shape::Ref("NumberOrString")),
-                        ("trunkname", ::confapi_core::Shape::Any),
-                        ("channelid", ::confapi_core::Shape::Any),
-                        ("memberstatus", ::confapi_core::Shape::Ref("MemberStatus")),
-                        ("callpath", ::confapi_core::Shape::Any),
-                        (
-                            "outbound",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("Member"),
-                            ),
-                        ),
-                        (
-                            "inbound",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("Member"),
-                            ),
-                        ),
-                        (
-                            "ext",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("Member"),
-                            ),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "RoomSettingsResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("status", ::confapi_core::Shape::Ref("ResultStatus")),
-                        ("errno", ::confapi_core::Shape::Ref("NumberOrString")),
-                        (
-                            "conferences",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("RoomSettings"),
-                            ),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "RoomSettings",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("number", ::confapi_core::Shape::Ref("NumberOrString")),
-                        ("name", ::confapi_core::Shape::Any),
-                        ("participantepassword", ::confapi_core::Shape::Any),
-                        ("moderatorpassword", ::confapi_core::Shape::Any),
-                        ("waitformoderator", ::confapi_core::Shape::Ref("YesNo")),
-                        ("allowinvite", ::confapi_core::Shape::Ref("YesNo")),
-                        ("moderators", ::confapi_core::Shape::Ref("NumberOrString")),
-                        ("musiconhold", ::confapi_core::Shape::Ref("YesNo")),
-                        ("mute", ::confapi_core::Shape::Ref("YesNo")),
-                        ("prompt", ::confapi_core::Shape::Ref("Prompt")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "RoomUpdate",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("number", ::confapi_core::Shape::Any),
-                        ("name", ::confapi_core::Shape::Any),
-                        ("participantepassword", ::confapi_core::Shape::Any),
-                        ("moderatorpassword", ::confapi_core::Shape::Any),
-                        ("waitformoderator", ::confapi_core::Shape::Ref("YesNo")),
-                        ("allowinvite", ::confapi_core::Shape::Ref("YesNo")),
-                        ("moderators", ::confapi_core::Shape::Any),
-                        ("musiconhold", ::confapi_core::Shape::Ref("YesNo")),
-                        ("mute", ::confapi_core::Shape::Ref("YesNo")),
-                        ("prompt", ::confapi_core::Shape::Ref("Prompt")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "InviteMembers",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("number", ::confapi_core::Shape::Any),
-                        ("operator", ::confapi_core::Shape::Any),
-                        ("invitemember", ::confapi_core::Shape::Any),
-                        ("dialpermission", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "InstantConferenceStart",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("number", ::confapi_core::Shape::Any),
-                        ("name", ::confapi_core::Shape::Any),
-                        ("moderators", ::confapi_core::Shape::Any),
-                        ("members", ::confapi_core::Shape::Any),
-                        ("dialpermission", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "InstantConferenceResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("status", ::confapi_core::Shape::Ref("ResultStatus")),
-                        ("errno", ::confapi_core::Shape::Ref("NumberOrString")),
-                        (
-                            "conferences",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("InstantConference"),
-                            ),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "InstantConference",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("number", ::confapi_core::Shape::Ref("NumberOrString")),
-                        ("name", ::confapi_core::Shape::Any),
-                        ("moderators", ::confapi_core::Shape::Ref("NumberOrString")),
-                        ("members", ::confapi_core::Shape::Ref("NumberOrString")),
-                    ],
-                    aliases: &[("member", "members")],
-                },
-            ),
-            ("ResultStatusKnown", ::confapi_core::Shape::Any),
-            ("YesNoKnown", ::confapi_core::Shape::Any),
-            ("MemberStatusKnown", ::confapi_core::Shape::Any),
-            ("PromptKnown", ::confapi_core::Shape::Any),
+            ("NumberOrString", &shapes::NUMBER_OR_STRING),
+            ("Secret", &shapes::SECRET),
+            ("ResultStatus", &shapes::RESULT_STATUS),
+            ("YesNo", &shapes::YES_NO),
+            ("MemberStatus", &shapes::MEMBER_STATUS),
+            ("Prompt", &shapes::PROMPT),
+            ("StatusResponse", &shapes::STATUS_RESPONSE),
+            ("LoginRequest", &shapes::LOGIN_REQUEST),
+            ("LoginResponse", &shapes::LOGIN_RESPONSE),
+            ("HeartbeatRequest", &shapes::HEARTBEAT_REQUEST),
+            ("RoomNumbers", &shapes::ROOM_NUMBERS),
+            ("InSessionResponse", &shapes::IN_SESSION_RESPONSE),
+            ("InSessionRoom", &shapes::IN_SESSION_ROOM),
+            ("Member", &shapes::MEMBER),
+            ("RoomSettingsResponse", &shapes::ROOM_SETTINGS_RESPONSE),
+            ("RoomSettings", &shapes::ROOM_SETTINGS),
+            ("RoomUpdate", &shapes::ROOM_UPDATE),
+            ("InviteMembers", &shapes::INVITE_MEMBERS),
+            ("InstantConferenceStart", &shapes::INSTANT_CONFERENCE_START),
+            ("InstantConferenceResponse", &shapes::INSTANT_CONFERENCE_RESPONSE),
+            ("InstantConference", &shapes::INSTANT_CONFERENCE),
+            ("ResultStatusKnown", &shapes::RESULT_STATUS_KNOWN),
+            ("YesNoKnown", &shapes::YES_NO_KNOWN),
+            ("MemberStatusKnown", &shapes::MEMBER_STATUS_KNOWN),
+            ("PromptKnown", &shapes::PROMPT_KNOWN),
         ],
         secret_names: &["password", "token"],
     };
+    /// The documented shape of each named schema.
+    pub mod shapes {
+        pub static NUMBER_OR_STRING: ::confapi_core::Shape = ::confapi_core::Shape::Union(
+            &[::confapi_core::Shape::Any, ::confapi_core::Shape::Any],
+        );
+        pub static SECRET: ::confapi_core::Shape = ::confapi_core::Shape::Any;
+        pub static RESULT_STATUS: ::confapi_core::Shape = ::confapi_core::Shape::Any;
+        pub static YES_NO: ::confapi_core::Shape = ::confapi_core::Shape::Any;
+        pub static MEMBER_STATUS: ::confapi_core::Shape = ::confapi_core::Shape::Any;
+        pub static PROMPT: ::confapi_core::Shape = ::confapi_core::Shape::Any;
+        pub static STATUS_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("status", ::confapi_core::Shape::Ref("ResultStatus")),
+                ("errno", ::confapi_core::Shape::Ref("NumberOrString")),
+            ],
+            aliases: &[],
+        };
+        pub static LOGIN_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("username", ::confapi_core::Shape::Any),
+                ("password", ::confapi_core::Shape::Ref("Secret")),
+                ("port", ::confapi_core::Shape::Any),
+                ("url", ::confapi_core::Shape::Any),
+                ("version", ::confapi_core::Shape::Any),
+                ("urltag", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static LOGIN_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("status", ::confapi_core::Shape::Ref("ResultStatus")),
+                ("errno", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("token", ::confapi_core::Shape::Ref("Secret")),
+                ("transport", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static HEARTBEAT_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("ipaddr", ::confapi_core::Shape::Any),
+                ("port", ::confapi_core::Shape::Any),
+                ("url", ::confapi_core::Shape::Any),
+                ("urltag", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static ROOM_NUMBERS: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[("number", ::confapi_core::Shape::Any)],
+            aliases: &[],
+        };
+        pub static IN_SESSION_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("status", ::confapi_core::Shape::Ref("ResultStatus")),
+                ("errno", ::confapi_core::Shape::Ref("NumberOrString")),
+                (
+                    "conference",
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("InSessionRoom"),
+                    ),
+                ),
+            ],
+            aliases: &[("conferences", "conference")],
+        };
+        pub static IN_SESSION_ROOM: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("callid", ::confapi_core::Shape::Any),
+                ("conferencenumber", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("conferencename", ::confapi_core::Shape::Any),
+                (
+                    "member",
+                    ::confapi_core::Shape::Array(&::confapi_core::Shape::Ref("Member")),
+                ),
+            ],
+            aliases: &[("members", "member")],
+        };
+        pub static MEMBER: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("number", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("from", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("to", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("trunkname", ::confapi_core::Shape::Any),
+                ("channelid", ::confapi_core::Shape::Any),
+                ("memberstatus", ::confapi_core::Shape::Ref("MemberStatus")),
+                ("callpath", ::confapi_core::Shape::Any),
+                (
+                    "outbound",
+                    ::confapi_core::Shape::Array(&::confapi_core::Shape::Ref("Member")),
+                ),
+                (
+                    "inbound",
+                    ::confapi_core::Shape::Array(&::confapi_core::Shape::Ref("Member")),
+                ),
+                (
+                    "ext",
+                    ::confapi_core::Shape::Array(&::confapi_core::Shape::Ref("Member")),
+                ),
+            ],
+            aliases: &[],
+        };
+        pub static ROOM_SETTINGS_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("status", ::confapi_core::Shape::Ref("ResultStatus")),
+                ("errno", ::confapi_core::Shape::Ref("NumberOrString")),
+                (
+                    "conferences",
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("RoomSettings"),
+                    ),
+                ),
+            ],
+            aliases: &[],
+        };
+        pub static ROOM_SETTINGS: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("number", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("name", ::confapi_core::Shape::Any),
+                ("participantepassword", ::confapi_core::Shape::Any),
+                ("moderatorpassword", ::confapi_core::Shape::Any),
+                ("waitformoderator", ::confapi_core::Shape::Ref("YesNo")),
+                ("allowinvite", ::confapi_core::Shape::Ref("YesNo")),
+                ("moderators", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("musiconhold", ::confapi_core::Shape::Ref("YesNo")),
+                ("mute", ::confapi_core::Shape::Ref("YesNo")),
+                ("prompt", ::confapi_core::Shape::Ref("Prompt")),
+            ],
+            aliases: &[],
+        };
+        pub static ROOM_UPDATE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("number", ::confapi_core::Shape::Any),
+                ("name", ::confapi_core::Shape::Any),
+                ("participantepassword", ::confapi_core::Shape::Any),
+                ("moderatorpassword", ::confapi_core::Shape::Any),
+                ("waitformoderator", ::confapi_core::Shape::Ref("YesNo")),
+                ("allowinvite", ::confapi_core::Shape::Ref("YesNo")),
+                ("moderators", ::confapi_core::Shape::Any),
+                ("musiconhold", ::confapi_core::Shape::Ref("YesNo")),
+                ("mute", ::confapi_core::Shape::Ref("YesNo")),
+                ("prompt", ::confapi_core::Shape::Ref("Prompt")),
+            ],
+            aliases: &[],
+        };
+        pub static INVITE_MEMBERS: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("number", ::confapi_core::Shape::Any),
+                ("operator", ::confapi_core::Shape::Any),
+                ("invitemember", ::confapi_core::Shape::Any),
+                ("dialpermission", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static INSTANT_CONFERENCE_START: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("number", ::confapi_core::Shape::Any),
+                ("name", ::confapi_core::Shape::Any),
+                ("moderators", ::confapi_core::Shape::Any),
+                ("members", ::confapi_core::Shape::Any),
+                ("dialpermission", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static INSTANT_CONFERENCE_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("status", ::confapi_core::Shape::Ref("ResultStatus")),
+                ("errno", ::confapi_core::Shape::Ref("NumberOrString")),
+                (
+                    "conferences",
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("InstantConference"),
+                    ),
+                ),
+            ],
+            aliases: &[],
+        };
+        pub static INSTANT_CONFERENCE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("number", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("name", ::confapi_core::Shape::Any),
+                ("moderators", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("members", ::confapi_core::Shape::Ref("NumberOrString")),
+            ],
+            aliases: &[("member", "members")],
+        };
+        pub static RESULT_STATUS_KNOWN: ::confapi_core::Shape = ::confapi_core::Shape::Any;
+        pub static YES_NO_KNOWN: ::confapi_core::Shape = ::confapi_core::Shape::Any;
+        pub static MEMBER_STATUS_KNOWN: ::confapi_core::Shape = ::confapi_core::Shape::Any;
+        pub static PROMPT_KNOWN: ::confapi_core::Shape = ::confapi_core::Shape::Any;
+    }
     impl ::confapi_core::Envelope for types::InSessionResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
             ::confapi_core::in_band_failure(

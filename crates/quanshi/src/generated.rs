@@ -29,11 +29,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl AnyResultResponse {
-        pub fn builder() -> builder::AnyResultResponse {
-            Default::default()
-        }
-    }
     ///`Attendant`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Attendant {
@@ -107,11 +102,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl Attendant {
-        pub fn builder() -> builder::Attendant {
-            Default::default()
-        }
-    }
     ///`Attendee`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Attendee {
@@ -184,11 +174,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl Attendee {
-        pub fn builder() -> builder::Attendee {
-            Default::default()
-        }
-    }
     ///`AttendeeListRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AttendeeListRequest {
@@ -227,11 +212,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl AttendeeListResponse {
-        pub fn builder() -> builder::AttendeeListResponse {
-            Default::default()
-        }
-    }
     ///`AttendeePage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AttendeePage {
@@ -244,11 +224,6 @@ pub mod types {
         pub total_count: ::std::option::Option<::confapi_core::LenientInt>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl AttendeePage {
-        pub fn builder() -> builder::AttendeePage {
-            Default::default()
-        }
     }
     ///`BtplRole`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -272,11 +247,6 @@ pub mod types {
         pub role_name: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl BtplRole {
-        pub fn builder() -> builder::BtplRole {
-            Default::default()
-        }
     }
     ///`CalExtraInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -361,11 +331,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl CalExtraInfo {
-        pub fn builder() -> builder::CalExtraInfo {
-            Default::default()
-        }
-    }
     ///`CancelRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CancelRequest {
@@ -404,11 +369,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl CancelResponse {
-        pub fn builder() -> builder::CancelResponse {
-            Default::default()
-        }
-    }
     ///`CancelledEvent`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CancelledEvent {
@@ -424,11 +384,6 @@ pub mod types {
         pub parent_id: ::std::option::Option<::confapi_core::NumberOrString>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl CancelledEvent {
-        pub fn builder() -> builder::CancelledEvent {
-            Default::default()
-        }
     }
     ///`ConfStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -457,11 +412,6 @@ pub mod types {
         pub pwd_type: ::std::option::Option<::confapi_core::LenientInt>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl ConfStatus {
-        pub fn builder() -> builder::ConfStatus {
-            Default::default()
-        }
     }
     ///`ConferenceStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -496,11 +446,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl ConferenceStatus {
-        pub fn builder() -> builder::ConferenceStatus {
-            Default::default()
-        }
-    }
     ///`ConferenceStatuses`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ConferenceStatuses {
@@ -508,11 +453,6 @@ pub mod types {
         pub conferences: ::std::option::Option<::std::vec::Vec<ConferenceStatus>>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl ConferenceStatuses {
-        pub fn builder() -> builder::ConferenceStatuses {
-            Default::default()
-        }
     }
     ///`DashboardConference`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -658,11 +598,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl DashboardConference {
-        pub fn builder() -> builder::DashboardConference {
-            Default::default()
-        }
-    }
     ///`DashboardInfoRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct DashboardInfoRequest {
@@ -694,11 +629,6 @@ pub mod types {
         pub timestamp: ::std::option::Option<::confapi_core::LenientInt>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl DashboardInfoResponse {
-        pub fn builder() -> builder::DashboardInfoResponse {
-            Default::default()
-        }
     }
     ///`DetailHouse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -753,11 +683,6 @@ pub mod types {
         pub sub_devices: ::std::option::Option<::std::vec::Vec<SubDevice>>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl DetailHouse {
-        pub fn builder() -> builder::DetailHouse {
-            Default::default()
-        }
     }
     ///A meeting room (DeviceType 2) or a device attached to one (3).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -816,11 +741,6 @@ pub mod types {
         pub parent_device_type: ::std::option::Option<::confapi_core::LenientInt>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl Device {
-        pub fn builder() -> builder::Device {
-            Default::default()
-        }
     }
     ///`EmptyRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -899,11 +819,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl GetConfStatusResponse {
-        pub fn builder() -> builder::GetConfStatusResponse {
-            Default::default()
-        }
-    }
     ///`GetStatusRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct GetStatusRequest {
@@ -951,11 +866,6 @@ pub mod types {
         pub timestamp: ::std::option::Option<::confapi_core::LenientInt>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl GetStatusResponse {
-        pub fn builder() -> builder::GetStatusResponse {
-            Default::default()
-        }
     }
     ///`InfosRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1006,11 +916,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl InfosResponse {
-        pub fn builder() -> builder::InfosResponse {
-            Default::default()
-        }
-    }
     ///`JoinToken`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct JoinToken {
@@ -1027,11 +932,6 @@ pub mod types {
         pub temp_token: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl JoinToken {
-        pub fn builder() -> builder::JoinToken {
-            Default::default()
-        }
     }
     ///`JoinTokenRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1076,11 +976,6 @@ pub mod types {
         pub timestamp: ::std::option::Option<::confapi_core::LenientInt>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl JoinTokenResponse {
-        pub fn builder() -> builder::JoinTokenResponse {
-            Default::default()
-        }
     }
     ///`ListByStatusRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1129,11 +1024,6 @@ pub mod types {
         pub timestamp: ::std::option::Option<::confapi_core::LenientInt>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl ListByStatusResponse {
-        pub fn builder() -> builder::ListByStatusResponse {
-            Default::default()
-        }
     }
     ///`LiveConference`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1311,11 +1201,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl LiveConference {
-        pub fn builder() -> builder::LiveConference {
-            Default::default()
-        }
-    }
     ///`LiveConferencePage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct LiveConferencePage {
@@ -1331,11 +1216,6 @@ pub mod types {
         pub total_count: ::std::option::Option<::confapi_core::LenientInt>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl LiveConferencePage {
-        pub fn builder() -> builder::LiveConferencePage {
-            Default::default()
-        }
     }
     ///`Meeting`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1526,11 +1406,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl Meeting {
-        pub fn builder() -> builder::Meeting {
-            Default::default()
-        }
-    }
     ///`MeetingListResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct MeetingListResponse {
@@ -1549,11 +1424,6 @@ pub mod types {
         pub timestamp: ::std::option::Option<::confapi_core::LenientInt>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl MeetingListResponse {
-        pub fn builder() -> builder::MeetingListResponse {
-            Default::default()
-        }
     }
     ///`MonitorUrlRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1597,11 +1467,6 @@ pub mod types {
         pub update_time: ::std::option::Option<::confapi_core::LenientInt>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl Room {
-        pub fn builder() -> builder::Room {
-            Default::default()
-        }
     }
     ///`RoomCreateRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1664,11 +1529,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl RoomCreateResponse {
-        pub fn builder() -> builder::RoomCreateResponse {
-            Default::default()
-        }
-    }
     ///`RoomListRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct RoomListRequest {
@@ -1710,11 +1570,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl RoomMembers {
-        pub fn builder() -> builder::RoomMembers {
-            Default::default()
-        }
-    }
     ///`StringResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct StringResponse {
@@ -1733,11 +1588,6 @@ pub mod types {
         pub timestamp: ::std::option::Option<::confapi_core::LenientInt>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl StringResponse {
-        pub fn builder() -> builder::StringResponse {
-            Default::default()
-        }
     }
     ///`SubDevice`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1759,11 +1609,6 @@ pub mod types {
         pub device_type: ::std::option::Option<::confapi_core::LenientInt>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl SubDevice {
-        pub fn builder() -> builder::SubDevice {
-            Default::default()
-        }
     }
     ///`Template`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1791,11 +1636,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl Template {
-        pub fn builder() -> builder::Template {
-            Default::default()
-        }
-    }
     ///`TemplateData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TemplateData {
@@ -1807,11 +1647,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl TemplateData {
-        pub fn builder() -> builder::TemplateData {
-            Default::default()
-        }
-    }
     ///`TemplateInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TemplateInfo {
@@ -1820,11 +1655,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl TemplateInfo {
-        pub fn builder() -> builder::TemplateInfo {
-            Default::default()
-        }
-    }
     ///`TemplateList`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TemplateList {
@@ -1832,11 +1662,6 @@ pub mod types {
         pub customer: ::std::option::Option<::std::vec::Vec<Template>>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl TemplateList {
-        pub fn builder() -> builder::TemplateList {
-            Default::default()
-        }
     }
     ///`TemplateListResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1856,11 +1681,6 @@ pub mod types {
         pub timestamp: ::std::option::Option<::confapi_core::LenientInt>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl TemplateListResponse {
-        pub fn builder() -> builder::TemplateListResponse {
-            Default::default()
-        }
     }
     ///`TemplateRole`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1882,11 +1702,6 @@ pub mod types {
         pub role_name: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    impl TemplateRole {
-        pub fn builder() -> builder::TemplateRole {
-            Default::default()
-        }
     }
     ///`UpdateMeetingRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -2048,11 +1863,6 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl User {
-        pub fn builder() -> builder::User {
-            Default::default()
-        }
-    }
     ///`UsersLookupRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UsersLookupRequest {
@@ -2092,925 +1902,8 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    impl UsersLookupResponse {
-        pub fn builder() -> builder::UsersLookupResponse {
-            Default::default()
-        }
-    }
     /// Types for composing complex structures.
     pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct AnyResultResponse {
-            msg: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            reqid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            request_duration: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            request_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result: ::std::result::Result<
-                ::std::option::Option<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::confapi_core::LenientInt,
-                ::std::string::String,
-            >,
-            timestamp: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for AnyResultResponse {
-            fn default() -> Self {
-                Self {
-                    msg: Ok(Default::default()),
-                    reqid: Ok(Default::default()),
-                    request_duration: Ok(Default::default()),
-                    request_id: Ok(Default::default()),
-                    result: Ok(Default::default()),
-                    status: Err("no value supplied for status".to_string()),
-                    timestamp: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl AnyResultResponse {
-            pub fn msg<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.msg = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for msg: {e}")
-                    });
-                self
-            }
-            pub fn reqid<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.reqid = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reqid: {e}")
-                    });
-                self
-            }
-            pub fn request_duration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_duration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for request_duration: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn request_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request_id: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::confapi_core::LenientInt>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn timestamp<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.timestamp = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timestamp: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AnyResultResponse> for super::AnyResultResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AnyResultResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    msg: value.msg?,
-                    reqid: value.reqid?,
-                    request_duration: value.request_duration?,
-                    request_id: value.request_id?,
-                    result: value.result?,
-                    status: value.status?,
-                    timestamp: value.timestamp?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::AnyResultResponse> for AnyResultResponse {
-            fn from(value: super::AnyResultResponse) -> Self {
-                Self {
-                    msg: Ok(value.msg),
-                    reqid: Ok(value.reqid),
-                    request_duration: Ok(value.request_duration),
-                    request_id: Ok(value.request_id),
-                    result: Ok(value.result),
-                    status: Ok(value.status),
-                    timestamp: Ok(value.timestamp),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct Attendant {
-            city_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            company_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            country_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            display_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            mobile_number: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            office_phone: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            org_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            phone_email: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            phone_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            role_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            user: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            user_profile: ::std::result::Result<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                ::std::string::String,
-            >,
-            user_type: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Attendant {
-            fn default() -> Self {
-                Self {
-                    city_code: Ok(Default::default()),
-                    company_name: Ok(Default::default()),
-                    country_code: Ok(Default::default()),
-                    display_name: Ok(Default::default()),
-                    mobile_number: Ok(Default::default()),
-                    office_phone: Ok(Default::default()),
-                    org_name: Ok(Default::default()),
-                    phone_email: Ok(Default::default()),
-                    phone_name: Ok(Default::default()),
-                    role_id: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    user: Ok(Default::default()),
-                    user_profile: Ok(Default::default()),
-                    user_type: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl Attendant {
-            pub fn city_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.city_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for city_code: {e}")
-                    });
-                self
-            }
-            pub fn company_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.company_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for company_name: {e}")
-                    });
-                self
-            }
-            pub fn country_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.country_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for country_code: {e}")
-                    });
-                self
-            }
-            pub fn display_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.display_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for display_name: {e}")
-                    });
-                self
-            }
-            pub fn mobile_number<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mobile_number = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for mobile_number: {e}")
-                    });
-                self
-            }
-            pub fn office_phone<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.office_phone = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for office_phone: {e}")
-                    });
-                self
-            }
-            pub fn org_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.org_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for org_name: {e}")
-                    });
-                self
-            }
-            pub fn phone_email<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.phone_email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for phone_email: {e}")
-                    });
-                self
-            }
-            pub fn phone_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.phone_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for phone_name: {e}")
-                    });
-                self
-            }
-            pub fn role_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.role_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for role_id: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn user<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user: {e}")
-                    });
-                self
-            }
-            pub fn user_profile<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user_profile = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_profile: {e}")
-                    });
-                self
-            }
-            pub fn user_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_type: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Attendant> for super::Attendant {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Attendant,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    city_code: value.city_code?,
-                    company_name: value.company_name?,
-                    country_code: value.country_code?,
-                    display_name: value.display_name?,
-                    mobile_number: value.mobile_number?,
-                    office_phone: value.office_phone?,
-                    org_name: value.org_name?,
-                    phone_email: value.phone_email?,
-                    phone_name: value.phone_name?,
-                    role_id: value.role_id?,
-                    status: value.status?,
-                    user: value.user?,
-                    user_profile: value.user_profile?,
-                    user_type: value.user_type?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Attendant> for Attendant {
-            fn from(value: super::Attendant) -> Self {
-                Self {
-                    city_code: Ok(value.city_code),
-                    company_name: Ok(value.company_name),
-                    country_code: Ok(value.country_code),
-                    display_name: Ok(value.display_name),
-                    mobile_number: Ok(value.mobile_number),
-                    office_phone: Ok(value.office_phone),
-                    org_name: Ok(value.org_name),
-                    phone_email: Ok(value.phone_email),
-                    phone_name: Ok(value.phone_name),
-                    role_id: Ok(value.role_id),
-                    status: Ok(value.status),
-                    user: Ok(value.user),
-                    user_profile: Ok(value.user_profile),
-                    user_type: Ok(value.user_type),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct Attendee {
-            carrier: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            conference_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            customer_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            device_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            device_type: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            device_ver: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            email: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            event_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            ip: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            local_ip: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            location: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            mobile: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            net_type: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            role: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            roles: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::confapi_core::LenientInt>>,
-                ::std::string::String,
-            >,
-            temp_user_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            user_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Attendee {
-            fn default() -> Self {
-                Self {
-                    carrier: Ok(Default::default()),
-                    conference_id: Ok(Default::default()),
-                    customer_code: Ok(Default::default()),
-                    device_id: Ok(Default::default()),
-                    device_type: Ok(Default::default()),
-                    device_ver: Ok(Default::default()),
-                    email: Ok(Default::default()),
-                    event_id: Ok(Default::default()),
-                    ip: Ok(Default::default()),
-                    local_ip: Ok(Default::default()),
-                    location: Ok(Default::default()),
-                    mobile: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    net_type: Ok(Default::default()),
-                    role: Ok(Default::default()),
-                    roles: Ok(Default::default()),
-                    temp_user_id: Ok(Default::default()),
-                    user_id: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl Attendee {
-            pub fn carrier<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.carrier = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for carrier: {e}")
-                    });
-                self
-            }
-            pub fn conference_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conference_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for conference_id: {e}")
-                    });
-                self
-            }
-            pub fn customer_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.customer_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for customer_code: {e}")
-                    });
-                self
-            }
-            pub fn device_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.device_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for device_id: {e}")
-                    });
-                self
-            }
-            pub fn device_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.device_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for device_type: {e}")
-                    });
-                self
-            }
-            pub fn device_ver<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.device_ver = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for device_ver: {e}")
-                    });
-                self
-            }
-            pub fn email<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
-                    });
-                self
-            }
-            pub fn event_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.event_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for event_id: {e}")
-                    });
-                self
-            }
-            pub fn ip<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ip = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for ip: {e}"));
-                self
-            }
-            pub fn local_ip<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.local_ip = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for local_ip: {e}")
-                    });
-                self
-            }
-            pub fn location<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.location = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for location: {e}")
-                    });
-                self
-            }
-            pub fn mobile<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mobile = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for mobile: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn net_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.net_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for net_type: {e}")
-                    });
-                self
-            }
-            pub fn role<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.role = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for role: {e}")
-                    });
-                self
-            }
-            pub fn roles<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::confapi_core::LenientInt>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.roles = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for roles: {e}")
-                    });
-                self
-            }
-            pub fn temp_user_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.temp_user_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for temp_user_id: {e}")
-                    });
-                self
-            }
-            pub fn user_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Attendee> for super::Attendee {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Attendee,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    carrier: value.carrier?,
-                    conference_id: value.conference_id?,
-                    customer_code: value.customer_code?,
-                    device_id: value.device_id?,
-                    device_type: value.device_type?,
-                    device_ver: value.device_ver?,
-                    email: value.email?,
-                    event_id: value.event_id?,
-                    ip: value.ip?,
-                    local_ip: value.local_ip?,
-                    location: value.location?,
-                    mobile: value.mobile?,
-                    name: value.name?,
-                    net_type: value.net_type?,
-                    role: value.role?,
-                    roles: value.roles?,
-                    temp_user_id: value.temp_user_id?,
-                    user_id: value.user_id?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Attendee> for Attendee {
-            fn from(value: super::Attendee) -> Self {
-                Self {
-                    carrier: Ok(value.carrier),
-                    conference_id: Ok(value.conference_id),
-                    customer_code: Ok(value.customer_code),
-                    device_id: Ok(value.device_id),
-                    device_type: Ok(value.device_type),
-                    device_ver: Ok(value.device_ver),
-                    email: Ok(value.email),
-                    event_id: Ok(value.event_id),
-                    ip: Ok(value.ip),
-                    local_ip: Ok(value.local_ip),
-                    location: Ok(value.location),
-                    mobile: Ok(value.mobile),
-                    name: Ok(value.name),
-                    net_type: Ok(value.net_type),
-                    role: Ok(value.role),
-                    roles: Ok(value.roles),
-                    temp_user_id: Ok(value.temp_user_id),
-                    user_id: Ok(value.user_id),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
         #[derive(Clone, Debug)]
         pub struct AttendeeListRequest {
             count: ::std::result::Result<
@@ -3114,819 +2007,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct AttendeeListResponse {
-            msg: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            reqid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            request_duration: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            request_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result: ::std::result::Result<
-                ::std::option::Option<super::AttendeePage>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::confapi_core::LenientInt,
-                ::std::string::String,
-            >,
-            timestamp: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for AttendeeListResponse {
-            fn default() -> Self {
-                Self {
-                    msg: Ok(Default::default()),
-                    reqid: Ok(Default::default()),
-                    request_duration: Ok(Default::default()),
-                    request_id: Ok(Default::default()),
-                    result: Ok(Default::default()),
-                    status: Err("no value supplied for status".to_string()),
-                    timestamp: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl AttendeeListResponse {
-            pub fn msg<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.msg = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for msg: {e}")
-                    });
-                self
-            }
-            pub fn reqid<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.reqid = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reqid: {e}")
-                    });
-                self
-            }
-            pub fn request_duration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_duration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for request_duration: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn request_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request_id: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::AttendeePage>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::confapi_core::LenientInt>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn timestamp<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.timestamp = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timestamp: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AttendeeListResponse>
-        for super::AttendeeListResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AttendeeListResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    msg: value.msg?,
-                    reqid: value.reqid?,
-                    request_duration: value.request_duration?,
-                    request_id: value.request_id?,
-                    result: value.result?,
-                    status: value.status?,
-                    timestamp: value.timestamp?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::AttendeeListResponse> for AttendeeListResponse {
-            fn from(value: super::AttendeeListResponse) -> Self {
-                Self {
-                    msg: Ok(value.msg),
-                    reqid: Ok(value.reqid),
-                    request_duration: Ok(value.request_duration),
-                    request_id: Ok(value.request_id),
-                    result: Ok(value.result),
-                    status: Ok(value.status),
-                    timestamp: Ok(value.timestamp),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct AttendeePage {
-            list: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::Attendee>>,
-                ::std::string::String,
-            >,
-            total_count: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for AttendeePage {
-            fn default() -> Self {
-                Self {
-                    list: Ok(Default::default()),
-                    total_count: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl AttendeePage {
-            pub fn list<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Attendee>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.list = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for list: {e}")
-                    });
-                self
-            }
-            pub fn total_count<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.total_count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total_count: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AttendeePage> for super::AttendeePage {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AttendeePage,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    list: value.list?,
-                    total_count: value.total_count?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::AttendeePage> for AttendeePage {
-            fn from(value: super::AttendeePage) -> Self {
-                Self {
-                    list: Ok(value.list),
-                    total_count: Ok(value.total_count),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct BtplRole {
-            link: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            manager_type: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            role_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            role_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for BtplRole {
-            fn default() -> Self {
-                Self {
-                    link: Ok(Default::default()),
-                    manager_type: Ok(Default::default()),
-                    role_id: Ok(Default::default()),
-                    role_name: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl BtplRole {
-            pub fn link<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.link = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for link: {e}")
-                    });
-                self
-            }
-            pub fn manager_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.manager_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for manager_type: {e}")
-                    });
-                self
-            }
-            pub fn role_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.role_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for role_id: {e}")
-                    });
-                self
-            }
-            pub fn role_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.role_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for role_name: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<BtplRole> for super::BtplRole {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: BtplRole,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    link: value.link?,
-                    manager_type: value.manager_type?,
-                    role_id: value.role_id?,
-                    role_name: value.role_name?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::BtplRole> for BtplRole {
-            fn from(value: super::BtplRole) -> Self {
-                Self {
-                    link: Ok(value.link),
-                    manager_type: Ok(value.manager_type),
-                    role_id: Ok(value.role_id),
-                    role_name: Ok(value.role_name),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CalExtraInfo {
-            allow_h323: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            btpl_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            encryption_type: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            event_host_secret: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            event_watchword: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            ext_flag: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            hide: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            is_test: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            labels: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            live_open_flag: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            mtg_hub: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            open_watchword: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            rebroadcast: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            reserve_from: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            same_password: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            show_access_numbers: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            show_web_rtc_url: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CalExtraInfo {
-            fn default() -> Self {
-                Self {
-                    allow_h323: Ok(Default::default()),
-                    btpl_id: Ok(Default::default()),
-                    encryption_type: Ok(Default::default()),
-                    event_host_secret: Ok(Default::default()),
-                    event_watchword: Ok(Default::default()),
-                    ext_flag: Ok(Default::default()),
-                    hide: Ok(Default::default()),
-                    is_test: Ok(Default::default()),
-                    labels: Ok(Default::default()),
-                    live_open_flag: Ok(Default::default()),
-                    mtg_hub: Ok(Default::default()),
-                    open_watchword: Ok(Default::default()),
-                    rebroadcast: Ok(Default::default()),
-                    reserve_from: Ok(Default::default()),
-                    same_password: Ok(Default::default()),
-                    show_access_numbers: Ok(Default::default()),
-                    show_web_rtc_url: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl CalExtraInfo {
-            pub fn allow_h323<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.allow_h323 = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for allow_h323: {e}")
-                    });
-                self
-            }
-            pub fn btpl_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.btpl_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for btpl_id: {e}")
-                    });
-                self
-            }
-            pub fn encryption_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.encryption_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for encryption_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn event_host_secret<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.event_host_secret = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for event_host_secret: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn event_watchword<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.event_watchword = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for event_watchword: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn ext_flag<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ext_flag = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for ext_flag: {e}")
-                    });
-                self
-            }
-            pub fn hide<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.hide = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for hide: {e}")
-                    });
-                self
-            }
-            pub fn is_test<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_test = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_test: {e}")
-                    });
-                self
-            }
-            pub fn labels<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.labels = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for labels: {e}")
-                    });
-                self
-            }
-            pub fn live_open_flag<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.live_open_flag = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for live_open_flag: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn mtg_hub<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mtg_hub = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for mtg_hub: {e}")
-                    });
-                self
-            }
-            pub fn open_watchword<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.open_watchword = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for open_watchword: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn rebroadcast<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.rebroadcast = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for rebroadcast: {e}")
-                    });
-                self
-            }
-            pub fn reserve_from<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.reserve_from = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reserve_from: {e}")
-                    });
-                self
-            }
-            pub fn same_password<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.same_password = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for same_password: {e}")
-                    });
-                self
-            }
-            pub fn show_access_numbers<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.show_access_numbers = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for show_access_numbers: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn show_web_rtc_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.show_web_rtc_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for show_web_rtc_url: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CalExtraInfo> for super::CalExtraInfo {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CalExtraInfo,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    allow_h323: value.allow_h323?,
-                    btpl_id: value.btpl_id?,
-                    encryption_type: value.encryption_type?,
-                    event_host_secret: value.event_host_secret?,
-                    event_watchword: value.event_watchword?,
-                    ext_flag: value.ext_flag?,
-                    hide: value.hide?,
-                    is_test: value.is_test?,
-                    labels: value.labels?,
-                    live_open_flag: value.live_open_flag?,
-                    mtg_hub: value.mtg_hub?,
-                    open_watchword: value.open_watchword?,
-                    rebroadcast: value.rebroadcast?,
-                    reserve_from: value.reserve_from?,
-                    same_password: value.same_password?,
-                    show_access_numbers: value.show_access_numbers?,
-                    show_web_rtc_url: value.show_web_rtc_url?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CalExtraInfo> for CalExtraInfo {
-            fn from(value: super::CalExtraInfo) -> Self {
-                Self {
-                    allow_h323: Ok(value.allow_h323),
-                    btpl_id: Ok(value.btpl_id),
-                    encryption_type: Ok(value.encryption_type),
-                    event_host_secret: Ok(value.event_host_secret),
-                    event_watchword: Ok(value.event_watchword),
-                    ext_flag: Ok(value.ext_flag),
-                    hide: Ok(value.hide),
-                    is_test: Ok(value.is_test),
-                    labels: Ok(value.labels),
-                    live_open_flag: Ok(value.live_open_flag),
-                    mtg_hub: Ok(value.mtg_hub),
-                    open_watchword: Ok(value.open_watchword),
-                    rebroadcast: Ok(value.rebroadcast),
-                    reserve_from: Ok(value.reserve_from),
-                    same_password: Ok(value.same_password),
-                    show_access_numbers: Ok(value.show_access_numbers),
-                    show_web_rtc_url: Ok(value.show_web_rtc_url),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct CancelRequest {
             event_id: ::std::result::Result<i64, ::std::string::String>,
             single_start_time: ::std::result::Result<
@@ -4011,1315 +2091,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CancelResponse {
-            msg: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            reqid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            request_duration: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            request_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result: ::std::result::Result<
-                ::std::option::Option<super::CancelledEvent>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::confapi_core::LenientInt,
-                ::std::string::String,
-            >,
-            timestamp: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CancelResponse {
-            fn default() -> Self {
-                Self {
-                    msg: Ok(Default::default()),
-                    reqid: Ok(Default::default()),
-                    request_duration: Ok(Default::default()),
-                    request_id: Ok(Default::default()),
-                    result: Ok(Default::default()),
-                    status: Err("no value supplied for status".to_string()),
-                    timestamp: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl CancelResponse {
-            pub fn msg<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.msg = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for msg: {e}")
-                    });
-                self
-            }
-            pub fn reqid<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.reqid = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reqid: {e}")
-                    });
-                self
-            }
-            pub fn request_duration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_duration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for request_duration: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn request_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request_id: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::CancelledEvent>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::confapi_core::LenientInt>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn timestamp<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.timestamp = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timestamp: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CancelResponse> for super::CancelResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CancelResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    msg: value.msg?,
-                    reqid: value.reqid?,
-                    request_duration: value.request_duration?,
-                    request_id: value.request_id?,
-                    result: value.result?,
-                    status: value.status?,
-                    timestamp: value.timestamp?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CancelResponse> for CancelResponse {
-            fn from(value: super::CancelResponse) -> Self {
-                Self {
-                    msg: Ok(value.msg),
-                    reqid: Ok(value.reqid),
-                    request_duration: Ok(value.request_duration),
-                    request_id: Ok(value.request_id),
-                    result: Ok(value.result),
-                    status: Ok(value.status),
-                    timestamp: Ok(value.timestamp),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CancelledEvent {
-            event_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            parent_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CancelledEvent {
-            fn default() -> Self {
-                Self {
-                    event_id: Ok(Default::default()),
-                    parent_id: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl CancelledEvent {
-            pub fn event_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.event_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for event_id: {e}")
-                    });
-                self
-            }
-            pub fn parent_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.parent_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for parent_id: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CancelledEvent> for super::CancelledEvent {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CancelledEvent,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    event_id: value.event_id?,
-                    parent_id: value.parent_id?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CancelledEvent> for CancelledEvent {
-            fn from(value: super::CancelledEvent) -> Self {
-                Self {
-                    event_id: Ok(value.event_id),
-                    parent_id: Ok(value.parent_id),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ConfStatus {
-            advance_hours: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            attendees: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            conf_status: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            may_join: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            pwd_type: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ConfStatus {
-            fn default() -> Self {
-                Self {
-                    advance_hours: Ok(Default::default()),
-                    attendees: Ok(Default::default()),
-                    conf_status: Ok(Default::default()),
-                    may_join: Ok(Default::default()),
-                    pwd_type: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl ConfStatus {
-            pub fn advance_hours<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.advance_hours = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for advance_hours: {e}")
-                    });
-                self
-            }
-            pub fn attendees<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.attendees = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attendees: {e}")
-                    });
-                self
-            }
-            pub fn conf_status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conf_status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for conf_status: {e}")
-                    });
-                self
-            }
-            pub fn may_join<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.may_join = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for may_join: {e}")
-                    });
-                self
-            }
-            pub fn pwd_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pwd_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pwd_type: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ConfStatus> for super::ConfStatus {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ConfStatus,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    advance_hours: value.advance_hours?,
-                    attendees: value.attendees?,
-                    conf_status: value.conf_status?,
-                    may_join: value.may_join?,
-                    pwd_type: value.pwd_type?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ConfStatus> for ConfStatus {
-            fn from(value: super::ConfStatus) -> Self {
-                Self {
-                    advance_hours: Ok(value.advance_hours),
-                    attendees: Ok(value.attendees),
-                    conf_status: Ok(value.conf_status),
-                    may_join: Ok(value.may_join),
-                    pwd_type: Ok(value.pwd_type),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ConferenceStatus {
-            conference_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            event_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            temp_conf_status: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            temp_conference_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            user_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ConferenceStatus {
-            fn default() -> Self {
-                Self {
-                    conference_id: Ok(Default::default()),
-                    event_id: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    temp_conf_status: Ok(Default::default()),
-                    temp_conference_id: Ok(Default::default()),
-                    user_id: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl ConferenceStatus {
-            pub fn conference_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conference_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for conference_id: {e}")
-                    });
-                self
-            }
-            pub fn event_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.event_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for event_id: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn temp_conf_status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.temp_conf_status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for temp_conf_status: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn temp_conference_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.temp_conference_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for temp_conference_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn user_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ConferenceStatus> for super::ConferenceStatus {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ConferenceStatus,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    conference_id: value.conference_id?,
-                    event_id: value.event_id?,
-                    status: value.status?,
-                    temp_conf_status: value.temp_conf_status?,
-                    temp_conference_id: value.temp_conference_id?,
-                    user_id: value.user_id?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ConferenceStatus> for ConferenceStatus {
-            fn from(value: super::ConferenceStatus) -> Self {
-                Self {
-                    conference_id: Ok(value.conference_id),
-                    event_id: Ok(value.event_id),
-                    status: Ok(value.status),
-                    temp_conf_status: Ok(value.temp_conf_status),
-                    temp_conference_id: Ok(value.temp_conference_id),
-                    user_id: Ok(value.user_id),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ConferenceStatuses {
-            conferences: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::ConferenceStatus>>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ConferenceStatuses {
-            fn default() -> Self {
-                Self {
-                    conferences: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl ConferenceStatuses {
-            pub fn conferences<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::ConferenceStatus>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conferences = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for conferences: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ConferenceStatuses> for super::ConferenceStatuses {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ConferenceStatuses,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    conferences: value.conferences?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ConferenceStatuses> for ConferenceStatuses {
-            fn from(value: super::ConferenceStatuses) -> Self {
-                Self {
-                    conferences: Ok(value.conferences),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct DashboardConference {
-            attendee_cnt: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            billing_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            box_cnt: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            conf_duration: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            customer_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            data_center: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            desktop_cnt: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            event_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            host_email: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            host_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            host_ip: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            host_location: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            host_mobile: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            host_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            host_org_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            is_record: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            is_secure_conf: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            mcu_cnt: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            pcode2: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            pstn_cnt: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            raw_attendee_cnt: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            raw_pstn_cnt: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            start_time: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            stop_time: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            temp_conference_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            video_cnt: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            voip_cnt: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for DashboardConference {
-            fn default() -> Self {
-                Self {
-                    attendee_cnt: Ok(Default::default()),
-                    billing_code: Ok(Default::default()),
-                    box_cnt: Ok(Default::default()),
-                    conf_duration: Ok(Default::default()),
-                    customer_code: Ok(Default::default()),
-                    data_center: Ok(Default::default()),
-                    desktop_cnt: Ok(Default::default()),
-                    event_id: Ok(Default::default()),
-                    host_email: Ok(Default::default()),
-                    host_id: Ok(Default::default()),
-                    host_ip: Ok(Default::default()),
-                    host_location: Ok(Default::default()),
-                    host_mobile: Ok(Default::default()),
-                    host_name: Ok(Default::default()),
-                    host_org_id: Ok(Default::default()),
-                    is_record: Ok(Default::default()),
-                    is_secure_conf: Ok(Default::default()),
-                    mcu_cnt: Ok(Default::default()),
-                    pcode2: Ok(Default::default()),
-                    pstn_cnt: Ok(Default::default()),
-                    raw_attendee_cnt: Ok(Default::default()),
-                    raw_pstn_cnt: Ok(Default::default()),
-                    start_time: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    stop_time: Ok(Default::default()),
-                    temp_conference_id: Ok(Default::default()),
-                    title: Ok(Default::default()),
-                    video_cnt: Ok(Default::default()),
-                    voip_cnt: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl DashboardConference {
-            pub fn attendee_cnt<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.attendee_cnt = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attendee_cnt: {e}")
-                    });
-                self
-            }
-            pub fn billing_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.billing_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for billing_code: {e}")
-                    });
-                self
-            }
-            pub fn box_cnt<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.box_cnt = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for box_cnt: {e}")
-                    });
-                self
-            }
-            pub fn conf_duration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conf_duration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for conf_duration: {e}")
-                    });
-                self
-            }
-            pub fn customer_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.customer_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for customer_code: {e}")
-                    });
-                self
-            }
-            pub fn data_center<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data_center = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data_center: {e}")
-                    });
-                self
-            }
-            pub fn desktop_cnt<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.desktop_cnt = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for desktop_cnt: {e}")
-                    });
-                self
-            }
-            pub fn event_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.event_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for event_id: {e}")
-                    });
-                self
-            }
-            pub fn host_email<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.host_email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for host_email: {e}")
-                    });
-                self
-            }
-            pub fn host_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.host_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for host_id: {e}")
-                    });
-                self
-            }
-            pub fn host_ip<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.host_ip = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for host_ip: {e}")
-                    });
-                self
-            }
-            pub fn host_location<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.host_location = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for host_location: {e}")
-                    });
-                self
-            }
-            pub fn host_mobile<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.host_mobile = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for host_mobile: {e}")
-                    });
-                self
-            }
-            pub fn host_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.host_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for host_name: {e}")
-                    });
-                self
-            }
-            pub fn host_org_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.host_org_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for host_org_id: {e}")
-                    });
-                self
-            }
-            pub fn is_record<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_record = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_record: {e}")
-                    });
-                self
-            }
-            pub fn is_secure_conf<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_secure_conf = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for is_secure_conf: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn mcu_cnt<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mcu_cnt = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for mcu_cnt: {e}")
-                    });
-                self
-            }
-            pub fn pcode2<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pcode2 = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pcode2: {e}")
-                    });
-                self
-            }
-            pub fn pstn_cnt<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pstn_cnt = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pstn_cnt: {e}")
-                    });
-                self
-            }
-            pub fn raw_attendee_cnt<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.raw_attendee_cnt = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for raw_attendee_cnt: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn raw_pstn_cnt<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.raw_pstn_cnt = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for raw_pstn_cnt: {e}")
-                    });
-                self
-            }
-            pub fn start_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.start_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for start_time: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn stop_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.stop_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for stop_time: {e}")
-                    });
-                self
-            }
-            pub fn temp_conference_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.temp_conference_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for temp_conference_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-            pub fn video_cnt<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.video_cnt = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for video_cnt: {e}")
-                    });
-                self
-            }
-            pub fn voip_cnt<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.voip_cnt = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for voip_cnt: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<DashboardConference>
-        for super::DashboardConference {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: DashboardConference,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    attendee_cnt: value.attendee_cnt?,
-                    billing_code: value.billing_code?,
-                    box_cnt: value.box_cnt?,
-                    conf_duration: value.conf_duration?,
-                    customer_code: value.customer_code?,
-                    data_center: value.data_center?,
-                    desktop_cnt: value.desktop_cnt?,
-                    event_id: value.event_id?,
-                    host_email: value.host_email?,
-                    host_id: value.host_id?,
-                    host_ip: value.host_ip?,
-                    host_location: value.host_location?,
-                    host_mobile: value.host_mobile?,
-                    host_name: value.host_name?,
-                    host_org_id: value.host_org_id?,
-                    is_record: value.is_record?,
-                    is_secure_conf: value.is_secure_conf?,
-                    mcu_cnt: value.mcu_cnt?,
-                    pcode2: value.pcode2?,
-                    pstn_cnt: value.pstn_cnt?,
-                    raw_attendee_cnt: value.raw_attendee_cnt?,
-                    raw_pstn_cnt: value.raw_pstn_cnt?,
-                    start_time: value.start_time?,
-                    status: value.status?,
-                    stop_time: value.stop_time?,
-                    temp_conference_id: value.temp_conference_id?,
-                    title: value.title?,
-                    video_cnt: value.video_cnt?,
-                    voip_cnt: value.voip_cnt?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::DashboardConference> for DashboardConference {
-            fn from(value: super::DashboardConference) -> Self {
-                Self {
-                    attendee_cnt: Ok(value.attendee_cnt),
-                    billing_code: Ok(value.billing_code),
-                    box_cnt: Ok(value.box_cnt),
-                    conf_duration: Ok(value.conf_duration),
-                    customer_code: Ok(value.customer_code),
-                    data_center: Ok(value.data_center),
-                    desktop_cnt: Ok(value.desktop_cnt),
-                    event_id: Ok(value.event_id),
-                    host_email: Ok(value.host_email),
-                    host_id: Ok(value.host_id),
-                    host_ip: Ok(value.host_ip),
-                    host_location: Ok(value.host_location),
-                    host_mobile: Ok(value.host_mobile),
-                    host_name: Ok(value.host_name),
-                    host_org_id: Ok(value.host_org_id),
-                    is_record: Ok(value.is_record),
-                    is_secure_conf: Ok(value.is_secure_conf),
-                    mcu_cnt: Ok(value.mcu_cnt),
-                    pcode2: Ok(value.pcode2),
-                    pstn_cnt: Ok(value.pstn_cnt),
-                    raw_attendee_cnt: Ok(value.raw_attendee_cnt),
-                    raw_pstn_cnt: Ok(value.raw_pstn_cnt),
-                    start_time: Ok(value.start_time),
-                    status: Ok(value.status),
-                    stop_time: Ok(value.stop_time),
-                    temp_conference_id: Ok(value.temp_conference_id),
-                    title: Ok(value.title),
-                    video_cnt: Ok(value.video_cnt),
-                    voip_cnt: Ok(value.voip_cnt),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct DashboardInfoRequest {
             temp_conference_id: ::std::result::Result<
                 ::std::string::String,
@@ -5386,727 +2157,6 @@ pub mod types {
             fn from(value: super::DashboardInfoRequest) -> Self {
                 Self {
                     temp_conference_id: Ok(value.temp_conference_id),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct DashboardInfoResponse {
-            msg: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            reqid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            request_duration: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            request_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result: ::std::result::Result<
-                ::std::option::Option<super::DashboardConference>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::confapi_core::LenientInt,
-                ::std::string::String,
-            >,
-            timestamp: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for DashboardInfoResponse {
-            fn default() -> Self {
-                Self {
-                    msg: Ok(Default::default()),
-                    reqid: Ok(Default::default()),
-                    request_duration: Ok(Default::default()),
-                    request_id: Ok(Default::default()),
-                    result: Ok(Default::default()),
-                    status: Err("no value supplied for status".to_string()),
-                    timestamp: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl DashboardInfoResponse {
-            pub fn msg<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.msg = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for msg: {e}")
-                    });
-                self
-            }
-            pub fn reqid<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.reqid = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reqid: {e}")
-                    });
-                self
-            }
-            pub fn request_duration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_duration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for request_duration: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn request_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request_id: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DashboardConference>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::confapi_core::LenientInt>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn timestamp<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.timestamp = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timestamp: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<DashboardInfoResponse>
-        for super::DashboardInfoResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: DashboardInfoResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    msg: value.msg?,
-                    reqid: value.reqid?,
-                    request_duration: value.request_duration?,
-                    request_id: value.request_id?,
-                    result: value.result?,
-                    status: value.status?,
-                    timestamp: value.timestamp?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::DashboardInfoResponse>
-        for DashboardInfoResponse {
-            fn from(value: super::DashboardInfoResponse) -> Self {
-                Self {
-                    msg: Ok(value.msg),
-                    reqid: Ok(value.reqid),
-                    request_duration: Ok(value.request_duration),
-                    request_id: Ok(value.request_id),
-                    result: Ok(value.result),
-                    status: Ok(value.status),
-                    timestamp: Ok(value.timestamp),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct DetailHouse {
-            apply_status: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            apply_user_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            city: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            device_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            device_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            device_type: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            floor: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            is_main_room: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            location: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            sub_devices: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::SubDevice>>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for DetailHouse {
-            fn default() -> Self {
-                Self {
-                    apply_status: Ok(Default::default()),
-                    apply_user_id: Ok(Default::default()),
-                    city: Ok(Default::default()),
-                    device_id: Ok(Default::default()),
-                    device_name: Ok(Default::default()),
-                    device_type: Ok(Default::default()),
-                    floor: Ok(Default::default()),
-                    is_main_room: Ok(Default::default()),
-                    location: Ok(Default::default()),
-                    sub_devices: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl DetailHouse {
-            pub fn apply_status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.apply_status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for apply_status: {e}")
-                    });
-                self
-            }
-            pub fn apply_user_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.apply_user_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for apply_user_id: {e}")
-                    });
-                self
-            }
-            pub fn city<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.city = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for city: {e}")
-                    });
-                self
-            }
-            pub fn device_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.device_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for device_id: {e}")
-                    });
-                self
-            }
-            pub fn device_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.device_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for device_name: {e}")
-                    });
-                self
-            }
-            pub fn device_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.device_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for device_type: {e}")
-                    });
-                self
-            }
-            pub fn floor<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.floor = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for floor: {e}")
-                    });
-                self
-            }
-            pub fn is_main_room<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_main_room = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_main_room: {e}")
-                    });
-                self
-            }
-            pub fn location<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.location = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for location: {e}")
-                    });
-                self
-            }
-            pub fn sub_devices<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::SubDevice>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sub_devices = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for sub_devices: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<DetailHouse> for super::DetailHouse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: DetailHouse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    apply_status: value.apply_status?,
-                    apply_user_id: value.apply_user_id?,
-                    city: value.city?,
-                    device_id: value.device_id?,
-                    device_name: value.device_name?,
-                    device_type: value.device_type?,
-                    floor: value.floor?,
-                    is_main_room: value.is_main_room?,
-                    location: value.location?,
-                    sub_devices: value.sub_devices?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::DetailHouse> for DetailHouse {
-            fn from(value: super::DetailHouse) -> Self {
-                Self {
-                    apply_status: Ok(value.apply_status),
-                    apply_user_id: Ok(value.apply_user_id),
-                    city: Ok(value.city),
-                    device_id: Ok(value.device_id),
-                    device_name: Ok(value.device_name),
-                    device_type: Ok(value.device_type),
-                    floor: Ok(value.floor),
-                    is_main_room: Ok(value.is_main_room),
-                    location: Ok(value.location),
-                    sub_devices: Ok(value.sub_devices),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct Device {
-            apply_user_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            approval_status: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            city: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            device_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            device_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            device_type: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            floor: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            is_main_room: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            location: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            parent_device_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            parent_device_type: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Device {
-            fn default() -> Self {
-                Self {
-                    apply_user_id: Ok(Default::default()),
-                    approval_status: Ok(Default::default()),
-                    city: Ok(Default::default()),
-                    device_id: Ok(Default::default()),
-                    device_name: Ok(Default::default()),
-                    device_type: Ok(Default::default()),
-                    floor: Ok(Default::default()),
-                    is_main_room: Ok(Default::default()),
-                    location: Ok(Default::default()),
-                    parent_device_id: Ok(Default::default()),
-                    parent_device_type: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl Device {
-            pub fn apply_user_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.apply_user_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for apply_user_id: {e}")
-                    });
-                self
-            }
-            pub fn approval_status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.approval_status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for approval_status: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn city<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.city = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for city: {e}")
-                    });
-                self
-            }
-            pub fn device_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.device_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for device_id: {e}")
-                    });
-                self
-            }
-            pub fn device_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.device_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for device_name: {e}")
-                    });
-                self
-            }
-            pub fn device_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.device_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for device_type: {e}")
-                    });
-                self
-            }
-            pub fn floor<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.floor = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for floor: {e}")
-                    });
-                self
-            }
-            pub fn is_main_room<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_main_room = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_main_room: {e}")
-                    });
-                self
-            }
-            pub fn location<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.location = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for location: {e}")
-                    });
-                self
-            }
-            pub fn parent_device_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.parent_device_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for parent_device_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn parent_device_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.parent_device_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for parent_device_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Device> for super::Device {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Device,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    apply_user_id: value.apply_user_id?,
-                    approval_status: value.approval_status?,
-                    city: value.city?,
-                    device_id: value.device_id?,
-                    device_name: value.device_name?,
-                    device_type: value.device_type?,
-                    floor: value.floor?,
-                    is_main_room: value.is_main_room?,
-                    location: value.location?,
-                    parent_device_id: value.parent_device_id?,
-                    parent_device_type: value.parent_device_type?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Device> for Device {
-            fn from(value: super::Device) -> Self {
-                Self {
-                    apply_user_id: Ok(value.apply_user_id),
-                    approval_status: Ok(value.approval_status),
-                    city: Ok(value.city),
-                    device_id: Ok(value.device_id),
-                    device_name: Ok(value.device_name),
-                    device_type: Ok(value.device_type),
-                    floor: Ok(value.floor),
-                    is_main_room: Ok(value.is_main_room),
-                    location: Ok(value.location),
-                    parent_device_id: Ok(value.parent_device_id),
-                    parent_device_type: Ok(value.parent_device_type),
                     extra: Ok(value.extra),
                 }
             }
@@ -6211,230 +2261,6 @@ pub mod types {
                     app_id: Ok(value.app_id),
                     conference_id: Ok(value.conference_id),
                     user_id: Ok(value.user_id),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct GetConfStatusResponse {
-            call_seq: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            content_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            msg: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            reqid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            request_duration: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            request_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result: ::std::result::Result<
-                ::std::option::Option<super::ConfStatus>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::confapi_core::LenientInt,
-                ::std::string::String,
-            >,
-            timestamp: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetConfStatusResponse {
-            fn default() -> Self {
-                Self {
-                    call_seq: Ok(Default::default()),
-                    content_type: Ok(Default::default()),
-                    msg: Ok(Default::default()),
-                    reqid: Ok(Default::default()),
-                    request_duration: Ok(Default::default()),
-                    request_id: Ok(Default::default()),
-                    result: Ok(Default::default()),
-                    status: Err("no value supplied for status".to_string()),
-                    timestamp: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetConfStatusResponse {
-            pub fn call_seq<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.call_seq = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for call_seq: {e}")
-                    });
-                self
-            }
-            pub fn content_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.content_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for content_type: {e}")
-                    });
-                self
-            }
-            pub fn msg<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.msg = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for msg: {e}")
-                    });
-                self
-            }
-            pub fn reqid<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.reqid = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reqid: {e}")
-                    });
-                self
-            }
-            pub fn request_duration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_duration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for request_duration: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn request_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request_id: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::ConfStatus>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::confapi_core::LenientInt>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn timestamp<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.timestamp = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timestamp: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetConfStatusResponse>
-        for super::GetConfStatusResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetConfStatusResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    call_seq: value.call_seq?,
-                    content_type: value.content_type?,
-                    msg: value.msg?,
-                    reqid: value.reqid?,
-                    request_duration: value.request_duration?,
-                    request_id: value.request_id?,
-                    result: value.result?,
-                    status: value.status?,
-                    timestamp: value.timestamp?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GetConfStatusResponse>
-        for GetConfStatusResponse {
-            fn from(value: super::GetConfStatusResponse) -> Self {
-                Self {
-                    call_seq: Ok(value.call_seq),
-                    content_type: Ok(value.content_type),
-                    msg: Ok(value.msg),
-                    reqid: Ok(value.reqid),
-                    request_duration: Ok(value.request_duration),
-                    request_id: Ok(value.request_id),
-                    result: Ok(value.result),
-                    status: Ok(value.status),
-                    timestamp: Ok(value.timestamp),
                     extra: Ok(value.extra),
                 }
             }
@@ -6546,192 +2372,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct GetStatusResponse {
-            msg: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            reqid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            request_duration: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            request_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result: ::std::result::Result<
-                ::std::option::Option<super::ConferenceStatuses>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::confapi_core::LenientInt,
-                ::std::string::String,
-            >,
-            timestamp: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for GetStatusResponse {
-            fn default() -> Self {
-                Self {
-                    msg: Ok(Default::default()),
-                    reqid: Ok(Default::default()),
-                    request_duration: Ok(Default::default()),
-                    request_id: Ok(Default::default()),
-                    result: Ok(Default::default()),
-                    status: Err("no value supplied for status".to_string()),
-                    timestamp: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl GetStatusResponse {
-            pub fn msg<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.msg = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for msg: {e}")
-                    });
-                self
-            }
-            pub fn reqid<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.reqid = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reqid: {e}")
-                    });
-                self
-            }
-            pub fn request_duration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_duration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for request_duration: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn request_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request_id: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ConferenceStatuses>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::confapi_core::LenientInt>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn timestamp<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.timestamp = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timestamp: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<GetStatusResponse> for super::GetStatusResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: GetStatusResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    msg: value.msg?,
-                    reqid: value.reqid?,
-                    request_duration: value.request_duration?,
-                    request_id: value.request_id?,
-                    result: value.result?,
-                    status: value.status?,
-                    timestamp: value.timestamp?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::GetStatusResponse> for GetStatusResponse {
-            fn from(value: super::GetStatusResponse) -> Self {
-                Self {
-                    msg: Ok(value.msg),
-                    reqid: Ok(value.reqid),
-                    request_duration: Ok(value.request_duration),
-                    request_id: Ok(value.request_id),
-                    result: Ok(value.result),
-                    status: Ok(value.status),
-                    timestamp: Ok(value.timestamp),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct InfosRequest {
             event_id: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -6831,287 +2471,6 @@ pub mod types {
                     event_id: Ok(value.event_id),
                     pcode: Ok(value.pcode),
                     user_id: Ok(value.user_id),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct InfosResponse {
-            msg: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            reqid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            request_duration: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            request_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result: ::std::result::Result<
-                ::std::option::Option<
-                    ::confapi_core::JsonOrString<
-                        ::confapi_core::OneOrMany<crate::generated::types::Meeting>,
-                    >,
-                >,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::confapi_core::LenientInt,
-                ::std::string::String,
-            >,
-            timestamp: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for InfosResponse {
-            fn default() -> Self {
-                Self {
-                    msg: Ok(Default::default()),
-                    reqid: Ok(Default::default()),
-                    request_duration: Ok(Default::default()),
-                    request_id: Ok(Default::default()),
-                    result: Ok(Default::default()),
-                    status: Err("no value supplied for status".to_string()),
-                    timestamp: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl InfosResponse {
-            pub fn msg<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.msg = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for msg: {e}")
-                    });
-                self
-            }
-            pub fn reqid<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.reqid = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reqid: {e}")
-                    });
-                self
-            }
-            pub fn request_duration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_duration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for request_duration: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn request_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request_id: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::confapi_core::JsonOrString<
-                            ::confapi_core::OneOrMany<crate::generated::types::Meeting>,
-                        >,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::confapi_core::LenientInt>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn timestamp<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.timestamp = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timestamp: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<InfosResponse> for super::InfosResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: InfosResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    msg: value.msg?,
-                    reqid: value.reqid?,
-                    request_duration: value.request_duration?,
-                    request_id: value.request_id?,
-                    result: value.result?,
-                    status: value.status?,
-                    timestamp: value.timestamp?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::InfosResponse> for InfosResponse {
-            fn from(value: super::InfosResponse) -> Self {
-                Self {
-                    msg: Ok(value.msg),
-                    reqid: Ok(value.reqid),
-                    request_duration: Ok(value.request_duration),
-                    request_id: Ok(value.request_id),
-                    result: Ok(value.result),
-                    status: Ok(value.status),
-                    timestamp: Ok(value.timestamp),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct JoinToken {
-            event_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            temp_token: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for JoinToken {
-            fn default() -> Self {
-                Self {
-                    event_id: Ok(Default::default()),
-                    temp_token: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl JoinToken {
-            pub fn event_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.event_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for event_id: {e}")
-                    });
-                self
-            }
-            pub fn temp_token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.temp_token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for temp_token: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<JoinToken> for super::JoinToken {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: JoinToken,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    event_id: value.event_id?,
-                    temp_token: value.temp_token?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::JoinToken> for JoinToken {
-            fn from(value: super::JoinToken) -> Self {
-                Self {
-                    event_id: Ok(value.event_id),
-                    temp_token: Ok(value.temp_token),
                     extra: Ok(value.extra),
                 }
             }
@@ -7234,190 +2593,6 @@ pub mod types {
                     plain_text: Ok(value.plain_text),
                     timeout: Ok(value.timeout),
                     usable_count: Ok(value.usable_count),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct JoinTokenResponse {
-            msg: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            reqid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            request_duration: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            request_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result: ::std::result::Result<
-                ::std::option::Option<super::JoinToken>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::confapi_core::LenientInt,
-                ::std::string::String,
-            >,
-            timestamp: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for JoinTokenResponse {
-            fn default() -> Self {
-                Self {
-                    msg: Ok(Default::default()),
-                    reqid: Ok(Default::default()),
-                    request_duration: Ok(Default::default()),
-                    request_id: Ok(Default::default()),
-                    result: Ok(Default::default()),
-                    status: Err("no value supplied for status".to_string()),
-                    timestamp: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl JoinTokenResponse {
-            pub fn msg<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.msg = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for msg: {e}")
-                    });
-                self
-            }
-            pub fn reqid<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.reqid = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reqid: {e}")
-                    });
-                self
-            }
-            pub fn request_duration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_duration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for request_duration: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn request_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request_id: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::JoinToken>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::confapi_core::LenientInt>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn timestamp<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.timestamp = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timestamp: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<JoinTokenResponse> for super::JoinTokenResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: JoinTokenResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    msg: value.msg?,
-                    reqid: value.reqid?,
-                    request_duration: value.request_duration?,
-                    request_id: value.request_id?,
-                    result: value.result?,
-                    status: value.status?,
-                    timestamp: value.timestamp?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::JoinTokenResponse> for JoinTokenResponse {
-            fn from(value: super::JoinTokenResponse) -> Self {
-                Self {
-                    msg: Ok(value.msg),
-                    reqid: Ok(value.reqid),
-                    request_duration: Ok(value.request_duration),
-                    request_id: Ok(value.request_id),
-                    result: Ok(value.result),
-                    status: Ok(value.status),
-                    timestamp: Ok(value.timestamp),
                     extra: Ok(value.extra),
                 }
             }
@@ -7549,2081 +2724,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct ListByStatusResponse {
-            msg: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            reqid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            request_duration: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            request_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result: ::std::result::Result<
-                ::std::option::Option<super::LiveConferencePage>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::confapi_core::LenientInt,
-                ::std::string::String,
-            >,
-            timestamp: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ListByStatusResponse {
-            fn default() -> Self {
-                Self {
-                    msg: Ok(Default::default()),
-                    reqid: Ok(Default::default()),
-                    request_duration: Ok(Default::default()),
-                    request_id: Ok(Default::default()),
-                    result: Ok(Default::default()),
-                    status: Err("no value supplied for status".to_string()),
-                    timestamp: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl ListByStatusResponse {
-            pub fn msg<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.msg = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for msg: {e}")
-                    });
-                self
-            }
-            pub fn reqid<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.reqid = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reqid: {e}")
-                    });
-                self
-            }
-            pub fn request_duration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_duration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for request_duration: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn request_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request_id: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::LiveConferencePage>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::confapi_core::LenientInt>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn timestamp<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.timestamp = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timestamp: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ListByStatusResponse>
-        for super::ListByStatusResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ListByStatusResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    msg: value.msg?,
-                    reqid: value.reqid?,
-                    request_duration: value.request_duration?,
-                    request_id: value.request_id?,
-                    result: value.result?,
-                    status: value.status?,
-                    timestamp: value.timestamp?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ListByStatusResponse> for ListByStatusResponse {
-            fn from(value: super::ListByStatusResponse) -> Self {
-                Self {
-                    msg: Ok(value.msg),
-                    reqid: Ok(value.reqid),
-                    request_duration: Ok(value.request_duration),
-                    request_id: Ok(value.request_id),
-                    result: Ok(value.result),
-                    status: Ok(value.status),
-                    timestamp: Ok(value.timestamp),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct LiveConference {
-            attendee_cnt: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            billing_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            box_cnt: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            conf_duration: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            conf_duration_minute: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            conference_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            customer_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            data_center: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            desktop_cnt: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            event_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            host_account_type: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            host_account_type_str: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            host_email: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            host_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            host_ip: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            host_location: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            host_mobile: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            host_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            host_org_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            host_org_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            is_record: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            is_secure_conf: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            mcu_cnt: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            pcode2: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            pstn_cnt: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            raw_attendee_cnt: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            raw_pstn_cnt: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            start_time: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            start_time_str: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            stop_time: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            stop_time_str: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            video_cnt: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            voip_cnt: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for LiveConference {
-            fn default() -> Self {
-                Self {
-                    attendee_cnt: Ok(Default::default()),
-                    billing_code: Ok(Default::default()),
-                    box_cnt: Ok(Default::default()),
-                    conf_duration: Ok(Default::default()),
-                    conf_duration_minute: Ok(Default::default()),
-                    conference_id: Ok(Default::default()),
-                    customer_code: Ok(Default::default()),
-                    data_center: Ok(Default::default()),
-                    desktop_cnt: Ok(Default::default()),
-                    event_id: Ok(Default::default()),
-                    host_account_type: Ok(Default::default()),
-                    host_account_type_str: Ok(Default::default()),
-                    host_email: Ok(Default::default()),
-                    host_id: Ok(Default::default()),
-                    host_ip: Ok(Default::default()),
-                    host_location: Ok(Default::default()),
-                    host_mobile: Ok(Default::default()),
-                    host_name: Ok(Default::default()),
-                    host_org_id: Ok(Default::default()),
-                    host_org_name: Ok(Default::default()),
-                    is_record: Ok(Default::default()),
-                    is_secure_conf: Ok(Default::default()),
-                    mcu_cnt: Ok(Default::default()),
-                    pcode2: Ok(Default::default()),
-                    pstn_cnt: Ok(Default::default()),
-                    raw_attendee_cnt: Ok(Default::default()),
-                    raw_pstn_cnt: Ok(Default::default()),
-                    start_time: Ok(Default::default()),
-                    start_time_str: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    stop_time: Ok(Default::default()),
-                    stop_time_str: Ok(Default::default()),
-                    title: Ok(Default::default()),
-                    video_cnt: Ok(Default::default()),
-                    voip_cnt: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl LiveConference {
-            pub fn attendee_cnt<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.attendee_cnt = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attendee_cnt: {e}")
-                    });
-                self
-            }
-            pub fn billing_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.billing_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for billing_code: {e}")
-                    });
-                self
-            }
-            pub fn box_cnt<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.box_cnt = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for box_cnt: {e}")
-                    });
-                self
-            }
-            pub fn conf_duration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conf_duration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for conf_duration: {e}")
-                    });
-                self
-            }
-            pub fn conf_duration_minute<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conf_duration_minute = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for conf_duration_minute: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn conference_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conference_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for conference_id: {e}")
-                    });
-                self
-            }
-            pub fn customer_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.customer_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for customer_code: {e}")
-                    });
-                self
-            }
-            pub fn data_center<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data_center = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data_center: {e}")
-                    });
-                self
-            }
-            pub fn desktop_cnt<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.desktop_cnt = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for desktop_cnt: {e}")
-                    });
-                self
-            }
-            pub fn event_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.event_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for event_id: {e}")
-                    });
-                self
-            }
-            pub fn host_account_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.host_account_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for host_account_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn host_account_type_str<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.host_account_type_str = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for host_account_type_str: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn host_email<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.host_email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for host_email: {e}")
-                    });
-                self
-            }
-            pub fn host_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.host_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for host_id: {e}")
-                    });
-                self
-            }
-            pub fn host_ip<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.host_ip = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for host_ip: {e}")
-                    });
-                self
-            }
-            pub fn host_location<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.host_location = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for host_location: {e}")
-                    });
-                self
-            }
-            pub fn host_mobile<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.host_mobile = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for host_mobile: {e}")
-                    });
-                self
-            }
-            pub fn host_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.host_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for host_name: {e}")
-                    });
-                self
-            }
-            pub fn host_org_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.host_org_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for host_org_id: {e}")
-                    });
-                self
-            }
-            pub fn host_org_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.host_org_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for host_org_name: {e}")
-                    });
-                self
-            }
-            pub fn is_record<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_record = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_record: {e}")
-                    });
-                self
-            }
-            pub fn is_secure_conf<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_secure_conf = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for is_secure_conf: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn mcu_cnt<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mcu_cnt = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for mcu_cnt: {e}")
-                    });
-                self
-            }
-            pub fn pcode2<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pcode2 = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pcode2: {e}")
-                    });
-                self
-            }
-            pub fn pstn_cnt<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pstn_cnt = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pstn_cnt: {e}")
-                    });
-                self
-            }
-            pub fn raw_attendee_cnt<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.raw_attendee_cnt = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for raw_attendee_cnt: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn raw_pstn_cnt<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.raw_pstn_cnt = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for raw_pstn_cnt: {e}")
-                    });
-                self
-            }
-            pub fn start_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.start_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for start_time: {e}")
-                    });
-                self
-            }
-            pub fn start_time_str<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.start_time_str = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for start_time_str: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn stop_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.stop_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for stop_time: {e}")
-                    });
-                self
-            }
-            pub fn stop_time_str<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.stop_time_str = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for stop_time_str: {e}")
-                    });
-                self
-            }
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-            pub fn video_cnt<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.video_cnt = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for video_cnt: {e}")
-                    });
-                self
-            }
-            pub fn voip_cnt<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.voip_cnt = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for voip_cnt: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<LiveConference> for super::LiveConference {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: LiveConference,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    attendee_cnt: value.attendee_cnt?,
-                    billing_code: value.billing_code?,
-                    box_cnt: value.box_cnt?,
-                    conf_duration: value.conf_duration?,
-                    conf_duration_minute: value.conf_duration_minute?,
-                    conference_id: value.conference_id?,
-                    customer_code: value.customer_code?,
-                    data_center: value.data_center?,
-                    desktop_cnt: value.desktop_cnt?,
-                    event_id: value.event_id?,
-                    host_account_type: value.host_account_type?,
-                    host_account_type_str: value.host_account_type_str?,
-                    host_email: value.host_email?,
-                    host_id: value.host_id?,
-                    host_ip: value.host_ip?,
-                    host_location: value.host_location?,
-                    host_mobile: value.host_mobile?,
-                    host_name: value.host_name?,
-                    host_org_id: value.host_org_id?,
-                    host_org_name: value.host_org_name?,
-                    is_record: value.is_record?,
-                    is_secure_conf: value.is_secure_conf?,
-                    mcu_cnt: value.mcu_cnt?,
-                    pcode2: value.pcode2?,
-                    pstn_cnt: value.pstn_cnt?,
-                    raw_attendee_cnt: value.raw_attendee_cnt?,
-                    raw_pstn_cnt: value.raw_pstn_cnt?,
-                    start_time: value.start_time?,
-                    start_time_str: value.start_time_str?,
-                    status: value.status?,
-                    stop_time: value.stop_time?,
-                    stop_time_str: value.stop_time_str?,
-                    title: value.title?,
-                    video_cnt: value.video_cnt?,
-                    voip_cnt: value.voip_cnt?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::LiveConference> for LiveConference {
-            fn from(value: super::LiveConference) -> Self {
-                Self {
-                    attendee_cnt: Ok(value.attendee_cnt),
-                    billing_code: Ok(value.billing_code),
-                    box_cnt: Ok(value.box_cnt),
-                    conf_duration: Ok(value.conf_duration),
-                    conf_duration_minute: Ok(value.conf_duration_minute),
-                    conference_id: Ok(value.conference_id),
-                    customer_code: Ok(value.customer_code),
-                    data_center: Ok(value.data_center),
-                    desktop_cnt: Ok(value.desktop_cnt),
-                    event_id: Ok(value.event_id),
-                    host_account_type: Ok(value.host_account_type),
-                    host_account_type_str: Ok(value.host_account_type_str),
-                    host_email: Ok(value.host_email),
-                    host_id: Ok(value.host_id),
-                    host_ip: Ok(value.host_ip),
-                    host_location: Ok(value.host_location),
-                    host_mobile: Ok(value.host_mobile),
-                    host_name: Ok(value.host_name),
-                    host_org_id: Ok(value.host_org_id),
-                    host_org_name: Ok(value.host_org_name),
-                    is_record: Ok(value.is_record),
-                    is_secure_conf: Ok(value.is_secure_conf),
-                    mcu_cnt: Ok(value.mcu_cnt),
-                    pcode2: Ok(value.pcode2),
-                    pstn_cnt: Ok(value.pstn_cnt),
-                    raw_attendee_cnt: Ok(value.raw_attendee_cnt),
-                    raw_pstn_cnt: Ok(value.raw_pstn_cnt),
-                    start_time: Ok(value.start_time),
-                    start_time_str: Ok(value.start_time_str),
-                    status: Ok(value.status),
-                    stop_time: Ok(value.stop_time),
-                    stop_time_str: Ok(value.stop_time_str),
-                    title: Ok(value.title),
-                    video_cnt: Ok(value.video_cnt),
-                    voip_cnt: Ok(value.voip_cnt),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct LiveConferencePage {
-            conf_list: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::LiveConference>>,
-                ::std::string::String,
-            >,
-            total_count: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for LiveConferencePage {
-            fn default() -> Self {
-                Self {
-                    conf_list: Ok(Default::default()),
-                    total_count: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl LiveConferencePage {
-            pub fn conf_list<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::LiveConference>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conf_list = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for conf_list: {e}")
-                    });
-                self
-            }
-            pub fn total_count<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.total_count = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total_count: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<LiveConferencePage> for super::LiveConferencePage {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: LiveConferencePage,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    conf_list: value.conf_list?,
-                    total_count: value.total_count?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::LiveConferencePage> for LiveConferencePage {
-            fn from(value: super::LiveConferencePage) -> Self {
-                Self {
-                    conf_list: Ok(value.conf_list),
-                    total_count: Ok(value.total_count),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct Meeting {
-            attend_list: ::std::result::Result<
-                ::std::option::Option<
-                    ::confapi_core::OneOrMany<crate::generated::types::Attendant>,
-                >,
-                ::std::string::String,
-            >,
-            attendee_join_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            billing_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            btpl_role: ::std::result::Result<
-                ::std::option::Option<
-                    ::confapi_core::OneOrMany<crate::generated::types::BtplRole>,
-                >,
-                ::std::string::String,
-            >,
-            cal_extra_info: ::std::result::Result<
-                ::std::option::Option<super::CalExtraInfo>,
-                ::std::string::String,
-            >,
-            cal_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            conf_mode: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            conf_node_type: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            conference_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            create_time: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            customer_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            detail_house_list: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::DetailHouse>>,
-                ::std::string::String,
-            >,
-            end_time: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            equip_list: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::Device>>,
-                ::std::string::String,
-            >,
-            event_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            h323_ip: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            host_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            host_join_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            host_mobile: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            host_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            house_list: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::Device>>,
-                ::std::string::String,
-            >,
-            is_gnet: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            join_conf_sel_tag: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            join_conf_tags: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            join_host_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            join_login: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            length: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            live_pull_pwd: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            live_pull_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            modify_time: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            pcode1: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            pcode2: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            room_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            start_time: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            timezone: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            wcallurl: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            web_rtc_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Meeting {
-            fn default() -> Self {
-                Self {
-                    attend_list: Ok(Default::default()),
-                    attendee_join_url: Ok(Default::default()),
-                    billing_code: Ok(Default::default()),
-                    btpl_role: Ok(Default::default()),
-                    cal_extra_info: Ok(Default::default()),
-                    cal_type: Ok(Default::default()),
-                    conf_mode: Ok(Default::default()),
-                    conf_node_type: Ok(Default::default()),
-                    conference_id: Ok(Default::default()),
-                    create_time: Ok(Default::default()),
-                    customer_code: Ok(Default::default()),
-                    detail_house_list: Ok(Default::default()),
-                    end_time: Ok(Default::default()),
-                    equip_list: Ok(Default::default()),
-                    event_id: Ok(Default::default()),
-                    h323_ip: Ok(Default::default()),
-                    host_id: Ok(Default::default()),
-                    host_join_url: Ok(Default::default()),
-                    host_mobile: Ok(Default::default()),
-                    host_name: Ok(Default::default()),
-                    house_list: Ok(Default::default()),
-                    is_gnet: Ok(Default::default()),
-                    join_conf_sel_tag: Ok(Default::default()),
-                    join_conf_tags: Ok(Default::default()),
-                    join_host_url: Ok(Default::default()),
-                    join_login: Ok(Default::default()),
-                    length: Ok(Default::default()),
-                    live_pull_pwd: Ok(Default::default()),
-                    live_pull_url: Ok(Default::default()),
-                    modify_time: Ok(Default::default()),
-                    pcode1: Ok(Default::default()),
-                    pcode2: Ok(Default::default()),
-                    room_id: Ok(Default::default()),
-                    start_time: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    timezone: Ok(Default::default()),
-                    title: Ok(Default::default()),
-                    wcallurl: Ok(Default::default()),
-                    web_rtc_url: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl Meeting {
-            pub fn attend_list<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::confapi_core::OneOrMany<crate::generated::types::Attendant>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.attend_list = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attend_list: {e}")
-                    });
-                self
-            }
-            pub fn attendee_join_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.attendee_join_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for attendee_join_url: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn billing_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.billing_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for billing_code: {e}")
-                    });
-                self
-            }
-            pub fn btpl_role<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::confapi_core::OneOrMany<crate::generated::types::BtplRole>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.btpl_role = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for btpl_role: {e}")
-                    });
-                self
-            }
-            pub fn cal_extra_info<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::CalExtraInfo>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cal_extra_info = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for cal_extra_info: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn cal_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cal_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cal_type: {e}")
-                    });
-                self
-            }
-            pub fn conf_mode<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conf_mode = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for conf_mode: {e}")
-                    });
-                self
-            }
-            pub fn conf_node_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conf_node_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for conf_node_type: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn conference_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conference_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for conference_id: {e}")
-                    });
-                self
-            }
-            pub fn create_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.create_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for create_time: {e}")
-                    });
-                self
-            }
-            pub fn customer_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.customer_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for customer_code: {e}")
-                    });
-                self
-            }
-            pub fn detail_house_list<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::DetailHouse>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.detail_house_list = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for detail_house_list: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn end_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.end_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for end_time: {e}")
-                    });
-                self
-            }
-            pub fn equip_list<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Device>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.equip_list = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for equip_list: {e}")
-                    });
-                self
-            }
-            pub fn event_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.event_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for event_id: {e}")
-                    });
-                self
-            }
-            pub fn h323_ip<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.h323_ip = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for h323_ip: {e}")
-                    });
-                self
-            }
-            pub fn host_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.host_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for host_id: {e}")
-                    });
-                self
-            }
-            pub fn host_join_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.host_join_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for host_join_url: {e}")
-                    });
-                self
-            }
-            pub fn host_mobile<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.host_mobile = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for host_mobile: {e}")
-                    });
-                self
-            }
-            pub fn host_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.host_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for host_name: {e}")
-                    });
-                self
-            }
-            pub fn house_list<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Device>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.house_list = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for house_list: {e}")
-                    });
-                self
-            }
-            pub fn is_gnet<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_gnet = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_gnet: {e}")
-                    });
-                self
-            }
-            pub fn join_conf_sel_tag<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.join_conf_sel_tag = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for join_conf_sel_tag: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn join_conf_tags<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.join_conf_tags = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for join_conf_tags: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn join_host_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.join_host_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for join_host_url: {e}")
-                    });
-                self
-            }
-            pub fn join_login<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.join_login = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for join_login: {e}")
-                    });
-                self
-            }
-            pub fn length<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.length = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for length: {e}")
-                    });
-                self
-            }
-            pub fn live_pull_pwd<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.live_pull_pwd = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for live_pull_pwd: {e}")
-                    });
-                self
-            }
-            pub fn live_pull_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.live_pull_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for live_pull_url: {e}")
-                    });
-                self
-            }
-            pub fn modify_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.modify_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for modify_time: {e}")
-                    });
-                self
-            }
-            pub fn pcode1<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pcode1 = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pcode1: {e}")
-                    });
-                self
-            }
-            pub fn pcode2<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pcode2 = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pcode2: {e}")
-                    });
-                self
-            }
-            pub fn room_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.room_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for room_id: {e}")
-                    });
-                self
-            }
-            pub fn start_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.start_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for start_time: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn timezone<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.timezone = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timezone: {e}")
-                    });
-                self
-            }
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-            pub fn wcallurl<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.wcallurl = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for wcallurl: {e}")
-                    });
-                self
-            }
-            pub fn web_rtc_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.web_rtc_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for web_rtc_url: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Meeting> for super::Meeting {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Meeting,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    attend_list: value.attend_list?,
-                    attendee_join_url: value.attendee_join_url?,
-                    billing_code: value.billing_code?,
-                    btpl_role: value.btpl_role?,
-                    cal_extra_info: value.cal_extra_info?,
-                    cal_type: value.cal_type?,
-                    conf_mode: value.conf_mode?,
-                    conf_node_type: value.conf_node_type?,
-                    conference_id: value.conference_id?,
-                    create_time: value.create_time?,
-                    customer_code: value.customer_code?,
-                    detail_house_list: value.detail_house_list?,
-                    end_time: value.end_time?,
-                    equip_list: value.equip_list?,
-                    event_id: value.event_id?,
-                    h323_ip: value.h323_ip?,
-                    host_id: value.host_id?,
-                    host_join_url: value.host_join_url?,
-                    host_mobile: value.host_mobile?,
-                    host_name: value.host_name?,
-                    house_list: value.house_list?,
-                    is_gnet: value.is_gnet?,
-                    join_conf_sel_tag: value.join_conf_sel_tag?,
-                    join_conf_tags: value.join_conf_tags?,
-                    join_host_url: value.join_host_url?,
-                    join_login: value.join_login?,
-                    length: value.length?,
-                    live_pull_pwd: value.live_pull_pwd?,
-                    live_pull_url: value.live_pull_url?,
-                    modify_time: value.modify_time?,
-                    pcode1: value.pcode1?,
-                    pcode2: value.pcode2?,
-                    room_id: value.room_id?,
-                    start_time: value.start_time?,
-                    status: value.status?,
-                    timezone: value.timezone?,
-                    title: value.title?,
-                    wcallurl: value.wcallurl?,
-                    web_rtc_url: value.web_rtc_url?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Meeting> for Meeting {
-            fn from(value: super::Meeting) -> Self {
-                Self {
-                    attend_list: Ok(value.attend_list),
-                    attendee_join_url: Ok(value.attendee_join_url),
-                    billing_code: Ok(value.billing_code),
-                    btpl_role: Ok(value.btpl_role),
-                    cal_extra_info: Ok(value.cal_extra_info),
-                    cal_type: Ok(value.cal_type),
-                    conf_mode: Ok(value.conf_mode),
-                    conf_node_type: Ok(value.conf_node_type),
-                    conference_id: Ok(value.conference_id),
-                    create_time: Ok(value.create_time),
-                    customer_code: Ok(value.customer_code),
-                    detail_house_list: Ok(value.detail_house_list),
-                    end_time: Ok(value.end_time),
-                    equip_list: Ok(value.equip_list),
-                    event_id: Ok(value.event_id),
-                    h323_ip: Ok(value.h323_ip),
-                    host_id: Ok(value.host_id),
-                    host_join_url: Ok(value.host_join_url),
-                    host_mobile: Ok(value.host_mobile),
-                    host_name: Ok(value.host_name),
-                    house_list: Ok(value.house_list),
-                    is_gnet: Ok(value.is_gnet),
-                    join_conf_sel_tag: Ok(value.join_conf_sel_tag),
-                    join_conf_tags: Ok(value.join_conf_tags),
-                    join_host_url: Ok(value.join_host_url),
-                    join_login: Ok(value.join_login),
-                    length: Ok(value.length),
-                    live_pull_pwd: Ok(value.live_pull_pwd),
-                    live_pull_url: Ok(value.live_pull_url),
-                    modify_time: Ok(value.modify_time),
-                    pcode1: Ok(value.pcode1),
-                    pcode2: Ok(value.pcode2),
-                    room_id: Ok(value.room_id),
-                    start_time: Ok(value.start_time),
-                    status: Ok(value.status),
-                    timezone: Ok(value.timezone),
-                    title: Ok(value.title),
-                    wcallurl: Ok(value.wcallurl),
-                    web_rtc_url: Ok(value.web_rtc_url),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct MeetingListResponse {
-            msg: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            reqid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            request_duration: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            request_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::Meeting>>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::confapi_core::LenientInt,
-                ::std::string::String,
-            >,
-            timestamp: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for MeetingListResponse {
-            fn default() -> Self {
-                Self {
-                    msg: Ok(Default::default()),
-                    reqid: Ok(Default::default()),
-                    request_duration: Ok(Default::default()),
-                    request_id: Ok(Default::default()),
-                    result: Ok(Default::default()),
-                    status: Err("no value supplied for status".to_string()),
-                    timestamp: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl MeetingListResponse {
-            pub fn msg<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.msg = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for msg: {e}")
-                    });
-                self
-            }
-            pub fn reqid<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.reqid = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reqid: {e}")
-                    });
-                self
-            }
-            pub fn request_duration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_duration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for request_duration: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn request_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request_id: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Meeting>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::confapi_core::LenientInt>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn timestamp<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.timestamp = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timestamp: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<MeetingListResponse>
-        for super::MeetingListResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MeetingListResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    msg: value.msg?,
-                    reqid: value.reqid?,
-                    request_duration: value.request_duration?,
-                    request_id: value.request_id?,
-                    result: value.result?,
-                    status: value.status?,
-                    timestamp: value.timestamp?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::MeetingListResponse> for MeetingListResponse {
-            fn from(value: super::MeetingListResponse) -> Self {
-                Self {
-                    msg: Ok(value.msg),
-                    reqid: Ok(value.reqid),
-                    request_duration: Ok(value.request_duration),
-                    request_id: Ok(value.request_id),
-                    result: Ok(value.result),
-                    status: Ok(value.status),
-                    timestamp: Ok(value.timestamp),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct MonitorUrlRequest {
             conference_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -9720,154 +2820,6 @@ pub mod types {
                     conference_id: Ok(value.conference_id),
                     pcode: Ok(value.pcode),
                     user_id: Ok(value.user_id),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct Room {
-            capacity: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            customer_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            room_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            update_time: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Room {
-            fn default() -> Self {
-                Self {
-                    capacity: Ok(Default::default()),
-                    customer_code: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    room_id: Ok(Default::default()),
-                    update_time: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl Room {
-            pub fn capacity<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.capacity = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for capacity: {e}")
-                    });
-                self
-            }
-            pub fn customer_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.customer_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for customer_code: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn room_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.room_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for room_id: {e}")
-                    });
-                self
-            }
-            pub fn update_time<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.update_time = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for update_time: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Room> for super::Room {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Room,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    capacity: value.capacity?,
-                    customer_code: value.customer_code?,
-                    name: value.name?,
-                    room_id: value.room_id?,
-                    update_time: value.update_time?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Room> for Room {
-            fn from(value: super::Room) -> Self {
-                Self {
-                    capacity: Ok(value.capacity),
-                    customer_code: Ok(value.customer_code),
-                    name: Ok(value.name),
-                    room_id: Ok(value.room_id),
-                    update_time: Ok(value.update_time),
                     extra: Ok(value.extra),
                 }
             }
@@ -10109,190 +3061,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct RoomCreateResponse {
-            msg: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            reqid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            request_duration: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            request_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result: ::std::result::Result<
-                ::std::option::Option<super::Room>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::confapi_core::LenientInt,
-                ::std::string::String,
-            >,
-            timestamp: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for RoomCreateResponse {
-            fn default() -> Self {
-                Self {
-                    msg: Ok(Default::default()),
-                    reqid: Ok(Default::default()),
-                    request_duration: Ok(Default::default()),
-                    request_id: Ok(Default::default()),
-                    result: Ok(Default::default()),
-                    status: Err("no value supplied for status".to_string()),
-                    timestamp: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl RoomCreateResponse {
-            pub fn msg<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.msg = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for msg: {e}")
-                    });
-                self
-            }
-            pub fn reqid<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.reqid = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reqid: {e}")
-                    });
-                self
-            }
-            pub fn request_duration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_duration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for request_duration: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn request_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request_id: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Room>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::confapi_core::LenientInt>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn timestamp<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.timestamp = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timestamp: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RoomCreateResponse> for super::RoomCreateResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RoomCreateResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    msg: value.msg?,
-                    reqid: value.reqid?,
-                    request_duration: value.request_duration?,
-                    request_id: value.request_id?,
-                    result: value.result?,
-                    status: value.status?,
-                    timestamp: value.timestamp?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::RoomCreateResponse> for RoomCreateResponse {
-            fn from(value: super::RoomCreateResponse) -> Self {
-                Self {
-                    msg: Ok(value.msg),
-                    reqid: Ok(value.reqid),
-                    request_duration: Ok(value.request_duration),
-                    request_id: Ok(value.request_id),
-                    result: Ok(value.result),
-                    status: Ok(value.status),
-                    timestamp: Ok(value.timestamp),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct RoomListRequest {
             end_time: ::std::result::Result<
                 ::confapi_core::LenientInt,
@@ -10408,1060 +3176,6 @@ pub mod types {
                     in_cycle: Ok(value.in_cycle),
                     start_time: Ok(value.start_time),
                     user_id: Ok(value.user_id),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct RoomMembers {
-            org_ids: ::std::result::Result<::std::vec::Vec<i64>, ::std::string::String>,
-            user_ids: ::std::result::Result<::std::vec::Vec<i64>, ::std::string::String>,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for RoomMembers {
-            fn default() -> Self {
-                Self {
-                    org_ids: Ok(Default::default()),
-                    user_ids: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl RoomMembers {
-            pub fn org_ids<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.org_ids = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for org_ids: {e}")
-                    });
-                self
-            }
-            pub fn user_ids<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user_ids = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_ids: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<RoomMembers> for super::RoomMembers {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RoomMembers,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    org_ids: value.org_ids?,
-                    user_ids: value.user_ids?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::RoomMembers> for RoomMembers {
-            fn from(value: super::RoomMembers) -> Self {
-                Self {
-                    org_ids: Ok(value.org_ids),
-                    user_ids: Ok(value.user_ids),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct StringResponse {
-            msg: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            reqid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            request_duration: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            request_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::confapi_core::LenientInt,
-                ::std::string::String,
-            >,
-            timestamp: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for StringResponse {
-            fn default() -> Self {
-                Self {
-                    msg: Ok(Default::default()),
-                    reqid: Ok(Default::default()),
-                    request_duration: Ok(Default::default()),
-                    request_id: Ok(Default::default()),
-                    result: Ok(Default::default()),
-                    status: Err("no value supplied for status".to_string()),
-                    timestamp: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl StringResponse {
-            pub fn msg<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.msg = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for msg: {e}")
-                    });
-                self
-            }
-            pub fn reqid<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.reqid = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reqid: {e}")
-                    });
-                self
-            }
-            pub fn request_duration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_duration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for request_duration: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn request_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request_id: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::confapi_core::LenientInt>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn timestamp<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.timestamp = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timestamp: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<StringResponse> for super::StringResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: StringResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    msg: value.msg?,
-                    reqid: value.reqid?,
-                    request_duration: value.request_duration?,
-                    request_id: value.request_id?,
-                    result: value.result?,
-                    status: value.status?,
-                    timestamp: value.timestamp?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::StringResponse> for StringResponse {
-            fn from(value: super::StringResponse) -> Self {
-                Self {
-                    msg: Ok(value.msg),
-                    reqid: Ok(value.reqid),
-                    request_duration: Ok(value.request_duration),
-                    request_id: Ok(value.request_id),
-                    result: Ok(value.result),
-                    status: Ok(value.status),
-                    timestamp: Ok(value.timestamp),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct SubDevice {
-            device_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            device_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            device_type: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for SubDevice {
-            fn default() -> Self {
-                Self {
-                    device_id: Ok(Default::default()),
-                    device_name: Ok(Default::default()),
-                    device_type: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl SubDevice {
-            pub fn device_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.device_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for device_id: {e}")
-                    });
-                self
-            }
-            pub fn device_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.device_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for device_name: {e}")
-                    });
-                self
-            }
-            pub fn device_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.device_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for device_type: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SubDevice> for super::SubDevice {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SubDevice,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    device_id: value.device_id?,
-                    device_name: value.device_name?,
-                    device_type: value.device_type?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::SubDevice> for SubDevice {
-            fn from(value: super::SubDevice) -> Self {
-                Self {
-                    device_id: Ok(value.device_id),
-                    device_name: Ok(value.device_name),
-                    device_type: Ok(value.device_type),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct Template {
-            created_at: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            data: ::std::result::Result<
-                ::std::option::Option<super::TemplateData>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            info: ::std::result::Result<
-                ::std::option::Option<super::TemplateInfo>,
-                ::std::string::String,
-            >,
-            modify_at: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                ::std::option::Option<::confapi_core::NumberOrString>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for Template {
-            fn default() -> Self {
-                Self {
-                    created_at: Ok(Default::default()),
-                    data: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    info: Ok(Default::default()),
-                    modify_at: Ok(Default::default()),
-                    title: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl Template {
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
-                self
-            }
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::TemplateData>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn info<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::TemplateInfo>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.info = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for info: {e}")
-                    });
-                self
-            }
-            pub fn modify_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.modify_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for modify_at: {e}")
-                    });
-                self
-            }
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::NumberOrString>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Template> for super::Template {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Template,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    created_at: value.created_at?,
-                    data: value.data?,
-                    id: value.id?,
-                    info: value.info?,
-                    modify_at: value.modify_at?,
-                    title: value.title?,
-                    type_: value.type_?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Template> for Template {
-            fn from(value: super::Template) -> Self {
-                Self {
-                    created_at: Ok(value.created_at),
-                    data: Ok(value.data),
-                    id: Ok(value.id),
-                    info: Ok(value.info),
-                    modify_at: Ok(value.modify_at),
-                    title: Ok(value.title),
-                    type_: Ok(value.type_),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct TemplateData {
-            conf_roles: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::TemplateRole>>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for TemplateData {
-            fn default() -> Self {
-                Self {
-                    conf_roles: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl TemplateData {
-            pub fn conf_roles<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::TemplateRole>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conf_roles = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for conf_roles: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TemplateData> for super::TemplateData {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TemplateData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    conf_roles: value.conf_roles?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TemplateData> for TemplateData {
-            fn from(value: super::TemplateData) -> Self {
-                Self {
-                    conf_roles: Ok(value.conf_roles),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct TemplateInfo {
-            status: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for TemplateInfo {
-            fn default() -> Self {
-                Self {
-                    status: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl TemplateInfo {
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TemplateInfo> for super::TemplateInfo {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TemplateInfo,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    status: value.status?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TemplateInfo> for TemplateInfo {
-            fn from(value: super::TemplateInfo) -> Self {
-                Self {
-                    status: Ok(value.status),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct TemplateList {
-            customer: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::Template>>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for TemplateList {
-            fn default() -> Self {
-                Self {
-                    customer: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl TemplateList {
-            pub fn customer<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Template>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.customer = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for customer: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TemplateList> for super::TemplateList {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TemplateList,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    customer: value.customer?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TemplateList> for TemplateList {
-            fn from(value: super::TemplateList) -> Self {
-                Self {
-                    customer: Ok(value.customer),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct TemplateListResponse {
-            msg: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            reqid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            request_duration: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            request_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result: ::std::result::Result<
-                ::std::option::Option<super::TemplateList>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::confapi_core::LenientInt,
-                ::std::string::String,
-            >,
-            timestamp: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for TemplateListResponse {
-            fn default() -> Self {
-                Self {
-                    msg: Ok(Default::default()),
-                    reqid: Ok(Default::default()),
-                    request_duration: Ok(Default::default()),
-                    request_id: Ok(Default::default()),
-                    result: Ok(Default::default()),
-                    status: Err("no value supplied for status".to_string()),
-                    timestamp: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl TemplateListResponse {
-            pub fn msg<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.msg = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for msg: {e}")
-                    });
-                self
-            }
-            pub fn reqid<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.reqid = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reqid: {e}")
-                    });
-                self
-            }
-            pub fn request_duration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_duration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for request_duration: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn request_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request_id: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::TemplateList>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::confapi_core::LenientInt>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn timestamp<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.timestamp = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timestamp: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TemplateListResponse>
-        for super::TemplateListResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TemplateListResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    msg: value.msg?,
-                    reqid: value.reqid?,
-                    request_duration: value.request_duration?,
-                    request_id: value.request_id?,
-                    result: value.result?,
-                    status: value.status?,
-                    timestamp: value.timestamp?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TemplateListResponse> for TemplateListResponse {
-            fn from(value: super::TemplateListResponse) -> Self {
-                Self {
-                    msg: Ok(value.msg),
-                    reqid: Ok(value.reqid),
-                    request_duration: Ok(value.request_duration),
-                    request_id: Ok(value.request_id),
-                    result: Ok(value.result),
-                    status: Ok(value.status),
-                    timestamp: Ok(value.timestamp),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct TemplateRole {
-            manager_type: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            role_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            role_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for TemplateRole {
-            fn default() -> Self {
-                Self {
-                    manager_type: Ok(Default::default()),
-                    role_id: Ok(Default::default()),
-                    role_name: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl TemplateRole {
-            pub fn manager_type<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.manager_type = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for manager_type: {e}")
-                    });
-                self
-            }
-            pub fn role_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.role_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for role_id: {e}")
-                    });
-                self
-            }
-            pub fn role_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.role_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for role_name: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TemplateRole> for super::TemplateRole {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TemplateRole,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    manager_type: value.manager_type?,
-                    role_id: value.role_id?,
-                    role_name: value.role_name?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TemplateRole> for TemplateRole {
-            fn from(value: super::TemplateRole) -> Self {
-                Self {
-                    manager_type: Ok(value.manager_type),
-                    role_id: Ok(value.role_id),
-                    role_name: Ok(value.role_name),
                     extra: Ok(value.extra),
                 }
             }
@@ -11943,264 +3657,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct User {
-            company_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            country_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            customer_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            display_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            email: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            first_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            last_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            login_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            middle_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            mobile: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            user_id: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for User {
-            fn default() -> Self {
-                Self {
-                    company_name: Ok(Default::default()),
-                    country_code: Ok(Default::default()),
-                    customer_code: Ok(Default::default()),
-                    display_name: Ok(Default::default()),
-                    email: Ok(Default::default()),
-                    first_name: Ok(Default::default()),
-                    last_name: Ok(Default::default()),
-                    login_name: Ok(Default::default()),
-                    middle_name: Ok(Default::default()),
-                    mobile: Ok(Default::default()),
-                    user_id: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl User {
-            pub fn company_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.company_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for company_name: {e}")
-                    });
-                self
-            }
-            pub fn country_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.country_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for country_code: {e}")
-                    });
-                self
-            }
-            pub fn customer_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.customer_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for customer_code: {e}")
-                    });
-                self
-            }
-            pub fn display_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.display_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for display_name: {e}")
-                    });
-                self
-            }
-            pub fn email<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
-                    });
-                self
-            }
-            pub fn first_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.first_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for first_name: {e}")
-                    });
-                self
-            }
-            pub fn last_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.last_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for last_name: {e}")
-                    });
-                self
-            }
-            pub fn login_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.login_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for login_name: {e}")
-                    });
-                self
-            }
-            pub fn middle_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.middle_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for middle_name: {e}")
-                    });
-                self
-            }
-            pub fn mobile<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mobile = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for mobile: {e}")
-                    });
-                self
-            }
-            pub fn user_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<User> for super::User {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: User,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    company_name: value.company_name?,
-                    country_code: value.country_code?,
-                    customer_code: value.customer_code?,
-                    display_name: value.display_name?,
-                    email: value.email?,
-                    first_name: value.first_name?,
-                    last_name: value.last_name?,
-                    login_name: value.login_name?,
-                    middle_name: value.middle_name?,
-                    mobile: value.mobile?,
-                    user_id: value.user_id?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::User> for User {
-            fn from(value: super::User) -> Self {
-                Self {
-                    company_name: Ok(value.company_name),
-                    country_code: Ok(value.country_code),
-                    customer_code: Ok(value.customer_code),
-                    display_name: Ok(value.display_name),
-                    email: Ok(value.email),
-                    first_name: Ok(value.first_name),
-                    last_name: Ok(value.last_name),
-                    login_name: Ok(value.login_name),
-                    middle_name: Ok(value.middle_name),
-                    mobile: Ok(value.mobile),
-                    user_id: Ok(value.user_id),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct UsersLookupRequest {
             emails: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -12281,197 +3737,6 @@ pub mod types {
                 Self {
                     emails: Ok(value.emails),
                     mobiles: Ok(value.mobiles),
-                    extra: Ok(value.extra),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UsersLookupResponse {
-            msg: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            reqid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            request_duration: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            request_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::collections::BTreeMap<::std::string::String, super::User>,
-                >,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::confapi_core::LenientInt,
-                ::std::string::String,
-            >,
-            timestamp: ::std::result::Result<
-                ::std::option::Option<::confapi_core::LenientInt>,
-                ::std::string::String,
-            >,
-            extra: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UsersLookupResponse {
-            fn default() -> Self {
-                Self {
-                    msg: Ok(Default::default()),
-                    reqid: Ok(Default::default()),
-                    request_duration: Ok(Default::default()),
-                    request_id: Ok(Default::default()),
-                    result: Ok(Default::default()),
-                    status: Err("no value supplied for status".to_string()),
-                    timestamp: Ok(Default::default()),
-                    extra: Ok(Default::default()),
-                }
-            }
-        }
-        impl UsersLookupResponse {
-            pub fn msg<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.msg = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for msg: {e}")
-                    });
-                self
-            }
-            pub fn reqid<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.reqid = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reqid: {e}")
-                    });
-                self
-            }
-            pub fn request_duration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_duration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for request_duration: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn request_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.request_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for request_id: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::collections::BTreeMap<::std::string::String, super::User>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::confapi_core::LenientInt>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn timestamp<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::confapi_core::LenientInt>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.timestamp = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timestamp: {e}")
-                    });
-                self
-            }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UsersLookupResponse>
-        for super::UsersLookupResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UsersLookupResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    msg: value.msg?,
-                    reqid: value.reqid?,
-                    request_duration: value.request_duration?,
-                    request_id: value.request_id?,
-                    result: value.result?,
-                    status: value.status?,
-                    timestamp: value.timestamp?,
-                    extra: value.extra?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UsersLookupResponse> for UsersLookupResponse {
-            fn from(value: super::UsersLookupResponse) -> Self {
-                Self {
-                    msg: Ok(value.msg),
-                    reqid: Ok(value.reqid),
-                    request_duration: Ok(value.request_duration),
-                    request_id: Ok(value.request_id),
-                    result: Ok(value.result),
-                    status: Ok(value.status),
-                    timestamp: Ok(value.timestamp),
                     extra: Ok(value.extra),
                 }
             }
@@ -14544,962 +5809,805 @@ pub mod meta {
         error_codes: ERROR_CODES,
         operations: OPERATIONS,
         shapes: &[
-            (
-                "NumberOrString",
-                ::confapi_core::Shape::Union(
-                    &[::confapi_core::Shape::Any, ::confapi_core::Shape::Any],
-                ),
-            ),
-            (
-                "LenientInt",
-                ::confapi_core::Shape::Union(
-                    &[::confapi_core::Shape::Any, ::confapi_core::Shape::Any],
-                ),
-            ),
-            ("EmptyRequest", ::confapi_core::Shape::Any),
-            (
-                "ListByStatusRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("filterOneAttendee", ::confapi_core::Shape::Any),
-                        ("adminUserId", ::confapi_core::Shape::Any),
-                        ("page", ::confapi_core::Shape::Any),
-                        ("count", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "InfosRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("pcode", ::confapi_core::Shape::Any),
-                        ("eventId", ::confapi_core::Shape::Any),
-                        ("userId", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "RoomListRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("endTime", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("userId", ::confapi_core::Shape::Any),
-                        ("inCycle", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "GetStatusRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        (
-                            "eventIds",
-                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
-                        ),
-                        ("userId", ::confapi_core::Shape::Any),
-                        (
-                            "conferenceIds",
-                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "GetConfStatusRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("appId", ::confapi_core::Shape::Any),
-                        ("userId", ::confapi_core::Shape::Any),
-                        ("conferenceId", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "DashboardInfoRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[("tempConferenceId", ::confapi_core::Shape::Any)],
-                    aliases: &[],
-                },
-            ),
-            (
-                "AttendeeListRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("eventId", ::confapi_core::Shape::Any),
-                        ("page", ::confapi_core::Shape::Any),
-                        ("count", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "MonitorUrlRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("pcode", ::confapi_core::Shape::Any),
-                        ("conferenceId", ::confapi_core::Shape::Any),
-                        ("userId", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "UpdateMeetingRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("eventId", ::confapi_core::Shape::Any),
-                        ("conferenceId", ::confapi_core::Shape::Any),
-                        ("userId", ::confapi_core::Shape::Any),
-                        ("email", ::confapi_core::Shape::Any),
-                        ("title", ::confapi_core::Shape::Any),
-                        ("length", ::confapi_core::Shape::Any),
-                        ("starttime", ::confapi_core::Shape::Any),
-                        ("liveOpenFlag", ::confapi_core::Shape::Any),
-                        ("livePassword", ::confapi_core::Shape::Any),
-                        ("participantsLists", ::confapi_core::Shape::Any),
-                        ("joinLogin", ::confapi_core::Shape::Any),
-                        ("useWaitingRoom", ::confapi_core::Shape::Any),
-                        ("summary", ::confapi_core::Shape::Any),
-                        ("confMode", ::confapi_core::Shape::Any),
-                        ("openWatchword", ::confapi_core::Shape::Any),
-                        ("eventWatchword", ::confapi_core::Shape::Any),
-                        ("joinConfSelTag", ::confapi_core::Shape::Any),
-                        ("joinConfTags", ::confapi_core::Shape::Any),
-                        ("isGnet", ::confapi_core::Shape::Any),
-                        ("hide", ::confapi_core::Shape::Any),
-                        ("reservDevices", ::confapi_core::Shape::Any),
-                        ("autoVideo", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "CancelRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("eventId", ::confapi_core::Shape::Any),
-                        ("singleStartTime", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "JoinTokenRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("eventId", ::confapi_core::Shape::Any),
-                        ("plainText", ::confapi_core::Shape::Any),
-                        ("timeout", ::confapi_core::Shape::Any),
-                        ("usableCount", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "RoomCreateRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("userId", ::confapi_core::Shape::Any),
-                        ("roomName", ::confapi_core::Shape::Any),
-                        ("capacity", ::confapi_core::Shape::Any),
-                        ("city", ::confapi_core::Shape::Any),
-                        ("location", ::confapi_core::Shape::Any),
-                        ("floor", ::confapi_core::Shape::Any),
-                        ("logoUrl", ::confapi_core::Shape::Any),
-                        ("detailAddress", ::confapi_core::Shape::Any),
-                        ("approvalType", ::confapi_core::Shape::Any),
-                        ("members", ::confapi_core::Shape::Ref("RoomMembers")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "RoomMembers",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        (
-                            "orgIds",
-                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
-                        ),
-                        (
-                            "userIds",
-                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "UsersLookupRequest",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        (
-                            "emails",
-                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
-                        ),
-                        (
-                            "mobiles",
-                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "ListByStatusResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("msg", ::confapi_core::Shape::Any),
-                        ("request_id", ::confapi_core::Shape::Any),
-                        ("reqid", ::confapi_core::Shape::Any),
-                        ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("request_duration", ::confapi_core::Shape::Any),
-                        ("result", ::confapi_core::Shape::Ref("LiveConferencePage")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "LiveConferencePage",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("totalCount", ::confapi_core::Shape::Ref("LenientInt")),
-                        (
-                            "confList",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("LiveConference"),
-                            ),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "LiveConference",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("eventId", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("conferenceId", ::confapi_core::Shape::Ref("NumberOrString")),
-                        ("title", ::confapi_core::Shape::Any),
-                        ("billingCode", ::confapi_core::Shape::Any),
-                        ("customerCode", ::confapi_core::Shape::Any),
-                        ("pcode2", ::confapi_core::Shape::Any),
-                        ("hostId", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("hostName", ::confapi_core::Shape::Any),
-                        ("hostEmail", ::confapi_core::Shape::Any),
-                        ("hostMobile", ::confapi_core::Shape::Any),
-                        ("hostAccountType", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("hostAccountTypeStr", ::confapi_core::Shape::Any),
-                        ("hostOrgId", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("hostOrgName", ::confapi_core::Shape::Any),
-                        ("hostIp", ::confapi_core::Shape::Any),
-                        ("hostLocation", ::confapi_core::Shape::Any),
-                        ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("startTimeStr", ::confapi_core::Shape::Any),
-                        ("stopTime", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("stopTimeStr", ::confapi_core::Shape::Any),
-                        ("confDuration", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("confDurationMinute", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("isSecureConf", ::confapi_core::Shape::Any),
-                        ("isRecord", ::confapi_core::Shape::Any),
-                        ("dataCenter", ::confapi_core::Shape::Any),
-                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("attendeeCnt", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("voipCnt", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("pstnCnt", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("videoCnt", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("desktopCnt", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("mcuCnt", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("boxCnt", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("rawAttendeeCnt", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("rawPstnCnt", ::confapi_core::Shape::Ref("LenientInt")),
-                    ],
-                    aliases: &[
-                        ("confName", "title"),
-                        ("billingcode", "billingCode"),
-                        ("guestPcode", "pcode2"),
-                    ],
-                },
-            ),
-            (
-                "InfosResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("msg", ::confapi_core::Shape::Any),
-                        ("request_id", ::confapi_core::Shape::Any),
-                        ("reqid", ::confapi_core::Shape::Any),
-                        ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("request_duration", ::confapi_core::Shape::Any),
-                        ("result", ::confapi_core::Shape::Ref("MeetingResult")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "MeetingResult",
-                ::confapi_core::Shape::Union(
-                    &[
-                        ::confapi_core::Shape::Ref("MeetingOrList"),
-                        ::confapi_core::Shape::Any,
-                    ],
-                ),
-            ),
-            (
-                "MeetingOrList",
-                ::confapi_core::Shape::Union(
-                    &[
-                        ::confapi_core::Shape::Ref("Meeting"),
-                        ::confapi_core::Shape::Array(
-                            &::confapi_core::Shape::Ref("Meeting"),
-                        ),
-                    ],
-                ),
-            ),
-            (
-                "MeetingListResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("msg", ::confapi_core::Shape::Any),
-                        ("request_id", ::confapi_core::Shape::Any),
-                        ("reqid", ::confapi_core::Shape::Any),
-                        ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("request_duration", ::confapi_core::Shape::Any),
-                        (
-                            "result",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("Meeting"),
-                            ),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "Meeting",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("conferenceId", ::confapi_core::Shape::Ref("NumberOrString")),
-                        ("eventId", ::confapi_core::Shape::Ref("NumberOrString")),
-                        ("roomId", ::confapi_core::Shape::Ref("NumberOrString")),
-                        ("pcode1", ::confapi_core::Shape::Any),
-                        ("pcode2", ::confapi_core::Shape::Any),
-                        ("hostId", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("title", ::confapi_core::Shape::Any),
-                        ("billingCode", ::confapi_core::Shape::Any),
-                        ("startTime", ::confapi_core::Shape::Ref("NumberOrString")),
-                        ("endTime", ::confapi_core::Shape::Ref("NumberOrString")),
-                        ("length", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("hostName", ::confapi_core::Shape::Any),
-                        ("hostJoinUrl", ::confapi_core::Shape::Any),
-                        ("joinHostUrl", ::confapi_core::Shape::Any),
-                        ("attendeeJoinUrl", ::confapi_core::Shape::Any),
-                        ("hostMobile", ::confapi_core::Shape::Any),
-                        ("confMode", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("calType", ::confapi_core::Shape::Any),
-                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("isGnet", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("attendList", ::confapi_core::Shape::Ref("Attendants")),
-                        (
-                            "houseList",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("Device"),
-                            ),
-                        ),
-                        (
-                            "equipList",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("Device"),
-                            ),
-                        ),
-                        (
-                            "detailHouseList",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("DetailHouse"),
-                            ),
-                        ),
-                        ("livePullUrl", ::confapi_core::Shape::Any),
-                        ("livePullPwd", ::confapi_core::Shape::Any),
-                        ("confNodeType", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("joinLogin", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("joinConfSelTag", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("joinConfTags", ::confapi_core::Shape::Any),
-                        ("webRTCUrl", ::confapi_core::Shape::Any),
-                        ("calExtraInfo", ::confapi_core::Shape::Ref("CalExtraInfo")),
-                        ("btplRole", ::confapi_core::Shape::Ref("BtplRoles")),
-                        ("customerCode", ::confapi_core::Shape::Any),
-                        ("CreateTime", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("modifyTime", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("timezone", ::confapi_core::Shape::Any),
-                        ("wcallurl", ::confapi_core::Shape::Any),
-                        (
-                            "h323Ip",
-                            ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
-                        ),
-                    ],
-                    aliases: &[("billingcode", "billingCode")],
-                },
-            ),
-            (
-                "Attendants",
-                ::confapi_core::Shape::Union(
-                    &[
-                        ::confapi_core::Shape::Ref("Attendant"),
-                        ::confapi_core::Shape::Array(
-                            &::confapi_core::Shape::Ref("Attendant"),
-                        ),
-                    ],
-                ),
-            ),
-            (
-                "BtplRoles",
-                ::confapi_core::Shape::Union(
-                    &[
-                        ::confapi_core::Shape::Ref("BtplRole"),
-                        ::confapi_core::Shape::Array(
-                            &::confapi_core::Shape::Ref("BtplRole"),
-                        ),
-                    ],
-                ),
-            ),
-            (
-                "Attendant",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("user", ::confapi_core::Shape::Any),
-                        ("roleId", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("userType", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("phoneName", ::confapi_core::Shape::Any),
-                        ("phoneEmail", ::confapi_core::Shape::Any),
-                        ("status", ::confapi_core::Shape::Any),
-                        ("countryCode", ::confapi_core::Shape::Any),
-                        ("companyName", ::confapi_core::Shape::Any),
-                        ("orgName", ::confapi_core::Shape::Any),
-                        ("mobileNumber", ::confapi_core::Shape::Any),
-                        ("officePhone", ::confapi_core::Shape::Any),
-                        ("cityCode", ::confapi_core::Shape::Any),
-                        ("displayName", ::confapi_core::Shape::Any),
-                        ("userProfile", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "Device",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("DeviceId", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("DeviceType", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("DeviceName", ::confapi_core::Shape::Any),
-                        ("City", ::confapi_core::Shape::Any),
-                        ("Location", ::confapi_core::Shape::Ref("NumberOrString")),
-                        ("Floor", ::confapi_core::Shape::Ref("NumberOrString")),
-                        ("IsMainRoom", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("ParentDeviceId", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("ParentDeviceType", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("ApplyUserId", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("ApprovalStatus", ::confapi_core::Shape::Ref("LenientInt")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "DetailHouse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("DeviceId", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("DeviceType", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("DeviceName", ::confapi_core::Shape::Any),
-                        ("City", ::confapi_core::Shape::Any),
-                        ("Location", ::confapi_core::Shape::Ref("NumberOrString")),
-                        ("Floor", ::confapi_core::Shape::Ref("NumberOrString")),
-                        ("IsMainRoom", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("ApplyUserId", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("ApplyStatus", ::confapi_core::Shape::Ref("LenientInt")),
-                        (
-                            "SubDevices",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("SubDevice"),
-                            ),
-                        ),
-                    ],
-                    aliases: &[("ApprovalStatus", "ApplyStatus")],
-                },
-            ),
-            (
-                "SubDevice",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("DeviceId", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("DeviceName", ::confapi_core::Shape::Any),
-                        ("DeviceType", ::confapi_core::Shape::Ref("LenientInt")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "CalExtraInfo",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("allowH323", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("openWatchword", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("eventWatchword", ::confapi_core::Shape::Any),
-                        ("labels", ::confapi_core::Shape::Any),
-                        ("reserveFrom", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("eventHostSecret", ::confapi_core::Shape::Any),
-                        ("btplId", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("encryptionType", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("extFlag", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("hide", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("isTest", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("liveOpenFlag", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("mtgHub", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("rebroadcast", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("samePassword", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("showAccessNumbers", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("showWebRTCUrl", ::confapi_core::Shape::Ref("LenientInt")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "BtplRole",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("managerType", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("roleId", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("roleName", ::confapi_core::Shape::Any),
-                        ("link", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "GetStatusResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("msg", ::confapi_core::Shape::Any),
-                        ("request_id", ::confapi_core::Shape::Any),
-                        ("reqid", ::confapi_core::Shape::Any),
-                        ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("request_duration", ::confapi_core::Shape::Any),
-                        ("result", ::confapi_core::Shape::Ref("ConferenceStatuses")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "ConferenceStatuses",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        (
-                            "conferences",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("ConferenceStatus"),
-                            ),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "ConferenceStatus",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("eventId", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("conferenceId", ::confapi_core::Shape::Ref("NumberOrString")),
-                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
-                        (
-                            "tempConferenceId",
-                            ::confapi_core::Shape::Ref("NumberOrString"),
-                        ),
-                        ("userId", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("tempConfStatus", ::confapi_core::Shape::Ref("LenientInt")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "GetConfStatusResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("msg", ::confapi_core::Shape::Any),
-                        ("request_id", ::confapi_core::Shape::Any),
-                        ("reqid", ::confapi_core::Shape::Any),
-                        ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("request_duration", ::confapi_core::Shape::Any),
-                        ("callSeq", ::confapi_core::Shape::Any),
-                        ("content_type", ::confapi_core::Shape::Any),
-                        ("result", ::confapi_core::Shape::Ref("ConfStatus")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "ConfStatus",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("confStatus", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("attendees", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("pwdType", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("mayJoin", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("advanceHours", ::confapi_core::Shape::Ref("NumberOrString")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "DashboardInfoResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("msg", ::confapi_core::Shape::Any),
-                        ("request_id", ::confapi_core::Shape::Any),
-                        ("reqid", ::confapi_core::Shape::Any),
-                        ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("request_duration", ::confapi_core::Shape::Any),
-                        ("result", ::confapi_core::Shape::Ref("DashboardConference")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "DashboardConference",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("eventId", ::confapi_core::Shape::Ref("LenientInt")),
-                        (
-                            "tempConferenceId",
-                            ::confapi_core::Shape::Ref("NumberOrString"),
-                        ),
-                        ("title", ::confapi_core::Shape::Any),
-                        ("billingCode", ::confapi_core::Shape::Any),
-                        ("customerCode", ::confapi_core::Shape::Any),
-                        ("pcode2", ::confapi_core::Shape::Any),
-                        ("hostId", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("hostName", ::confapi_core::Shape::Any),
-                        ("hostEmail", ::confapi_core::Shape::Any),
-                        ("hostMobile", ::confapi_core::Shape::Any),
-                        ("hostOrgId", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("hostIp", ::confapi_core::Shape::Any),
-                        ("hostLocation", ::confapi_core::Shape::Any),
-                        ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("stopTime", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("confDuration", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("isSecureConf", ::confapi_core::Shape::Any),
-                        ("isRecord", ::confapi_core::Shape::Any),
-                        ("dataCenter", ::confapi_core::Shape::Any),
-                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("attendeeCnt", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("voipCnt", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("pstnCnt", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("videoCnt", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("desktopCnt", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("mcuCnt", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("boxCnt", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("rawAttendeeCnt", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("rawPstnCnt", ::confapi_core::Shape::Ref("LenientInt")),
-                    ],
-                    aliases: &[("confName", "title"), ("billingcode", "billingCode")],
-                },
-            ),
-            (
-                "AttendeeListResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("msg", ::confapi_core::Shape::Any),
-                        ("request_id", ::confapi_core::Shape::Any),
-                        ("reqid", ::confapi_core::Shape::Any),
-                        ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("request_duration", ::confapi_core::Shape::Any),
-                        ("result", ::confapi_core::Shape::Ref("AttendeePage")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "AttendeePage",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("totalCount", ::confapi_core::Shape::Ref("LenientInt")),
-                        (
-                            "list",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("Attendee"),
-                            ),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "Attendee",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("eventId", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("conferenceId", ::confapi_core::Shape::Ref("NumberOrString")),
-                        ("tempUserId", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("userId", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("customerCode", ::confapi_core::Shape::Any),
-                        ("name", ::confapi_core::Shape::Any),
-                        ("email", ::confapi_core::Shape::Any),
-                        ("mobile", ::confapi_core::Shape::Any),
-                        ("role", ::confapi_core::Shape::Ref("LenientInt")),
-                        (
-                            "roles",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("LenientInt"),
-                            ),
-                        ),
-                        ("deviceType", ::confapi_core::Shape::Ref("NumberOrString")),
-                        ("deviceVer", ::confapi_core::Shape::Any),
-                        ("deviceId", ::confapi_core::Shape::Ref("NumberOrString")),
-                        ("localIp", ::confapi_core::Shape::Any),
-                        ("ip", ::confapi_core::Shape::Any),
-                        ("location", ::confapi_core::Shape::Any),
-                        ("carrier", ::confapi_core::Shape::Any),
-                        ("netType", ::confapi_core::Shape::Ref("NumberOrString")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "StringResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("msg", ::confapi_core::Shape::Any),
-                        ("request_id", ::confapi_core::Shape::Any),
-                        ("reqid", ::confapi_core::Shape::Any),
-                        ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("request_duration", ::confapi_core::Shape::Any),
-                        ("result", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "TemplateListResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("msg", ::confapi_core::Shape::Any),
-                        ("request_id", ::confapi_core::Shape::Any),
-                        ("reqid", ::confapi_core::Shape::Any),
-                        ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("request_duration", ::confapi_core::Shape::Any),
-                        ("result", ::confapi_core::Shape::Ref("TemplateList")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "TemplateList",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        (
-                            "customer",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("Template"),
-                            ),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "Template",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("id", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("title", ::confapi_core::Shape::Any),
-                        ("type", ::confapi_core::Shape::Ref("NumberOrString")),
-                        ("info", ::confapi_core::Shape::Ref("TemplateInfo")),
-                        ("data", ::confapi_core::Shape::Ref("TemplateData")),
-                        ("modifyAt", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("createdAt", ::confapi_core::Shape::Ref("LenientInt")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "TemplateInfo",
-                ::confapi_core::Shape::Object {
-                    props: &[("status", ::confapi_core::Shape::Ref("LenientInt"))],
-                    aliases: &[],
-                },
-            ),
-            (
-                "TemplateData",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        (
-                            "confRoles",
-                            ::confapi_core::Shape::Array(
-                                &::confapi_core::Shape::Ref("TemplateRole"),
-                            ),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "TemplateRole",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("roleId", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("roleName", ::confapi_core::Shape::Any),
-                        ("managerType", ::confapi_core::Shape::Ref("LenientInt")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "AnyResultResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("msg", ::confapi_core::Shape::Any),
-                        ("request_id", ::confapi_core::Shape::Any),
-                        ("reqid", ::confapi_core::Shape::Any),
-                        ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("request_duration", ::confapi_core::Shape::Any),
-                        ("result", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "CancelResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("msg", ::confapi_core::Shape::Any),
-                        ("request_id", ::confapi_core::Shape::Any),
-                        ("reqid", ::confapi_core::Shape::Any),
-                        ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("request_duration", ::confapi_core::Shape::Any),
-                        ("result", ::confapi_core::Shape::Ref("CancelledEvent")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "CancelledEvent",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("eventId", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("parentId", ::confapi_core::Shape::Ref("NumberOrString")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "JoinTokenResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("msg", ::confapi_core::Shape::Any),
-                        ("request_id", ::confapi_core::Shape::Any),
-                        ("reqid", ::confapi_core::Shape::Any),
-                        ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("request_duration", ::confapi_core::Shape::Any),
-                        ("result", ::confapi_core::Shape::Ref("JoinToken")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "JoinToken",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("eventId", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("tempToken", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "RoomCreateResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("msg", ::confapi_core::Shape::Any),
-                        ("request_id", ::confapi_core::Shape::Any),
-                        ("reqid", ::confapi_core::Shape::Any),
-                        ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("request_duration", ::confapi_core::Shape::Any),
-                        ("result", ::confapi_core::Shape::Ref("Room")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "Room",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("roomId", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("name", ::confapi_core::Shape::Any),
-                        ("capacity", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("customer_code", ::confapi_core::Shape::Any),
-                        ("updateTime", ::confapi_core::Shape::Ref("LenientInt")),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "UsersLookupResponse",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("status", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("msg", ::confapi_core::Shape::Any),
-                        ("request_id", ::confapi_core::Shape::Any),
-                        ("reqid", ::confapi_core::Shape::Any),
-                        ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("request_duration", ::confapi_core::Shape::Any),
-                        (
-                            "result",
-                            ::confapi_core::Shape::Map(
-                                &::confapi_core::Shape::Ref("User"),
-                            ),
-                        ),
-                    ],
-                    aliases: &[],
-                },
-            ),
-            (
-                "User",
-                ::confapi_core::Shape::Object {
-                    props: &[
-                        ("userId", ::confapi_core::Shape::Ref("LenientInt")),
-                        ("loginName", ::confapi_core::Shape::Any),
-                        ("email", ::confapi_core::Shape::Any),
-                        ("countryCode", ::confapi_core::Shape::Any),
-                        ("mobile", ::confapi_core::Shape::Any),
-                        ("customerCode", ::confapi_core::Shape::Any),
-                        ("companyName", ::confapi_core::Shape::Any),
-                        ("displayName", ::confapi_core::Shape::Any),
-                        ("firstName", ::confapi_core::Shape::Any),
-                        ("middleName", ::confapi_core::Shape::Any),
-                        ("lastName", ::confapi_core::Shape::Any),
-                    ],
-                    aliases: &[],
-                },
-            ),
+            ("NumberOrString", &shapes::NUMBER_OR_STRING),
+            ("LenientInt", &shapes::LENIENT_INT),
+            ("EmptyRequest", &shapes::EMPTY_REQUEST),
+            ("ListByStatusRequest", &shapes::LIST_BY_STATUS_REQUEST),
+            ("InfosRequest", &shapes::INFOS_REQUEST),
+            ("RoomListRequest", &shapes::ROOM_LIST_REQUEST),
+            ("GetStatusRequest", &shapes::GET_STATUS_REQUEST),
+            ("GetConfStatusRequest", &shapes::GET_CONF_STATUS_REQUEST),
+            ("DashboardInfoRequest", &shapes::DASHBOARD_INFO_REQUEST),
+            ("AttendeeListRequest", &shapes::ATTENDEE_LIST_REQUEST),
+            ("MonitorUrlRequest", &shapes::MONITOR_URL_REQUEST),
+            ("UpdateMeetingRequest", &shapes::UPDATE_MEETING_REQUEST),
+            ("CancelRequest", &shapes::CANCEL_REQUEST),
+            ("JoinTokenRequest", &shapes::JOIN_TOKEN_REQUEST),
+            ("RoomCreateRequest", &shapes::ROOM_CREATE_REQUEST),
+            ("RoomMembers", &shapes::ROOM_MEMBERS),
+            ("UsersLookupRequest", &shapes::USERS_LOOKUP_REQUEST),
+            ("ListByStatusResponse", &shapes::LIST_BY_STATUS_RESPONSE),
+            ("LiveConferencePage", &shapes::LIVE_CONFERENCE_PAGE),
+            ("LiveConference", &shapes::LIVE_CONFERENCE),
+            ("InfosResponse", &shapes::INFOS_RESPONSE),
+            ("MeetingResult", &shapes::MEETING_RESULT),
+            ("MeetingOrList", &shapes::MEETING_OR_LIST),
+            ("MeetingListResponse", &shapes::MEETING_LIST_RESPONSE),
+            ("Meeting", &shapes::MEETING),
+            ("Attendants", &shapes::ATTENDANTS),
+            ("BtplRoles", &shapes::BTPL_ROLES),
+            ("Attendant", &shapes::ATTENDANT),
+            ("Device", &shapes::DEVICE),
+            ("DetailHouse", &shapes::DETAIL_HOUSE),
+            ("SubDevice", &shapes::SUB_DEVICE),
+            ("CalExtraInfo", &shapes::CAL_EXTRA_INFO),
+            ("BtplRole", &shapes::BTPL_ROLE),
+            ("GetStatusResponse", &shapes::GET_STATUS_RESPONSE),
+            ("ConferenceStatuses", &shapes::CONFERENCE_STATUSES),
+            ("ConferenceStatus", &shapes::CONFERENCE_STATUS),
+            ("GetConfStatusResponse", &shapes::GET_CONF_STATUS_RESPONSE),
+            ("ConfStatus", &shapes::CONF_STATUS),
+            ("DashboardInfoResponse", &shapes::DASHBOARD_INFO_RESPONSE),
+            ("DashboardConference", &shapes::DASHBOARD_CONFERENCE),
+            ("AttendeeListResponse", &shapes::ATTENDEE_LIST_RESPONSE),
+            ("AttendeePage", &shapes::ATTENDEE_PAGE),
+            ("Attendee", &shapes::ATTENDEE),
+            ("StringResponse", &shapes::STRING_RESPONSE),
+            ("TemplateListResponse", &shapes::TEMPLATE_LIST_RESPONSE),
+            ("TemplateList", &shapes::TEMPLATE_LIST),
+            ("Template", &shapes::TEMPLATE),
+            ("TemplateInfo", &shapes::TEMPLATE_INFO),
+            ("TemplateData", &shapes::TEMPLATE_DATA),
+            ("TemplateRole", &shapes::TEMPLATE_ROLE),
+            ("AnyResultResponse", &shapes::ANY_RESULT_RESPONSE),
+            ("CancelResponse", &shapes::CANCEL_RESPONSE),
+            ("CancelledEvent", &shapes::CANCELLED_EVENT),
+            ("JoinTokenResponse", &shapes::JOIN_TOKEN_RESPONSE),
+            ("JoinToken", &shapes::JOIN_TOKEN),
+            ("RoomCreateResponse", &shapes::ROOM_CREATE_RESPONSE),
+            ("Room", &shapes::ROOM),
+            ("UsersLookupResponse", &shapes::USERS_LOOKUP_RESPONSE),
+            ("User", &shapes::USER),
         ],
         secret_names: &["CheckSum", "token"],
     };
+    /// The documented shape of each named schema.
+    pub mod shapes {
+        pub static NUMBER_OR_STRING: ::confapi_core::Shape = ::confapi_core::Shape::Union(
+            &[::confapi_core::Shape::Any, ::confapi_core::Shape::Any],
+        );
+        pub static LENIENT_INT: ::confapi_core::Shape = ::confapi_core::Shape::Union(
+            &[::confapi_core::Shape::Any, ::confapi_core::Shape::Any],
+        );
+        pub static EMPTY_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Any;
+        pub static LIST_BY_STATUS_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("filterOneAttendee", ::confapi_core::Shape::Any),
+                ("adminUserId", ::confapi_core::Shape::Any),
+                ("page", ::confapi_core::Shape::Any),
+                ("count", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static INFOS_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("pcode", ::confapi_core::Shape::Any),
+                ("eventId", ::confapi_core::Shape::Any),
+                ("userId", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static ROOM_LIST_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
+                ("endTime", ::confapi_core::Shape::Ref("LenientInt")),
+                ("userId", ::confapi_core::Shape::Any),
+                ("inCycle", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static GET_STATUS_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("eventIds", ::confapi_core::Shape::Array(&::confapi_core::Shape::Any)),
+                ("userId", ::confapi_core::Shape::Any),
+                (
+                    "conferenceIds",
+                    ::confapi_core::Shape::Array(&::confapi_core::Shape::Any),
+                ),
+            ],
+            aliases: &[],
+        };
+        pub static GET_CONF_STATUS_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("appId", ::confapi_core::Shape::Any),
+                ("userId", ::confapi_core::Shape::Any),
+                ("conferenceId", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static DASHBOARD_INFO_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[("tempConferenceId", ::confapi_core::Shape::Any)],
+            aliases: &[],
+        };
+        pub static ATTENDEE_LIST_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("eventId", ::confapi_core::Shape::Any),
+                ("page", ::confapi_core::Shape::Any),
+                ("count", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static MONITOR_URL_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("pcode", ::confapi_core::Shape::Any),
+                ("conferenceId", ::confapi_core::Shape::Any),
+                ("userId", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static UPDATE_MEETING_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("eventId", ::confapi_core::Shape::Any),
+                ("conferenceId", ::confapi_core::Shape::Any),
+                ("userId", ::confapi_core::Shape::Any),
+                ("email", ::confapi_core::Shape::Any),
+                ("title", ::confapi_core::Shape::Any),
+                ("length", ::confapi_core::Shape::Any),
+                ("starttime", ::confapi_core::Shape::Any),
+                ("liveOpenFlag", ::confapi_core::Shape::Any),
+                ("livePassword", ::confapi_core::Shape::Any),
+                ("participantsLists", ::confapi_core::Shape::Any),
+                ("joinLogin", ::confapi_core::Shape::Any),
+                ("useWaitingRoom", ::confapi_core::Shape::Any),
+                ("summary", ::confapi_core::Shape::Any),
+                ("confMode", ::confapi_core::Shape::Any),
+                ("openWatchword", ::confapi_core::Shape::Any),
+                ("eventWatchword", ::confapi_core::Shape::Any),
+                ("joinConfSelTag", ::confapi_core::Shape::Any),
+                ("joinConfTags", ::confapi_core::Shape::Any),
+                ("isGnet", ::confapi_core::Shape::Any),
+                ("hide", ::confapi_core::Shape::Any),
+                ("reservDevices", ::confapi_core::Shape::Any),
+                ("autoVideo", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static CANCEL_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("eventId", ::confapi_core::Shape::Any),
+                ("singleStartTime", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static JOIN_TOKEN_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("eventId", ::confapi_core::Shape::Any),
+                ("plainText", ::confapi_core::Shape::Any),
+                ("timeout", ::confapi_core::Shape::Any),
+                ("usableCount", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static ROOM_CREATE_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("userId", ::confapi_core::Shape::Any),
+                ("roomName", ::confapi_core::Shape::Any),
+                ("capacity", ::confapi_core::Shape::Any),
+                ("city", ::confapi_core::Shape::Any),
+                ("location", ::confapi_core::Shape::Any),
+                ("floor", ::confapi_core::Shape::Any),
+                ("logoUrl", ::confapi_core::Shape::Any),
+                ("detailAddress", ::confapi_core::Shape::Any),
+                ("approvalType", ::confapi_core::Shape::Any),
+                ("members", ::confapi_core::Shape::Ref("RoomMembers")),
+            ],
+            aliases: &[],
+        };
+        pub static ROOM_MEMBERS: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("orgIds", ::confapi_core::Shape::Array(&::confapi_core::Shape::Any)),
+                ("userIds", ::confapi_core::Shape::Array(&::confapi_core::Shape::Any)),
+            ],
+            aliases: &[],
+        };
+        pub static USERS_LOOKUP_REQUEST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("emails", ::confapi_core::Shape::Array(&::confapi_core::Shape::Any)),
+                ("mobiles", ::confapi_core::Shape::Array(&::confapi_core::Shape::Any)),
+            ],
+            aliases: &[],
+        };
+        pub static LIST_BY_STATUS_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                ("msg", ::confapi_core::Shape::Any),
+                ("request_id", ::confapi_core::Shape::Any),
+                ("reqid", ::confapi_core::Shape::Any),
+                ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
+                ("request_duration", ::confapi_core::Shape::Any),
+                ("result", ::confapi_core::Shape::Ref("LiveConferencePage")),
+            ],
+            aliases: &[],
+        };
+        pub static LIVE_CONFERENCE_PAGE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("totalCount", ::confapi_core::Shape::Ref("LenientInt")),
+                (
+                    "confList",
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("LiveConference"),
+                    ),
+                ),
+            ],
+            aliases: &[],
+        };
+        pub static LIVE_CONFERENCE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("eventId", ::confapi_core::Shape::Ref("LenientInt")),
+                ("conferenceId", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("title", ::confapi_core::Shape::Any),
+                ("billingCode", ::confapi_core::Shape::Any),
+                ("customerCode", ::confapi_core::Shape::Any),
+                ("pcode2", ::confapi_core::Shape::Any),
+                ("hostId", ::confapi_core::Shape::Ref("LenientInt")),
+                ("hostName", ::confapi_core::Shape::Any),
+                ("hostEmail", ::confapi_core::Shape::Any),
+                ("hostMobile", ::confapi_core::Shape::Any),
+                ("hostAccountType", ::confapi_core::Shape::Ref("LenientInt")),
+                ("hostAccountTypeStr", ::confapi_core::Shape::Any),
+                ("hostOrgId", ::confapi_core::Shape::Ref("LenientInt")),
+                ("hostOrgName", ::confapi_core::Shape::Any),
+                ("hostIp", ::confapi_core::Shape::Any),
+                ("hostLocation", ::confapi_core::Shape::Any),
+                ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
+                ("startTimeStr", ::confapi_core::Shape::Any),
+                ("stopTime", ::confapi_core::Shape::Ref("LenientInt")),
+                ("stopTimeStr", ::confapi_core::Shape::Any),
+                ("confDuration", ::confapi_core::Shape::Ref("LenientInt")),
+                ("confDurationMinute", ::confapi_core::Shape::Ref("LenientInt")),
+                ("isSecureConf", ::confapi_core::Shape::Any),
+                ("isRecord", ::confapi_core::Shape::Any),
+                ("dataCenter", ::confapi_core::Shape::Any),
+                ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                ("attendeeCnt", ::confapi_core::Shape::Ref("LenientInt")),
+                ("voipCnt", ::confapi_core::Shape::Ref("LenientInt")),
+                ("pstnCnt", ::confapi_core::Shape::Ref("LenientInt")),
+                ("videoCnt", ::confapi_core::Shape::Ref("LenientInt")),
+                ("desktopCnt", ::confapi_core::Shape::Ref("LenientInt")),
+                ("mcuCnt", ::confapi_core::Shape::Ref("LenientInt")),
+                ("boxCnt", ::confapi_core::Shape::Ref("LenientInt")),
+                ("rawAttendeeCnt", ::confapi_core::Shape::Ref("LenientInt")),
+                ("rawPstnCnt", ::confapi_core::Shape::Ref("LenientInt")),
+            ],
+            aliases: &[
+                ("confName", "title"),
+                ("billingcode", "billingCode"),
+                ("guestPcode", "pcode2"),
+            ],
+        };
+        pub static INFOS_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                ("msg", ::confapi_core::Shape::Any),
+                ("request_id", ::confapi_core::Shape::Any),
+                ("reqid", ::confapi_core::Shape::Any),
+                ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
+                ("request_duration", ::confapi_core::Shape::Any),
+                ("result", ::confapi_core::Shape::Ref("MeetingResult")),
+            ],
+            aliases: &[],
+        };
+        pub static MEETING_RESULT: ::confapi_core::Shape = ::confapi_core::Shape::Union(
+            &[::confapi_core::Shape::Ref("MeetingOrList"), ::confapi_core::Shape::Any],
+        );
+        pub static MEETING_OR_LIST: ::confapi_core::Shape = ::confapi_core::Shape::Union(
+            &[
+                ::confapi_core::Shape::Ref("Meeting"),
+                ::confapi_core::Shape::Array(&::confapi_core::Shape::Ref("Meeting")),
+            ],
+        );
+        pub static MEETING_LIST_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                ("msg", ::confapi_core::Shape::Any),
+                ("request_id", ::confapi_core::Shape::Any),
+                ("reqid", ::confapi_core::Shape::Any),
+                ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
+                ("request_duration", ::confapi_core::Shape::Any),
+                (
+                    "result",
+                    ::confapi_core::Shape::Array(&::confapi_core::Shape::Ref("Meeting")),
+                ),
+            ],
+            aliases: &[],
+        };
+        pub static MEETING: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("conferenceId", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("eventId", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("roomId", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("pcode1", ::confapi_core::Shape::Any),
+                ("pcode2", ::confapi_core::Shape::Any),
+                ("hostId", ::confapi_core::Shape::Ref("LenientInt")),
+                ("title", ::confapi_core::Shape::Any),
+                ("billingCode", ::confapi_core::Shape::Any),
+                ("startTime", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("endTime", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("length", ::confapi_core::Shape::Ref("LenientInt")),
+                ("hostName", ::confapi_core::Shape::Any),
+                ("hostJoinUrl", ::confapi_core::Shape::Any),
+                ("joinHostUrl", ::confapi_core::Shape::Any),
+                ("attendeeJoinUrl", ::confapi_core::Shape::Any),
+                ("hostMobile", ::confapi_core::Shape::Any),
+                ("confMode", ::confapi_core::Shape::Ref("LenientInt")),
+                ("calType", ::confapi_core::Shape::Any),
+                ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                ("isGnet", ::confapi_core::Shape::Ref("LenientInt")),
+                ("attendList", ::confapi_core::Shape::Ref("Attendants")),
+                (
+                    "houseList",
+                    ::confapi_core::Shape::Array(&::confapi_core::Shape::Ref("Device")),
+                ),
+                (
+                    "equipList",
+                    ::confapi_core::Shape::Array(&::confapi_core::Shape::Ref("Device")),
+                ),
+                (
+                    "detailHouseList",
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("DetailHouse"),
+                    ),
+                ),
+                ("livePullUrl", ::confapi_core::Shape::Any),
+                ("livePullPwd", ::confapi_core::Shape::Any),
+                ("confNodeType", ::confapi_core::Shape::Ref("LenientInt")),
+                ("joinLogin", ::confapi_core::Shape::Ref("LenientInt")),
+                ("joinConfSelTag", ::confapi_core::Shape::Ref("LenientInt")),
+                ("joinConfTags", ::confapi_core::Shape::Any),
+                ("webRTCUrl", ::confapi_core::Shape::Any),
+                ("calExtraInfo", ::confapi_core::Shape::Ref("CalExtraInfo")),
+                ("btplRole", ::confapi_core::Shape::Ref("BtplRoles")),
+                ("customerCode", ::confapi_core::Shape::Any),
+                ("CreateTime", ::confapi_core::Shape::Ref("LenientInt")),
+                ("modifyTime", ::confapi_core::Shape::Ref("LenientInt")),
+                ("timezone", ::confapi_core::Shape::Any),
+                ("wcallurl", ::confapi_core::Shape::Any),
+                ("h323Ip", ::confapi_core::Shape::Array(&::confapi_core::Shape::Any)),
+            ],
+            aliases: &[("billingcode", "billingCode")],
+        };
+        pub static ATTENDANTS: ::confapi_core::Shape = ::confapi_core::Shape::Union(
+            &[
+                ::confapi_core::Shape::Ref("Attendant"),
+                ::confapi_core::Shape::Array(&::confapi_core::Shape::Ref("Attendant")),
+            ],
+        );
+        pub static BTPL_ROLES: ::confapi_core::Shape = ::confapi_core::Shape::Union(
+            &[
+                ::confapi_core::Shape::Ref("BtplRole"),
+                ::confapi_core::Shape::Array(&::confapi_core::Shape::Ref("BtplRole")),
+            ],
+        );
+        pub static ATTENDANT: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("user", ::confapi_core::Shape::Any),
+                ("roleId", ::confapi_core::Shape::Ref("LenientInt")),
+                ("userType", ::confapi_core::Shape::Ref("LenientInt")),
+                ("phoneName", ::confapi_core::Shape::Any),
+                ("phoneEmail", ::confapi_core::Shape::Any),
+                ("status", ::confapi_core::Shape::Any),
+                ("countryCode", ::confapi_core::Shape::Any),
+                ("companyName", ::confapi_core::Shape::Any),
+                ("orgName", ::confapi_core::Shape::Any),
+                ("mobileNumber", ::confapi_core::Shape::Any),
+                ("officePhone", ::confapi_core::Shape::Any),
+                ("cityCode", ::confapi_core::Shape::Any),
+                ("displayName", ::confapi_core::Shape::Any),
+                ("userProfile", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static DEVICE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("DeviceId", ::confapi_core::Shape::Ref("LenientInt")),
+                ("DeviceType", ::confapi_core::Shape::Ref("LenientInt")),
+                ("DeviceName", ::confapi_core::Shape::Any),
+                ("City", ::confapi_core::Shape::Any),
+                ("Location", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("Floor", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("IsMainRoom", ::confapi_core::Shape::Ref("LenientInt")),
+                ("ParentDeviceId", ::confapi_core::Shape::Ref("LenientInt")),
+                ("ParentDeviceType", ::confapi_core::Shape::Ref("LenientInt")),
+                ("ApplyUserId", ::confapi_core::Shape::Ref("LenientInt")),
+                ("ApprovalStatus", ::confapi_core::Shape::Ref("LenientInt")),
+            ],
+            aliases: &[],
+        };
+        pub static DETAIL_HOUSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("DeviceId", ::confapi_core::Shape::Ref("LenientInt")),
+                ("DeviceType", ::confapi_core::Shape::Ref("LenientInt")),
+                ("DeviceName", ::confapi_core::Shape::Any),
+                ("City", ::confapi_core::Shape::Any),
+                ("Location", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("Floor", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("IsMainRoom", ::confapi_core::Shape::Ref("LenientInt")),
+                ("ApplyUserId", ::confapi_core::Shape::Ref("LenientInt")),
+                ("ApplyStatus", ::confapi_core::Shape::Ref("LenientInt")),
+                (
+                    "SubDevices",
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("SubDevice"),
+                    ),
+                ),
+            ],
+            aliases: &[("ApprovalStatus", "ApplyStatus")],
+        };
+        pub static SUB_DEVICE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("DeviceId", ::confapi_core::Shape::Ref("LenientInt")),
+                ("DeviceName", ::confapi_core::Shape::Any),
+                ("DeviceType", ::confapi_core::Shape::Ref("LenientInt")),
+            ],
+            aliases: &[],
+        };
+        pub static CAL_EXTRA_INFO: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("allowH323", ::confapi_core::Shape::Ref("LenientInt")),
+                ("openWatchword", ::confapi_core::Shape::Ref("LenientInt")),
+                ("eventWatchword", ::confapi_core::Shape::Any),
+                ("labels", ::confapi_core::Shape::Any),
+                ("reserveFrom", ::confapi_core::Shape::Ref("LenientInt")),
+                ("eventHostSecret", ::confapi_core::Shape::Any),
+                ("btplId", ::confapi_core::Shape::Ref("LenientInt")),
+                ("encryptionType", ::confapi_core::Shape::Ref("LenientInt")),
+                ("extFlag", ::confapi_core::Shape::Ref("LenientInt")),
+                ("hide", ::confapi_core::Shape::Ref("LenientInt")),
+                ("isTest", ::confapi_core::Shape::Ref("LenientInt")),
+                ("liveOpenFlag", ::confapi_core::Shape::Ref("LenientInt")),
+                ("mtgHub", ::confapi_core::Shape::Ref("LenientInt")),
+                ("rebroadcast", ::confapi_core::Shape::Ref("LenientInt")),
+                ("samePassword", ::confapi_core::Shape::Ref("LenientInt")),
+                ("showAccessNumbers", ::confapi_core::Shape::Ref("LenientInt")),
+                ("showWebRTCUrl", ::confapi_core::Shape::Ref("LenientInt")),
+            ],
+            aliases: &[],
+        };
+        pub static BTPL_ROLE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("managerType", ::confapi_core::Shape::Ref("LenientInt")),
+                ("roleId", ::confapi_core::Shape::Ref("LenientInt")),
+                ("roleName", ::confapi_core::Shape::Any),
+                ("link", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static GET_STATUS_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                ("msg", ::confapi_core::Shape::Any),
+                ("request_id", ::confapi_core::Shape::Any),
+                ("reqid", ::confapi_core::Shape::Any),
+                ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
+                ("request_duration", ::confapi_core::Shape::Any),
+                ("result", ::confapi_core::Shape::Ref("ConferenceStatuses")),
+            ],
+            aliases: &[],
+        };
+        pub static CONFERENCE_STATUSES: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                (
+                    "conferences",
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("ConferenceStatus"),
+                    ),
+                ),
+            ],
+            aliases: &[],
+        };
+        pub static CONFERENCE_STATUS: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("eventId", ::confapi_core::Shape::Ref("LenientInt")),
+                ("conferenceId", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                ("tempConferenceId", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("userId", ::confapi_core::Shape::Ref("LenientInt")),
+                ("tempConfStatus", ::confapi_core::Shape::Ref("LenientInt")),
+            ],
+            aliases: &[],
+        };
+        pub static GET_CONF_STATUS_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                ("msg", ::confapi_core::Shape::Any),
+                ("request_id", ::confapi_core::Shape::Any),
+                ("reqid", ::confapi_core::Shape::Any),
+                ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
+                ("request_duration", ::confapi_core::Shape::Any),
+                ("callSeq", ::confapi_core::Shape::Any),
+                ("content_type", ::confapi_core::Shape::Any),
+                ("result", ::confapi_core::Shape::Ref("ConfStatus")),
+            ],
+            aliases: &[],
+        };
+        pub static CONF_STATUS: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("confStatus", ::confapi_core::Shape::Ref("LenientInt")),
+                ("attendees", ::confapi_core::Shape::Ref("LenientInt")),
+                ("pwdType", ::confapi_core::Shape::Ref("LenientInt")),
+                ("mayJoin", ::confapi_core::Shape::Ref("LenientInt")),
+                ("advanceHours", ::confapi_core::Shape::Ref("NumberOrString")),
+            ],
+            aliases: &[],
+        };
+        pub static DASHBOARD_INFO_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                ("msg", ::confapi_core::Shape::Any),
+                ("request_id", ::confapi_core::Shape::Any),
+                ("reqid", ::confapi_core::Shape::Any),
+                ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
+                ("request_duration", ::confapi_core::Shape::Any),
+                ("result", ::confapi_core::Shape::Ref("DashboardConference")),
+            ],
+            aliases: &[],
+        };
+        pub static DASHBOARD_CONFERENCE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("eventId", ::confapi_core::Shape::Ref("LenientInt")),
+                ("tempConferenceId", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("title", ::confapi_core::Shape::Any),
+                ("billingCode", ::confapi_core::Shape::Any),
+                ("customerCode", ::confapi_core::Shape::Any),
+                ("pcode2", ::confapi_core::Shape::Any),
+                ("hostId", ::confapi_core::Shape::Ref("LenientInt")),
+                ("hostName", ::confapi_core::Shape::Any),
+                ("hostEmail", ::confapi_core::Shape::Any),
+                ("hostMobile", ::confapi_core::Shape::Any),
+                ("hostOrgId", ::confapi_core::Shape::Ref("LenientInt")),
+                ("hostIp", ::confapi_core::Shape::Any),
+                ("hostLocation", ::confapi_core::Shape::Any),
+                ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
+                ("stopTime", ::confapi_core::Shape::Ref("LenientInt")),
+                ("confDuration", ::confapi_core::Shape::Ref("LenientInt")),
+                ("isSecureConf", ::confapi_core::Shape::Any),
+                ("isRecord", ::confapi_core::Shape::Any),
+                ("dataCenter", ::confapi_core::Shape::Any),
+                ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                ("attendeeCnt", ::confapi_core::Shape::Ref("LenientInt")),
+                ("voipCnt", ::confapi_core::Shape::Ref("LenientInt")),
+                ("pstnCnt", ::confapi_core::Shape::Ref("LenientInt")),
+                ("videoCnt", ::confapi_core::Shape::Ref("LenientInt")),
+                ("desktopCnt", ::confapi_core::Shape::Ref("LenientInt")),
+                ("mcuCnt", ::confapi_core::Shape::Ref("LenientInt")),
+                ("boxCnt", ::confapi_core::Shape::Ref("LenientInt")),
+                ("rawAttendeeCnt", ::confapi_core::Shape::Ref("LenientInt")),
+                ("rawPstnCnt", ::confapi_core::Shape::Ref("LenientInt")),
+            ],
+            aliases: &[("confName", "title"), ("billingcode", "billingCode")],
+        };
+        pub static ATTENDEE_LIST_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                ("msg", ::confapi_core::Shape::Any),
+                ("request_id", ::confapi_core::Shape::Any),
+                ("reqid", ::confapi_core::Shape::Any),
+                ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
+                ("request_duration", ::confapi_core::Shape::Any),
+                ("result", ::confapi_core::Shape::Ref("AttendeePage")),
+            ],
+            aliases: &[],
+        };
+        pub static ATTENDEE_PAGE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("totalCount", ::confapi_core::Shape::Ref("LenientInt")),
+                (
+                    "list",
+                    ::confapi_core::Shape::Array(&::confapi_core::Shape::Ref("Attendee")),
+                ),
+            ],
+            aliases: &[],
+        };
+        pub static ATTENDEE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("eventId", ::confapi_core::Shape::Ref("LenientInt")),
+                ("conferenceId", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("tempUserId", ::confapi_core::Shape::Ref("LenientInt")),
+                ("userId", ::confapi_core::Shape::Ref("LenientInt")),
+                ("customerCode", ::confapi_core::Shape::Any),
+                ("name", ::confapi_core::Shape::Any),
+                ("email", ::confapi_core::Shape::Any),
+                ("mobile", ::confapi_core::Shape::Any),
+                ("role", ::confapi_core::Shape::Ref("LenientInt")),
+                (
+                    "roles",
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("LenientInt"),
+                    ),
+                ),
+                ("deviceType", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("deviceVer", ::confapi_core::Shape::Any),
+                ("deviceId", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("localIp", ::confapi_core::Shape::Any),
+                ("ip", ::confapi_core::Shape::Any),
+                ("location", ::confapi_core::Shape::Any),
+                ("carrier", ::confapi_core::Shape::Any),
+                ("netType", ::confapi_core::Shape::Ref("NumberOrString")),
+            ],
+            aliases: &[],
+        };
+        pub static STRING_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                ("msg", ::confapi_core::Shape::Any),
+                ("request_id", ::confapi_core::Shape::Any),
+                ("reqid", ::confapi_core::Shape::Any),
+                ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
+                ("request_duration", ::confapi_core::Shape::Any),
+                ("result", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static TEMPLATE_LIST_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                ("msg", ::confapi_core::Shape::Any),
+                ("request_id", ::confapi_core::Shape::Any),
+                ("reqid", ::confapi_core::Shape::Any),
+                ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
+                ("request_duration", ::confapi_core::Shape::Any),
+                ("result", ::confapi_core::Shape::Ref("TemplateList")),
+            ],
+            aliases: &[],
+        };
+        pub static TEMPLATE_LIST: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                (
+                    "customer",
+                    ::confapi_core::Shape::Array(&::confapi_core::Shape::Ref("Template")),
+                ),
+            ],
+            aliases: &[],
+        };
+        pub static TEMPLATE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("id", ::confapi_core::Shape::Ref("LenientInt")),
+                ("title", ::confapi_core::Shape::Any),
+                ("type", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("info", ::confapi_core::Shape::Ref("TemplateInfo")),
+                ("data", ::confapi_core::Shape::Ref("TemplateData")),
+                ("modifyAt", ::confapi_core::Shape::Ref("LenientInt")),
+                ("createdAt", ::confapi_core::Shape::Ref("LenientInt")),
+            ],
+            aliases: &[],
+        };
+        pub static TEMPLATE_INFO: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[("status", ::confapi_core::Shape::Ref("LenientInt"))],
+            aliases: &[],
+        };
+        pub static TEMPLATE_DATA: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                (
+                    "confRoles",
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("TemplateRole"),
+                    ),
+                ),
+            ],
+            aliases: &[],
+        };
+        pub static TEMPLATE_ROLE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("roleId", ::confapi_core::Shape::Ref("LenientInt")),
+                ("roleName", ::confapi_core::Shape::Any),
+                ("managerType", ::confapi_core::Shape::Ref("LenientInt")),
+            ],
+            aliases: &[],
+        };
+        pub static ANY_RESULT_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                ("msg", ::confapi_core::Shape::Any),
+                ("request_id", ::confapi_core::Shape::Any),
+                ("reqid", ::confapi_core::Shape::Any),
+                ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
+                ("request_duration", ::confapi_core::Shape::Any),
+                ("result", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static CANCEL_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                ("msg", ::confapi_core::Shape::Any),
+                ("request_id", ::confapi_core::Shape::Any),
+                ("reqid", ::confapi_core::Shape::Any),
+                ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
+                ("request_duration", ::confapi_core::Shape::Any),
+                ("result", ::confapi_core::Shape::Ref("CancelledEvent")),
+            ],
+            aliases: &[],
+        };
+        pub static CANCELLED_EVENT: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("eventId", ::confapi_core::Shape::Ref("LenientInt")),
+                ("parentId", ::confapi_core::Shape::Ref("NumberOrString")),
+            ],
+            aliases: &[],
+        };
+        pub static JOIN_TOKEN_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                ("msg", ::confapi_core::Shape::Any),
+                ("request_id", ::confapi_core::Shape::Any),
+                ("reqid", ::confapi_core::Shape::Any),
+                ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
+                ("request_duration", ::confapi_core::Shape::Any),
+                ("result", ::confapi_core::Shape::Ref("JoinToken")),
+            ],
+            aliases: &[],
+        };
+        pub static JOIN_TOKEN: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("eventId", ::confapi_core::Shape::Ref("LenientInt")),
+                ("tempToken", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+        pub static ROOM_CREATE_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                ("msg", ::confapi_core::Shape::Any),
+                ("request_id", ::confapi_core::Shape::Any),
+                ("reqid", ::confapi_core::Shape::Any),
+                ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
+                ("request_duration", ::confapi_core::Shape::Any),
+                ("result", ::confapi_core::Shape::Ref("Room")),
+            ],
+            aliases: &[],
+        };
+        pub static ROOM: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("roomId", ::confapi_core::Shape::Ref("LenientInt")),
+                ("name", ::confapi_core::Shape::Any),
+                ("capacity", ::confapi_core::Shape::Ref("LenientInt")),
+                ("customer_code", ::confapi_core::Shape::Any),
+                ("updateTime", ::confapi_core::Shape::Ref("LenientInt")),
+            ],
+            aliases: &[],
+        };
+        pub static USERS_LOOKUP_RESPONSE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                ("msg", ::confapi_core::Shape::Any),
+                ("request_id", ::confapi_core::Shape::Any),
+                ("reqid", ::confapi_core::Shape::Any),
+                ("timestamp", ::confapi_core::Shape::Ref("LenientInt")),
+                ("request_duration", ::confapi_core::Shape::Any),
+                (
+                    "result",
+                    ::confapi_core::Shape::Map(&::confapi_core::Shape::Ref("User")),
+                ),
+            ],
+            aliases: &[],
+        };
+        pub static USER: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("userId", ::confapi_core::Shape::Ref("LenientInt")),
+                ("loginName", ::confapi_core::Shape::Any),
+                ("email", ::confapi_core::Shape::Any),
+                ("countryCode", ::confapi_core::Shape::Any),
+                ("mobile", ::confapi_core::Shape::Any),
+                ("customerCode", ::confapi_core::Shape::Any),
+                ("companyName", ::confapi_core::Shape::Any),
+                ("displayName", ::confapi_core::Shape::Any),
+                ("firstName", ::confapi_core::Shape::Any),
+                ("middleName", ::confapi_core::Shape::Any),
+                ("lastName", ::confapi_core::Shape::Any),
+            ],
+            aliases: &[],
+        };
+    }
     impl ::confapi_core::Envelope for types::AnyResultResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
             ::confapi_core::in_band_failure(
