@@ -107,7 +107,7 @@ fn member_line(cells: [&str; 5]) -> String {
 
 fn member_row(m: &Member) -> String {
     let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
-    member_line([&dash(&m.id), &dash(&m.name), &dash(&m.role), &dash(&m.state), &when(m.joined_at)])
+    member_line([&dash(&m.id), &dash(&m.name), &dash(&m.role), &m.state.to_string(), &when(m.joined_at)])
 }
 
 #[cfg(test)]

@@ -26,7 +26,9 @@
 //! ```
 #![warn(missing_docs)]
 
+mod fields;
 mod model;
+mod state;
 pub mod time;
 
 #[cfg(feature = "dingtalk")]
@@ -38,6 +40,7 @@ pub mod quanshi;
 
 pub use confapi_core::{Error, ErrorKind};
 pub use model::{vendor_infos, Conference, Member, Participants, Status, Vendor, VendorResult};
+pub use state::MemberState;
 
 #[cfg(feature = "dingtalk")]
 pub use confapi_dingtalk;

@@ -3,7 +3,7 @@
 //! a failing vendor reported next to the others.
 #![cfg(all(feature = "openvox", feature = "quanshi", feature = "dingtalk"))]
 
-use confapi::{Confapi, ErrorKind, Status, Vendor};
+use confapi::{Confapi, ErrorKind, MemberState, Status, Vendor};
 use confapi_mock::{load_dir, recorded_dir, MockServer, Replay};
 use std::time::Duration;
 
@@ -61,6 +61,15 @@ async fn one_conference_with_members_per_vendor() {
     assert_eq!(d.members[2].left_at.map(|t| t.timestamp_millis()), Some(1715601700000));
     let o = api.conference(Vendor::Openvox, "8000").await.unwrap();
     assert_eq!(o.members.len(), 2);
+    // A member in the meeting reads the same for every vendor, the vendor's word beside it.
+    let first_in = |c: &confapi::Conference| {
+        let m = c.members.iter().find(|m| m.state == MemberState::InMeeting).unwrap();
+        serde_json::to_value(m).unwrap()
+    };
+    let (q, d, o) = (first_in(&q), first_in(&d), first_in(&o));
+    assert!([&q, &d, &o].iter().all(|m| m["state"] == "in_meeting"));
+    assert_eq!((d["state_raw"].as_str(), o["state_raw"].as_str()), (Some("3"), Some("Up")));
+    assert!(q["state_raw"].is_null(), "Quanshi lists connected terminals with no state field");
 }
 
 #[tokio::test]
