@@ -9,6 +9,9 @@ use confapi_core::Error;
 use confapi_dingtalk::types;
 use futures::TryStreamExt;
 
+mod actions;
+pub(crate) use actions::{operation, perform};
+
 const PAGE: i32 = 50;
 
 /// Conferences in progress across the organisation.

@@ -26,6 +26,7 @@
 //! ```
 #![warn(missing_docs)]
 
+mod actions;
 mod fields;
 mod model;
 mod state;
@@ -38,6 +39,7 @@ pub mod openvox;
 #[cfg(feature = "quanshi")]
 pub mod quanshi;
 
+pub use actions::{Action, Address, Capabilities, Invitee, Outcome, Request, Start};
 pub use confapi_core::{Error, ErrorKind};
 pub use model::{vendor_infos, Conference, Member, Participants, Status, Vendor, VendorResult};
 pub use state::MemberState;
@@ -174,6 +176,50 @@ impl Confapi {
             Vendor::Dingtalk => {
                 if let Some(c) = &self.dingtalk {
                     return dingtalk::get(c, id).await;
+                }
+            }
+            #[allow(unreachable_patterns)]
+            _ => {}
+        }
+        Err(Self::not_configured(vendor))
+    }
+}
+
+impl Confapi {
+    /// What `vendor`'s client can do (from its compiled spec, whether or
+    /// not it is configured here).
+    pub fn capabilities(&self, vendor: Vendor) -> Capabilities {
+        Capabilities::of(vendor)
+    }
+
+    /// Asks `vendor` to perform `request`. An action the vendor has no
+    /// operation for is [`ErrorKind::Unsupported`], and input it cannot
+    /// take (no room for an OpenVox start, no name for a DingTalk invitee)
+    /// is [`ErrorKind::InvalidRequest`], both before any request is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(api: confapi::Confapi) -> Result<(), confapi::Error> {
+    /// use confapi::{Address, Invitee, Request, Vendor};
+    /// let invitees = vec![Invitee::new(Address::Extension("4001".into()))];
+    /// let invite = Request::Invite { conference: "6400".into(), invitees, by: None };
+    /// api.act(Vendor::Openvox, &invite).await?;
+    /// let end = Request::End { conference: "6449d8a6414c0000001464af9f0".into(), by: None };
+    /// api.act(Vendor::Dingtalk, &end).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn act(&self, vendor: Vendor, request: &Request) -> Result<Outcome, Error> {
+        Capabilities::of(vendor).require(request.action())?;
+        match vendor {
+            #[cfg(feature = "openvox")]
+            Vendor::Openvox => {
+                if let Some(c) = &self.openvox {
+                    return openvox::perform(c, request).await;
+                }
+            }
+            #[cfg(feature = "dingtalk")]
+            Vendor::Dingtalk => {
+                if let Some(c) = &self.dingtalk {
+                    return dingtalk::perform(c, request).await;
                 }
             }
             #[allow(unreachable_patterns)]

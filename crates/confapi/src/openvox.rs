@@ -6,6 +6,9 @@ use crate::state::MemberState;
 use confapi_core::{Error, ErrorKind, OpenEnum};
 use confapi_openvox::types;
 
+mod actions;
+pub(crate) use actions::{operation, perform};
+
 /// Rooms in session, as conferences.
 pub(crate) async fn live(client: &confapi_openvox::Client) -> Result<Vec<Conference>, Error> {
     Ok(client.query_in_session("all").await?.iter().map(from_room).collect())

@@ -8,6 +8,9 @@ use confapi_core::{Error, ErrorKind};
 use confapi_quanshi::{types, MeetingRef};
 use futures::TryStreamExt;
 
+mod actions;
+pub(crate) use actions::operation;
+
 const PAGE: i32 = 50;
 
 /// Meetings running now.
