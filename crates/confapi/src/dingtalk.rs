@@ -19,6 +19,15 @@ pub(crate) async fn live(client: &confapi_dingtalk::Client) -> Result<Vec<Confer
     client.org_conferences(PAGE).map_ok(|c| from_summary(&c)).try_collect().await
 }
 
+/// Conferences in progress, each with its members.
+pub(crate) async fn live_with_members(client: &confapi_dingtalk::Client) -> Result<Vec<Conference>, Error> {
+    crate::watch::with_members(live(client).await?, |id| members(client, id)).await
+}
+
+async fn members(client: &confapi_dingtalk::Client, id: String) -> Result<Vec<Member>, Error> {
+    client.members(&id, PAGE).map_ok(|m| from_member(&m)).try_collect().await
+}
+
 /// One conference with its members.
 pub(crate) async fn get(client: &confapi_dingtalk::Client, id: &str) -> Result<Conference, Error> {
     let info = client.conference(id).await?;
@@ -26,8 +35,7 @@ pub(crate) async fn get(client: &confapi_dingtalk::Client, id: &str) -> Result<C
     if conference.id.is_empty() {
         conference.id = id.to_owned();
     }
-    let members: Vec<types::MemberModel> = client.members(id, PAGE).try_collect().await?;
-    conference.members = members.iter().map(from_member).collect();
+    conference.members = members(client, id.to_owned()).await?;
     Ok(conference)
 }
 

@@ -31,6 +31,7 @@ mod fields;
 mod model;
 mod state;
 pub mod time;
+pub mod watch;
 
 #[cfg(feature = "dingtalk")]
 pub mod dingtalk;
@@ -43,6 +44,7 @@ pub use actions::{Action, Address, Capabilities, Invitee, Outcome, Request, Star
 pub use confapi_core::{Error, ErrorKind};
 pub use model::{vendor_infos, Conference, Member, Participants, Status, Vendor, VendorResult};
 pub use state::MemberState;
+pub use watch::Event;
 
 #[cfg(feature = "dingtalk")]
 pub use confapi_dingtalk;
@@ -55,6 +57,16 @@ use std::future::Future;
 use std::pin::Pin;
 
 type VendorFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'a>>;
+
+/// What a listing of live conferences includes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Listing {
+    /// What the vendor's list of running conferences says.
+    Live,
+    /// That, with each conference's members (one more call per conference
+    /// where the list has none).
+    WithMembers,
+}
 
 /// The configured vendor clients, asked together.
 #[derive(Debug, Clone, Default)]
@@ -118,42 +130,80 @@ impl Confapi {
 
     /// Conferences running now on one vendor.
     pub async fn live_conferences_of(&self, vendor: Vendor) -> Result<Vec<Conference>, Error> {
-        self.live_future(vendor).await
+        self.listing(vendor, Listing::Live).await
     }
 
-    fn live_future(&self, vendor: Vendor) -> VendorFuture<'_, Vec<Conference>> {
+    fn listing(&self, vendor: Vendor, listing: Listing) -> VendorFuture<'_, Vec<Conference>> {
+        let members = listing == Listing::WithMembers;
         match vendor {
             #[cfg(feature = "openvox")]
             Vendor::Openvox => {
                 if let Some(c) = &self.openvox {
+                    // Rooms come with their members either way.
                     return Box::pin(openvox::live(c));
                 }
             }
             #[cfg(feature = "quanshi")]
             Vendor::Quanshi => {
                 if let Some(c) = &self.quanshi {
-                    return Box::pin(quanshi::live(c));
+                    return if members { Box::pin(quanshi::live_with_members(c)) } else { Box::pin(quanshi::live(c)) };
                 }
             }
             #[cfg(feature = "dingtalk")]
             Vendor::Dingtalk => {
                 if let Some(c) = &self.dingtalk {
-                    return Box::pin(dingtalk::live(c));
+                    return if members {
+                        Box::pin(dingtalk::live_with_members(c))
+                    } else {
+                        Box::pin(dingtalk::live(c))
+                    };
                 }
             }
             #[allow(unreachable_patterns)]
             _ => {}
         }
+        let _ = members; // unused when no vendor is compiled in
         Box::pin(async move { Err(Self::not_configured(vendor)) })
+    }
+
+    /// Every configured vendor's answer to `listing`, asked concurrently.
+    async fn listings(&self, listing: Listing) -> Vec<VendorResult<Vec<Conference>>> {
+        let vendors = self.vendors();
+        let answers = futures::future::join_all(vendors.iter().map(|v| self.listing(*v, listing))).await;
+        vendors.into_iter().zip(answers).map(|(vendor, result)| VendorResult { vendor, result }).collect()
     }
 
     /// Conferences running now on every configured vendor, asked
     /// concurrently. A vendor that fails gives its error next to the
     /// others' results.
     pub async fn live_conferences(&self) -> Vec<VendorResult<Vec<Conference>>> {
-        let vendors = self.vendors();
-        let answers = futures::future::join_all(vendors.iter().map(|v| self.live_future(*v))).await;
-        vendors.into_iter().zip(answers).map(|(vendor, result)| VendorResult { vendor, result }).collect()
+        self.listings(Listing::Live).await
+    }
+
+    /// A stream of what changes on the configured vendors, from their live
+    /// conferences and members read now and then every `interval`. It
+    /// never ends by itself (take as many events as you need), and a
+    /// failing vendor is an event, not the end. The first reading is the
+    /// baseline and emits nothing; see the [`watch`] module for the rules.
+    ///
+    /// ```no_run
+    /// # async fn run(api: confapi::Confapi) {
+    /// use futures::StreamExt;
+    /// let mut events = std::pin::pin!(api.watch(std::time::Duration::from_secs(10)));
+    /// while let Some(event) = events.next().await {
+    ///     println!("{event}");
+    /// }
+    /// # }
+    /// ```
+    pub fn watch(&self, interval: std::time::Duration) -> impl futures::Stream<Item = Event> + Send + 'static {
+        let api = self.clone();
+        watch::events(interval, move || {
+            let api = api.clone();
+            async move {
+                let answers = api.listings(Listing::WithMembers).await;
+                answers.into_iter().map(|a| (a.vendor, a.result)).collect()
+            }
+        })
     }
 
     /// One conference with its members, by the vendor's id.

@@ -18,6 +18,21 @@ pub(crate) async fn live(client: &confapi_quanshi::Client) -> Result<Vec<Confere
     client.live_conferences(PAGE).map_ok(|c| from_live(&c)).try_collect().await
 }
 
+/// Meetings running now, each with the terminals connected to it.
+pub(crate) async fn live_with_members(client: &confapi_quanshi::Client) -> Result<Vec<Conference>, Error> {
+    crate::watch::with_members(live(client).await?, |id| async move {
+        match id.parse::<i64>() {
+            Ok(event_id) => terminals(client, event_id).await,
+            Err(_) => Ok(Vec::new()),
+        }
+    })
+    .await
+}
+
+async fn terminals(client: &confapi_quanshi::Client, event_id: i64) -> Result<Vec<Member>, Error> {
+    client.attendees(event_id, PAGE).map_ok(|a| from_attendee(&a)).try_collect().await
+}
+
 /// One meeting by event id, with the terminals connected to it.
 pub(crate) async fn get(client: &confapi_quanshi::Client, id: &str) -> Result<Conference, Error> {
     let event_id: i64 = id.parse().map_err(|_| {
@@ -31,11 +46,11 @@ pub(crate) async fn get(client: &confapi_quanshi::Client, id: &str) -> Result<Co
         .ok_or_else(|| Error::new("quanshi", ErrorKind::NotFound).with_detail(format!("no meeting {event_id}")))?;
     let mut conference = from_meeting(&meeting);
     if matches!(conference.status, Status::Scheduled | Status::Live) {
-        let attendees: Vec<types::Attendee> = client.attendees(event_id, PAGE).try_collect().await?;
+        let attendees = terminals(client, event_id).await?;
         if !attendees.is_empty() {
             conference.status = Status::Live;
             conference.participants.active = Some(attendees.len() as u64);
-            conference.members = attendees.iter().map(from_attendee).collect();
+            conference.members = attendees;
         }
     }
     Ok(conference)
