@@ -4,7 +4,15 @@
 //! whatever was compiled in: a [`Conference`] with its vendor, id, title,
 //! [`Status`], start and end as UTC timestamps (vendors mix epoch seconds,
 //! milliseconds and local-time strings), host, head counts, members where
-//! the vendor lists them, and join link.
+//! the vendor lists them, and join link. A [`Member`] has one
+//! [`MemberState`] whatever the vendor, with the vendor's own value beside
+//! it.
+//!
+//! The facade also acts and watches: [`Confapi::act`] starts and ends
+//! conferences, invites, removes and mutes members through the vendor
+//! operation that does each ([`Capabilities`] says which vendor has
+//! which), and [`Confapi::watch`] is a stream of [`Event`]s from comparing
+//! successive readings of every vendor's live conferences (see [`watch`]).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), confapi_core::Error> {
