@@ -76,6 +76,19 @@ enum Listing {
     WithMembers,
 }
 
+/// One configured vendor's client.
+enum VendorClient<'a> {
+    /// Never made: keeps the lifetime used when no vendor is compiled in.
+    #[allow(dead_code)]
+    Never(std::marker::PhantomData<&'a ()>, std::convert::Infallible),
+    #[cfg(feature = "openvox")]
+    Openvox(&'a confapi_openvox::Client),
+    #[cfg(feature = "quanshi")]
+    Quanshi(&'a confapi_quanshi::Client),
+    #[cfg(feature = "dingtalk")]
+    Dingtalk(&'a confapi_dingtalk::Client),
+}
+
 /// The configured vendor clients, asked together.
 #[derive(Debug, Clone, Default)]
 pub struct Confapi {
@@ -116,20 +129,22 @@ impl Confapi {
 
     /// The vendors configured, in a stable order.
     pub fn vendors(&self) -> Vec<Vendor> {
-        Vendor::ALL.into_iter().filter(|v| self.has(*v)).collect()
+        Vendor::ALL.into_iter().filter(|v| self.client(*v).is_ok()).collect()
     }
 
-    fn has(&self, vendor: Vendor) -> bool {
-        match vendor {
+    /// The client of `vendor`, or the error saying it is not configured.
+    fn client(&self, vendor: Vendor) -> Result<VendorClient<'_>, Error> {
+        let found = match vendor {
             #[cfg(feature = "openvox")]
-            Vendor::Openvox => self.openvox.is_some(),
+            Vendor::Openvox => self.openvox.as_ref().map(VendorClient::Openvox),
             #[cfg(feature = "quanshi")]
-            Vendor::Quanshi => self.quanshi.is_some(),
+            Vendor::Quanshi => self.quanshi.as_ref().map(VendorClient::Quanshi),
             #[cfg(feature = "dingtalk")]
-            Vendor::Dingtalk => self.dingtalk.is_some(),
+            Vendor::Dingtalk => self.dingtalk.as_ref().map(VendorClient::Dingtalk),
             #[allow(unreachable_patterns)]
-            _ => false,
-        }
+            _ => None,
+        };
+        found.ok_or_else(|| Self::not_configured(vendor))
     }
 
     fn not_configured(vendor: Vendor) -> Error {
@@ -143,35 +158,21 @@ impl Confapi {
 
     fn listing(&self, vendor: Vendor, listing: Listing) -> VendorFuture<'_, Vec<Conference>> {
         let members = listing == Listing::WithMembers;
-        match vendor {
-            #[cfg(feature = "openvox")]
-            Vendor::Openvox => {
-                if let Some(c) = &self.openvox {
-                    // Rooms come with their members either way.
-                    return Box::pin(openvox::live(c));
-                }
-            }
-            #[cfg(feature = "quanshi")]
-            Vendor::Quanshi => {
-                if let Some(c) = &self.quanshi {
-                    return if members { Box::pin(quanshi::live_with_members(c)) } else { Box::pin(quanshi::live(c)) };
-                }
-            }
-            #[cfg(feature = "dingtalk")]
-            Vendor::Dingtalk => {
-                if let Some(c) = &self.dingtalk {
-                    return if members {
-                        Box::pin(dingtalk::live_with_members(c))
-                    } else {
-                        Box::pin(dingtalk::live(c))
-                    };
-                }
-            }
-            #[allow(unreachable_patterns)]
-            _ => {}
-        }
         let _ = members; // unused when no vendor is compiled in
-        Box::pin(async move { Err(Self::not_configured(vendor)) })
+        match self.client(vendor) {
+            Err(e) => Box::pin(async move { Err(e) }),
+            // Rooms come with their members either way.
+            #[cfg(feature = "openvox")]
+            Ok(VendorClient::Openvox(c)) => Box::pin(openvox::live(c)),
+            #[cfg(feature = "quanshi")]
+            Ok(VendorClient::Quanshi(c)) if members => Box::pin(quanshi::live_with_members(c)),
+            #[cfg(feature = "quanshi")]
+            Ok(VendorClient::Quanshi(c)) => Box::pin(quanshi::live(c)),
+            #[cfg(feature = "dingtalk")]
+            Ok(VendorClient::Dingtalk(c)) if members => Box::pin(dingtalk::live_with_members(c)),
+            #[cfg(feature = "dingtalk")]
+            Ok(VendorClient::Dingtalk(c)) => Box::pin(dingtalk::live(c)),
+        }
     }
 
     /// Every configured vendor's answer to `listing`, asked concurrently.
@@ -217,29 +218,14 @@ impl Confapi {
     /// One conference with its members, by the vendor's id.
     pub async fn conference(&self, vendor: Vendor, id: &str) -> Result<Conference, Error> {
         let _ = id; // unused when no vendor is compiled in
-        match vendor {
+        match self.client(vendor)? {
             #[cfg(feature = "openvox")]
-            Vendor::Openvox => {
-                if let Some(c) = &self.openvox {
-                    return openvox::get(c, id).await;
-                }
-            }
+            VendorClient::Openvox(c) => openvox::get(c, id).await,
             #[cfg(feature = "quanshi")]
-            Vendor::Quanshi => {
-                if let Some(c) = &self.quanshi {
-                    return quanshi::get(c, id).await;
-                }
-            }
+            VendorClient::Quanshi(c) => quanshi::get(c, id).await,
             #[cfg(feature = "dingtalk")]
-            Vendor::Dingtalk => {
-                if let Some(c) = &self.dingtalk {
-                    return dingtalk::get(c, id).await;
-                }
-            }
-            #[allow(unreachable_patterns)]
-            _ => {}
+            VendorClient::Dingtalk(c) => dingtalk::get(c, id).await,
         }
-        Err(Self::not_configured(vendor))
     }
 }
 
@@ -267,23 +253,14 @@ impl Confapi {
     /// ```
     pub async fn act(&self, vendor: Vendor, request: &Request) -> Result<Outcome, Error> {
         Capabilities::of(vendor).require(request.action())?;
-        match vendor {
+        match self.client(vendor)? {
             #[cfg(feature = "openvox")]
-            Vendor::Openvox => {
-                if let Some(c) = &self.openvox {
-                    return openvox::perform(c, request).await;
-                }
-            }
+            VendorClient::Openvox(c) => openvox::perform(c, request).await,
+            #[cfg(feature = "quanshi")]
+            VendorClient::Quanshi(_) => Err(actions::unsupported(vendor, request.action())),
             #[cfg(feature = "dingtalk")]
-            Vendor::Dingtalk => {
-                if let Some(c) = &self.dingtalk {
-                    return dingtalk::perform(c, request).await;
-                }
-            }
-            #[allow(unreachable_patterns)]
-            _ => {}
+            VendorClient::Dingtalk(c) => dingtalk::perform(c, request).await,
         }
-        Err(Self::not_configured(vendor))
     }
 }
 

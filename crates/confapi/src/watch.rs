@@ -316,10 +316,12 @@ where
 }
 
 /// How many members listings a vendor runs at once for one snapshot.
+#[cfg_attr(not(any(feature = "quanshi", feature = "dingtalk")), allow(dead_code))]
 const MEMBER_CALLS_AT_ONCE: usize = 4;
 
 /// `conferences` with their members, fetched by `fetch` a few at a time;
 /// the first failure fails the whole snapshot.
+#[cfg_attr(not(any(feature = "quanshi", feature = "dingtalk")), allow(dead_code))]
 pub(crate) async fn with_members<'a, F, Fut>(conferences: Vec<Conference>, fetch: F) -> Result<Vec<Conference>, Error>
 where
     F: Fn(String) -> Fut + 'a,

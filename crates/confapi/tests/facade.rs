@@ -4,26 +4,10 @@
 #![cfg(all(feature = "openvox", feature = "quanshi", feature = "dingtalk"))]
 
 use confapi::{Confapi, ErrorKind, MemberState, Status, Vendor};
-use confapi_mock::{load_dir, recorded_dir, MockServer, Replay};
 use std::time::Duration;
 
-async fn replay() -> MockServer {
-    let exchanges = load_dir(&recorded_dir()).unwrap().into_iter().map(|f| f.exchange).collect();
-    MockServer::start(&confapi::vendor_infos(), Replay::new(exchanges, &confapi::vendor_infos()), 0).await.unwrap()
-}
-
-fn all(url: &str) -> Confapi {
-    Confapi::new()
-        .with_openvox(confapi::confapi_openvox::Client::builder(url, "api", "password").build().unwrap())
-        .with_quanshi(confapi::confapi_quanshi::Client::builder().base_url(url).token("token").build().unwrap())
-        .with_dingtalk(
-            confapi::confapi_dingtalk::Client::builder()
-                .base_url(url)
-                .app_credentials("api", "password")
-                .build()
-                .unwrap(),
-        )
-}
+mod common;
+use common::{all, replay};
 
 #[tokio::test]
 async fn live_conferences_from_every_vendor() {

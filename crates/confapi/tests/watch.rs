@@ -3,27 +3,17 @@
 //! the next.
 #![cfg(all(feature = "openvox", feature = "quanshi", feature = "dingtalk"))]
 
-use confapi::{Confapi, Event};
-use confapi_mock::{load_dir, recorded_dir, MockServer, Replay};
+use confapi::Event;
+
+mod common;
+use common::{all, replay};
 use futures::StreamExt;
 use std::time::Duration;
 
 #[tokio::test]
 async fn the_recorded_sequences_watch_as_joins_leaves_starts_and_ends() {
-    let exchanges = load_dir(&recorded_dir()).unwrap().into_iter().map(|f| f.exchange).collect();
-    let vendors = confapi::vendor_infos();
-    let server = MockServer::start(&vendors, Replay::new(exchanges, &vendors), 0).await.unwrap();
-    let url = server.url();
-    let api = Confapi::new()
-        .with_openvox(confapi::confapi_openvox::Client::builder(&url, "api", "password").build().unwrap())
-        .with_quanshi(confapi::confapi_quanshi::Client::builder().base_url(&url).token("token").build().unwrap())
-        .with_dingtalk(
-            confapi::confapi_dingtalk::Client::builder()
-                .base_url(&url)
-                .app_credentials("api", "password")
-                .build()
-                .unwrap(),
-        );
+    let server = replay().await;
+    let api = all(&server.url());
     let events: Vec<Event> = api.watch(Duration::from_millis(20)).take(11).collect().await;
     let lines: Vec<String> = events.iter().map(ToString::to_string).collect();
     assert_eq!(
