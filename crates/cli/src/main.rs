@@ -302,7 +302,7 @@ fn capabilities(json: bool) -> ExitCode {
 /// Prints events until `count` of them (or Ctrl-C); exit 1 when a vendor
 /// failed meanwhile.
 async fn watch(api: &confapi::Confapi, interval: Duration, json: bool, count: Option<u64>) -> ExitCode {
-    use futures::StreamExt;
+    use futures_util::StreamExt;
     if api.vendors().is_empty() {
         return fail(2, "no vendor is configured: set the CONFAPI_* variables (see --help) or use --mock");
     }

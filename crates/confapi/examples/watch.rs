@@ -9,7 +9,7 @@
 //! from one reading to the next.
 
 use confapi::{confapi_dingtalk, confapi_openvox, confapi_quanshi, Confapi, Error};
-use futures::StreamExt;
+use futures_util::StreamExt;
 use std::time::Duration;
 
 /// At most this many events, and for at most `FOR` …

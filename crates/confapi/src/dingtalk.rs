@@ -7,7 +7,7 @@ use crate::state::MemberState;
 use crate::time::from_epoch;
 use confapi_core::Error;
 use confapi_dingtalk::types;
-use futures::TryStreamExt;
+use futures_util::TryStreamExt;
 
 mod actions;
 pub(crate) use actions::{operation, perform};

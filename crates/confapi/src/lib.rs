@@ -178,7 +178,7 @@ impl Confapi {
     /// Every configured vendor's answer to `listing`, asked concurrently.
     async fn listings(&self, listing: Listing) -> Vec<VendorResult<Vec<Conference>>> {
         let vendors = self.vendors();
-        let answers = futures::future::join_all(vendors.iter().map(|v| self.listing(*v, listing))).await;
+        let answers = futures_util::future::join_all(vendors.iter().map(|v| self.listing(*v, listing))).await;
         vendors.into_iter().zip(answers).map(|(vendor, result)| VendorResult { vendor, result }).collect()
     }
 
@@ -197,14 +197,14 @@ impl Confapi {
     ///
     /// ```no_run
     /// # async fn run(api: confapi::Confapi) {
-    /// use futures::StreamExt;
+    /// use futures_util::StreamExt;
     /// let mut events = std::pin::pin!(api.watch(std::time::Duration::from_secs(10)));
     /// while let Some(event) = events.next().await {
     ///     println!("{event}");
     /// }
     /// # }
     /// ```
-    pub fn watch(&self, interval: std::time::Duration) -> impl futures::Stream<Item = Event> + Send + 'static {
+    pub fn watch(&self, interval: std::time::Duration) -> impl futures_util::Stream<Item = Event> + Send + 'static {
         let api = self.clone();
         watch::events(interval, move || {
             let api = api.clone();

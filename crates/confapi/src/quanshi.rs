@@ -6,7 +6,7 @@ use crate::state::MemberState;
 use crate::time::{from_any, from_epoch};
 use confapi_core::{Error, ErrorKind};
 use confapi_quanshi::{types, MeetingRef};
-use futures::TryStreamExt;
+use futures_util::TryStreamExt;
 
 mod actions;
 pub(crate) use actions::operation;

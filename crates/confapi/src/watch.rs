@@ -57,7 +57,7 @@ use crate::model::{Conference, Member, Vendor};
 use crate::state::MemberState;
 use confapi_core::Error;
 use diff::Snapshot;
-use futures::{Stream, StreamExt, TryStreamExt};
+use futures_util::{Stream, StreamExt, TryStreamExt};
 use serde::{Serialize, Serializer};
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
@@ -295,7 +295,7 @@ where
         watcher: Watcher::default(),
         pending: VecDeque::new(),
     };
-    futures::stream::unfold(state, |mut s| async move {
+    futures_util::stream::unfold(state, |mut s| async move {
         loop {
             if let Some(event) = s.pending.pop_front() {
                 return Some((event, s));
@@ -327,7 +327,7 @@ where
     F: Fn(String) -> Fut + 'a,
     Fut: Future<Output = Result<Vec<Member>, Error>> + 'a,
 {
-    futures::stream::iter(conferences)
+    futures_util::stream::iter(conferences)
         .map(|mut c| {
             let members = fetch(c.id.clone());
             async move {

@@ -7,7 +7,7 @@ use confapi::Event;
 
 mod common;
 use common::{all, replay};
-use futures::StreamExt;
+use futures_util::StreamExt;
 use std::time::Duration;
 
 #[tokio::test]
