@@ -1,8 +1,9 @@
-//! `confapi`: live conferences across OpenVox, Quanshi and DingTalk, a
-//! replay server, and the spec audit.
+//! `confapi`: live conferences across OpenVox, Quanshi and DingTalk,
+//! actions on them, a live event stream, a replay server, and the spec
+//! audit.
 
 use clap::{Parser, Subcommand};
-use confapi::{Conference, Vendor};
+use confapi::{Action, Capabilities, Conference, ErrorKind, Event, Invitee, Request, Start, Vendor};
 use confapi_cli::{audit, config, table};
 use confapi_core::Timeouts;
 use confapi_mock::{MockServer, Replay};
@@ -16,7 +17,11 @@ Vendors are configured from the environment; a vendor whose variables are absent
   CONFAPI_QUANSHI_URL (optional), CONFAPI_QUANSHI_TOKEN
   CONFAPI_DINGTALK_URL (optional), CONFAPI_DINGTALK_APP_KEY, CONFAPI_DINGTALK_APP_SECRET
 
-Exit status: 0 when every configured vendor answered, 1 when any failed, 2 for usage errors.";
+Invitees are [ext:|tel:|user:]ID[=NAME]: an extension, a phone number or a user id (the default;
+for OpenVox an extension), with the name DingTalk shows.
+
+Exit status: 0 when every configured vendor answered (an action: when it was done), 1 when any
+failed or cannot do the action, 2 for usage errors.";
 
 #[derive(Parser)]
 #[command(name = "confapi", version, about = "Conferences across OpenVox, Quanshi and DingTalk", after_help = ENV_HELP)]
@@ -53,6 +58,91 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Which actions each vendor's client can perform (vendor × action).
+    Capabilities {
+        /// JSON: for each vendor, each action's operation id (null where it has none).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Start an instant conference.
+    Start {
+        /// openvox or dingtalk (see `confapi capabilities`).
+        vendor: Vendor,
+        /// Subject (DingTalk requires one).
+        #[arg(long)]
+        title: Option<String>,
+        /// The idle room to use (OpenVox requires one).
+        #[arg(long)]
+        room: Option<String>,
+        /// Who starts it: the moderator's extension (OpenVox) or the organiser's unionId (DingTalk).
+        #[arg(long = "as", value_name = "ID")]
+        by: Option<String>,
+        /// Whom to call in: [ext:|tel:|user:]ID[=NAME].
+        invitees: Vec<Invitee>,
+    },
+    /// End a conference for everyone.
+    End {
+        /// The vendor.
+        vendor: Vendor,
+        /// The conference's id.
+        id: String,
+        /// The host's unionId (DingTalk; read from the conference when absent).
+        #[arg(long = "as", value_name = "ID")]
+        by: Option<String>,
+    },
+    /// Invite people into a conference.
+    Invite {
+        /// The vendor.
+        vendor: Vendor,
+        /// The conference's id (OpenVox: the room number).
+        id: String,
+        /// Whom to invite: [ext:|tel:|user:]ID[=NAME].
+        #[arg(required = true)]
+        invitees: Vec<Invitee>,
+        /// Who invites: a moderator extension (OpenVox; the room's first moderator when absent)
+        /// or a unionId (DingTalk).
+        #[arg(long = "as", value_name = "ID")]
+        by: Option<String>,
+    },
+    /// Remove a member from a conference.
+    Kick {
+        /// The vendor.
+        vendor: Vendor,
+        /// The conference's id.
+        id: String,
+        /// The member's id (DingTalk: unionId).
+        member: String,
+    },
+    /// Mute (or with --unmute, unmute) one member or everyone.
+    Mute {
+        /// The vendor.
+        vendor: Vendor,
+        /// The conference's id.
+        id: String,
+        /// The member's id (DingTalk: unionId).
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        member: Option<String>,
+        /// Everyone instead of one member.
+        #[arg(long)]
+        all: bool,
+        /// Unmute instead of mute.
+        #[arg(long)]
+        unmute: bool,
+    },
+    /// Follow the configured vendors: one line per change (a conference starting or ending, a member
+    /// joining, leaving or changing state, a vendor failing or recovering). The first reading is the
+    /// baseline and prints nothing.
+    Watch {
+        /// Seconds between readings.
+        #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=86400))]
+        interval: u64,
+        /// One JSON object per line (NDJSON) instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Stop after this many events (default: run until Ctrl-C).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+        count: Option<u64>,
+    },
     /// Serve the recorded exchanges on 127.0.0.1 until stopped (Ctrl-C).
     Mock {
         /// Port to listen on (0 picks a free one).
@@ -84,6 +174,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Audit { strict, files } => run_audit(strict, &files),
+        Command::Capabilities { json } => capabilities(json),
         Command::Schema => match serde_json::to_string_pretty(&confapi::conference_schema()) {
             Ok(s) => {
                 out(&format!("{s}\n"));
@@ -148,7 +239,101 @@ async fn run_online(mock: bool, timeout: u64, command: Command) -> ExitCode {
     match command {
         Command::Conferences { vendor, json } => conferences(&api, vendor, json).await,
         Command::Conference { vendor, id, json } => conference(&api, vendor, &id, json).await,
-        _ => fail(2, "unexpected command"),
+        Command::Watch { interval, json, count } => watch(&api, Duration::from_secs(interval), json, count).await,
+        command => match action_request(command) {
+            Some((vendor, request)) => act(&api, vendor, &request).await,
+            None => fail(2, "unexpected command"),
+        },
+    }
+}
+
+/// The facade request of an action command.
+fn action_request(command: Command) -> Option<(Vendor, Request)> {
+    Some(match command {
+        Command::Start { vendor, title, room, by, invitees } => {
+            (vendor, Request::Start(Start { title, room, by, invitees }))
+        }
+        Command::End { vendor, id, by } => (vendor, Request::End { conference: id, by }),
+        Command::Invite { vendor, id, invitees, by } => (vendor, Request::Invite { conference: id, invitees, by }),
+        Command::Kick { vendor, id, member } => (vendor, Request::Kick { conference: id, member }),
+        Command::Mute { vendor, id, member: Some(member), all: false, unmute } => {
+            (vendor, Request::Mute { conference: id, member, mute: !unmute })
+        }
+        Command::Mute { vendor, id, unmute, .. } => (vendor, Request::MuteAll { conference: id, mute: !unmute }),
+        _ => return None,
+    })
+}
+
+async fn act(api: &confapi::Confapi, vendor: Vendor, request: &Request) -> ExitCode {
+    match api.act(vendor, request).await {
+        Ok(done) => {
+            let link = done.join_url.map(|u| format!(" {u}")).unwrap_or_default();
+            out(&format!("{vendor} {} {}: done{link}\n", done.action, done.conference));
+            ExitCode::SUCCESS
+        }
+        // Input the vendor cannot take, or a vendor not configured: usage.
+        Err(e) if matches!(e.kind(), ErrorKind::InvalidRequest | ErrorKind::Config) => fail(2, &e.to_string()),
+        Err(e) => fail(1, &e.to_string()),
+    }
+}
+
+fn capabilities(json: bool) -> ExitCode {
+    let vendors: Vec<Vendor> = Vendor::ALL.into_iter().filter(|v| v.info().is_some()).collect();
+    if !json {
+        out(&table::capabilities(&vendors));
+        return ExitCode::SUCCESS;
+    }
+    let mut all = serde_json::Map::new();
+    for vendor in vendors {
+        let can = Capabilities::of(vendor);
+        let ops: serde_json::Map<String, serde_json::Value> =
+            Action::ALL.into_iter().map(|a| (a.name().to_owned(), can.operation(a).map(|op| op.id).into())).collect();
+        all.insert(vendor.name().to_owned(), ops.into());
+    }
+    match serde_json::to_string_pretty(&all) {
+        Ok(s) => {
+            out(&format!("{s}\n"));
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(1, &format!("cannot print JSON: {e}")),
+    }
+}
+
+/// Prints events until `count` of them (or Ctrl-C); exit 1 when a vendor
+/// failed meanwhile.
+async fn watch(api: &confapi::Confapi, interval: Duration, json: bool, count: Option<u64>) -> ExitCode {
+    use futures_util::StreamExt;
+    if api.vendors().is_empty() {
+        return fail(2, "no vendor is configured: set the CONFAPI_* variables (see --help) or use --mock");
+    }
+    let mut events = std::pin::pin!(api.watch(interval));
+    let mut stop = std::pin::pin!(tokio::signal::ctrl_c());
+    let (mut printed, mut failed) = (0, false);
+    while count.is_none_or(|n| printed < n) {
+        let event = tokio::select! {
+            event = events.next() => event,
+            _ = &mut stop => break,
+        };
+        let Some(event) = event else { break };
+        failed |= matches!(event, Event::VendorFailed { .. });
+        let line = if json {
+            match serde_json::to_string(&event) {
+                Ok(line) => line,
+                Err(e) => return fail(1, &format!("cannot print JSON: {e}")),
+            }
+        } else {
+            format!(
+                "{} {event}",
+                chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).format("%H:%M:%SZ")
+            )
+        };
+        out(&format!("{line}\n"));
+        printed += 1;
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

@@ -2,7 +2,7 @@
 //! characters as two.
 
 use chrono::{DateTime, Utc};
-use confapi::{Conference, Member};
+use confapi::{Action, Capabilities, Conference, Member, Vendor};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// The width the table is laid out for.
@@ -107,7 +107,27 @@ fn member_line(cells: [&str; 5]) -> String {
 
 fn member_row(m: &Member) -> String {
     let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
-    member_line([&dash(&m.id), &dash(&m.name), &dash(&m.role), &dash(&m.state), &when(m.joined_at)])
+    member_line([&dash(&m.id), &dash(&m.name), &dash(&m.role), &m.state.to_string(), &when(m.joined_at)])
+}
+
+/// Vendor × action: `yes` where the vendor's client has the operation.
+pub fn capabilities(vendors: &[Vendor]) -> String {
+    let mut out = fit("VENDOR", 9);
+    for action in Action::ALL {
+        out.push_str(&fit(&action.name().to_uppercase(), action.name().len().max(3) + 2));
+    }
+    let mut text = format!("{}\n", out.trim_end());
+    for vendor in vendors {
+        let can = Capabilities::of(*vendor);
+        let mut line = fit(vendor.name(), 9);
+        for action in Action::ALL {
+            let cell = if can.supports(action) { "yes" } else { "-" };
+            line.push_str(&fit(cell, action.name().len().max(3) + 2));
+        }
+        text.push_str(line.trim_end());
+        text.push('\n');
+    }
+    text
 }
 
 #[cfg(test)]
@@ -130,6 +150,16 @@ mod tests {
         for line in conference(&c).lines() {
             assert!(line.width() <= WIDTH);
         }
+    }
+
+    #[test]
+    fn capabilities_are_a_vendor_by_action_grid() {
+        let text = capabilities(&Vendor::ALL);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "VENDOR   START  END  INVITE  KICK  MUTE  MUTE-ALL");
+        assert_eq!(lines[1], "openvox  yes    -    yes     -     -     -");
+        assert_eq!(lines[2], "quanshi  -      -    -       -     -     -");
+        assert_eq!(lines[3], "dingtalk yes    yes  yes     yes   yes   yes");
     }
 
     #[test]

@@ -88,6 +88,13 @@ fn help_on_every_command() {
         vec!["mock", "--help"],
         vec!["schema", "--help"],
         vec!["audit", "--help"],
+        vec!["capabilities", "--help"],
+        vec!["start", "--help"],
+        vec!["end", "--help"],
+        vec!["invite", "--help"],
+        vec!["kick", "--help"],
+        vec!["mute", "--help"],
+        vec!["watch", "--help"],
     ] {
         let out = confapi(&args, &[]);
         assert_eq!(out.status.code(), Some(0), "{args:?}");

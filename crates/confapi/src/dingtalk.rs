@@ -1,17 +1,31 @@
 //! DingTalk: the organisation's conferences in progress, and one conference
 //! with its members.
 
+use crate::fields::{count, int, text};
 use crate::model::{Conference, Member, Participants, Status, Vendor};
-use crate::time::{count, from_epoch, int};
+use crate::state::MemberState;
+use crate::time::from_epoch;
 use confapi_core::Error;
 use confapi_dingtalk::types;
 use futures_util::TryStreamExt;
+
+mod actions;
+pub(crate) use actions::{operation, perform};
 
 const PAGE: i32 = 50;
 
 /// Conferences in progress across the organisation.
 pub(crate) async fn live(client: &confapi_dingtalk::Client) -> Result<Vec<Conference>, Error> {
     client.org_conferences(PAGE).map_ok(|c| from_summary(&c)).try_collect().await
+}
+
+/// Conferences in progress, each with its members.
+pub(crate) async fn live_with_members(client: &confapi_dingtalk::Client) -> Result<Vec<Conference>, Error> {
+    crate::watch::with_members(live(client).await?, |id| members(client, id)).await
+}
+
+async fn members(client: &confapi_dingtalk::Client, id: String) -> Result<Vec<Member>, Error> {
+    client.members(&id, PAGE).map_ok(|m| from_member(&m)).try_collect().await
 }
 
 /// One conference with its members.
@@ -21,8 +35,7 @@ pub(crate) async fn get(client: &confapi_dingtalk::Client, id: &str) -> Result<C
     if conference.id.is_empty() {
         conference.id = id.to_owned();
     }
-    let members: Vec<types::MemberModel> = client.members(id, PAGE).try_collect().await?;
-    conference.members = members.iter().map(from_member).collect();
+    conference.members = members(client, id.to_owned()).await?;
     Ok(conference)
 }
 
@@ -40,11 +53,11 @@ fn status(code: Option<i64>) -> Status {
 /// A conference from a list (times in epoch milliseconds).
 pub fn from_summary(c: &types::ConferenceSummary) -> Conference {
     Conference {
-        title: c.title.clone(),
+        title: text(c.title.as_deref()),
         start: int(&c.start_time).and_then(from_epoch),
         end: int(&c.end_time).and_then(from_epoch),
-        host: c.creator_nick.clone(),
-        join_url: c.external_link_url.clone(),
+        host: text(c.creator_nick.as_deref()),
+        join_url: text(c.external_link_url.as_deref()),
         ..Conference::new(Vendor::Dingtalk, c.conference_id.clone().unwrap_or_default(), status(int(&c.status)))
     }
 }
@@ -52,33 +65,49 @@ pub fn from_summary(c: &types::ConferenceSummary) -> Conference {
 /// A conference from its details.
 pub fn from_info(c: &types::ConfInfo) -> Conference {
     Conference {
-        title: c.title.clone(),
+        title: text(c.title.as_deref()),
         start: int(&c.start_time).and_then(from_epoch),
         end: int(&c.end_time).and_then(from_epoch),
-        host: c.creator_nick.clone(),
+        host: text(c.creator_nick.as_deref()),
         participants: Participants {
             active: count(&c.active_num),
             total: count(&c.attend_num),
             invited: count(&c.invited_num),
         },
-        join_url: c.external_link_url.clone(),
+        join_url: text(c.external_link_url.as_deref()),
         ..Conference::new(Vendor::Dingtalk, c.conference_id.clone().unwrap_or_default(), status(int(&c.status)))
     }
 }
 
-/// A member (attendStatus 3 means in the meeting now).
+/// A member, with the role its host flags give and its join and leave
+/// times (epoch milliseconds; 0 means not yet).
 pub fn from_member(m: &types::MemberModel) -> Member {
     let role = match (m.host, m.co_host) {
-        (Some(true), _) => "host",
-        (_, Some(true)) => "co-host",
-        _ => "participant",
+        (Some(true), _) => Some("host"),
+        (_, Some(true)) => Some("co-host"),
+        (None, None) => None,
+        _ => Some("participant"),
     };
+    let code = int(&m.attend_status);
     Member {
-        id: m.union_id.clone(),
-        name: m.user_nick.clone(),
-        role: Some(role.into()),
-        state: int(&m.attend_status).map(|s| s.to_string()),
+        id: text(m.union_id.as_deref()),
+        name: text(m.user_nick.as_deref()),
+        role: role.map(str::to_owned),
+        state: code.map(member_state).unwrap_or_default(),
+        state_raw: code.map(|c| c.to_string()),
         joined_at: int(&m.join_time).and_then(from_epoch),
         left_at: int(&m.leave_time).and_then(from_epoch),
+    }
+}
+
+/// DingTalk's `attendStatus`: 0 undefined, 1 initialised and 2 joining
+/// (invited, not connected yet), 3 in the meeting, 4 failed to join,
+/// 5 removed and 6 left (all three gone).
+pub fn member_state(code: i64) -> MemberState {
+    match code {
+        1 | 2 => MemberState::Invited,
+        3 => MemberState::InMeeting,
+        4..=6 => MemberState::Left,
+        other => MemberState::Unknown(other.to_string()),
     }
 }

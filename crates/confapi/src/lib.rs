@@ -4,7 +4,15 @@
 //! whatever was compiled in: a [`Conference`] with its vendor, id, title,
 //! [`Status`], start and end as UTC timestamps (vendors mix epoch seconds,
 //! milliseconds and local-time strings), host, head counts, members where
-//! the vendor lists them, and join link.
+//! the vendor lists them, and join link. A [`Member`] has one
+//! [`MemberState`] whatever the vendor, with the vendor's own value beside
+//! it.
+//!
+//! The facade also acts and watches: [`Confapi::act`] starts and ends
+//! conferences, invites, removes and mutes members through the vendor
+//! operation that does each ([`Capabilities`] says which vendor has
+//! which), and [`Confapi::watch`] is a stream of [`Event`]s from comparing
+//! successive readings of every vendor's live conferences (see [`watch`]).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), confapi_core::Error> {
@@ -31,8 +39,12 @@
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
+mod actions;
+mod fields;
 mod model;
+mod state;
 pub mod time;
+pub mod watch;
 
 #[cfg(feature = "dingtalk")]
 pub mod dingtalk;
@@ -41,8 +53,11 @@ pub mod openvox;
 #[cfg(feature = "quanshi")]
 pub mod quanshi;
 
+pub use actions::{Action, Address, Capabilities, Invitee, Outcome, Request, Start};
 pub use confapi_core::{Error, ErrorKind};
 pub use model::{vendor_infos, Conference, Member, Participants, Status, Vendor, VendorResult};
+pub use state::MemberState;
+pub use watch::Event;
 
 #[cfg(feature = "dingtalk")]
 pub use confapi_dingtalk;
@@ -55,6 +70,29 @@ use std::future::Future;
 use std::pin::Pin;
 
 type VendorFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'a>>;
+
+/// What a listing of live conferences includes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Listing {
+    /// What the vendor's list of running conferences says.
+    Live,
+    /// That, with each conference's members (one more call per conference
+    /// where the list has none).
+    WithMembers,
+}
+
+/// One configured vendor's client.
+enum VendorClient<'a> {
+    /// Never made: keeps the lifetime used when no vendor is compiled in.
+    #[allow(dead_code)]
+    Never(std::marker::PhantomData<&'a ()>, std::convert::Infallible),
+    #[cfg(feature = "openvox")]
+    Openvox(&'a confapi_openvox::Client),
+    #[cfg(feature = "quanshi")]
+    Quanshi(&'a confapi_quanshi::Client),
+    #[cfg(feature = "dingtalk")]
+    Dingtalk(&'a confapi_dingtalk::Client),
+}
 
 /// The configured vendor clients, asked together.
 #[derive(Debug, Clone, Default)]
@@ -96,20 +134,22 @@ impl Confapi {
 
     /// The vendors configured, in a stable order.
     pub fn vendors(&self) -> Vec<Vendor> {
-        Vendor::ALL.into_iter().filter(|v| self.has(*v)).collect()
+        Vendor::ALL.into_iter().filter(|v| self.client(*v).is_ok()).collect()
     }
 
-    fn has(&self, vendor: Vendor) -> bool {
-        match vendor {
+    /// The client of `vendor`, or the error saying it is not configured.
+    fn client(&self, vendor: Vendor) -> Result<VendorClient<'_>, Error> {
+        let found = match vendor {
             #[cfg(feature = "openvox")]
-            Vendor::Openvox => self.openvox.is_some(),
+            Vendor::Openvox => self.openvox.as_ref().map(VendorClient::Openvox),
             #[cfg(feature = "quanshi")]
-            Vendor::Quanshi => self.quanshi.is_some(),
+            Vendor::Quanshi => self.quanshi.as_ref().map(VendorClient::Quanshi),
             #[cfg(feature = "dingtalk")]
-            Vendor::Dingtalk => self.dingtalk.is_some(),
+            Vendor::Dingtalk => self.dingtalk.as_ref().map(VendorClient::Dingtalk),
             #[allow(unreachable_patterns)]
-            _ => false,
-        }
+            _ => None,
+        };
+        found.ok_or_else(|| Self::not_configured(vendor))
     }
 
     fn not_configured(vendor: Vendor) -> Error {
@@ -118,70 +158,114 @@ impl Confapi {
 
     /// Conferences running now on one vendor.
     pub async fn live_conferences_of(&self, vendor: Vendor) -> Result<Vec<Conference>, Error> {
-        self.live_future(vendor).await
+        self.listing(vendor, Listing::Live).await
     }
 
-    fn live_future(&self, vendor: Vendor) -> VendorFuture<'_, Vec<Conference>> {
-        match vendor {
+    fn listing(&self, vendor: Vendor, listing: Listing) -> VendorFuture<'_, Vec<Conference>> {
+        let members = listing == Listing::WithMembers;
+        let _ = members; // unused when no vendor is compiled in
+        match self.client(vendor) {
+            Err(e) => Box::pin(async move { Err(e) }),
+            // Rooms come with their members either way.
             #[cfg(feature = "openvox")]
-            Vendor::Openvox => {
-                if let Some(c) = &self.openvox {
-                    return Box::pin(openvox::live(c));
-                }
-            }
+            Ok(VendorClient::Openvox(c)) => Box::pin(openvox::live(c)),
             #[cfg(feature = "quanshi")]
-            Vendor::Quanshi => {
-                if let Some(c) = &self.quanshi {
-                    return Box::pin(quanshi::live(c));
-                }
-            }
+            Ok(VendorClient::Quanshi(c)) if members => Box::pin(quanshi::live_with_members(c)),
+            #[cfg(feature = "quanshi")]
+            Ok(VendorClient::Quanshi(c)) => Box::pin(quanshi::live(c)),
             #[cfg(feature = "dingtalk")]
-            Vendor::Dingtalk => {
-                if let Some(c) = &self.dingtalk {
-                    return Box::pin(dingtalk::live(c));
-                }
-            }
-            #[allow(unreachable_patterns)]
-            _ => {}
+            Ok(VendorClient::Dingtalk(c)) if members => Box::pin(dingtalk::live_with_members(c)),
+            #[cfg(feature = "dingtalk")]
+            Ok(VendorClient::Dingtalk(c)) => Box::pin(dingtalk::live(c)),
         }
-        Box::pin(async move { Err(Self::not_configured(vendor)) })
+    }
+
+    /// Every configured vendor's answer to `listing`, asked concurrently.
+    async fn listings(&self, listing: Listing) -> Vec<VendorResult<Vec<Conference>>> {
+        let vendors = self.vendors();
+        let answers = futures_util::future::join_all(vendors.iter().map(|v| self.listing(*v, listing))).await;
+        vendors.into_iter().zip(answers).map(|(vendor, result)| VendorResult { vendor, result }).collect()
     }
 
     /// Conferences running now on every configured vendor, asked
     /// concurrently. A vendor that fails gives its error next to the
     /// others' results.
     pub async fn live_conferences(&self) -> Vec<VendorResult<Vec<Conference>>> {
-        let vendors = self.vendors();
-        let answers = futures_util::future::join_all(vendors.iter().map(|v| self.live_future(*v))).await;
-        vendors.into_iter().zip(answers).map(|(vendor, result)| VendorResult { vendor, result }).collect()
+        self.listings(Listing::Live).await
+    }
+
+    /// A stream of what changes on the configured vendors, from their live
+    /// conferences and members read now and then every `interval`. It
+    /// never ends by itself (take as many events as you need), and a
+    /// failing vendor is an event, not the end. The first reading is the
+    /// baseline and emits nothing; see the [`watch`] module for the rules.
+    ///
+    /// ```no_run
+    /// # async fn run(api: confapi::Confapi) {
+    /// use futures_util::StreamExt;
+    /// let mut events = std::pin::pin!(api.watch(std::time::Duration::from_secs(10)));
+    /// while let Some(event) = events.next().await {
+    ///     println!("{event}");
+    /// }
+    /// # }
+    /// ```
+    pub fn watch(&self, interval: std::time::Duration) -> impl futures_util::Stream<Item = Event> + Send + 'static {
+        let api = self.clone();
+        watch::events(interval, move || {
+            let api = api.clone();
+            async move {
+                let answers = api.listings(Listing::WithMembers).await;
+                answers.into_iter().map(|a| (a.vendor, a.result)).collect()
+            }
+        })
     }
 
     /// One conference with its members, by the vendor's id.
     pub async fn conference(&self, vendor: Vendor, id: &str) -> Result<Conference, Error> {
         let _ = id; // unused when no vendor is compiled in
-        match vendor {
+        match self.client(vendor)? {
             #[cfg(feature = "openvox")]
-            Vendor::Openvox => {
-                if let Some(c) = &self.openvox {
-                    return openvox::get(c, id).await;
-                }
-            }
+            VendorClient::Openvox(c) => openvox::get(c, id).await,
             #[cfg(feature = "quanshi")]
-            Vendor::Quanshi => {
-                if let Some(c) = &self.quanshi {
-                    return quanshi::get(c, id).await;
-                }
-            }
+            VendorClient::Quanshi(c) => quanshi::get(c, id).await,
             #[cfg(feature = "dingtalk")]
-            Vendor::Dingtalk => {
-                if let Some(c) = &self.dingtalk {
-                    return dingtalk::get(c, id).await;
-                }
-            }
-            #[allow(unreachable_patterns)]
-            _ => {}
+            VendorClient::Dingtalk(c) => dingtalk::get(c, id).await,
         }
-        Err(Self::not_configured(vendor))
+    }
+}
+
+impl Confapi {
+    /// What `vendor`'s client can do (from its compiled spec, whether or
+    /// not it is configured here).
+    pub fn capabilities(&self, vendor: Vendor) -> Capabilities {
+        Capabilities::of(vendor)
+    }
+
+    /// Asks `vendor` to perform `request`. An action the vendor has no
+    /// operation for is [`ErrorKind::Unsupported`], and input it cannot
+    /// take (no room for an OpenVox start, no name for a DingTalk invitee)
+    /// is [`ErrorKind::InvalidRequest`], both before any request is sent.
+    ///
+    /// ```no_run
+    /// # async fn run(api: confapi::Confapi) -> Result<(), confapi::Error> {
+    /// use confapi::{Address, Invitee, Request, Vendor};
+    /// let invitees = vec![Invitee::new(Address::Extension("4001".into()))];
+    /// let invite = Request::Invite { conference: "6400".into(), invitees, by: None };
+    /// api.act(Vendor::Openvox, &invite).await?;
+    /// let end = Request::End { conference: "6449d8a6414c0000001464af9f0".into(), by: None };
+    /// api.act(Vendor::Dingtalk, &end).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn act(&self, vendor: Vendor, request: &Request) -> Result<Outcome, Error> {
+        Capabilities::of(vendor).require(request.action())?;
+        match self.client(vendor)? {
+            #[cfg(feature = "openvox")]
+            VendorClient::Openvox(c) => openvox::perform(c, request).await,
+            #[cfg(feature = "quanshi")]
+            VendorClient::Quanshi(_) => Err(actions::unsupported(vendor, request.action())),
+            #[cfg(feature = "dingtalk")]
+            VendorClient::Dingtalk(c) => dingtalk::perform(c, request).await,
+        }
     }
 }
 

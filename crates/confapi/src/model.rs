@@ -1,5 +1,6 @@
 //! The vendor-neutral model.
 
+use crate::state::MemberState;
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -112,12 +113,16 @@ pub struct Participants {
 pub struct Member {
     /// The vendor's id for the person or line (extension, user id, unionId).
     pub id: Option<String>,
-    /// Display name.
+    /// Display name, as the vendor sent it (absent when it sent none).
     pub name: Option<String>,
-    /// `host`, `co-host` or `participant`, where known.
+    /// `host`, `co-host` or `participant`, where the vendor says.
     pub role: Option<String>,
-    /// The vendor's own word for the member's state (`Up`, `W`, `3` …).
-    pub state: Option<String>,
+    /// Where the member is, in the same words for every vendor.
+    pub state: MemberState,
+    /// The vendor's own value the state was read from (`ANSWERED`, `3`,
+    /// `W` …); absent where the vendor has no state field (a terminal in
+    /// Quanshi's attendee list is connected by being listed).
+    pub state_raw: Option<String>,
     /// When the member joined.
     pub joined_at: Option<DateTime<Utc>>,
     /// When the member left.

@@ -1,8 +1,13 @@
 //! OpenVox IPPBX: conference rooms with a call in progress.
 
+use crate::fields::text;
 use crate::model::{Conference, Member, Participants, Status, Vendor};
-use confapi_core::{Error, ErrorKind};
+use crate::state::MemberState;
+use confapi_core::{Error, ErrorKind, OpenEnum};
 use confapi_openvox::types;
+
+mod actions;
+pub(crate) use actions::{operation, perform};
 
 /// Rooms in session, as conferences.
 pub(crate) async fn live(client: &confapi_openvox::Client) -> Result<Vec<Conference>, Error> {
@@ -23,7 +28,7 @@ pub(crate) async fn get(client: &confapi_openvox::Client, id: &str) -> Result<Co
 }
 
 /// A room in session. The PBX reports only rooms in session, so it is live;
-/// it gives no start time or title beyond the room name.
+/// it gives no start time, and a title only where the room has a name.
 pub fn from_room(room: &types::InSessionRoom) -> Conference {
     let id = room.conferencenumber.as_ref().map(|n| n.as_str().to_owned()).unwrap_or_default();
     let mut members = Vec::new();
@@ -31,7 +36,7 @@ pub fn from_room(room: &types::InSessionRoom) -> Conference {
         flatten(m, &mut members);
     }
     Conference {
-        title: room.conferencename.clone(),
+        title: text(room.conferencename.as_deref()),
         participants: Participants { active: Some(members.len() as u64), total: None, invited: None },
         members,
         ..Conference::new(Vendor::Openvox, id, Status::Live)
@@ -39,20 +44,36 @@ pub fn from_room(room: &types::InSessionRoom) -> Conference {
 }
 
 /// OpenVox lists members flat; Yeastar nests them under outbound, inbound
-/// and ext. Both become one list.
+/// and ext. Both become one list. The PBX sends no names, roles or times:
+/// a member is its number and its channel state.
 fn flatten(m: &types::Member, out: &mut Vec<Member>) {
-    let id = m.number.as_ref().or(m.from.as_ref()).map(|n| n.as_str().to_owned());
+    let id = text(m.number.as_ref().or(m.from.as_ref()).map(|n| n.as_str()));
     if id.is_some() || m.channelid.is_some() {
         out.push(Member {
             id,
-            name: m.trunkname.clone().map(|t| format!("via {t}")),
-            role: None,
-            state: m.memberstatus.as_ref().map(|s| s.to_string()),
-            joined_at: None,
-            left_at: None,
+            state: m.memberstatus.as_ref().map(member_state).unwrap_or_default(),
+            state_raw: m.memberstatus.as_ref().map(|s| s.to_string()),
+            ..Member::default()
         });
     }
     for nested in m.outbound.iter().chain(&m.inbound).chain(&m.ext) {
         flatten(nested, out);
+    }
+}
+
+/// A member's channel state. Yeastar documents `ANSWER` (answered an
+/// invitation) and `ANSWERED` (dialled in), both connected, and `HOLD`
+/// (waiting for the moderator); OpenVox's own example sends Asterisk's
+/// channel state `Up` (connected), and Asterisk says `Ring` or `Ringing`
+/// while a line is being called.
+pub fn member_state(status: &OpenEnum<types::MemberStatusKnown>) -> MemberState {
+    use types::MemberStatusKnown as K;
+    match status {
+        OpenEnum::Known(K::Up | K::Answer | K::Answered) => MemberState::InMeeting,
+        OpenEnum::Known(K::Hold) => MemberState::Waiting,
+        OpenEnum::Unknown(raw) if ["Ring", "Ringing"].iter().any(|r| r.eq_ignore_ascii_case(raw)) => {
+            MemberState::Invited
+        }
+        OpenEnum::Unknown(raw) => MemberState::Unknown(raw.clone()),
     }
 }

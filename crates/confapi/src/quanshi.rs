@@ -1,16 +1,36 @@
 //! Quanshi: the running-meetings list, and one meeting with its terminals.
 
+use crate::fields::{count, int, text};
 use crate::model::{Conference, Member, Participants, Status, Vendor};
-use crate::time::{count, from_any, from_epoch, int};
+use crate::state::MemberState;
+use crate::time::{from_any, from_epoch};
 use confapi_core::{Error, ErrorKind};
 use confapi_quanshi::{types, MeetingRef};
 use futures_util::TryStreamExt;
+
+mod actions;
+pub(crate) use actions::operation;
 
 const PAGE: i32 = 50;
 
 /// Meetings running now.
 pub(crate) async fn live(client: &confapi_quanshi::Client) -> Result<Vec<Conference>, Error> {
     client.live_conferences(PAGE).map_ok(|c| from_live(&c)).try_collect().await
+}
+
+/// Meetings running now, each with the terminals connected to it.
+pub(crate) async fn live_with_members(client: &confapi_quanshi::Client) -> Result<Vec<Conference>, Error> {
+    crate::watch::with_members(live(client).await?, |id| async move {
+        match id.parse::<i64>() {
+            Ok(event_id) => terminals(client, event_id).await,
+            Err(_) => Ok(Vec::new()),
+        }
+    })
+    .await
+}
+
+async fn terminals(client: &confapi_quanshi::Client, event_id: i64) -> Result<Vec<Member>, Error> {
+    client.attendees(event_id, PAGE).map_ok(|a| from_attendee(&a)).try_collect().await
 }
 
 /// One meeting by event id, with the terminals connected to it.
@@ -26,11 +46,11 @@ pub(crate) async fn get(client: &confapi_quanshi::Client, id: &str) -> Result<Co
         .ok_or_else(|| Error::new("quanshi", ErrorKind::NotFound).with_detail(format!("no meeting {event_id}")))?;
     let mut conference = from_meeting(&meeting);
     if matches!(conference.status, Status::Scheduled | Status::Live) {
-        let attendees: Vec<types::Attendee> = client.attendees(event_id, PAGE).try_collect().await?;
+        let attendees = terminals(client, event_id).await?;
         if !attendees.is_empty() {
             conference.status = Status::Live;
             conference.participants.active = Some(attendees.len() as u64);
-            conference.members = attendees.iter().map(from_attendee).collect();
+            conference.members = attendees;
         }
     }
     Ok(conference)
@@ -54,41 +74,58 @@ fn status(code: Option<i64>) -> Status {
 pub fn from_live(c: &types::LiveConference) -> Conference {
     let id = int(&c.event_id).map(|e| e.to_string()).unwrap_or_default();
     Conference {
-        title: c.title.clone(),
+        title: text(c.title.as_deref()),
         start: int(&c.start_time).and_then(from_epoch),
         end: int(&c.stop_time).and_then(from_epoch),
-        host: c.host_name.clone(),
+        host: text(c.host_name.as_deref()),
         participants: Participants { active: count(&c.attendee_cnt), total: count(&c.raw_attendee_cnt), invited: None },
         ..Conference::new(Vendor::Quanshi, id, status(int(&c.status)))
     }
 }
 
 /// A meeting from its details, with the invited attendees as members. Its
-/// times may be epoch seconds, milliseconds or China-local strings.
+/// times may be epoch seconds, milliseconds or China-local strings. An
+/// invitee's role is its business-template role's `managerType`.
 pub fn from_meeting(m: &types::Meeting) -> Conference {
     let id = m.event_id.as_ref().map(|e| e.as_str().to_owned()).unwrap_or_default();
+    let roles: Vec<&types::BtplRole> = m.btpl_role.iter().flat_map(|r| r.items()).collect();
+    let role_of = |role_id: Option<i64>| {
+        let template = roles.iter().find(|r| role_id.is_some() && int(&r.role_id) == role_id)?;
+        int(&template.manager_type).map(role)
+    };
     let members: Vec<Member> = m
         .attend_list
         .iter()
         .flat_map(|list| list.items())
         .map(|a| Member {
-            id: a.user.clone(),
-            name: a.display_name.clone().or_else(|| a.phone_name.clone()),
-            role: None,
-            state: a.status.clone(),
+            id: text(a.user.as_deref()),
+            name: text(a.display_name.as_deref()).or_else(|| text(a.phone_name.as_deref())),
+            role: role_of(int(&a.role_id)),
+            state: a.status.as_deref().map(invitation_state).unwrap_or_default(),
+            state_raw: a.status.clone(),
             joined_at: None,
             left_at: None,
         })
         .collect();
     Conference {
-        title: m.title.clone(),
+        title: text(m.title.as_deref()),
         start: m.start_time.as_ref().and_then(from_any),
         end: m.end_time.as_ref().and_then(from_any),
-        host: m.host_name.clone(),
+        host: text(m.host_name.as_deref()),
         participants: Participants { active: None, total: None, invited: Some(members.len() as u64) },
         members,
-        join_url: m.attendee_join_url.clone(),
+        join_url: text(m.attendee_join_url.as_deref()),
         ..Conference::new(Vendor::Quanshi, id, status(int(&m.status)))
+    }
+}
+
+/// An invitee's answer (`attendList[].status`): `W` not answered yet and
+/// `A` accepted are both still invited; `R` declined fits none of the
+/// states (the invitee never took part), so it stays unknown with its value.
+pub fn invitation_state(raw: &str) -> MemberState {
+    match raw {
+        "W" | "A" => MemberState::Invited,
+        other => MemberState::Unknown(other.to_owned()),
     }
 }
 
@@ -103,14 +140,16 @@ fn role(code: i64) -> String {
     }
 }
 
-/// A terminal connected to a running meeting.
+/// A terminal connected to a running meeting: listed means connected, and
+/// the list has no state field, so `state_raw` stays empty.
 pub fn from_attendee(a: &types::Attendee) -> Member {
     Member {
         // Phone and guest terminals have user id 0; their temporary id tells them apart.
         id: int(&a.user_id).filter(|u| *u > 0).or(int(&a.temp_user_id)).map(|i| i.to_string()),
-        name: a.name.clone(),
+        name: text(a.name.as_deref()),
         role: int(&a.role).map(role),
-        state: Some("connected".into()),
+        state: MemberState::InMeeting,
+        state_raw: None,
         joined_at: None,
         left_at: None,
     }

@@ -1,19 +1,8 @@
 //! Vendors give times as epoch seconds, epoch milliseconds or local-time
-//! strings; the model has one timestamp type. Also the integer helpers the
-//! conversions share.
+//! strings; the model has one timestamp type.
 
 use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
-use confapi_core::{LenientInt, NumberOrString};
-
-/// The integer of an optional lenient field.
-pub(crate) fn int(v: &Option<LenientInt>) -> Option<i64> {
-    v.map(|i| i.get())
-}
-
-/// A non-negative count from an optional lenient field.
-pub(crate) fn count(v: &Option<LenientInt>) -> Option<u64> {
-    int(v).and_then(|n| u64::try_from(n).ok())
-}
+use confapi_core::NumberOrString;
 
 /// Epoch seconds or milliseconds (told apart by size); `None` for 0 or
 /// less, which vendors use for "not yet".

@@ -3,27 +3,11 @@
 //! a failing vendor reported next to the others.
 #![cfg(all(feature = "openvox", feature = "quanshi", feature = "dingtalk"))]
 
-use confapi::{Confapi, ErrorKind, Status, Vendor};
-use confapi_mock::{load_dir, recorded_dir, MockServer, Replay};
+use confapi::{Confapi, ErrorKind, MemberState, Status, Vendor};
 use std::time::Duration;
 
-async fn replay() -> MockServer {
-    let exchanges = load_dir(&recorded_dir()).unwrap().into_iter().map(|f| f.exchange).collect();
-    MockServer::start(&confapi::vendor_infos(), Replay::new(exchanges, &confapi::vendor_infos()), 0).await.unwrap()
-}
-
-fn all(url: &str) -> Confapi {
-    Confapi::new()
-        .with_openvox(confapi::confapi_openvox::Client::builder(url, "api", "password").build().unwrap())
-        .with_quanshi(confapi::confapi_quanshi::Client::builder().base_url(url).token("token").build().unwrap())
-        .with_dingtalk(
-            confapi::confapi_dingtalk::Client::builder()
-                .base_url(url)
-                .app_credentials("api", "password")
-                .build()
-                .unwrap(),
-        )
-}
+mod common;
+use common::{all, replay};
 
 #[tokio::test]
 async fn live_conferences_from_every_vendor() {
@@ -61,6 +45,15 @@ async fn one_conference_with_members_per_vendor() {
     assert_eq!(d.members[2].left_at.map(|t| t.timestamp_millis()), Some(1715601700000));
     let o = api.conference(Vendor::Openvox, "8000").await.unwrap();
     assert_eq!(o.members.len(), 2);
+    // A member in the meeting reads the same for every vendor, the vendor's word beside it.
+    let first_in = |c: &confapi::Conference| {
+        let m = c.members.iter().find(|m| m.state == MemberState::InMeeting).unwrap();
+        serde_json::to_value(m).unwrap()
+    };
+    let (q, d, o) = (first_in(&q), first_in(&d), first_in(&o));
+    assert!([&q, &d, &o].iter().all(|m| m["state"] == "in_meeting"));
+    assert_eq!((d["state_raw"].as_str(), o["state_raw"].as_str()), (Some("3"), Some("Up")));
+    assert!(q["state_raw"].is_null(), "Quanshi lists connected terminals with no state field");
 }
 
 #[tokio::test]

@@ -37,6 +37,9 @@ pub enum ErrorKind {
     AuthExpired,
     /// The thing asked for does not exist (or is not running).
     NotFound,
+    /// The vendor has no operation for what was asked (its spec lacks
+    /// it); found before any request is sent.
+    Unsupported,
 }
 
 impl ErrorKind {
@@ -56,6 +59,7 @@ impl ErrorKind {
             ErrorKind::Credentials => "credentials rejected",
             ErrorKind::AuthExpired => "session expired",
             ErrorKind::NotFound => "not found",
+            ErrorKind::Unsupported => "not supported by this vendor",
         }
     }
 }

@@ -1,6 +1,11 @@
 //! The recorded-exchange format: one HTTP request and its response per file,
 //! `crates/mock/recorded/<vendor>/<name>.json` (inside this crate, so the
 //! package carries them). Secrets are `"REDACTED"`.
+//!
+//! Recordings of the same request (method, path and body) may be the steps
+//! of a sequence: each carries `"step": N` (from 1), and the replay server
+//! answers the Nth call with step N and every later call with the last
+//! step. A file without `step` is a sequence of one, as before.
 
 use confapi_core::VendorInfo;
 use serde::{Deserialize, Serialize};
@@ -14,6 +19,10 @@ use std::path::{Path, PathBuf};
 pub struct Exchange {
     /// Vendor name (`"openvox"`, `"quanshi"`, `"dingtalk"`).
     pub vendor: String,
+    /// Position in a sequence of answers to the same request, from 1;
+    /// `None` for a request always answered the same way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<u32>,
     /// What the client sent.
     pub request: RecordedRequest,
     /// What the server answered.
@@ -173,6 +182,22 @@ mod tests {
         assert_eq!(on_disk.len(), built_in.len());
         assert!(built_in.len() > 40);
         assert!(on_disk.iter().zip(&built_in).all(|(a, b)| a.exchange == b.exchange));
+    }
+
+    #[test]
+    fn recorded_sequences_number_their_steps_from_one_without_gaps() {
+        let mut steps: BTreeMap<(String, String, String), Vec<Option<u32>>> = BTreeMap::new();
+        for file in embedded().unwrap() {
+            let r = &file.exchange.request;
+            steps.entry((r.method.clone(), r.path.clone(), r.body.to_string())).or_default().push(file.exchange.step);
+        }
+        let sequences: Vec<_> = steps.into_iter().filter(|(_, s)| s.iter().any(Option::is_some)).collect();
+        assert!(!sequences.is_empty(), "the recordings hold at least one sequence");
+        for (request, mut numbers) in sequences {
+            numbers.sort();
+            let expected: Vec<Option<u32>> = (1..=numbers.len() as u32).map(Some).collect();
+            assert_eq!(numbers, expected, "{request:?}");
+        }
     }
 
     static FAKE: VendorInfo = VendorInfo {

@@ -4,6 +4,10 @@
 //! audit: a JSON file per exchange under `recorded/<vendor>/` of this crate, in the
 //! shape of [`Exchange`]. [`MockServer`] serves any [`Responder`] on
 //! 127.0.0.1; [`Replay`] is the responder that answers from recordings.
+//! Recordings of one request that carry `"step": N` are a sequence: the
+//! Nth call gets step N and later calls the last step, so a replayed
+//! listing can change from one call to the next (members joining and
+//! leaving for `confapi --mock watch`).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), String> {

@@ -1,42 +1,78 @@
-//! Replays recorded exchanges: method + path pick the recording, and the
-//! body decides where several recordings share a path.
+//! Replays recorded exchanges: method + path pick the recording, the body
+//! decides where several recordings share a path, and recordings of one
+//! request with a `step` answer successive calls in turn.
 
 use crate::exchange::{Exchange, RecordedRequest, Secrets};
 use crate::server::Reply;
 use confapi_core::VendorInfo;
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
 
 /// A [`Responder`](crate::Responder) over a set of recordings.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Replay {
     exchanges: Vec<Exchange>,
     vendors: Vec<&'static VendorInfo>,
+    /// Calls answered so far per sequence, keyed by the index of the
+    /// sequence's first step: one counter per distinct request, so memory
+    /// is bounded by the recordings, not by the calls.
+    calls: Mutex<HashMap<usize, usize>>,
+}
+
+impl Clone for Replay {
+    /// The same recordings, with each sequence where this one is.
+    fn clone(&self) -> Self {
+        let calls = self.calls.lock().unwrap_or_else(PoisonError::into_inner).clone();
+        Self { exchanges: self.exchanges.clone(), vendors: self.vendors.clone(), calls: Mutex::new(calls) }
+    }
 }
 
 impl Replay {
     /// Replays `exchanges` of `vendors`, whose specs say which fields are
     /// secret and how each vendor answers a request it does not know.
     pub fn new(exchanges: Vec<Exchange>, vendors: &[&'static VendorInfo]) -> Self {
-        Self { exchanges, vendors: vendors.to_vec() }
+        Self { exchanges, vendors: vendors.to_vec(), calls: Mutex::default() }
     }
 
-    /// The recording that answers `request`, if any: the only one for its
-    /// method and path, or among several the one with the same body
-    /// (compared with secrets redacted, as recordings store them).
-    pub fn find(&self, request: &RecordedRequest) -> Option<&Exchange> {
-        let candidates: Vec<&Exchange> = self
-            .exchanges
-            .iter()
-            .filter(|e| e.request.method.eq_ignore_ascii_case(&request.method) && e.request.path == request.path)
+    /// The recordings that answer `request`, in step order: those for its
+    /// method and path when they all record one request, otherwise those
+    /// with the same body (compared with secrets redacted, as recordings
+    /// store them).
+    fn sequence(&self, request: &RecordedRequest) -> Vec<usize> {
+        let route: Vec<usize> = (0..self.exchanges.len())
+            .filter(|i| {
+                let e = &self.exchanges[*i].request;
+                e.method.eq_ignore_ascii_case(&request.method) && e.path == request.path
+            })
             .collect();
-        match candidates.as_slice() {
-            [] => None,
-            [only] => Some(only),
-            several => {
-                let mut body = request.body.clone();
-                Secrets::of(&self.vendors).redact_json(&mut body);
-                several.iter().copied().find(|e| e.request.body == body)
-            }
+        let body_of = |i: &usize| &self.exchanges[*i].request.body;
+        let one_request = route.first().is_some_and(|first| route.iter().all(|i| body_of(i) == body_of(first)));
+        let mut sequence = if one_request {
+            route
+        } else {
+            let mut body = request.body.clone();
+            Secrets::of(&self.vendors).redact_json(&mut body);
+            route.into_iter().filter(|i| *body_of(i) == body).collect()
+        };
+        sequence.sort_by_key(|i| self.exchanges[*i].step.unwrap_or(0));
+        sequence
+    }
+
+    /// The recording that answers `request` now. For a request recorded
+    /// as steps of a sequence, each call takes the next step and the last
+    /// step answers every call after it; otherwise it is the only
+    /// recording for the request (the first, should there be copies).
+    pub fn find(&self, request: &RecordedRequest) -> Option<&Exchange> {
+        let sequence = self.sequence(request);
+        let first = *sequence.first()?;
+        if self.exchanges[first].step.is_none() {
+            return Some(&self.exchanges[first]);
         }
+        let mut calls = self.calls.lock().unwrap_or_else(PoisonError::into_inner);
+        let count = calls.entry(first).or_insert(0);
+        let step = (*count).min(sequence.len() - 1);
+        *count = count.saturating_add(1);
+        Some(&self.exchanges[sequence[step]])
     }
 
     /// The vendor whose recordings share the longest path prefix with `path`.
@@ -102,6 +138,7 @@ mod tests {
     fn exchange(path: &str, body: Value, answer: Value) -> Exchange {
         Exchange {
             vendor: "openvox".into(),
+            step: None,
             request: RecordedRequest {
                 method: "POST".into(),
                 path: path.into(),
@@ -155,5 +192,46 @@ mod tests {
         assert_eq!(miss.body, br#"{"status":"Failed","errno":"10003"}"#);
         assert_eq!(replay.reply(&request("/nowhere", Value::Null)), unmatched(Some(&PBX)));
         assert_eq!(unmatched(None).status, 404);
+    }
+
+    fn step(n: u32, e: Exchange) -> Exchange {
+        Exchange { step: Some(n), ..e }
+    }
+
+    #[test]
+    fn steps_answer_successive_calls_and_the_last_repeats() {
+        let replay = Replay::new(
+            vec![
+                // Out of order on purpose: the step numbers decide.
+                step(2, exchange("/q", json!({"number": "all"}), json!({"n": 2}))),
+                step(1, exchange("/q", json!({"number": "all"}), json!({"n": 1}))),
+                step(3, exchange("/q", json!({"number": "all"}), json!({"n": 3}))),
+                exchange("/q", json!({"number": "8000"}), json!({"one": true})),
+            ],
+            &[&PBX],
+        );
+        let all = request("/q", json!({"number": "all"}));
+        let answers: Vec<Vec<u8>> = (0..5).map(|_| replay.reply(&all).body).collect();
+        assert_eq!(answers, [&br#"{"n":1}"#[..], br#"{"n":2}"#, br#"{"n":3}"#, br#"{"n":3}"#, br#"{"n":3}"#]);
+        // Another request on the same path has its own answer, untouched by the count.
+        assert_eq!(replay.reply(&request("/q", json!({"number": "8000"}))).body, br#"{"one":true}"#);
+        // A clone goes on from where the original is.
+        assert_eq!(replay.clone().reply(&all).body, br#"{"n":3}"#);
+    }
+
+    #[test]
+    fn a_lone_sequence_on_a_path_answers_any_body_and_counts_per_request() {
+        let replay = Replay::new(
+            vec![
+                step(1, exchange("/members", Value::Null, json!({"n": 1}))),
+                step(2, exchange("/members", Value::Null, json!({"n": 2}))),
+                exchange("/other", Value::Null, json!({"other": 1})),
+            ],
+            &[&PBX],
+        );
+        assert_eq!(replay.reply(&request("/other", Value::Null)).body, br#"{"other":1}"#);
+        assert_eq!(replay.reply(&request("/members", Value::Null)).body, br#"{"n":1}"#);
+        assert_eq!(replay.reply(&request("/members", json!({"x": 1}))).body, br#"{"n":2}"#);
+        assert_eq!(replay.reply(&request("/members", Value::Null)).body, br#"{"n":2}"#);
     }
 }

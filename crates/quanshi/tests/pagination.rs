@@ -92,6 +92,7 @@ async fn the_replay_server_serves_three_recorded_pages_then_an_empty_one() {
     use confapi_mock::{Exchange, RecordedRequest as Req, RecordedResponse, Replay};
     let page = |n: i64, ids: &[i64]| Exchange {
         vendor: "quanshi".into(),
+        step: None,
         request: Req {
             method: "POST".into(),
             path: "/confopenapi/conference/listbystatus".into(),

@@ -1,0 +1,348 @@
+//! What the facade can ask a vendor to do, and which vendors can.
+//!
+//! Each [`Action`] is performed by one operation of a vendor's spec
+//! (DingTalk's `end` is `close_video_conference`, OpenVox's `invite` is
+//! `conference_add_member`). Each vendor module says which operation that
+//! is, as the generated `meta::op` static the call itself goes through, and
+//! [`Capabilities`] checks it against the compiled spec
+//! ([`confapi_core::VendorInfo::operation`]). There is no other list: a
+//! vendor supports an action exactly when its client has the operation.
+//!
+//! Asking for an action a vendor lacks is [`ErrorKind::Unsupported`],
+//! naming the vendor and the action, before any request is sent (no login
+//! either). Actions change things, so their operations are not marked safe
+//! in the specs and the client never sends one twice, retries or not; the
+//! reads some actions make first (OpenVox reads a room's moderator, DingTalk
+//! a conference's host) are safe and may be retried.
+
+use crate::model::Vendor;
+use confapi_core::{Error, ErrorKind, OperationMeta};
+use serde::Serialize;
+use std::fmt;
+use std::str::FromStr;
+
+/// Something the facade can ask a vendor to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// Start an instant conference.
+    Start,
+    /// End a running conference for everyone.
+    End,
+    /// Call or invite people into a conference.
+    Invite,
+    /// Remove a member from a conference.
+    Kick,
+    /// Mute or unmute one member.
+    Mute,
+    /// Mute or unmute everyone.
+    MuteAll,
+}
+
+impl Action {
+    /// Every action, in a stable order.
+    pub const ALL: [Action; 6] =
+        [Action::Start, Action::End, Action::Invite, Action::Kick, Action::Mute, Action::MuteAll];
+
+    /// The short name (`"mute-all"`), as the `confapi` command spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Start => "start",
+            Action::End => "end",
+            Action::Invite => "invite",
+            Action::Kick => "kick",
+            Action::Mute => "mute",
+            Action::MuteAll => "mute-all",
+        }
+    }
+
+    /// What it does, in a few words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Action::Start => "start an instant conference",
+            Action::End => "end a conference",
+            Action::Invite => "invite members",
+            Action::Kick => "remove a member",
+            Action::Mute => "mute or unmute a member",
+            Action::MuteAll => "mute or unmute everyone",
+        }
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Which actions one vendor's client can perform, read from its compiled
+/// spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    vendor: Vendor,
+}
+
+impl Capabilities {
+    /// The capabilities of `vendor` (none when its feature is not compiled in).
+    pub fn of(vendor: Vendor) -> Self {
+        Self { vendor }
+    }
+
+    /// The vendor.
+    pub fn vendor(&self) -> Vendor {
+        self.vendor
+    }
+
+    /// The operation of the vendor's spec that performs `action`, if the
+    /// compiled client has one.
+    pub fn operation(&self, action: Action) -> Option<&'static OperationMeta> {
+        let _ = action; // unused when no vendor is compiled in
+        let info = self.vendor.info()?;
+        let op: &'static OperationMeta = match self.vendor {
+            #[cfg(feature = "openvox")]
+            Vendor::Openvox => crate::openvox::operation(action),
+            #[cfg(feature = "quanshi")]
+            Vendor::Quanshi => crate::quanshi::operation(action),
+            #[cfg(feature = "dingtalk")]
+            Vendor::Dingtalk => crate::dingtalk::operation(action),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }?;
+        info.operation(op.id)
+    }
+
+    /// Whether the vendor can perform `action`.
+    pub fn supports(&self, action: Action) -> bool {
+        self.operation(action).is_some()
+    }
+
+    /// The actions the vendor can perform, in [`Action::ALL`] order.
+    pub fn actions(&self) -> Vec<Action> {
+        Action::ALL.into_iter().filter(|a| self.supports(*a)).collect()
+    }
+
+    /// The operation for `action`, or the [`ErrorKind::Unsupported`] error
+    /// that names the vendor and the action.
+    pub fn require(&self, action: Action) -> Result<&'static OperationMeta, Error> {
+        self.operation(action).ok_or_else(|| unsupported(self.vendor, action))
+    }
+}
+
+/// The error for an action `vendor` has no operation for.
+pub(crate) fn unsupported(vendor: Vendor, action: Action) -> Error {
+    Error::new(vendor.name(), ErrorKind::Unsupported)
+        .with_detail(format!("{action} ({}): the {vendor} API has no operation for it", action.describe()))
+}
+
+/// An input problem found before any request (exit status 2 in the CLI).
+#[cfg_attr(not(any(feature = "openvox", feature = "dingtalk")), allow(dead_code))]
+pub(crate) fn invalid(vendor: Vendor, detail: impl Into<String>) -> Error {
+    Error::new(vendor.name(), ErrorKind::InvalidRequest).with_detail(detail)
+}
+
+/// How to reach someone to invite.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Address {
+    /// An extension of the PBX (OpenVox).
+    Extension(String),
+    /// A phone number to call (an outside number for OpenVox, a phone
+    /// invitation for DingTalk).
+    Phone(String),
+    /// The vendor's user id (DingTalk unionId; for OpenVox, whose users are
+    /// extensions, the same as [`Address::Extension`]).
+    User(String),
+}
+
+impl Address {
+    /// The extension, number or id.
+    pub fn value(&self) -> &str {
+        match self {
+            Address::Extension(v) | Address::Phone(v) | Address::User(v) => v,
+        }
+    }
+}
+
+/// Someone to invite, with the name to show where the vendor asks for one
+/// (DingTalk requires it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invitee {
+    /// How to reach them.
+    pub address: Address,
+    /// Display name.
+    pub name: Option<String>,
+}
+
+impl Invitee {
+    /// An invitee without a name.
+    pub fn new(address: Address) -> Self {
+        Self { address, name: None }
+    }
+
+    /// The same invitee, shown as `name`.
+    pub fn named(self, name: impl Into<String>) -> Self {
+        Self { name: Some(name.into()), ..self }
+    }
+}
+
+impl FromStr for Invitee {
+    type Err = String;
+
+    /// `[ext:|tel:|user:]ID[=NAME]`: `ext:4001`, `tel:13800000000=张三`,
+    /// `user:qzR1iSMDvzR9kXXXXXXXx=测试用户`. Without a prefix the value is
+    /// the vendor's user id (for OpenVox, an extension).
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (address, name) = match s.split_once('=') {
+            Some((a, n)) => (a, Some(n.trim())),
+            None => (s, None),
+        };
+        let address = address.trim();
+        let address = match address.split_once(':') {
+            Some(("ext", v)) => Address::Extension(v.to_owned()),
+            Some(("tel", v)) => Address::Phone(v.to_owned()),
+            Some(("user", v)) => Address::User(v.to_owned()),
+            _ => Address::User(address.to_owned()),
+        };
+        if address.value().trim().is_empty() {
+            return Err(format!("{s:?}: no extension, number or id (expected [ext:|tel:|user:]ID[=NAME])"));
+        }
+        let name = name.filter(|n| !n.is_empty()).map(str::to_owned);
+        Ok(Self { address, name })
+    }
+}
+
+/// What to start.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Start {
+    /// Subject (DingTalk requires one; OpenVox names the room's call with it).
+    pub title: Option<String>,
+    /// The idle room to hold it in (OpenVox requires one).
+    pub room: Option<String>,
+    /// Who starts it: the organiser's unionId (DingTalk) or the moderator's
+    /// extension (OpenVox). Both require one.
+    pub by: Option<String>,
+    /// Whom to call in.
+    pub invitees: Vec<Invitee>,
+}
+
+/// An action with what it needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    /// Start an instant conference.
+    Start(Start),
+    /// End a conference.
+    End {
+        /// The conference.
+        conference: String,
+        /// Who ends it: DingTalk lets only the host close a conference and
+        /// reads the host from the conference when this is absent.
+        by: Option<String>,
+    },
+    /// Invite people.
+    Invite {
+        /// The conference (OpenVox: the room number).
+        conference: String,
+        /// Whom to invite.
+        invitees: Vec<Invitee>,
+        /// Who invites: OpenVox needs a moderator extension of the room and
+        /// reads the room's first moderator when this is absent; DingTalk
+        /// takes an optional inviter unionId.
+        by: Option<String>,
+    },
+    /// Remove a member.
+    Kick {
+        /// The conference.
+        conference: String,
+        /// The member's id (DingTalk unionId).
+        member: String,
+    },
+    /// Mute or unmute one member.
+    Mute {
+        /// The conference.
+        conference: String,
+        /// The member's id (DingTalk unionId).
+        member: String,
+        /// `true` to mute, `false` to unmute.
+        mute: bool,
+    },
+    /// Mute or unmute everyone.
+    MuteAll {
+        /// The conference.
+        conference: String,
+        /// `true` to mute, `false` to unmute.
+        mute: bool,
+    },
+}
+
+impl Request {
+    /// The action this request asks for.
+    pub fn action(&self) -> Action {
+        match self {
+            Request::Start(_) => Action::Start,
+            Request::End { .. } => Action::End,
+            Request::Invite { .. } => Action::Invite,
+            Request::Kick { .. } => Action::Kick,
+            Request::Mute { .. } => Action::Mute,
+            Request::MuteAll { .. } => Action::MuteAll,
+        }
+    }
+
+    /// The conference acted on (for a start, the room asked for, if any).
+    pub fn conference(&self) -> Option<&str> {
+        match self {
+            Request::Start(start) => start.room.as_deref(),
+            Request::End { conference, .. }
+            | Request::Invite { conference, .. }
+            | Request::Kick { conference, .. }
+            | Request::Mute { conference, .. }
+            | Request::MuteAll { conference, .. } => Some(conference),
+        }
+    }
+}
+
+/// What a vendor did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Outcome {
+    /// The vendor.
+    pub vendor: Vendor,
+    /// The action performed.
+    pub action: Action,
+    /// The conference acted on; for a start, the new conference's id.
+    pub conference: String,
+    /// The link to join, where the vendor gave one.
+    pub join_url: Option<String>,
+}
+
+impl Outcome {
+    /// `action` done on `vendor`'s `conference`, with no link.
+    #[cfg_attr(not(any(feature = "openvox", feature = "dingtalk")), allow(dead_code))]
+    pub(crate) fn of(vendor: Vendor, action: Action, conference: impl Into<String>) -> Self {
+        Self { vendor, action, conference: conference.into(), join_url: None }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invitees_parse_with_a_kind_and_a_name() {
+        let parse = |s: &str| s.parse::<Invitee>();
+        assert_eq!(parse("4001"), Ok(Invitee::new(Address::User("4001".into()))));
+        assert_eq!(parse("ext:4001"), Ok(Invitee::new(Address::Extension("4001".into()))));
+        assert_eq!(parse("tel:13800000000=张三"), Ok(Invitee::new(Address::Phone("13800000000".into())).named("张三")));
+        assert_eq!(parse("user:qzR1=测试用户"), Ok(Invitee::new(Address::User("qzR1".into())).named("测试用户")));
+        assert_eq!(parse("qzR1="), Ok(Invitee::new(Address::User("qzR1".into()))));
+        assert!(parse("tel:").is_err() && parse("=name").is_err());
+    }
+
+    #[test]
+    fn actions_have_names_and_the_unsupported_error_names_vendor_and_action() {
+        let names: Vec<&str> = Action::ALL.iter().map(|a| a.name()).collect();
+        assert_eq!(names, ["start", "end", "invite", "kick", "mute", "mute-all"]);
+        let e = unsupported(Vendor::Quanshi, Action::Kick);
+        assert_eq!(e.kind(), ErrorKind::Unsupported);
+        assert_eq!(e.vendor(), "quanshi");
+        let text = e.to_string();
+        assert!(text.contains("quanshi") && text.contains("kick"), "{text}");
+    }
+}

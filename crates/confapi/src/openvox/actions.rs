@@ -1,0 +1,111 @@
+//! OpenVox actions: an instant conference in an idle room, and calling
+//! extensions or outside numbers into a room. The PBX API has no call to
+//! end a conference, remove or mute a member.
+
+use crate::actions::{invalid, unsupported, Action, Address, Invitee, Outcome, Request, Start};
+use crate::fields::text;
+use crate::model::Vendor;
+use confapi_core::{Error, OperationMeta};
+use confapi_openvox::generated::meta::op;
+use confapi_openvox::Client;
+
+const VENDOR: Vendor = Vendor::Openvox;
+
+/// The operation of the OpenVox spec that performs `action`.
+pub(crate) fn operation(action: Action) -> Option<&'static OperationMeta> {
+    match action {
+        Action::Start => Some(op::INSTANT_CONFERENCE_START),
+        Action::Invite => Some(op::CONFERENCE_ADD_MEMBER),
+        Action::End | Action::Kick | Action::Mute | Action::MuteAll => None,
+    }
+}
+
+/// Performs `request` (after the caller checked the capability).
+pub(crate) async fn perform(client: &Client, request: &Request) -> Result<Outcome, Error> {
+    match request {
+        Request::Start(start) => start_in_room(client, start).await,
+        Request::Invite { conference, invitees, by } => invite(client, conference, invitees, by.as_deref()).await,
+        other => Err(unsupported(VENDOR, other.action())),
+    }
+}
+
+/// The numbers the PBX should call, checked before any request: the PBX
+/// takes them as one comma-separated list, so none may hold a comma.
+fn numbers(invitees: &[Invitee]) -> Result<Vec<String>, Error> {
+    invitees
+        .iter()
+        .map(|i| {
+            let n = i.address.value().trim();
+            if n.is_empty() || n.contains(',') {
+                Err(invalid(VENDOR, format!("{n:?} is not a number the PBX can call")))
+            } else {
+                Ok(n.to_owned())
+            }
+        })
+        .collect()
+}
+
+/// The extension whose outbound permission dials outside numbers: the
+/// acting moderator, when any invitee is an outside number.
+fn dial_permission(invitees: &[Invitee], moderator: &str) -> Option<String> {
+    invitees.iter().any(|i| matches!(i.address, Address::Phone(_))).then(|| moderator.to_owned())
+}
+
+/// `instant_conference/start`: the room must be idle and at least one
+/// moderator must take part, so the moderator is called in too. The PBX
+/// calls every member out, so the moderator's outbound permission always
+/// goes with it, as in the documented example.
+async fn start_in_room(client: &Client, start: &Start) -> Result<Outcome, Error> {
+    let room = text(start.room.as_deref())
+        .ok_or_else(|| invalid(VENDOR, "an instant conference needs an idle room: give its number"))?;
+    let moderator = text(start.by.as_deref())
+        .ok_or_else(|| invalid(VENDOR, "an instant conference needs a moderator: give their extension"))?;
+    let mut members = numbers(&start.invitees)?;
+    if !members.contains(&moderator) {
+        members.insert(0, moderator.clone());
+    }
+    let dial = Some(moderator.clone());
+    client
+        .instant_conference_start()
+        .body_map(|b| {
+            b.number(room.clone())
+                .name(text(start.title.as_deref()))
+                .moderators(moderator)
+                .members(members.join(","))
+                .dialpermission(dial)
+        })
+        .send()
+        .await?;
+    Ok(Outcome::of(VENDOR, Action::Start, room))
+}
+
+/// `conference/add_member`, as a moderator of the room: `by`, or the
+/// room's first moderator from its settings.
+async fn invite(client: &Client, room: &str, invitees: &[Invitee], by: Option<&str>) -> Result<Outcome, Error> {
+    let numbers = numbers(invitees)?;
+    if numbers.is_empty() {
+        return Err(invalid(VENDOR, "nobody to invite"));
+    }
+    let operator = match text(by) {
+        Some(operator) => operator,
+        None => first_moderator(client, room).await?,
+    };
+    let dial = dial_permission(invitees, &operator);
+    client
+        .conference_add_member()
+        .body_map(|b| b.number(room).operator(operator).invitemember(numbers.join(",")).dialpermission(dial))
+        .send()
+        .await?;
+    Ok(Outcome::of(VENDOR, Action::Invite, room))
+}
+
+/// The first moderator extension in the room's settings.
+async fn first_moderator(client: &Client, room: &str) -> Result<String, Error> {
+    let settings = client.room_settings(room).await?;
+    let this = settings.iter().find(|s| s.number.as_ref().is_some_and(|n| n.as_str() == room));
+    this.and_then(|s| s.moderators.as_ref())
+        .and_then(|m| m.as_str().split(',').map(str::trim).find(|m| !m.is_empty()).map(str::to_owned))
+        .ok_or_else(|| {
+            invalid(VENDOR, format!("room {room} has no moderator to invite as: give a moderator extension"))
+        })
+}
