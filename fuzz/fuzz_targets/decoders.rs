@@ -8,8 +8,9 @@ fuzz_target!(|data: &[u8]| {
     for vendor in confapi::vendor_infos() {
         let _ = vendor.decode_failure(data);
         for op in vendor.operations {
-            let _ = (op.decode_success)(data);
-            if let Some(decode) = op.decode_error {
+            let Some(decoders) = vendor.decoders_of(op) else { continue };
+            let _ = (decoders.decode_success)(data);
+            if let Some(decode) = decoders.decode_error {
                 let _ = decode(data);
             }
         }

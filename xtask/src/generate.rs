@@ -48,6 +48,9 @@ pub fn generate(vendor: &str, spec_text: &str) -> Result<String, String> {
     let ops = model::operations(&spec)?;
     let bodies = ops.iter().filter_map(|op| op.body.clone()).collect();
     postprocess::keep_builders_of(&mut file, &bodies)?;
+    let sent = model::reachable(&raw, bodies.iter().cloned());
+    let received = model::reachable(&raw, ops.iter().flat_map(|op| op.success.iter().chain(&op.error).cloned()));
+    postprocess::deserialize_only_for_tests(&mut file, &sent.difference(&received).cloned().collect())?;
     calls::add(&mut file, &ops)?;
     let meta_items = meta::generate(vendor, &raw, &spec, &ops, &file)?;
     file.items.extend(meta_items);

@@ -60,6 +60,7 @@ pub fn generate(
     let default_base_url = option_str(shapes::default_base_url(raw));
     let envelopes = envelope_impls(ops, &envelope, file)?;
     let op_entries = ops.iter().map(operation_entry);
+    let decoder_entries = ops.iter().map(decoders_entry);
     let op_statics = ops.iter().enumerate().map(|(i, op)| {
         let name = op_static(&op.id);
         let doc = format!("`{}`: {} {}", op.id, op.method, op.path);
@@ -85,6 +86,15 @@ pub fn generate(
             /// Every operation of the spec, in spec order.
             pub static OPERATIONS: &[::confapi_core::OperationMeta] = &[#(#op_entries),*];
 
+            /// The operations' decoders, in `OPERATIONS` order, for the
+            /// audit, benchmarks and fuzzing (feature `audit`).
+            #[cfg(feature = "audit")]
+            pub static DECODERS: &[::confapi_core::meta::Decoders] = &[#(#decoder_entries),*];
+            #[cfg(feature = "audit")]
+            const DECODERS_BUILT: Option<&[::confapi_core::meta::Decoders]> = Some(DECODERS);
+            #[cfg(not(feature = "audit"))]
+            const DECODERS_BUILT: Option<&[::confapi_core::meta::Decoders]> = None;
+
             /// Each operation by name.
             pub mod op {
                 #(#op_statics)*
@@ -99,6 +109,7 @@ pub fn generate(
                 envelope: #envelope_fields,
                 error_codes: ERROR_CODES,
                 operations: OPERATIONS,
+                decoders: DECODERS_BUILT,
                 shapes: #shapes,
                 secret_names: &[#(#secret_names),*],
             };
@@ -210,36 +221,38 @@ fn error_codes(raw: &Value) -> Result<Vec<TokenStream>, String> {
 
 fn operation_entry(op: &Operation) -> TokenStream {
     let Operation { id, method, path, safe, authenticated, success_status, .. } = op;
-    let decode = |schema: &Option<String>| match schema {
-        Some(name) => {
-            let ty = format_ident!("{}", name);
-            quote!(::confapi_core::meta::decode_as::<types::#ty>)
-        }
-        None => quote!(::confapi_core::meta::decode_as::<::serde_json::Value>),
-    };
-    let decode_success = decode(&op.success);
-    let parse_success = match &op.success {
-        Some(name) => {
-            let ty = format_ident!("{}", name);
-            quote!(::confapi_core::meta::parse_as::<types::#ty>)
-        }
-        None => quote!(::confapi_core::meta::parse_as::<::serde_json::Value>),
-    };
-    let decode_error = match &op.error {
-        Some(_) => {
-            let d = decode(&op.error);
-            quote!(Some(#d))
-        }
-        None => quote!(None),
-    };
     let success_shape = option_str(op.success.clone());
     let error_shape = option_str(op.error.clone());
     quote! {
         ::confapi_core::OperationMeta {
             id: #id, method: #method, path: #path, safe: #safe, authenticated: #authenticated,
-            success_status: #success_status,
-            decode_success: #decode_success, decode_error: #decode_error, parse_success: #parse_success,
-            success_shape: #success_shape, error_shape: #error_shape,
+            success_status: #success_status, success_shape: #success_shape, error_shape: #error_shape,
+        }
+    }
+}
+
+/// The decoders of one operation (only built with the `audit` feature).
+fn decoders_entry(op: &Operation) -> TokenStream {
+    let ty = |schema: &Option<String>| match schema {
+        Some(name) => {
+            let ty = format_ident!("{}", name);
+            quote!(types::#ty)
+        }
+        None => quote!(::serde_json::Value),
+    };
+    let success = ty(&op.success);
+    let decode_error = match &op.error {
+        Some(_) => {
+            let error = ty(&op.error);
+            quote!(Some(::confapi_core::meta::decode_as::<#error>))
+        }
+        None => quote!(None),
+    };
+    quote! {
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<#success>,
+            decode_error: #decode_error,
+            parse_success: ::confapi_core::meta::parse_as::<#success>,
         }
     }
 }

@@ -221,3 +221,34 @@ fn param_type(spec: &OpenAPI, format: &ParameterSchemaOrContent) -> TokenStream 
         _ => quote!(String),
     }
 }
+
+/// The named schemas reachable from `roots` through `$ref`s, roots included.
+pub fn reachable(raw: &Value, roots: impl IntoIterator<Item = String>) -> std::collections::BTreeSet<String> {
+    fn refs(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(name) = map.get("$ref").and_then(Value::as_str).and_then(ref_name) {
+                    out.push(name);
+                }
+                for (key, child) in map {
+                    if key != "example" && key != "examples" {
+                        refs(child, out);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    let mut todo: Vec<String> = roots.into_iter().collect();
+    while let Some(name) = todo.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        if let Some(schema) = raw.pointer(&format!("/components/schemas/{name}")) {
+            refs(schema, &mut todo);
+        }
+    }
+    seen
+}

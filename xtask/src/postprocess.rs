@@ -202,6 +202,41 @@ pub fn keep_builders_of(file: &mut File, bodies: &std::collections::BTreeSet<Str
     Ok(())
 }
 
+/// Types that are only ever sent (request bodies and what only they hold)
+/// derive `Deserialize` only with the crate's `test-util` feature, which
+/// reads request bodies from JSON: applications never decode them.
+pub fn deserialize_only_for_tests(
+    file: &mut File,
+    sent_only: &std::collections::BTreeSet<String>,
+) -> Result<(), String> {
+    for item in types_module(file)?.iter_mut() {
+        let (name, attrs) = match item {
+            Item::Struct(s) => (s.ident.to_string(), &mut s.attrs),
+            Item::Enum(e) => (e.ident.to_string(), &mut e.attrs),
+            _ => continue,
+        };
+        if !sent_only.contains(&name) {
+            continue;
+        }
+        for attr in attrs.iter_mut() {
+            if !attr.path().is_ident("derive") {
+                continue;
+            }
+            let paths = attr
+                .parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+                .map_err(|e| format!("{name}: derive does not parse: {e}"))?;
+            let kept: Vec<&syn::Path> =
+                paths.iter().filter(|p| p.segments.last().is_none_or(|s| s.ident != "Deserialize")).collect();
+            if kept.len() != paths.len() {
+                *attr = parse_quote!(#[derive(#(#kept),*)]);
+                attrs.push(parse_quote!(#[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]));
+                break;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Adds `#[serde(alias = "..")]` so the property also decodes from `aliases`.
 pub fn add_aliases(file: &mut File, schema: &str, property: &str, aliases: &[String]) -> Result<(), String> {
     let strukt = find_struct_mut(file, schema)?;

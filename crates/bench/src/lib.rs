@@ -22,7 +22,8 @@ pub fn decode_corpus() -> Vec<(ParseFn, Vec<u8>)> {
         let Some(info) = vendors.iter().find(|v| v.name == e.vendor) else { continue };
         let Some((op, _)) = info.find_operation(&e.request.method, &e.request.path) else { continue };
         if e.response.status == op.success_status && !e.response.body.is_null() {
-            corpus.push((op.parse_success, e.response.body.to_string().into_bytes()));
+            let Some(decoders) = info.decoders_of(op) else { continue };
+            corpus.push((decoders.parse_success, e.response.body.to_string().into_bytes()));
         }
     }
     corpus

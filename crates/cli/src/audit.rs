@@ -9,7 +9,7 @@
 //! - **undocumented** (with `--strict`): kept only in an `extra` map because
 //!   the spec does not declare it.
 
-use confapi_core::meta::{DecodeError, OperationMeta};
+use confapi_core::meta::{DecodeError, Decoders, OperationMeta};
 use confapi_core::{Shape, VendorInfo};
 use confapi_mock::Exchange;
 use serde_json::Value;
@@ -126,7 +126,11 @@ pub fn audit(exchange: &Exchange, vendors: &[&'static VendorInfo]) -> Report {
         return report;
     };
     report.operation = Some(op.id);
-    let Some((decode, schema)) = decoder(op, exchange.response.status) else {
+    let Some(decoders) = info.decoders_of(op) else {
+        report.unusable = Some(format!("{} was built without its `audit` feature (no decoders)", info.name));
+        return report;
+    };
+    let Some((decode, schema)) = decoder(op, decoders, exchange.response.status) else {
         report.unusable = Some(format!("{} describes no body for HTTP {}", op.id, exchange.response.status));
         return report;
     };
@@ -152,11 +156,15 @@ pub fn audit(exchange: &Exchange, vendors: &[&'static VendorInfo]) -> Report {
     report
 }
 
-fn decoder(op: &OperationMeta, status: u16) -> Option<(confapi_core::meta::DecodeFn, Option<&'static str>)> {
-    if status == op.success_status || ((200..300).contains(&status) && op.decode_error.is_none()) {
-        Some((op.decode_success, op.success_shape))
+fn decoder(
+    op: &OperationMeta,
+    decoders: &Decoders,
+    status: u16,
+) -> Option<(confapi_core::meta::DecodeFn, Option<&'static str>)> {
+    if status == op.success_status || ((200..300).contains(&status) && decoders.decode_error.is_none()) {
+        Some((decoders.decode_success, op.success_shape))
     } else {
-        op.decode_error.map(|d| (d, op.error_shape))
+        decoders.decode_error.map(|d| (d, op.error_shape))
     }
 }
 

@@ -75,13 +75,6 @@ pub struct OperationMeta {
     pub authenticated: bool,
     /// HTTP status of the success response.
     pub success_status: u16,
-    /// Decoder of the success body.
-    pub decode_success: DecodeFn,
-    /// Decoder of the error body, where the spec describes one.
-    pub decode_error: Option<DecodeFn>,
-    /// Decodes the success body the way the client does (`serde_json` into
-    /// the typed value, nothing more); for benchmarks and fuzzing.
-    pub parse_success: ParseFn,
     /// Schema name of the success body, a key of [`VendorInfo::shapes`].
     pub success_shape: Option<&'static str>,
     /// Schema name of the error body, a key of [`VendorInfo::shapes`].
@@ -122,6 +115,20 @@ pub struct CannedAnswer {
     pub body: &'static str,
 }
 
+/// The decoders of one operation's bodies, for tools that check bodies
+/// against the types (the audit, benchmarks, fuzzing). Generated only
+/// with the vendor crate's `audit` feature: applications don't pay for them.
+#[derive(Debug, Clone, Copy)]
+pub struct Decoders {
+    /// Decoder of the success body (decode, then re-encode).
+    pub decode_success: DecodeFn,
+    /// Decoder of the error body, where the spec describes one.
+    pub decode_error: Option<DecodeFn>,
+    /// Decodes the success body the way the client does (`serde_json` into
+    /// the typed value, nothing more).
+    pub parse_success: ParseFn,
+}
+
 /// Which body fields carry a vendor's outcome (`x-confapi-envelope`).
 #[derive(Debug, Clone, Copy)]
 pub struct EnvelopeFields {
@@ -158,6 +165,9 @@ pub struct VendorInfo {
     pub envelope: EnvelopeFields,
     /// Every operation of the spec.
     pub operations: &'static [OperationMeta],
+    /// The operations' decoders, in the same order; `None` unless the
+    /// vendor crate was built with its `audit` feature.
+    pub decoders: Option<&'static [Decoders]>,
     /// Documented shape of every named schema, by name.
     pub shapes: &'static [(&'static str, &'static Shape)],
     /// Names (query parameters, headers, body fields) whose values are
@@ -185,6 +195,7 @@ impl VendorInfo {
                 hints: &[],
             },
             operations: &[],
+            decoders: None,
             shapes: &[],
             secret_names: &[],
         }
@@ -228,6 +239,12 @@ impl VendorInfo {
     /// Finds an operation by its id.
     pub fn operation(&self, id: &str) -> Option<&'static OperationMeta> {
         self.operations.iter().find(|op| op.id == id)
+    }
+
+    /// The decoders of `op` (an operation of this vendor), when built with them.
+    pub fn decoders_of(&self, op: &OperationMeta) -> Option<&'static Decoders> {
+        let index = self.operations.iter().position(|o| o.id == op.id)?;
+        self.decoders?.get(index)
     }
 
     /// The documented shape of schema `name`.

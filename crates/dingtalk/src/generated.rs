@@ -39,7 +39,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ActionRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct ActionRequest {
         ///lock or unlock.
         pub action: ::std::string::String,
@@ -52,7 +53,8 @@ pub mod types {
         }
     }
     ///`AddRecordPermissionRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct AddRecordPermissionRequest {
         #[serde(rename = "bizType")]
         pub biz_type: ::std::string::String,
@@ -131,7 +133,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///aiAgentSummarySetting as UpdateScheduleConfSettings sends it: the SDK's model has no allowParticipantShowAiAgentRecord.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct AiAgentSummarySettingUpdate {
         #[serde(
             rename = "allowAllParticipantsStart",
@@ -163,7 +166,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`AppTokenRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct AppTokenRequest {
         #[serde(rename = "appKey")]
         pub app_key: ::std::string::String,
@@ -322,7 +326,8 @@ pub mod types {
         }
     }
     ///`CancelScheduleConferenceRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct CancelScheduleConferenceRequest {
         #[serde(rename = "creatorUnionId")]
         pub creator_union_id: ::std::string::String,
@@ -396,7 +401,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///A user as Cohosts names one: the SDK's model has no participantId.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct CohostUserRef {
         #[serde(rename = "unionId")]
         pub union_id: ::std::string::String,
@@ -404,7 +410,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`CohostsRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct CohostsRequest {
         ///add or remove.
         pub action: ::std::string::String,
@@ -598,7 +605,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ConferenceIdListRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct ConferenceIdListRequest {
         #[serde(
             rename = "conferenceIdList",
@@ -653,7 +661,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ConferenceSettingRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct ConferenceSettingRequest {
         #[serde(
             rename = "allowUnmuteSelf",
@@ -756,7 +765,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`CorpTokenRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct CorpTokenRequest {
         #[serde(rename = "authCorpId")]
         pub auth_corp_id: ::std::string::String,
@@ -775,7 +785,8 @@ pub mod types {
         }
     }
     ///`CreateAutoLoginUrlRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct CreateAutoLoginUrlRequest {
         #[serde(rename = "meetingUrl")]
         pub meeting_url: ::std::string::String,
@@ -803,7 +814,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`CreateCustomShortLinkRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct CreateCustomShortLinkRequest {
         #[serde(rename = "coolAppCode")]
         pub cool_app_code: ::std::string::String,
@@ -838,7 +850,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`CreateScheduleConferenceRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct CreateScheduleConferenceRequest {
         #[serde(rename = "creatorUnionId")]
         pub creator_union_id: ::std::string::String,
@@ -863,7 +876,8 @@ pub mod types {
         }
     }
     ///`CreateVideoConferenceRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct CreateVideoConferenceRequest {
         ///At most 50 characters are kept; over 256 fails.
         #[serde(rename = "confTitle")]
@@ -925,7 +939,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EnableRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct EnableRequest {
         pub enable: bool,
         #[serde(flatten)]
@@ -953,7 +968,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///An extension app setting as create and update send it (the SDK's request models: autoOpenMode an int32, no clientId).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct ExtensionAppInput {
         #[serde(
             rename = "autoOpenMode",
@@ -1057,7 +1073,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`FocusRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct FocusRequest {
         ///focus or un_focus.
         pub action: ::std::string::String,
@@ -1140,7 +1157,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`InviteMcuRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct InviteMcuRequest {
         #[serde(rename = "mcuRoomCode")]
         pub mcu_room_code: ::std::string::String,
@@ -1157,7 +1175,8 @@ pub mod types {
         }
     }
     ///`InviteUsersRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct InviteUsersRequest {
         #[serde(
             rename = "inviteeList",
@@ -1183,7 +1202,8 @@ pub mod types {
         }
     }
     ///`Invitee`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct Invitee {
         pub nick: ::std::string::String,
         #[serde(
@@ -1195,7 +1215,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KickMembersRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct KickMembersRequest {
         #[serde(
             rename = "forbiddenRejoin",
@@ -1526,7 +1547,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`MinutesSummaryRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct MinutesSummaryRequest {
         #[serde(
             rename = "summaryTypeList",
@@ -1575,7 +1597,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`MuteAllRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct MuteAllRequest {
         ///mute or unmute.
         pub action: ::std::string::String,
@@ -1593,7 +1616,8 @@ pub mod types {
         }
     }
     ///`MuteMembersRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct MuteMembersRequest {
         ///mute or unmute.
         pub action: ::std::string::String,
@@ -1719,7 +1743,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PhoneInvitee`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct PhoneInvitee {
         #[serde(
             rename = "inviteClient",
@@ -1927,7 +1952,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///scheduleConfSettingModel as CreateScheduleConference sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct ScheduleConfSettingInput {
         #[serde(
             rename = "aiAgentSummarySetting",
@@ -1982,7 +2008,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///scheduleConfSettingModel as UpdateScheduleConfSettings sends it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct ScheduleConfSettingUpdate {
         #[serde(
             rename = "aiAgentSummarySetting",
@@ -2164,7 +2191,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`StartCloudRecordRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct StartCloudRecordRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub mode: ::std::option::Option<::std::string::String>,
@@ -2184,7 +2212,8 @@ pub mod types {
         }
     }
     ///`StartMinutesRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct StartMinutesRequest {
         #[serde(
             rename = "ownerUnionId",
@@ -2210,7 +2239,8 @@ pub mod types {
         }
     }
     ///`StartStreamOutRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct StartStreamOutRequest {
         pub mode: ::std::string::String,
         #[serde(rename = "needHostJoin")]
@@ -2237,7 +2267,8 @@ pub mod types {
         }
     }
     ///`StopStreamOutRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct StopStreamOutRequest {
         #[serde(rename = "stopAllStream")]
         pub stop_all_stream: bool,
@@ -2301,7 +2332,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`UnionIdListRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct UnionIdListRequest {
         #[serde(
             rename = "unionIdList",
@@ -2317,7 +2349,8 @@ pub mod types {
         }
     }
     ///`UnionIdRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct UnionIdRequest {
         #[serde(rename = "unionId")]
         pub union_id: ::std::string::String,
@@ -2330,7 +2363,8 @@ pub mod types {
         }
     }
     ///`UpdateMemberNickRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct UpdateMemberNickRequest {
         pub nick: ::std::string::String,
         #[serde(rename = "unionId")]
@@ -2344,7 +2378,8 @@ pub mod types {
         }
     }
     ///`UpdateScheduleConfSettingsRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct UpdateScheduleConfSettingsRequest {
         #[serde(rename = "creatorUnionId")]
         pub creator_union_id: ::std::string::String,
@@ -2366,7 +2401,8 @@ pub mod types {
         }
     }
     ///`UpdateScheduleConferenceRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct UpdateScheduleConferenceRequest {
         #[serde(rename = "creatorUnionId")]
         pub creator_union_id: ::std::string::String,
@@ -2406,7 +2442,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`UserRef`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct UserRef {
         #[serde(
             rename = "participantId",
@@ -2522,7 +2559,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///moziConfVirtualExtraSetting as create and update send it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct VirtualExtraSettingInput {
         #[serde(
             rename = "cloudRecordOwnerUnionId",
@@ -14026,11 +14064,6 @@ pub mod meta {
             safe: false,
             authenticated: false,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<
-                types::AccessTokenResponse,
-            >,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::AccessTokenResponse>,
             success_shape: Some("AccessTokenResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14041,11 +14074,6 @@ pub mod meta {
             safe: false,
             authenticated: false,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<
-                types::AccessTokenResponse,
-            >,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::AccessTokenResponse>,
             success_shape: Some("AccessTokenResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14056,13 +14084,6 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<
-                types::AddRecordPermissionResponse,
-            >,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<
-                types::AddRecordPermissionResponse,
-            >,
             success_shape: Some("AddRecordPermissionResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14073,9 +14094,6 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::SuccessResponse>,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::SuccessResponse>,
             success_shape: Some("SuccessResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14086,13 +14104,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<
-                types::ConferenceInfoResponse,
-            >,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<
-                types::ConferenceInfoResponse,
-            >,
             success_shape: Some("ConferenceInfoResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14103,9 +14114,6 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::CaseCodeResponse>,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::CaseCodeResponse>,
             success_shape: Some("CaseCodeResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14116,13 +14124,6 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<
-                types::CloseVideoConferenceResponse,
-            >,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<
-                types::CloseVideoConferenceResponse,
-            >,
             success_shape: Some("CloseVideoConferenceResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14133,9 +14134,6 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::SuccessResponse>,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::SuccessResponse>,
             success_shape: Some("SuccessResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14146,13 +14144,6 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<
-                types::CreateAutoLoginUrlResponse,
-            >,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<
-                types::CreateAutoLoginUrlResponse,
-            >,
             success_shape: Some("CreateAutoLoginUrlResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14163,13 +14154,6 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<
-                types::CreateCustomShortLinkResponse,
-            >,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<
-                types::CreateCustomShortLinkResponse,
-            >,
             success_shape: Some("CreateCustomShortLinkResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14180,9 +14164,6 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::SuccessResponse>,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::SuccessResponse>,
             success_shape: Some("SuccessResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14193,13 +14174,6 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<
-                types::ScheduleConferenceResponse,
-            >,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<
-                types::ScheduleConferenceResponse,
-            >,
             success_shape: Some("ScheduleConferenceResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14210,13 +14184,6 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<
-                types::CreateVideoConferenceResponse,
-            >,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<
-                types::CreateVideoConferenceResponse,
-            >,
             success_shape: Some("CreateVideoConferenceResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14227,9 +14194,6 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::SuccessResponse>,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::SuccessResponse>,
             success_shape: Some("SuccessResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14240,13 +14204,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<
-                types::MinutesDocUrlResponse,
-            >,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<
-                types::MinutesDocUrlResponse,
-            >,
             success_shape: Some("MinutesDocUrlResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14257,9 +14214,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::HistoryConference>,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::HistoryConference>,
             success_shape: Some("HistoryConference"),
             error_shape: Some("ErrorBody"),
         },
@@ -14270,9 +14224,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::ConfDetailResponse>,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::ConfDetailResponse>,
             success_shape: Some("ConfDetailResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14283,11 +14234,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<
-                types::HistoryListResponse,
-            >,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::HistoryListResponse>,
             success_shape: Some("HistoryListResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14298,9 +14244,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::LastMetricResponse>,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::LastMetricResponse>,
             success_shape: Some("LastMetricResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14311,9 +14254,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::MetricDataResponse>,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::MetricDataResponse>,
             success_shape: Some("MetricDataResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14324,9 +14264,6 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::SuccessResponse>,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::SuccessResponse>,
             success_shape: Some("SuccessResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14337,9 +14274,6 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::SuccessResponse>,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::SuccessResponse>,
             success_shape: Some("SuccessResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14350,9 +14284,6 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::SuccessResponse>,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::SuccessResponse>,
             success_shape: Some("SuccessResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14363,9 +14294,6 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::SuccessResponse>,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::SuccessResponse>,
             success_shape: Some("SuccessResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14376,9 +14304,6 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::SuccessResponse>,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::SuccessResponse>,
             success_shape: Some("SuccessResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14389,9 +14314,6 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::SuccessResponse>,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::SuccessResponse>,
             success_shape: Some("SuccessResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14402,9 +14324,6 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::CodeResponse>,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::CodeResponse>,
             success_shape: Some("CodeResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14415,13 +14334,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<
-                types::CloudRecordTextResponse,
-            >,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<
-                types::CloudRecordTextResponse,
-            >,
             success_shape: Some("CloudRecordTextResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14432,9 +14344,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::VideoListResponse>,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::VideoListResponse>,
             success_shape: Some("VideoListResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14445,9 +14354,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::PlayInfoResponse>,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::PlayInfoResponse>,
             success_shape: Some("PlayInfoResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14458,9 +14364,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::BatchInfoResponse>,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::BatchInfoResponse>,
             success_shape: Some("BatchInfoResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14471,13 +14374,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<
-                types::ConferenceListResponse,
-            >,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<
-                types::ConferenceListResponse,
-            >,
             success_shape: Some("ConferenceListResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14488,9 +14384,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::MembersResponse>,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::MembersResponse>,
             success_shape: Some("MembersResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14501,13 +14394,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<
-                types::FlashMinutesSummaryResponse,
-            >,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<
-                types::FlashMinutesSummaryResponse,
-            >,
             success_shape: Some("FlashMinutesSummaryResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14518,9 +14404,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::AudioListResponse>,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::AudioListResponse>,
             success_shape: Some("AudioListResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14531,13 +14414,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<
-                types::MeetingResultResponse,
-            >,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<
-                types::MeetingResultResponse,
-            >,
             success_shape: Some("MeetingResultResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14548,13 +14424,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<
-                types::MinutesSummaryResponse,
-            >,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<
-                types::MinutesSummaryResponse,
-            >,
             success_shape: Some("MinutesSummaryResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14565,11 +14434,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<
-                types::MinutesTextResponse,
-            >,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::MinutesTextResponse>,
             success_shape: Some("MinutesTextResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14580,13 +14444,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<
-                types::OrgConferenceListResponse,
-            >,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<
-                types::OrgConferenceListResponse,
-            >,
             success_shape: Some("OrgConferenceListResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14597,13 +14454,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<
-                types::RecordMinutesUrlResponse,
-            >,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<
-                types::RecordMinutesUrlResponse,
-            >,
             success_shape: Some("RecordMinutesUrlResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14614,13 +14464,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<
-                types::ScheduleConfSettingsResponse,
-            >,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<
-                types::ScheduleConfSettingsResponse,
-            >,
             success_shape: Some("ScheduleConfSettingsResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14631,9 +14474,6 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::SuccessResponse>,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::SuccessResponse>,
             success_shape: Some("SuccessResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14644,13 +14484,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<
-                types::ScheduleConferenceResponse,
-            >,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<
-                types::ScheduleConferenceResponse,
-            >,
             success_shape: Some("ScheduleConferenceResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14661,13 +14494,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<
-                types::ScheduleHistoryResponse,
-            >,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<
-                types::ScheduleHistoryResponse,
-            >,
             success_shape: Some("ScheduleHistoryResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14678,11 +14504,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<
-                types::UserOngoingResponse,
-            >,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::UserOngoingResponse>,
             success_shape: Some("UserOngoingResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14693,9 +14514,6 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::SuccessResponse>,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::SuccessResponse>,
             success_shape: Some("SuccessResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14706,9 +14524,6 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::CodeResponse>,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::CodeResponse>,
             success_shape: Some("CodeResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14719,9 +14534,6 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::CodeResponse>,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::CodeResponse>,
             success_shape: Some("CodeResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14732,9 +14544,6 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::StreamOutResponse>,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::StreamOutResponse>,
             success_shape: Some("StreamOutResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14745,9 +14554,6 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::CodeResponse>,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::CodeResponse>,
             success_shape: Some("CodeResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14758,9 +14564,6 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::CodeResponse>,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::CodeResponse>,
             success_shape: Some("CodeResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14771,9 +14574,6 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::CodeResponse>,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::CodeResponse>,
             success_shape: Some("CodeResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14784,9 +14584,6 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::SuccessResponse>,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::SuccessResponse>,
             success_shape: Some("SuccessResponse"),
             error_shape: Some("ErrorBody"),
         },
@@ -14797,13 +14594,367 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::CaseCodeResponse>,
-            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
-            parse_success: ::confapi_core::meta::parse_as::<types::CaseCodeResponse>,
             success_shape: Some("CaseCodeResponse"),
             error_shape: Some("ErrorBody"),
         },
     ];
+    /// The operations' decoders, in `OPERATIONS` order, for the
+    /// audit, benchmarks and fuzzing (feature `audit`).
+    #[cfg(feature = "audit")]
+    pub static DECODERS: &[::confapi_core::meta::Decoders] = &[
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<
+                types::AccessTokenResponse,
+            >,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::AccessTokenResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<
+                types::AccessTokenResponse,
+            >,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::AccessTokenResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<
+                types::AddRecordPermissionResponse,
+            >,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<
+                types::AddRecordPermissionResponse,
+            >,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::SuccessResponse>,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::SuccessResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<
+                types::ConferenceInfoResponse,
+            >,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<
+                types::ConferenceInfoResponse,
+            >,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::CaseCodeResponse>,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::CaseCodeResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<
+                types::CloseVideoConferenceResponse,
+            >,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<
+                types::CloseVideoConferenceResponse,
+            >,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::SuccessResponse>,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::SuccessResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<
+                types::CreateAutoLoginUrlResponse,
+            >,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<
+                types::CreateAutoLoginUrlResponse,
+            >,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<
+                types::CreateCustomShortLinkResponse,
+            >,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<
+                types::CreateCustomShortLinkResponse,
+            >,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::SuccessResponse>,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::SuccessResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<
+                types::ScheduleConferenceResponse,
+            >,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<
+                types::ScheduleConferenceResponse,
+            >,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<
+                types::CreateVideoConferenceResponse,
+            >,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<
+                types::CreateVideoConferenceResponse,
+            >,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::SuccessResponse>,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::SuccessResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<
+                types::MinutesDocUrlResponse,
+            >,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::MinutesDocUrlResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::HistoryConference>,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::HistoryConference>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::ConfDetailResponse>,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::ConfDetailResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<
+                types::HistoryListResponse,
+            >,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::HistoryListResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::LastMetricResponse>,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::LastMetricResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::MetricDataResponse>,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::MetricDataResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::SuccessResponse>,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::SuccessResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::SuccessResponse>,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::SuccessResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::SuccessResponse>,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::SuccessResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::SuccessResponse>,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::SuccessResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::SuccessResponse>,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::SuccessResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::SuccessResponse>,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::SuccessResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::CodeResponse>,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::CodeResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<
+                types::CloudRecordTextResponse,
+            >,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<
+                types::CloudRecordTextResponse,
+            >,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::VideoListResponse>,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::VideoListResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::PlayInfoResponse>,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::PlayInfoResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::BatchInfoResponse>,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::BatchInfoResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<
+                types::ConferenceListResponse,
+            >,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<
+                types::ConferenceListResponse,
+            >,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::MembersResponse>,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::MembersResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<
+                types::FlashMinutesSummaryResponse,
+            >,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<
+                types::FlashMinutesSummaryResponse,
+            >,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::AudioListResponse>,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::AudioListResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<
+                types::MeetingResultResponse,
+            >,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::MeetingResultResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<
+                types::MinutesSummaryResponse,
+            >,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<
+                types::MinutesSummaryResponse,
+            >,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<
+                types::MinutesTextResponse,
+            >,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::MinutesTextResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<
+                types::OrgConferenceListResponse,
+            >,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<
+                types::OrgConferenceListResponse,
+            >,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<
+                types::RecordMinutesUrlResponse,
+            >,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<
+                types::RecordMinutesUrlResponse,
+            >,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<
+                types::ScheduleConfSettingsResponse,
+            >,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<
+                types::ScheduleConfSettingsResponse,
+            >,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::SuccessResponse>,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::SuccessResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<
+                types::ScheduleConferenceResponse,
+            >,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<
+                types::ScheduleConferenceResponse,
+            >,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<
+                types::ScheduleHistoryResponse,
+            >,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<
+                types::ScheduleHistoryResponse,
+            >,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<
+                types::UserOngoingResponse,
+            >,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::UserOngoingResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::SuccessResponse>,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::SuccessResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::CodeResponse>,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::CodeResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::CodeResponse>,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::CodeResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::StreamOutResponse>,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::StreamOutResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::CodeResponse>,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::CodeResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::CodeResponse>,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::CodeResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::CodeResponse>,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::CodeResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::SuccessResponse>,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::SuccessResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::CaseCodeResponse>,
+            decode_error: Some(::confapi_core::meta::decode_as::<types::ErrorBody>),
+            parse_success: ::confapi_core::meta::parse_as::<types::CaseCodeResponse>,
+        },
+    ];
+    #[cfg(feature = "audit")]
+    const DECODERS_BUILT: Option<&[::confapi_core::meta::Decoders]> = Some(DECODERS);
+    #[cfg(not(feature = "audit"))]
+    const DECODERS_BUILT: Option<&[::confapi_core::meta::Decoders]> = None;
     /// Each operation by name.
     pub mod op {
         ///`get_access_token`: POST /v1.0/oauth2/accessToken
@@ -14942,6 +15093,7 @@ pub mod meta {
         },
         error_codes: ERROR_CODES,
         operations: OPERATIONS,
+        decoders: DECODERS_BUILT,
         shapes: &[
             ("NumberOrString", &shapes::NUMBER_OR_STRING),
             ("LenientInt", &shapes::LENIENT_INT),

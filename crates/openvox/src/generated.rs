@@ -10,7 +10,8 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///`HeartbeatRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct HeartbeatRequest {
         ///Address of the application server.
         pub ipaddr: ::std::string::String,
@@ -82,7 +83,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`InstantConferenceStart`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct InstantConferenceStart {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dialpermission: ::std::option::Option<::std::string::String>,
@@ -103,7 +105,8 @@ pub mod types {
         }
     }
     ///`InviteMembers`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct InviteMembers {
         ///Extension whose outbound permission is used for outside numbers.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -123,7 +126,8 @@ pub mod types {
         }
     }
     ///`LoginRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct LoginRequest {
         pub password: ::confapi_core::SecretString,
         ///Port on the application server that receives event reports.
@@ -363,7 +367,8 @@ pub mod types {
         }
     }
     ///`RoomNumbers`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct RoomNumbers {
         ///One room number, a comma-separated list ("6500,8000"), or "all".
         pub number: ::std::string::String,
@@ -423,7 +428,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`RoomUpdate`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct RoomUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub allowinvite: ::std::option::Option<
@@ -2669,9 +2675,6 @@ pub mod meta {
             safe: false,
             authenticated: false,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::LoginResponse>,
-            decode_error: None,
-            parse_success: ::confapi_core::meta::parse_as::<types::LoginResponse>,
             success_shape: Some("LoginResponse"),
             error_shape: None,
         },
@@ -2682,9 +2685,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::StatusResponse>,
-            decode_error: None,
-            parse_success: ::confapi_core::meta::parse_as::<types::StatusResponse>,
             success_shape: Some("StatusResponse"),
             error_shape: None,
         },
@@ -2695,9 +2695,6 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::StatusResponse>,
-            decode_error: None,
-            parse_success: ::confapi_core::meta::parse_as::<types::StatusResponse>,
             success_shape: Some("StatusResponse"),
             error_shape: None,
         },
@@ -2708,9 +2705,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::InSessionResponse>,
-            decode_error: None,
-            parse_success: ::confapi_core::meta::parse_as::<types::InSessionResponse>,
             success_shape: Some("InSessionResponse"),
             error_shape: None,
         },
@@ -2721,11 +2715,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<
-                types::RoomSettingsResponse,
-            >,
-            decode_error: None,
-            parse_success: ::confapi_core::meta::parse_as::<types::RoomSettingsResponse>,
             success_shape: Some("RoomSettingsResponse"),
             error_shape: None,
         },
@@ -2736,9 +2725,6 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::StatusResponse>,
-            decode_error: None,
-            parse_success: ::confapi_core::meta::parse_as::<types::StatusResponse>,
             success_shape: Some("StatusResponse"),
             error_shape: None,
         },
@@ -2749,9 +2735,6 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::StatusResponse>,
-            decode_error: None,
-            parse_success: ::confapi_core::meta::parse_as::<types::StatusResponse>,
             success_shape: Some("StatusResponse"),
             error_shape: None,
         },
@@ -2762,9 +2745,6 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::StatusResponse>,
-            decode_error: None,
-            parse_success: ::confapi_core::meta::parse_as::<types::StatusResponse>,
             success_shape: Some("StatusResponse"),
             error_shape: None,
         },
@@ -2775,6 +2755,57 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
+            success_shape: Some("InstantConferenceResponse"),
+            error_shape: None,
+        },
+    ];
+    /// The operations' decoders, in `OPERATIONS` order, for the
+    /// audit, benchmarks and fuzzing (feature `audit`).
+    #[cfg(feature = "audit")]
+    pub static DECODERS: &[::confapi_core::meta::Decoders] = &[
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::LoginResponse>,
+            decode_error: None,
+            parse_success: ::confapi_core::meta::parse_as::<types::LoginResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::StatusResponse>,
+            decode_error: None,
+            parse_success: ::confapi_core::meta::parse_as::<types::StatusResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::StatusResponse>,
+            decode_error: None,
+            parse_success: ::confapi_core::meta::parse_as::<types::StatusResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::InSessionResponse>,
+            decode_error: None,
+            parse_success: ::confapi_core::meta::parse_as::<types::InSessionResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<
+                types::RoomSettingsResponse,
+            >,
+            decode_error: None,
+            parse_success: ::confapi_core::meta::parse_as::<types::RoomSettingsResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::StatusResponse>,
+            decode_error: None,
+            parse_success: ::confapi_core::meta::parse_as::<types::StatusResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::StatusResponse>,
+            decode_error: None,
+            parse_success: ::confapi_core::meta::parse_as::<types::StatusResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::StatusResponse>,
+            decode_error: None,
+            parse_success: ::confapi_core::meta::parse_as::<types::StatusResponse>,
+        },
+        ::confapi_core::meta::Decoders {
             decode_success: ::confapi_core::meta::decode_as::<
                 types::InstantConferenceResponse,
             >,
@@ -2782,10 +2813,12 @@ pub mod meta {
             parse_success: ::confapi_core::meta::parse_as::<
                 types::InstantConferenceResponse,
             >,
-            success_shape: Some("InstantConferenceResponse"),
-            error_shape: None,
         },
     ];
+    #[cfg(feature = "audit")]
+    const DECODERS_BUILT: Option<&[::confapi_core::meta::Decoders]> = Some(DECODERS);
+    #[cfg(not(feature = "audit"))]
+    const DECODERS_BUILT: Option<&[::confapi_core::meta::Decoders]> = None;
     /// Each operation by name.
     pub mod op {
         ///`login`: POST /api/v0.0.1/login
@@ -2827,6 +2860,7 @@ pub mod meta {
         },
         error_codes: ERROR_CODES,
         operations: OPERATIONS,
+        decoders: DECODERS_BUILT,
         shapes: &[
             ("NumberOrString", &shapes::NUMBER_OR_STRING),
             ("Secret", &shapes::SECRET),

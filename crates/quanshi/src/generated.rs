@@ -175,7 +175,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`AttendeeListRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct AttendeeListRequest {
         ///Page size (default 20).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -332,7 +333,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`CancelRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct CancelRequest {
         #[serde(rename = "eventId")]
         pub event_id: i64,
@@ -599,7 +601,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`DashboardInfoRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct DashboardInfoRequest {
         #[serde(rename = "tempConferenceId")]
         pub temp_conference_id: ::std::string::String,
@@ -743,8 +746,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EmptyRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct EmptyRequest(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -772,7 +776,8 @@ pub mod types {
         }
     }
     ///`GetConfStatusRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct GetConfStatusRequest {
         ///Always 6.
         #[serde(
@@ -820,7 +825,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GetStatusRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct GetStatusRequest {
         #[serde(
             rename = "conferenceIds",
@@ -868,7 +874,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`InfosRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct InfosRequest {
         ///Event id; give this or pcode.
         #[serde(
@@ -934,7 +941,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`JoinTokenRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct JoinTokenRequest {
         #[serde(rename = "eventId")]
         pub event_id: i64,
@@ -978,7 +986,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ListByStatusRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct ListByStatusRequest {
         ///Admin whose scope is listed; the super admin when absent.
         #[serde(
@@ -1426,7 +1435,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`MonitorUrlRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct MonitorUrlRequest {
         #[serde(
             rename = "conferenceId",
@@ -1469,7 +1479,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`RoomCreateRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct RoomCreateRequest {
         ///"0" or "1".
         #[serde(
@@ -1530,7 +1541,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`RoomListRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct RoomListRequest {
         #[serde(rename = "endTime")]
         pub end_time: ::confapi_core::LenientInt,
@@ -1553,7 +1565,8 @@ pub mod types {
         }
     }
     ///`RoomMembers`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct RoomMembers {
         #[serde(
             rename = "orgIds",
@@ -1704,7 +1717,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`UpdateMeetingRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct UpdateMeetingRequest {
         #[serde(
             rename = "autoVideo",
@@ -1864,7 +1878,8 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`UsersLookupRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     pub struct UsersLookupRequest {
         ///At most 200.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -5563,11 +5578,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<
-                types::ListByStatusResponse,
-            >,
-            decode_error: None,
-            parse_success: ::confapi_core::meta::parse_as::<types::ListByStatusResponse>,
             success_shape: Some("ListByStatusResponse"),
             error_shape: None,
         },
@@ -5578,9 +5588,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::InfosResponse>,
-            decode_error: None,
-            parse_success: ::confapi_core::meta::parse_as::<types::InfosResponse>,
             success_shape: Some("InfosResponse"),
             error_shape: None,
         },
@@ -5591,11 +5598,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<
-                types::MeetingListResponse,
-            >,
-            decode_error: None,
-            parse_success: ::confapi_core::meta::parse_as::<types::MeetingListResponse>,
             success_shape: Some("MeetingListResponse"),
             error_shape: None,
         },
@@ -5606,9 +5608,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::GetStatusResponse>,
-            decode_error: None,
-            parse_success: ::confapi_core::meta::parse_as::<types::GetStatusResponse>,
             success_shape: Some("GetStatusResponse"),
             error_shape: None,
         },
@@ -5619,13 +5618,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<
-                types::GetConfStatusResponse,
-            >,
-            decode_error: None,
-            parse_success: ::confapi_core::meta::parse_as::<
-                types::GetConfStatusResponse,
-            >,
             success_shape: Some("GetConfStatusResponse"),
             error_shape: None,
         },
@@ -5636,13 +5628,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<
-                types::DashboardInfoResponse,
-            >,
-            decode_error: None,
-            parse_success: ::confapi_core::meta::parse_as::<
-                types::DashboardInfoResponse,
-            >,
             success_shape: Some("DashboardInfoResponse"),
             error_shape: None,
         },
@@ -5653,11 +5638,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<
-                types::AttendeeListResponse,
-            >,
-            decode_error: None,
-            parse_success: ::confapi_core::meta::parse_as::<types::AttendeeListResponse>,
             success_shape: Some("AttendeeListResponse"),
             error_shape: None,
         },
@@ -5668,9 +5648,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::StringResponse>,
-            decode_error: None,
-            parse_success: ::confapi_core::meta::parse_as::<types::StringResponse>,
             success_shape: Some("StringResponse"),
             error_shape: None,
         },
@@ -5681,11 +5658,6 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<
-                types::TemplateListResponse,
-            >,
-            decode_error: None,
-            parse_success: ::confapi_core::meta::parse_as::<types::TemplateListResponse>,
             success_shape: Some("TemplateListResponse"),
             error_shape: None,
         },
@@ -5696,9 +5668,6 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::AnyResultResponse>,
-            decode_error: None,
-            parse_success: ::confapi_core::meta::parse_as::<types::AnyResultResponse>,
             success_shape: Some("AnyResultResponse"),
             error_shape: None,
         },
@@ -5709,9 +5678,6 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::CancelResponse>,
-            decode_error: None,
-            parse_success: ::confapi_core::meta::parse_as::<types::CancelResponse>,
             success_shape: Some("CancelResponse"),
             error_shape: None,
         },
@@ -5722,9 +5688,6 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::JoinTokenResponse>,
-            decode_error: None,
-            parse_success: ::confapi_core::meta::parse_as::<types::JoinTokenResponse>,
             success_shape: Some("JoinTokenResponse"),
             error_shape: None,
         },
@@ -5735,9 +5698,6 @@ pub mod meta {
             safe: false,
             authenticated: true,
             success_status: 200u16,
-            decode_success: ::confapi_core::meta::decode_as::<types::RoomCreateResponse>,
-            decode_error: None,
-            parse_success: ::confapi_core::meta::parse_as::<types::RoomCreateResponse>,
             success_shape: Some("RoomCreateResponse"),
             error_shape: None,
         },
@@ -5748,15 +5708,103 @@ pub mod meta {
             safe: true,
             authenticated: true,
             success_status: 200u16,
+            success_shape: Some("UsersLookupResponse"),
+            error_shape: None,
+        },
+    ];
+    /// The operations' decoders, in `OPERATIONS` order, for the
+    /// audit, benchmarks and fuzzing (feature `audit`).
+    #[cfg(feature = "audit")]
+    pub static DECODERS: &[::confapi_core::meta::Decoders] = &[
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<
+                types::ListByStatusResponse,
+            >,
+            decode_error: None,
+            parse_success: ::confapi_core::meta::parse_as::<types::ListByStatusResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::InfosResponse>,
+            decode_error: None,
+            parse_success: ::confapi_core::meta::parse_as::<types::InfosResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<
+                types::MeetingListResponse,
+            >,
+            decode_error: None,
+            parse_success: ::confapi_core::meta::parse_as::<types::MeetingListResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::GetStatusResponse>,
+            decode_error: None,
+            parse_success: ::confapi_core::meta::parse_as::<types::GetStatusResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<
+                types::GetConfStatusResponse,
+            >,
+            decode_error: None,
+            parse_success: ::confapi_core::meta::parse_as::<types::GetConfStatusResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<
+                types::DashboardInfoResponse,
+            >,
+            decode_error: None,
+            parse_success: ::confapi_core::meta::parse_as::<types::DashboardInfoResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<
+                types::AttendeeListResponse,
+            >,
+            decode_error: None,
+            parse_success: ::confapi_core::meta::parse_as::<types::AttendeeListResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::StringResponse>,
+            decode_error: None,
+            parse_success: ::confapi_core::meta::parse_as::<types::StringResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<
+                types::TemplateListResponse,
+            >,
+            decode_error: None,
+            parse_success: ::confapi_core::meta::parse_as::<types::TemplateListResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::AnyResultResponse>,
+            decode_error: None,
+            parse_success: ::confapi_core::meta::parse_as::<types::AnyResultResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::CancelResponse>,
+            decode_error: None,
+            parse_success: ::confapi_core::meta::parse_as::<types::CancelResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::JoinTokenResponse>,
+            decode_error: None,
+            parse_success: ::confapi_core::meta::parse_as::<types::JoinTokenResponse>,
+        },
+        ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::RoomCreateResponse>,
+            decode_error: None,
+            parse_success: ::confapi_core::meta::parse_as::<types::RoomCreateResponse>,
+        },
+        ::confapi_core::meta::Decoders {
             decode_success: ::confapi_core::meta::decode_as::<
                 types::UsersLookupResponse,
             >,
             decode_error: None,
             parse_success: ::confapi_core::meta::parse_as::<types::UsersLookupResponse>,
-            success_shape: Some("UsersLookupResponse"),
-            error_shape: None,
         },
     ];
+    #[cfg(feature = "audit")]
+    const DECODERS_BUILT: Option<&[::confapi_core::meta::Decoders]> = Some(DECODERS);
+    #[cfg(not(feature = "audit"))]
+    const DECODERS_BUILT: Option<&[::confapi_core::meta::Decoders]> = None;
     /// Each operation by name.
     pub mod op {
         ///`conference_listbystatus`: POST /confopenapi/conference/listbystatus
@@ -5808,6 +5856,7 @@ pub mod meta {
         },
         error_codes: ERROR_CODES,
         operations: OPERATIONS,
+        decoders: DECODERS_BUILT,
         shapes: &[
             ("NumberOrString", &shapes::NUMBER_OR_STRING),
             ("LenientInt", &shapes::LENIENT_INT),
