@@ -13,30 +13,11 @@ use std::time::{Duration, Instant};
 
 const TIMEOUTS: Timeouts =
     Timeouts { connect: Duration::from_secs(1), attempt: Duration::from_millis(300), total: Duration::from_secs(5) };
-const TOKEN: &str = "caller-client-access-token";
 
-/// A DingTalk that hands out a token and answers the conference call with
-/// `reply` (the first `failures` times; then with a conference).
+/// A DingTalk that answers the conference call with `reply` the first
+/// `failures` times, then with a conference.
 async fn dingtalk(reply: Reply, failures: usize) -> (MockServer, Arc<AtomicUsize>) {
-    let calls = Arc::new(AtomicUsize::new(0));
-    let counter = calls.clone();
-    let server = MockServer::start(
-        &confapi::vendor_infos(),
-        move |r: &RecordedRequest| {
-            if r.path == "/v1.0/oauth2/accessToken" {
-                return Reply::json(200, &json!({"accessToken": TOKEN, "expireIn": 7200}));
-            }
-            if counter.fetch_add(1, Ordering::SeqCst) < failures {
-                reply.clone()
-            } else {
-                Reply::json(200, &json!({"confInfo": {"conferenceId": "c1", "status": 2}}))
-            }
-        },
-        0,
-    )
-    .await
-    .unwrap();
-    (server, calls)
+    confapi_tests::flaky_dingtalk(failures, reply).await
 }
 
 fn with_caller_client(url: &str, http: reqwest::Client) -> confapi_dingtalk::ClientBuilder {
@@ -82,7 +63,7 @@ async fn retries_hold_and_secrets_stay_out_of_output() {
         .unwrap_err();
     assert_eq!(e.status(), Some(400));
     let output = format!("{c:?} {:?} {e} {e:?}", c.runtime());
-    for secret in [PASSWORD, TOKEN] {
+    for secret in [PASSWORD, confapi_tests::DINGTALK_ACCESS_TOKEN] {
         assert!(!output.contains(secret), "{secret} printed: {output}");
     }
 }

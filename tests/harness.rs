@@ -9,7 +9,7 @@ pub struct ReadmeDoctests;
 
 use confapi_core::test_util::Dispatched;
 use confapi_core::{Error, RetryPolicy, Timeouts, VendorInfo};
-use confapi_mock::{MockServer, RecordedFile, RecordedRequest, Replay};
+use confapi_mock::{MockServer, RecordedFile, RecordedRequest, Replay, Reply};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -175,4 +175,34 @@ fn check_same_request(recorded: &RecordedRequest, sent: &RecordedRequest) -> Res
     } else {
         Err(format!("request differs from the recording: {}", problems.join("; ")))
     }
+}
+
+/// The access token [`flaky_dingtalk`] hands out.
+pub const DINGTALK_ACCESS_TOKEN: &str = "flaky-dingtalk-access-token";
+
+/// A DingTalk that hands out [`DINGTALK_ACCESS_TOKEN`] and answers its
+/// conference calls with `reply` the first `failures` times, then with
+/// success (a new conference for a POST, conference `c1` otherwise). The
+/// counter counts the conference calls.
+pub async fn flaky_dingtalk(
+    failures: usize,
+    reply: Reply,
+) -> (MockServer, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::Ordering;
+    let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = calls.clone();
+    let respond = move |r: &RecordedRequest| {
+        if r.path == "/v1.0/oauth2/accessToken" {
+            return Reply::json(200, &serde_json::json!({"accessToken": DINGTALK_ACCESS_TOKEN, "expireIn": 7200}));
+        }
+        if counter.fetch_add(1, Ordering::SeqCst) < failures {
+            reply.clone()
+        } else if r.method == "POST" {
+            Reply::json(200, &serde_json::json!({"conferenceId": "new"}))
+        } else {
+            Reply::json(200, &serde_json::json!({"confInfo": {"conferenceId": "c1", "status": 2}}))
+        }
+    };
+    let server = MockServer::start(&confapi::vendor_infos(), respond, 0).await.expect("a loopback port");
+    (server, calls)
 }

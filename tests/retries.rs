@@ -3,7 +3,7 @@
 
 use confapi_core::{ErrorKind, RetryPolicy, Timeouts};
 use confapi_dingtalk::{types, Client};
-use confapi_mock::{MockServer, RecordedRequest, Reply};
+use confapi_mock::{MockServer, Reply};
 use confapi_tests::{PASSWORD, USERNAME};
 use serde_json::json;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -17,27 +17,7 @@ const TIMEOUTS: Timeouts =
 
 /// A DingTalk whose conference calls fail `failures` times with `reply`, then succeed.
 async fn flaky(failures: usize, reply: Reply) -> (MockServer, Arc<AtomicUsize>) {
-    let calls = Arc::new(AtomicUsize::new(0));
-    let counter = calls.clone();
-    let server = MockServer::start(
-        &confapi::vendor_infos(),
-        move |r: &RecordedRequest| {
-            if r.path == "/v1.0/oauth2/accessToken" {
-                return Reply::json(200, &json!({"accessToken": "t", "expireIn": 7200}));
-            }
-            if counter.fetch_add(1, Ordering::SeqCst) < failures {
-                reply.clone()
-            } else if r.method == "POST" {
-                Reply::json(200, &json!({"conferenceId": "new"}))
-            } else {
-                Reply::json(200, &json!({"confInfo": {"conferenceId": "c1", "status": 2}}))
-            }
-        },
-        0,
-    )
-    .await
-    .unwrap();
-    (server, calls)
+    confapi_tests::flaky_dingtalk(failures, reply).await
 }
 
 fn client(url: &str, retry: RetryPolicy) -> Client {
