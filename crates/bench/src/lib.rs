@@ -184,64 +184,39 @@ pub async fn throughput_ratio(tasks: usize, per_task: usize, rounds: usize) -> (
     // Warm up: sessions, tokens and connections.
     let _ = clients.0.query_in_session("all").await;
     let _ = clients.2.conference("6449d8a6414c0000001464af9f0").await;
+    let ours_call = move |n: usize| {
+        let clients = clients.clone();
+        async move {
+            let (ov, qs, dt) = &*clients;
+            match n % 3 {
+                0 => ov.query_in_session("all").await.is_ok() as usize,
+                1 => qs.live_conferences_page(1, 50).await.is_ok() as usize,
+                _ => dt.conference("6449d8a6414c0000001464af9f0").await.is_ok() as usize,
+            }
+        }
+    };
+    let raw_call = move |n: usize| {
+        let (raw, url) = (raw.clone(), url.clone());
+        async move {
+            let path = THROUGHPUT_PATHS[n % 3];
+            let request = match n % 3 {
+                0 => raw
+                    .post(format!("{url}{path}"))
+                    .query(&[("token", "REDACTED")])
+                    .json(&serde_json::json!({"number": "all"})),
+                1 => raw
+                    .post(format!("{url}{path}"))
+                    .header("token", "bench-token")
+                    .json(&serde_json::json!({"page": 1, "count": 50})),
+                _ => raw.get(format!("{url}{path}")).header("x-acs-dingtalk-access-token", "REDACTED"),
+            };
+            raw_json(request.send().await).await
+        }
+    };
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
     for _ in 0..rounds {
-        let t = Instant::now();
-        let handles: Vec<_> = (0..tasks)
-            .map(|task| {
-                let clients = clients.clone();
-                tokio::spawn(async move {
-                    let (ov, qs, dt) = &*clients;
-                    let mut ok = 0;
-                    for i in 0..per_task {
-                        ok += match (task + i) % 3 {
-                            0 => ov.query_in_session("all").await.is_ok() as usize,
-                            1 => qs.live_conferences_page(1, 50).await.is_ok() as usize,
-                            _ => dt.conference("6449d8a6414c0000001464af9f0").await.is_ok() as usize,
-                        };
-                    }
-                    ok
-                })
-            })
-            .collect();
-        let mut done = 0;
-        for h in handles {
-            done += h.await.unwrap_or(0);
-        }
-        assert_eq!(done, tasks * per_task, "our calls failed");
-        ours.push(done as f64 / t.elapsed().as_secs_f64());
-
-        let t = Instant::now();
-        let handles: Vec<_> = (0..tasks)
-            .map(|task| {
-                let (raw, url) = (raw.clone(), url.clone());
-                tokio::spawn(async move {
-                    let mut ok = 0;
-                    for i in 0..per_task {
-                        let path = THROUGHPUT_PATHS[(task + i) % 3];
-                        let request = match (task + i) % 3 {
-                            0 => raw
-                                .post(format!("{url}{path}"))
-                                .query(&[("token", "REDACTED")])
-                                .json(&serde_json::json!({"number": "all"})),
-                            1 => raw
-                                .post(format!("{url}{path}"))
-                                .header("token", "bench-token")
-                                .json(&serde_json::json!({"page": 1, "count": 50})),
-                            _ => raw.get(format!("{url}{path}")).header("x-acs-dingtalk-access-token", "REDACTED"),
-                        };
-                        ok += raw_json(request.send().await).await;
-                    }
-                    ok
-                })
-            })
-            .collect();
-        let mut done = 0;
-        for h in handles {
-            done += h.await.unwrap_or(0);
-        }
-        assert_eq!(done, tasks * per_task, "raw calls failed");
-        theirs.push(done as f64 / t.elapsed().as_secs_f64());
+        ours.push(calls_per_second(tasks, per_task, ours_call.clone(), "our").await);
+        theirs.push(calls_per_second(tasks, per_task, raw_call.clone(), "raw").await);
     }
     let median_f = |mut v: Vec<f64>| {
         v.sort_by(f64::total_cmp);
@@ -249,6 +224,34 @@ pub async fn throughput_ratio(tasks: usize, per_task: usize, rounds: usize) -> (
     };
     let (a, b) = (median_f(ours), median_f(theirs));
     (a, b, a / b)
+}
+
+/// Calls per second of `tasks` concurrent tasks making `per_task` calls
+/// each; `call(n)` makes call number `n` and gives 1 when it worked.
+async fn calls_per_second<C, F>(tasks: usize, per_task: usize, call: C, whose: &str) -> f64
+where
+    C: Fn(usize) -> F + Clone + Send + 'static,
+    F: std::future::Future<Output = usize> + Send,
+{
+    let t = Instant::now();
+    let handles: Vec<_> = (0..tasks)
+        .map(|task| {
+            let call = call.clone();
+            tokio::spawn(async move {
+                let mut ok = 0;
+                for i in 0..per_task {
+                    ok += call(task + i).await;
+                }
+                ok
+            })
+        })
+        .collect();
+    let mut done = 0;
+    for h in handles {
+        done += h.await.unwrap_or(0);
+    }
+    assert_eq!(done, tasks * per_task, "{whose} calls failed");
+    done as f64 / t.elapsed().as_secs_f64()
 }
 
 /// What the raw peer does with a response: read it into a `Value`

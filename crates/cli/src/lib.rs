@@ -2,5 +2,6 @@
 #![warn(missing_docs)]
 
 pub mod audit;
-pub mod config;
+/// The `CONFAPI_*` variables (the facade's [`confapi::env`]).
+pub use confapi::env as config;
 pub mod table;

@@ -6,32 +6,15 @@
 //! `CONFAPI_DINGTALK_APP_KEY`, `_APP_SECRET` and `_URL`). Try it against the
 //! replay server: `confapi mock` prints the values to set.
 
-use confapi::{Confapi, Error};
-use std::env::var;
+use confapi::env::{from_env, ConfigError};
 
 #[tokio::main]
-async fn main() -> Result<(), Error> {
-    let mut api = Confapi::new();
-    if let (Ok(url), Ok(user), Ok(password)) =
-        (var("CONFAPI_OPENVOX_URL"), var("CONFAPI_OPENVOX_USERNAME"), var("CONFAPI_OPENVOX_PASSWORD"))
-    {
-        api = api.with_openvox(confapi::confapi_openvox::Client::builder(url, user, password).build()?);
+async fn main() -> Result<(), ConfigError> {
+    let configured = from_env(&|name| std::env::var(name).ok(), Default::default())?;
+    for note in &configured.notes {
+        eprintln!("note: {note}");
     }
-    if let Ok(token) = var("CONFAPI_QUANSHI_TOKEN") {
-        let mut quanshi = confapi::confapi_quanshi::Client::builder().token(token);
-        if let Ok(url) = var("CONFAPI_QUANSHI_URL") {
-            quanshi = quanshi.base_url(url);
-        }
-        api = api.with_quanshi(quanshi.build()?);
-    }
-    if let (Ok(key), Ok(secret)) = (var("CONFAPI_DINGTALK_APP_KEY"), var("CONFAPI_DINGTALK_APP_SECRET")) {
-        let mut dingtalk = confapi::confapi_dingtalk::Client::builder().app_credentials(key, secret);
-        if let Ok(url) = var("CONFAPI_DINGTALK_URL") {
-            dingtalk = dingtalk.base_url(url);
-        }
-        api = api.with_dingtalk(dingtalk.build()?);
-    }
-    for answer in api.live_conferences().await {
+    for answer in configured.api.live_conferences().await {
         match answer.result {
             Ok(conferences) => {
                 for c in conferences {

@@ -40,6 +40,8 @@
 pub struct ReadmeDoctests;
 
 mod actions;
+#[cfg(any(feature = "openvox", feature = "quanshi", feature = "dingtalk"))]
+pub mod env;
 mod fields;
 mod model;
 mod state;

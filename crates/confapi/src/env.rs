@@ -1,8 +1,15 @@
-//! Which vendors to ask, from environment variables (or the embedded
-//! replay server with `--mock`). Errors name the variable, never its value
-//! when it is a secret.
+//! Which vendors to ask, from the `CONFAPI_*` environment variables the
+//! `confapi` command reads (or the replay server's, with [`mock_env`]). A
+//! vendor whose variables are all absent is left out with a note; a partial
+//! or malformed set is an error naming the variable, never its value.
+//!
+//! ```no_run
+//! let configured = confapi::env::from_env(&|name| std::env::var(name).ok(), Default::default())?;
+//! println!("asking {:?}", configured.api.vendors());
+//! # Ok::<(), confapi::env::ConfigError>(())
+//! ```
 
-use confapi::Confapi;
+use crate::Confapi;
 use confapi_core::{SecretString, Timeouts};
 use std::fmt;
 
@@ -15,6 +22,8 @@ impl fmt::Display for ConfigError {
         f.write_str(&self.0)
     }
 }
+
+impl std::error::Error for ConfigError {}
 
 /// The clients to ask, and notes on vendors left out.
 #[derive(Debug)]
@@ -74,57 +83,67 @@ pub fn from_env(get: &dyn Fn(&str) -> Option<String>, timeouts: Timeouts) -> Res
     let mut api = Confapi::new();
     let mut notes = Vec::new();
 
-    const OV: [&str; 3] = ["CONFAPI_OPENVOX_URL", "CONFAPI_OPENVOX_USERNAME", "CONFAPI_OPENVOX_PASSWORD"];
-    match vars.group("openvox", &OV)? {
-        None => notes.push(format!("openvox skipped: {} not set", OV.join(", "))),
-        Some(v) => {
-            let base = url(OV[0], &v[0])?;
-            let client =
-                confapi_openvox::Client::builder(base, &v[1], SecretString::new(v[2].clone())).timeouts(timeouts);
-            api = api.with_openvox(built("openvox", client.build())?);
+    #[cfg(feature = "openvox")]
+    {
+        const OV: [&str; 3] = ["CONFAPI_OPENVOX_URL", "CONFAPI_OPENVOX_USERNAME", "CONFAPI_OPENVOX_PASSWORD"];
+        match vars.group("openvox", &OV)? {
+            None => notes.push(format!("openvox skipped: {} not set", OV.join(", "))),
+            Some(v) => {
+                let base = url(OV[0], &v[0])?;
+                let client =
+                    confapi_openvox::Client::builder(base, &v[1], SecretString::new(v[2].clone())).timeouts(timeouts);
+                api = api.with_openvox(built("openvox", client.build())?);
+            }
         }
     }
 
-    match vars.group("quanshi", &["CONFAPI_QUANSHI_TOKEN"])? {
-        None => {
-            if vars.value("CONFAPI_QUANSHI_URL")?.is_some() {
-                return Err(ConfigError(
-                    "quanshi: CONFAPI_QUANSHI_TOKEN is not set (but CONFAPI_QUANSHI_URL is)".into(),
-                ));
+    #[cfg(feature = "quanshi")]
+    {
+        match vars.group("quanshi", &["CONFAPI_QUANSHI_TOKEN"])? {
+            None => {
+                if vars.value("CONFAPI_QUANSHI_URL")?.is_some() {
+                    return Err(ConfigError(
+                        "quanshi: CONFAPI_QUANSHI_TOKEN is not set (but CONFAPI_QUANSHI_URL is)".into(),
+                    ));
+                }
+                notes.push("quanshi skipped: CONFAPI_QUANSHI_TOKEN not set".into());
             }
-            notes.push("quanshi skipped: CONFAPI_QUANSHI_TOKEN not set".into());
-        }
-        Some(v) => {
-            let mut client =
-                confapi_quanshi::Client::builder().token(SecretString::new(v[0].clone())).timeouts(timeouts);
-            if let Some(u) = vars.value("CONFAPI_QUANSHI_URL")? {
-                client = client.base_url(url("CONFAPI_QUANSHI_URL", &u)?);
+            Some(v) => {
+                let mut client =
+                    confapi_quanshi::Client::builder().token(SecretString::new(v[0].clone())).timeouts(timeouts);
+                if let Some(u) = vars.value("CONFAPI_QUANSHI_URL")? {
+                    client = client.base_url(url("CONFAPI_QUANSHI_URL", &u)?);
+                }
+                api = api.with_quanshi(built("quanshi", client.build())?);
             }
-            api = api.with_quanshi(built("quanshi", client.build())?);
         }
     }
 
-    const DT: [&str; 2] = ["CONFAPI_DINGTALK_APP_KEY", "CONFAPI_DINGTALK_APP_SECRET"];
-    match vars.group("dingtalk", &DT)? {
-        None => {
-            if vars.value("CONFAPI_DINGTALK_URL")?.is_some() {
-                return Err(ConfigError(format!(
-                    "dingtalk: {} are not set (but CONFAPI_DINGTALK_URL is)",
-                    DT.join(" and ")
-                )));
+    #[cfg(feature = "dingtalk")]
+    {
+        const DT: [&str; 2] = ["CONFAPI_DINGTALK_APP_KEY", "CONFAPI_DINGTALK_APP_SECRET"];
+        match vars.group("dingtalk", &DT)? {
+            None => {
+                if vars.value("CONFAPI_DINGTALK_URL")?.is_some() {
+                    return Err(ConfigError(format!(
+                        "dingtalk: {} are not set (but CONFAPI_DINGTALK_URL is)",
+                        DT.join(" and ")
+                    )));
+                }
+                notes.push(format!("dingtalk skipped: {} not set", DT.join(", ")));
             }
-            notes.push(format!("dingtalk skipped: {} not set", DT.join(", ")));
-        }
-        Some(v) => {
-            let mut client = confapi_dingtalk::Client::builder()
-                .app_credentials(&v[0], SecretString::new(v[1].clone()))
-                .timeouts(timeouts);
-            if let Some(u) = vars.value("CONFAPI_DINGTALK_URL")? {
-                client = client.base_url(url("CONFAPI_DINGTALK_URL", &u)?);
+            Some(v) => {
+                let mut client = confapi_dingtalk::Client::builder()
+                    .app_credentials(&v[0], SecretString::new(v[1].clone()))
+                    .timeouts(timeouts);
+                if let Some(u) = vars.value("CONFAPI_DINGTALK_URL")? {
+                    client = client.base_url(url("CONFAPI_DINGTALK_URL", &u)?);
+                }
+                api = api.with_dingtalk(built("dingtalk", client.build())?);
             }
-            api = api.with_dingtalk(built("dingtalk", client.build())?);
         }
     }
+
     Ok(Configured { api, notes })
 }
 
@@ -166,7 +185,7 @@ mod tests {
     #[test]
     fn absent_vendors_are_skipped_with_a_note() {
         let c = configure(&[("CONFAPI_DINGTALK_APP_KEY", "k"), ("CONFAPI_DINGTALK_APP_SECRET", "s3cret")]).unwrap();
-        assert_eq!(c.api.vendors(), [confapi::Vendor::Dingtalk]);
+        assert_eq!(c.api.vendors(), [crate::Vendor::Dingtalk]);
         assert_eq!(c.notes.len(), 2);
     }
 
