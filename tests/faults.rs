@@ -117,7 +117,7 @@ fn expected(fault: Fault) -> Result<(), (ErrorKind, Option<u16>)> {
         Fault::ResetMidBody => Err((ErrorKind::Transport, Some(200))),
         Fault::Slow => Err((ErrorKind::Timeout, None)),
         Fault::Status(s) => Err((ErrorKind::Http, Some(s))),
-        Fault::TooManyRequests => Err((ErrorKind::Http, Some(429))),
+        Fault::TooManyRequests => Err((ErrorKind::Throttled, Some(429))),
         Fault::HtmlWith200 => Err((ErrorKind::NotJson, Some(200))),
         Fault::EmptyBody => Err((ErrorKind::EmptyBody, Some(200))),
         Fault::TruncatedJson | Fault::WrongTypes => Err((ErrorKind::Decode, Some(200))),

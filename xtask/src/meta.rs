@@ -55,10 +55,13 @@ pub fn generate(
         }
     };
     let error_codes = error_codes(raw)?;
+    let refusals = refusals(raw)?;
+    let (rate_limits, throttle_wait_ms) = rate_limits(raw)?;
     let (shape_statics, shapes) = shapes::table(raw);
     let secret_names = shapes::secret_names(raw);
     let default_base_url = option_str(shapes::default_base_url(raw));
-    let envelopes = envelope_impls(ops, &envelope, file)?;
+    let has_refusals = !refusals.is_empty();
+    let envelopes = envelope_impls(ops, &envelope, raw, has_refusals, file)?;
     let op_entries = ops.iter().map(operation_entry);
     let decoder_entries = ops.iter().map(decoders_entry);
     let op_statics = ops.iter().enumerate().map(|(i, op)| {
@@ -112,6 +115,9 @@ pub fn generate(
                 decoders: DECODERS_BUILT,
                 shapes: #shapes,
                 secret_names: &[#(#secret_names),*],
+                refusals: &[#(#refusals),*],
+                rate_limits: &[#(#rate_limits),*],
+                throttle_wait: ::std::time::Duration::from_millis(#throttle_wait_ms),
             };
 
             #shape_statics
@@ -206,17 +212,113 @@ fn error_codes(raw: &Value) -> Result<Vec<TokenStream>, String> {
                 .get("meaning")
                 .and_then(Value::as_str)
                 .ok_or_else(|| format!("error code {code}: meaning is required"))?;
-            let class = match entry.get("class").and_then(Value::as_str) {
-                None => quote!(Other),
-                Some("auth-expired") => quote!(AuthExpired),
-                Some("credentials") => quote!(Credentials),
-                Some(other) => return Err(format!("error code {code}: unknown class {other}")),
-            };
+            let class = failure_class(entry.get("class").and_then(Value::as_str).unwrap_or("other"))
+                .map_err(|e| format!("error code {code}: {e}"))?;
             Ok(quote! {
-                ::confapi_core::ErrorCode { code: #code, meaning: #meaning, class: ::confapi_core::FailureClass::#class }
+                ::confapi_core::ErrorCode { code: #code, meaning: #meaning, class: #class }
             })
         })
         .collect()
+}
+
+/// A class name of the spec (`quota-exhausted`) as core's `FailureClass`.
+fn failure_class(name: &str) -> Result<TokenStream, String> {
+    let variant = match name {
+        "other" => quote!(Other),
+        "auth-expired" => quote!(AuthExpired),
+        "credentials" => quote!(Credentials),
+        "throttled" => quote!(Throttled),
+        "quota-exhausted" => quote!(QuotaExhausted),
+        "blocked" => quote!(Blocked),
+        "not-found" => quote!(NotFound),
+        "config" => quote!(Config),
+        other => return Err(format!("unknown class {other}")),
+    };
+    Ok(quote!(::confapi_core::FailureClass::#variant))
+}
+
+/// A duration of the spec, in whole milliseconds: `"1s"`, `"5min"`, `"200ms"`.
+fn millis(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let n: u64 = number.parse().map_err(|_| format!("duration {text:?} needs a whole number"))?;
+    let per = match unit.trim() {
+        "ms" => 1,
+        "s" => 1000,
+        "min" => 60_000,
+        other => return Err(format!("duration {text:?}: unknown unit {other:?} (ms, s, min)")),
+    };
+    Ok(n * per)
+}
+
+/// `x-confapi-refusals`: answers from in front of the API, by what marks them.
+fn refusals(raw: &Value) -> Result<Vec<TokenStream>, String> {
+    let list = raw.get("x-confapi-refusals").and_then(Value::as_array).cloned().unwrap_or_default();
+    list.iter()
+        .map(|r| {
+            let text = |key: &str| r.get(key).and_then(Value::as_str);
+            let marker = match (text("field"), text("text")) {
+                (Some(f), None) => quote!(::confapi_core::RefusalMarker::Field(#f)),
+                (None, Some(t)) => quote!(::confapi_core::RefusalMarker::Text(#t)),
+                _ => return Err("x-confapi-refusals: each needs exactly one of field and text".to_owned()),
+            };
+            let class = failure_class(text("class").ok_or("x-confapi-refusals: each needs a class")?)?;
+            let meaning = text("meaning").ok_or("x-confapi-refusals: each needs a meaning")?;
+            let code = option_str(text("code").map(str::to_owned));
+            let wait = option_str(text("wait").map(str::to_owned));
+            let unit = millis(text("wait_unit").unwrap_or("1s"))?;
+            let default_wait = match text("default_wait") {
+                Some(d) => {
+                    let ms = millis(d)?;
+                    quote!(Some(::std::time::Duration::from_millis(#ms)))
+                }
+                None => quote!(None),
+            };
+            Ok(quote! {
+                ::confapi_core::Refusal {
+                    marker: #marker, class: #class, meaning: #meaning, code: #code, wait: #wait,
+                    wait_unit: ::std::time::Duration::from_millis(#unit), default_wait: #default_wait,
+                }
+            })
+        })
+        .collect()
+}
+
+/// `x-confapi-rate-limits`: the documented limit per kind of account, and
+/// the wait before a throttled call is sent again (the first limit's span,
+/// else one second).
+fn rate_limits(raw: &Value) -> Result<(Vec<TokenStream>, u64), String> {
+    let Some(map) = raw.get("x-confapi-rate-limits").and_then(Value::as_object) else {
+        return Ok((Vec::new(), 1000));
+    };
+    let mut first_span = None;
+    let profiles = map
+        .iter()
+        .map(|(name, limit)| {
+            let calls = limit.get("calls").and_then(Value::as_u64).and_then(|c| u32::try_from(c).ok());
+            let calls = calls.ok_or_else(|| format!("x-confapi-rate-limits.{name}: calls must be a count"))?;
+            let per = millis(limit.get("per").and_then(Value::as_str).unwrap_or("1s"))?;
+            first_span.get_or_insert(per);
+            let scope = match limit.get("scope").and_then(Value::as_str) {
+                Some("operation") => quote!(Operation),
+                Some("client") => quote!(Client),
+                _ => return Err(format!("x-confapi-rate-limits.{name}: scope is operation or client")),
+            };
+            let source = limit.get("source").and_then(Value::as_str).unwrap_or("");
+            Ok(quote! {
+                ::confapi_core::RateLimitProfile {
+                    name: #name,
+                    limit: ::confapi_core::RateLimit {
+                        calls: #calls, per: ::std::time::Duration::from_millis(#per),
+                        scope: ::confapi_core::LimitScope::#scope,
+                    },
+                    source: #source,
+                }
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok((profiles, first_span.unwrap_or(1000)))
 }
 
 fn operation_entry(op: &Operation) -> TokenStream {
@@ -257,15 +359,21 @@ fn decoders_entry(op: &Operation) -> TokenStream {
     }
 }
 
-fn envelope_impls(ops: &[Operation], envelope: &Value, file: &syn::File) -> Result<Vec<TokenStream>, String> {
+fn envelope_impls(
+    ops: &[Operation],
+    envelope: &Value,
+    raw: &Value,
+    has_refusals: bool,
+    file: &syn::File,
+) -> Result<Vec<TokenStream>, String> {
     let success: BTreeSet<&String> = ops.iter().filter_map(|o| o.success.as_ref()).collect();
     let errors: BTreeSet<&String> = ops.iter().filter_map(|o| o.error.as_ref()).collect();
     if let Some(both) = success.intersection(&errors).next() {
         return Err(format!("{both} is used as both a success and an error body"));
     }
     // The first of the named fields that is present (e.g. `request_id`, then `reqid`).
-    let text = |strukt: &syn::ItemStruct, key: &str| -> TokenStream {
-        let reads: Vec<TokenStream> = envelope_names(envelope, key)
+    let read = |strukt: &syn::ItemStruct, names: &[String]| -> TokenStream {
+        let reads: Vec<TokenStream> = names
             .iter()
             .filter_map(|p| field_ident(strukt, p))
             .map(|ident| quote!(::confapi_core::AsText::as_text(&self.#ident)))
@@ -275,16 +383,54 @@ fn envelope_impls(ops: &[Operation], envelope: &Value, file: &syn::File) -> Resu
             Some((first, rest)) => quote!(#first #(.or_else(|| #rest))*),
         }
     };
+    let text = |strukt: &syn::ItemStruct, key: &str| read(strukt, &envelope_names(envelope, key));
     let mut out = Vec::new();
     for name in success.iter().chain(&errors) {
         let strukt = find_struct(file, name)?;
         let ty = format_ident!("{}", name);
         let (code, message, request_id) = (text(strukt, "code"), text(strukt, "message"), text(strukt, "request_id"));
+        let outcome = raw.pointer(&format!("/components/schemas/{name}/x-confapi-outcome"));
         let body = if errors.contains(name) {
             quote!(Some(
                 ::confapi_core::VendorFailure::new(#code, #message, #request_id, ERROR_CODES)
                     .with_body(::serde_json::to_value(self).ok(), VENDOR.envelope.hints)
             ))
+        } else if let Some(outcome) = outcome {
+            // The schema's own outcome field (DingTalk's `success`, close's `code`).
+            let field = outcome
+                .get("field")
+                .and_then(Value::as_str)
+                .ok_or(format!("{name}: x-confapi-outcome needs a field"))?;
+            let ok: Vec<String> = outcome
+                .get("success")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).collect())
+                .ok_or(format!("{name}: x-confapi-outcome needs a success list"))?;
+            let status = read(strukt, &[field.to_owned()]);
+            if status.to_string() == "None" {
+                return Err(format!("{name} has no field {field} for its x-confapi-outcome"));
+            }
+            let message = match outcome.get("message").and_then(Value::as_str) {
+                Some(m) => read(strukt, &[m.to_owned()]),
+                None => message,
+            };
+            let code = match outcome.get("code").and_then(Value::as_str) {
+                Some(c) => read(strukt, &[c.to_owned()]),
+                None => quote!(None),
+            };
+            let failed = outcome
+                .get("failure")
+                .and_then(Value::as_str)
+                .ok_or(format!("{name}: x-confapi-outcome needs a failure text"))?;
+            quote! {
+                match #status {
+                    Some(value) if ![#(#ok),*].contains(&value.as_str()) => Some(
+                        ::confapi_core::VendorFailure::new(#code, #message.or_else(|| Some(#failed.to_owned())), #request_id, ERROR_CODES)
+                            .with_body(::serde_json::to_value(self).ok(), VENDOR.envelope.hints),
+                    ),
+                    _ => None,
+                }
+            }
         } else if let Some(status_field) = envelope.get("status").and_then(Value::as_str) {
             let status = text(strukt, "status");
             if status.to_string() == "None" {
@@ -295,6 +441,14 @@ fn envelope_impls(ops: &[Operation], envelope: &Value, file: &syn::File) -> Resu
                 .map(|f| f.with_body(::serde_json::to_value(self).ok(), VENDOR.envelope.hints)))
         } else {
             quote!(None)
+        };
+        // A gateway's refusal arrives in no documented shape: its marker
+        // field lands in the body's extra fields, whatever the status.
+        let has_extra = matches!(&strukt.fields, syn::Fields::Named(f) if f.named.iter().any(|f| f.ident.as_ref().is_some_and(|i| i == "extra")));
+        let body = if has_refusals && has_extra {
+            quote!(VENDOR.refusal_in_fields(&self.extra).or_else(|| #body))
+        } else {
+            body
         };
         out.push(quote! {
             impl ::confapi_core::Envelope for types::#ty {

@@ -136,7 +136,15 @@ pub fn audit(exchange: &Exchange, vendors: &[&'static VendorInfo]) -> Report {
     };
     report.schema = schema;
     let body = &exchange.response.body;
-    let bytes = if body.is_null() { Vec::new() } else { body.to_string().into_bytes() };
+    let bytes = exchange.response.bytes();
+    // As the client does: a gateway's refusal is a failure whatever the body.
+    if let Some(f) = info.refusal_in_bytes(&bytes) {
+        report.findings.push(Finding::FailureEnvelope {
+            code: f.code.unwrap_or_default(),
+            message: f.message.unwrap_or_default(),
+        });
+        return report;
+    }
     match decode(&bytes) {
         // As the client does: a failure envelope wins over a payload that does not fit.
         Err(e) => match info.decode_failure(&bytes) {

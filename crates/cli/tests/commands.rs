@@ -140,3 +140,22 @@ async fn mock_command_serves_until_stopped() {
     assert_eq!(body["conference"].as_array().map(Vec::len), Some(2));
     child.kill().await.unwrap();
 }
+
+#[test]
+fn the_monthly_quota_says_quota_and_which_allowance() {
+    // The recorded HTTP 403 `Forbidden.AccessDenied.ApiCountLimitForOrg`.
+    let out = confapi(&["--mock", "conference", "dingtalk", "6323d7000000000000010000"], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(err.contains("quota exhausted") && err.contains("monthly API call quota"), "{err}");
+}
+
+#[test]
+fn an_ip_ban_says_how_long_to_wait() {
+    for id in ["6323d7000000000000001111", "6323d7000000000000001112"] {
+        let out = confapi(&["--mock", "conference", "dingtalk", id], &[]);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+        let err = text(&out.stderr);
+        assert!(err.contains("blocked") && err.contains("wait 5 min"), "{err}");
+    }
+}

@@ -8,6 +8,7 @@
 //! saw into it; nothing crosses progenitor as a string.
 
 use crate::client::GeneratedClient;
+use crate::counts::{Event, OperationCounts};
 use crate::meta::OperationMeta;
 use crate::outcome::Seen;
 use crate::retry;
@@ -17,6 +18,7 @@ use progenitor_client::{Error as GenError, ResponseValue};
 use serde::de::DeserializeOwned;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
+use tokio::time::Instant;
 
 /// What one attempt hands to the hooks and gets back from them.
 #[derive(Default)]
@@ -120,32 +122,67 @@ impl<C: GeneratedClient> Call<C> {
             attempt = tracing::field::Empty,
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
+            sent = tracing::field::Empty,
+            throttled = tracing::field::Empty,
+            retried = tracing::field::Empty,
         );
-        let attempts = tracing::Instrument::instrument(self.attempts(runtime, attempt, span.clone()), span);
         let limit = runtime.settings().timeouts.total;
-        let result = match tokio::time::timeout(limit, attempts).await {
+        let deadline = Instant::now() + limit;
+        let tally = Mutex::new(OperationCounts::default());
+        let attempts = self.attempts(runtime, attempt, span.clone(), deadline, &tally);
+        let attempts = tracing::Instrument::instrument(attempts, span.clone());
+        let result = match tokio::time::timeout_at(deadline, attempts).await {
             Ok(result) => result,
             Err(_) => Err(runtime
                 .error(ErrorKind::Timeout)
                 .with_detail(format!("no result within the total limit of {limit:?}"))),
         };
+        // What the call cost, on its span (and in the client's counts).
+        if let Ok(t) = tally.lock() {
+            span.record("sent", t.sent).record("throttled", t.throttled).record("retried", t.retried);
+        }
         result.map_err(|e| e.with_operation(op.id))
     }
 
-    async fn attempts<T, E, F, Fut>(&self, runtime: &Runtime, attempt: F, span: tracing::Span) -> Result<T, Error>
+    async fn attempts<T, E, F, Fut>(
+        &self,
+        runtime: &Runtime,
+        attempt: F,
+        span: tracing::Span,
+        deadline: Instant,
+        tally: &Mutex<OperationCounts>,
+    ) -> Result<T, Error>
     where
         F: Fn() -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, GenError<E>>>,
         T: Envelope + DeserializeOwned,
         E: Envelope,
     {
-        let policy = runtime.settings().retry;
-        let (mut renewed, mut retries, mut number) = (false, 0u32, 0u32);
+        let settings = runtime.settings();
+        let policy = settings.retry;
+        let (mut renewed, mut retries, mut throttles, mut number) = (false, 0u32, 0u32, 0u32);
+        let count = |event: Event| {
+            runtime.count(self.op, event);
+            if let Ok(mut t) = tally.lock() {
+                match event {
+                    Event::Sent { again } => {
+                        t.sent += 1;
+                        t.retried += u64::from(again);
+                    }
+                    Event::Throttled => t.throttled += 1,
+                }
+            }
+        };
         loop {
             number += 1;
             span.record("attempt", number);
             let credential = runtime.credential(self.op).await?;
+            let waited = runtime.await_turn(self.op).await;
+            if !waited.is_zero() {
+                tracing::debug!(wait_ms = waited.as_millis() as u64, "waited for the client-side rate limit");
+            }
             self.state.begin(credential.placed);
+            count(Event::Sent { again: number > 1 });
             let result = attempt().await;
             let seen = self.state.finish();
             if let Some(status) = seen.status {
@@ -168,6 +205,19 @@ impl<C: GeneratedClient> Call<C> {
                 runtime.invalidate(generation).await;
                 renewed = true;
                 continue;
+            }
+            if err.kind() == ErrorKind::Throttled {
+                count(Event::Throttled);
+                // Refused for rate, so not carried out: safe to send again
+                // whatever the operation, if the wait fits the total limit.
+                let wait = retry::throttle_wait(err.retry_after(), runtime.vendor().throttle_wait);
+                if throttles < settings.throttle_retries && Instant::now() + wait < deadline {
+                    throttles += 1;
+                    tracing::debug!(wait_ms = wait.as_millis() as u64, "throttled; sending again after the wait");
+                    tokio::time::sleep(wait).await;
+                    continue;
+                }
+                return Err(err);
             }
             if retries + 1 < policy.max_attempts && retry::retryable(&err, self.op.safe) {
                 retries += 1;

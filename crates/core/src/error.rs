@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// What went wrong, coarsely: enough to decide what to do next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -40,6 +41,16 @@ pub enum ErrorKind {
     /// The vendor has no operation for what was asked (its spec lacks
     /// it); found before any request is sent.
     Unsupported,
+    /// The call was refused for rate and not carried out: sending it again
+    /// later is safe. [`Error::retry_after`] says how long to wait, where
+    /// the server said.
+    Throttled,
+    /// A period's allowance of calls is used up (the organisation's
+    /// monthly API count, say). Never retried: plan calls within it.
+    QuotaExhausted,
+    /// The caller (its IP or app) is refused for a while, for flooding.
+    /// [`Error::retry_after`] says how long, where known.
+    Blocked,
 }
 
 impl ErrorKind {
@@ -60,6 +71,9 @@ impl ErrorKind {
             ErrorKind::AuthExpired => "session expired",
             ErrorKind::NotFound => "not found",
             ErrorKind::Unsupported => "not supported by this vendor",
+            ErrorKind::Throttled => "throttled (rate limit)",
+            ErrorKind::QuotaExhausted => "quota exhausted",
+            ErrorKind::Blocked => "blocked by the vendor",
         }
     }
 }
@@ -84,6 +98,7 @@ struct Inner {
     request_id: Option<String>,
     detail: Option<String>,
     hints: Vec<Hint>,
+    retry_after: Option<Duration>,
     body: Option<Arc<serde_json::Value>>,
     source: Option<Arc<dyn std::error::Error + Send + Sync>>,
 }
@@ -111,6 +126,7 @@ impl Error {
             request_id: None,
             detail: None,
             hints: Vec::new(),
+            retry_after: None,
             body: None,
             source: None,
         }))
@@ -118,18 +134,28 @@ impl Error {
 
     /// Builds the error for a failure the vendor reported in its own shape.
     pub fn from_failure(vendor: &'static str, failure: VendorFailure) -> Self {
-        let kind = match failure.class {
-            FailureClass::AuthExpired => ErrorKind::AuthExpired,
-            FailureClass::Credentials => ErrorKind::Credentials,
-            FailureClass::Other => ErrorKind::Vendor,
-        };
+        let kind = failure.class.kind();
         let mut e = Self::new(vendor, kind);
+        // For a limit, the documented meaning says which limit, whatever
+        // words the server chose.
+        if matches!(kind, ErrorKind::Throttled | ErrorKind::QuotaExhausted | ErrorKind::Blocked | ErrorKind::Config) {
+            e.0.detail = failure.meaning.filter(|m| failure.message.as_deref() != Some(*m)).map(str::to_owned);
+        }
         e.0.code = failure.code;
         e.0.message = failure.message;
         e.0.request_id = failure.request_id;
         e.0.hints = failure.hints;
+        e.0.retry_after = failure.wait;
         e.0.body = failure.body.map(Arc::new);
         e
+    }
+
+    /// Sets how long to wait before sending again (a throttle's hint).
+    pub fn with_retry_after(mut self, wait: Option<Duration>) -> Self {
+        if wait.is_some() {
+            self.0.retry_after = wait;
+        }
+        self
     }
 
     /// Sets the operation the error came from, unless it is already known
@@ -207,6 +233,16 @@ impl Error {
     pub fn hints(&self) -> &[Hint] {
         &self.0.hints
     }
+    /// How long the server asked us to wait before sending again
+    /// (`Retry-After`, a gateway's `wait`), for [`ErrorKind::Throttled`]
+    /// and [`ErrorKind::Blocked`].
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.0.retry_after
+    }
+    /// Whether the call was refused for rate and may be sent again.
+    pub fn is_throttled(&self) -> bool {
+        self.0.kind == ErrorKind::Throttled
+    }
     /// The vendor's whole error body, as it came (every field, documented or not).
     pub fn body(&self) -> Option<&serde_json::Value> {
         self.0.body.as_deref()
@@ -231,6 +267,9 @@ impl fmt::Display for Error {
         }
         if let Some(detail) = &self.0.detail {
             write!(f, ": {detail}")?;
+        }
+        if let Some(wait) = self.0.retry_after {
+            write!(f, "; wait {}", duration_text(wait))?;
         }
         // The whole cause chain: "error sending request: … Connection refused".
         let mut cause: Option<&(dyn std::error::Error + 'static)> = self.0.source.as_deref().map(|s| s as _);
@@ -263,6 +302,7 @@ impl fmt::Debug for Error {
             .field("request_id", &self.0.request_id)
             .field("detail", &self.0.detail)
             .field("hints", &self.0.hints)
+            .field("retry_after", &self.0.retry_after)
             // The body is the vendor's; its presence is enough here.
             .field("body", &self.0.body.as_ref().map(|_| ".."))
             .field("source", &self.0.source.as_ref().map(|s| s.to_string()))
@@ -273,6 +313,18 @@ impl fmt::Debug for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         self.0.source.as_ref().map(|s| s.as_ref() as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// A wait as people read it: `5 min`, `1.5 s`, `200 ms`.
+fn duration_text(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms >= 60_000 && ms % 60_000 == 0 {
+        format!("{} min", ms / 60_000)
+    } else if ms >= 1000 {
+        format!("{} s", d.as_secs_f64())
+    } else {
+        format!("{ms} ms")
     }
 }
 
@@ -289,15 +341,58 @@ pub(crate) fn bytes_text(n: usize) -> String {
     }
 }
 
-/// How the client should treat a vendor error code.
+/// How the client should treat a vendor error code
+/// (`class` in the spec's `x-confapi-error-codes`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum FailureClass {
     /// The token or session is gone: log in again and retry once.
     AuthExpired,
     /// The credentials are wrong or locked: never retry.
     Credentials,
+    /// Refused for rate, not carried out: wait and send again.
+    Throttled,
+    /// A period's allowance is used up: never retry.
+    QuotaExhausted,
+    /// The caller is refused for a while (flooding).
+    Blocked,
+    /// The thing asked for does not exist.
+    NotFound,
+    /// Something the user must set up differently (an IP allow list).
+    Config,
     /// Anything else: report it.
     Other,
+}
+
+impl FailureClass {
+    /// The error kind a failure of this class becomes.
+    pub fn kind(self) -> ErrorKind {
+        match self {
+            FailureClass::AuthExpired => ErrorKind::AuthExpired,
+            FailureClass::Credentials => ErrorKind::Credentials,
+            FailureClass::Throttled => ErrorKind::Throttled,
+            FailureClass::QuotaExhausted => ErrorKind::QuotaExhausted,
+            FailureClass::Blocked => ErrorKind::Blocked,
+            FailureClass::NotFound => ErrorKind::NotFound,
+            FailureClass::Config => ErrorKind::Config,
+            FailureClass::Other => ErrorKind::Vendor,
+        }
+    }
+
+    /// The class a spec names (`auth-expired`, `quota-exhausted`, …).
+    pub fn from_spec(name: &str) -> Option<Self> {
+        Some(match name {
+            "auth-expired" => FailureClass::AuthExpired,
+            "credentials" => FailureClass::Credentials,
+            "throttled" => FailureClass::Throttled,
+            "quota-exhausted" => FailureClass::QuotaExhausted,
+            "blocked" => FailureClass::Blocked,
+            "not-found" => FailureClass::NotFound,
+            "config" => FailureClass::Config,
+            "other" => FailureClass::Other,
+            _ => return None,
+        })
+    }
 }
 
 /// One documented vendor error code, as listed in the spec
@@ -327,16 +422,21 @@ pub struct VendorFailure {
     pub body: Option<serde_json::Value>,
     /// What the client should do.
     pub class: FailureClass,
+    /// The documented meaning of the code, where the spec lists it.
+    pub meaning: Option<&'static str>,
+    /// How long the body says to wait before sending again.
+    pub wait: Option<Duration>,
 }
 
 impl VendorFailure {
     /// Builds a failure from the parts of an error body, filling in the
     /// meaning and class of the code from the vendor's code table.
     pub fn new(code: Option<String>, message: Option<String>, request_id: Option<String>, codes: &[ErrorCode]) -> Self {
-        let known = code.as_deref().and_then(|c| codes.iter().find(|k| k.code == c));
-        let message = message.filter(|m| !m.is_empty()).or_else(|| known.map(|k| k.meaning.to_owned()));
+        let known = code.as_deref().and_then(|c| known_code(codes, c));
+        let meaning = known.map(|k| k.meaning);
+        let message = message.filter(|m| !m.is_empty()).or_else(|| meaning.map(str::to_owned));
         let class = known.map_or(FailureClass::Other, |k| k.class);
-        VendorFailure { class, code, message, request_id, hints: Vec::new(), body: None }
+        VendorFailure { class, code, message, request_id, hints: Vec::new(), body: None, meaning, wait: None }
     }
 
     /// Keeps the whole body, and reads from it the fields the spec says
@@ -348,6 +448,23 @@ impl VendorFailure {
         self.body = body;
         self
     }
+}
+
+/// The documented code `code` stands for: the same text, or a known code
+/// followed by debris that is not part of a code (live servers send
+/// `cloudRecordNotFound%!(EXTRA string=50513)`). The longest match wins.
+pub fn known_code<'a>(codes: &'a [ErrorCode], code: &str) -> Option<&'a ErrorCode> {
+    let code = code.trim();
+    codes.iter().find(|k| k.code == code).or_else(|| {
+        codes
+            .iter()
+            .filter(|k| {
+                code.strip_prefix(k.code)
+                    .and_then(|rest| rest.chars().next())
+                    .is_some_and(|c| !(c.is_alphanumeric() || c == '.' || c == '_'))
+            })
+            .max_by_key(|k| k.code.len())
+    })
 }
 
 /// A field of a vendor's error body that tells the user what to fix

@@ -173,6 +173,13 @@ pub struct VendorInfo {
     /// Names (query parameters, headers, body fields) whose values are
     /// secrets: the credential's name and every `SecretString` field.
     pub secret_names: &'static [&'static str],
+    /// Answers from in front of the API (`x-confapi-refusals`).
+    pub refusals: &'static [crate::Refusal],
+    /// Documented rate limits by kind of account (`x-confapi-rate-limits`).
+    pub rate_limits: &'static [crate::RateLimitProfile],
+    /// How long a throttled call waits before it is sent again when the
+    /// server gives no hint: the documented limit's span, else one second.
+    pub throttle_wait: std::time::Duration,
 }
 
 impl VendorInfo {
@@ -198,7 +205,16 @@ impl VendorInfo {
             decoders: None,
             shapes: &[],
             secret_names: &[],
+            refusals: &[],
+            rate_limits: &[],
+            throttle_wait: std::time::Duration::from_secs(1),
         }
+    }
+
+    /// The documented rate limit for the kind of account `profile`, or
+    /// the vendor's first one.
+    pub fn rate_limit(&self, profile: &str) -> Option<&'static crate::RateLimitProfile> {
+        self.rate_limits.iter().find(|p| p.name == profile).or_else(|| self.rate_limits.first())
     }
 
     /// Finds the operation for a method and a concrete path, with the

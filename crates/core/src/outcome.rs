@@ -45,10 +45,9 @@ impl Runtime {
                 let value = rv.into_inner();
                 match value.failure() {
                     None => Ok(value),
-                    // An in-band failure inside a success status (OpenVox, Quanshi).
-                    Some(f) => Err(Error::from_failure(self.vendor().name, f)
-                        .with_status(status)
-                        .with_request_id(seen.request_id)),
+                    // An in-band failure inside a success status (OpenVox,
+                    // Quanshi, DingTalk's `success: false`, a gateway refusal).
+                    Some(f) => Err(self.finish(Error::from_failure(self.vendor().name, f).with_status(status), &seen)),
                 }
             }
             Err(e) => Err(self.convert::<T, E>(e, &seen).await),
@@ -58,15 +57,34 @@ impl Runtime {
     /// Turns progenitor's error into a typed [`Error`]; `T` is the success
     /// type, used to locate a decode failure by JSON path.
     async fn convert<T: DeserializeOwned, E: Envelope>(&self, err: GenError<E>, seen: &Seen) -> Error {
-        let mut err = self.convert_inner::<T, E>(err, seen).await.with_request_id(seen.request_id.clone());
+        let mut err = self.convert_inner::<T, E>(err, seen).await;
         if let (None, Some(s)) = (err.status(), seen.status) {
             err = err.with_status(s);
         }
-        // HTTP 401 means the credential, whatever the vendor's own code says.
-        if err.status() == Some(401) && matches!(err.kind(), ErrorKind::Http | ErrorKind::Vendor) {
-            err = err.with_kind(ErrorKind::AuthExpired);
+        // HTTP 401 means the credential and 429 the rate, whatever the
+        // vendor's own code says.
+        match err.status() {
+            Some(401) if matches!(err.kind(), ErrorKind::Http | ErrorKind::Vendor) => {
+                err = err.with_kind(ErrorKind::AuthExpired)
+            }
+            Some(429) if matches!(err.kind(), ErrorKind::Http | ErrorKind::Vendor | ErrorKind::NotJson) => {
+                err = err.with_kind(ErrorKind::Throttled)
+            }
+            _ => {}
         }
-        err
+        self.finish(err, seen)
+    }
+
+    /// What every failure gets from the response headers: the request id,
+    /// and for a refusal, `Retry-After` where the body gave no wait.
+    fn finish(&self, err: Error, seen: &Seen) -> Error {
+        let err = err.with_request_id(seen.request_id.clone());
+        match err.kind() {
+            ErrorKind::Throttled | ErrorKind::Blocked if err.retry_after().is_none() => {
+                err.with_retry_after(seen.retry_after)
+            }
+            _ => err,
+        }
     }
 
     async fn convert_inner<T: DeserializeOwned, E: Envelope>(&self, err: GenError<E>, seen: &Seen) -> Error {
@@ -85,9 +103,11 @@ impl Runtime {
                 .with_status(status)
             }
             GenError::InvalidResponsePayload(bytes, e) => {
-                // A failure envelope whose payload has another shape is still
-                // the vendor's failure, not a decode error.
-                match (vendor.decode_failure(&bytes), seen.status) {
+                // A gateway's refusal (a ban page, a flood guard's JSON), or a
+                // failure envelope whose payload has another shape, is still
+                // a failure, not a decode error.
+                let failure = vendor.refusal_in_bytes(&bytes).or_else(|| vendor.decode_failure(&bytes));
+                match (failure, seen.status) {
                     (Some(f), _) => Error::from_failure(vendor.name, f),
                     // An error status whose body is not the vendor's error shape
                     // (a gateway's HTML page): the status is the news.
@@ -110,7 +130,7 @@ impl Runtime {
                     Ok(b) => b,
                     Err(e) => return self.transport(e).with_status(status),
                 };
-                match vendor.decode_failure(&bytes) {
+                match vendor.refusal_in_bytes(&bytes).or_else(|| vendor.decode_failure(&bytes)) {
                     Some(f) => Error::from_failure(vendor.name, f),
                     None => {
                         self.error(ErrorKind::Http).with_detail(format!("{content_type}, {}", self.excerpt(&bytes)))

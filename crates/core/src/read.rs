@@ -46,6 +46,11 @@ impl AsText for String {
         Some(self.clone())
     }
 }
+impl AsText for bool {
+    fn as_text(&self) -> Option<String> {
+        Some(self.to_string())
+    }
+}
 impl AsText for i64 {
     fn as_text(&self) -> Option<String> {
         Some(self.to_string())

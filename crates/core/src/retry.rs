@@ -63,6 +63,14 @@ impl RetryPolicy {
     }
 }
 
+/// The wait before a throttled call is sent again: what the server asked
+/// for, else the vendor's documented span, plus up to a quarter more so
+/// that callers throttled together do not come back together.
+pub(crate) fn throttle_wait(asked: Option<Duration>, documented: Duration) -> Duration {
+    let base = asked.unwrap_or(documented);
+    base + base.mul_f64(random_fraction() / 4.0)
+}
+
 /// A number in [0, 1) that differs from call to call (jitter, not crypto).
 fn random_fraction() -> f64 {
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();

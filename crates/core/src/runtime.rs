@@ -3,6 +3,8 @@
 //! and, in the copy made for one call, that call's context.
 
 use crate::call::CallState;
+use crate::counts::{CallCounts, Counters, Event};
+use crate::limiter::Limiter;
 use crate::meta::{OperationMeta, Placement, VendorInfo};
 use crate::settings::Settings;
 use crate::token::TokenCache;
@@ -71,6 +73,9 @@ pub(crate) struct Shared {
     pub(crate) auth: Auth,
     pub(crate) settings: Settings,
     pub(crate) secrets: Vec<SecretString>,
+    /// Shared with every runtime made from this one.
+    pub(crate) limiter: Option<Arc<Limiter>>,
+    pub(crate) counters: Arc<Counters>,
 }
 
 /// The inner value of a generated client (see `xtask`): vendor facts,
@@ -96,8 +101,18 @@ impl Runtime {
     /// are kept out of every error message it builds.
     pub fn new(vendor: &'static VendorInfo, auth: Auth, settings: Settings, secrets: Vec<SecretString>) -> Self {
         let secrets = secrets.into_iter().filter(|s| !s.is_empty()).collect();
+        let limiter = Limiter::new(vendor, settings.rate_limits, settings.rate_profile).map(Arc::new);
+        let counters = Arc::new(Counters::new(vendor));
         Self {
-            shared: Arc::new(Shared { vendor, token_header: token_header(vendor), auth, settings, secrets }),
+            shared: Arc::new(Shared {
+                vendor,
+                token_header: token_header(vendor),
+                auth,
+                settings,
+                secrets,
+                limiter,
+                counters,
+            }),
             call: None,
         }
     }
@@ -114,6 +129,8 @@ impl Runtime {
                 auth,
                 settings: shared.settings.clone(),
                 secrets,
+                limiter: shared.limiter.clone(),
+                counters: shared.counters.clone(),
             }),
             call: None,
         }
@@ -140,6 +157,25 @@ impl Runtime {
         match &self.shared.auth {
             Auth::Tokens(tokens) => tokens.fetch_count(),
             Auth::None | Auth::Signer(_) => 0,
+        }
+    }
+
+    /// What this client's calls have cost so far, per operation: requests
+    /// sent, throttled answers, and requests that repeated an earlier one.
+    /// Clones of a client share the counts.
+    pub fn call_counts(&self) -> CallCounts {
+        self.shared.counters.snapshot()
+    }
+
+    pub(crate) fn count(&self, op: &OperationMeta, event: Event) {
+        self.shared.counters.add(op, event);
+    }
+
+    /// Waits for the client-side rate limit to let `op` go.
+    pub(crate) async fn await_turn(&self, op: &OperationMeta) -> std::time::Duration {
+        match &self.shared.limiter {
+            Some(limiter) => limiter.acquire(op).await,
+            None => std::time::Duration::ZERO,
         }
     }
 

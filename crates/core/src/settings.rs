@@ -7,7 +7,7 @@
 use crate::client::GeneratedClient;
 use crate::meta::VendorInfo;
 use crate::runtime::{Auth, Runtime};
-use crate::{Error, ErrorKind, RetryPolicy, SecretString};
+use crate::{Error, ErrorKind, RateLimits, RetryPolicy, SecretString};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -51,7 +51,19 @@ pub struct Settings {
     pub configure_http: Option<ConfigureHttp>,
     /// The largest response body read, in bytes.
     pub max_response_bytes: usize,
+    /// The client-side rate limit (the vendor's documented one by default).
+    pub rate_limits: RateLimits,
+    /// Which of the vendor's documented limits applies (`"default"`,
+    /// `"third-party"`); set by the vendor builder from the credentials.
+    pub rate_profile: &'static str,
+    /// How many times a throttled call is sent again (default 3; 0 turns
+    /// it off). A throttled request was not carried out, so this holds for
+    /// every operation, and the waits count against the total time limit.
+    pub throttle_retries: u32,
 }
+
+/// How often a throttled call is sent again unless told otherwise.
+pub const DEFAULT_THROTTLE_RETRIES: u32 = 3;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -62,6 +74,9 @@ impl Default for Settings {
             http: None,
             configure_http: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            rate_limits: RateLimits::Vendor,
+            rate_profile: "default",
+            throttle_retries: DEFAULT_THROTTLE_RETRIES,
         }
     }
 }
@@ -76,6 +91,9 @@ impl std::fmt::Debug for Settings {
             .field("http", &self.http.as_ref().map(|_| "caller's reqwest::Client"))
             .field("configure_http", &self.configure_http.as_ref().map(|_| "caller's adjustment"))
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("rate_limits", &self.rate_limits)
+            .field("rate_profile", &self.rate_profile)
+            .field("throttle_retries", &self.throttle_retries)
             .finish()
     }
 }
@@ -186,6 +204,29 @@ macro_rules! settings_setters {
         /// A longer body fails the call with `ErrorKind::BodyTooLarge`.
         pub fn max_response_bytes(mut self, limit: usize) -> Self {
             self.settings.max_response_bytes = limit;
+            self
+        }
+
+        /// Keeps the client under `limit` instead of the vendor's documented
+        /// limit. Calls over it wait their turn (the wait counts against the
+        /// total time limit); the client's clones share the limit.
+        pub fn rate_limit(mut self, limit: $crate::RateLimit) -> Self {
+            self.settings.rate_limits = $crate::RateLimits::Custom(limit);
+            self
+        }
+
+        /// No client-side rate limit: every call is sent at once (the
+        /// server may then throttle; throttled calls are still sent again).
+        pub fn no_rate_limit(mut self) -> Self {
+            self.settings.rate_limits = $crate::RateLimits::Off;
+            self
+        }
+
+        /// How many times a throttled call is sent again (default 3; 0
+        /// turns it off). The wait is what the server asked for, else the
+        /// vendor's documented span, with jitter.
+        pub fn throttle_retries(mut self, times: u32) -> Self {
+            self.settings.throttle_retries = times;
             self
         }
     };

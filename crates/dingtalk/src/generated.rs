@@ -960,6 +960,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub errcode: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///The older API family's message.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub errmsg: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
         ///Request id; lower-case key.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -14012,7 +14017,7 @@ pub mod meta {
         ::confapi_core::ErrorCode {
             code: "roomNotFound",
             meaning: "no such conference",
-            class: ::confapi_core::FailureClass::Other,
+            class: ::confapi_core::FailureClass::NotFound,
         },
         ::confapi_core::ErrorCode {
             code: "systemError",
@@ -14027,7 +14032,7 @@ pub mod meta {
         ::confapi_core::ErrorCode {
             code: "resource.not.found",
             meaning: "resource not found",
-            class: ::confapi_core::FailureClass::Other,
+            class: ::confapi_core::FailureClass::NotFound,
         },
         ::confapi_core::ErrorCode {
             code: "sizeTooLarge",
@@ -14037,12 +14042,12 @@ pub mod meta {
         ::confapi_core::ErrorCode {
             code: "tenant.not.found",
             meaning: "organisation not found",
-            class: ::confapi_core::FailureClass::Other,
+            class: ::confapi_core::FailureClass::NotFound,
         },
         ::confapi_core::ErrorCode {
             code: "staff.not.found",
             meaning: "user not found",
-            class: ::confapi_core::FailureClass::Other,
+            class: ::confapi_core::FailureClass::NotFound,
         },
         ::confapi_core::ErrorCode {
             code: "sysErrror",
@@ -14053,6 +14058,51 @@ pub mod meta {
             code: "invalidDept",
             meaning: "invalid department",
             class: ::confapi_core::FailureClass::Other,
+        },
+        ::confapi_core::ErrorCode {
+            code: "notFound",
+            meaning: "no such API or resource",
+            class: ::confapi_core::FailureClass::NotFound,
+        },
+        ::confapi_core::ErrorCode {
+            code: "cloudRecordNotFound",
+            meaning: "no cloud recording for this conference",
+            class: ::confapi_core::FailureClass::NotFound,
+        },
+        ::confapi_core::ErrorCode {
+            code: "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi",
+            meaning: "this app called this API more often than its per-second limit",
+            class: ::confapi_core::FailureClass::Throttled,
+        },
+        ::confapi_core::ErrorCode {
+            code: "Forbidden.AccessDenied.QpsLimitForApi",
+            meaning: "all apps together called this API more often than its per-second ceiling",
+            class: ::confapi_core::FailureClass::Throttled,
+        },
+        ::confapi_core::ErrorCode {
+            code: "Forbidden.AccessDenied.ApiCountLimitForOrg",
+            meaning: "the organisation's monthly API call quota is used up (standard edition: about 10,000 calls a month)",
+            class: ::confapi_core::FailureClass::QuotaExhausted,
+        },
+        ::confapi_core::ErrorCode {
+            code: "Forbidden.AccessDenied.IpNotInWhiteList",
+            meaning: "this machine's IP address is not on the app's IP allow list: add it in the developer console",
+            class: ::confapi_core::FailureClass::Config,
+        },
+        ::confapi_core::ErrorCode {
+            code: "90002",
+            meaning: "all apps together called this API more often than its per-second ceiling",
+            class: ::confapi_core::FailureClass::Throttled,
+        },
+        ::confapi_core::ErrorCode {
+            code: "90019",
+            meaning: "this app called this API more often than its per-second limit",
+            class: ::confapi_core::FailureClass::Throttled,
+        },
+        ::confapi_core::ErrorCode {
+            code: "90020",
+            meaning: "the organisation's monthly API call quota is used up (standard edition: about 10,000 calls a month)",
+            class: ::confapi_core::FailureClass::QuotaExhausted,
         },
     ];
     /// Every operation of the spec, in spec order.
@@ -15077,8 +15127,8 @@ pub mod meta {
         envelope: ::confapi_core::meta::EnvelopeFields {
             status: None,
             success: &[],
-            code: &["code"],
-            message: &["message"],
+            code: &["code", "errcode"],
+            message: &["message", "errmsg"],
             request_id: &["requestid"],
             unknown_request: Some(::confapi_core::CannedAnswer {
                 status: 404u16,
@@ -15224,6 +15274,56 @@ pub mod meta {
             "suiteTicket",
             "x-acs-dingtalk-access-token",
         ],
+        refusals: &[
+            ::confapi_core::Refusal {
+                marker: ::confapi_core::RefusalMarker::Field("punish"),
+                class: ::confapi_core::FailureClass::Blocked,
+                meaning: "this IP address is banned for a while for sending too many calls (over 10,000 in 20 s)",
+                code: Some("status"),
+                wait: Some("wait"),
+                wait_unit: ::std::time::Duration::from_millis(60000u64),
+                default_wait: Some(::std::time::Duration::from_millis(300000u64)),
+            },
+            ::confapi_core::Refusal {
+                marker: ::confapi_core::RefusalMarker::Text("punish"),
+                class: ::confapi_core::FailureClass::Blocked,
+                meaning: "this IP address is banned for a while for sending too many calls (over 10,000 in 20 s)",
+                code: None,
+                wait: None,
+                wait_unit: ::std::time::Duration::from_millis(1000u64),
+                default_wait: Some(::std::time::Duration::from_millis(300000u64)),
+            },
+            ::confapi_core::Refusal {
+                marker: ::confapi_core::RefusalMarker::Text("x5sec"),
+                class: ::confapi_core::FailureClass::Blocked,
+                meaning: "this IP address is banned for a while for sending too many calls (over 10,000 in 20 s)",
+                code: None,
+                wait: None,
+                wait_unit: ::std::time::Duration::from_millis(1000u64),
+                default_wait: Some(::std::time::Duration::from_millis(300000u64)),
+            },
+        ],
+        rate_limits: &[
+            ::confapi_core::RateLimitProfile {
+                name: "default",
+                limit: ::confapi_core::RateLimit {
+                    calls: 20u32,
+                    per: ::std::time::Duration::from_millis(1000u64),
+                    scope: ::confapi_core::LimitScope::Operation,
+                },
+                source: "internal app: 20 calls per second per API",
+            },
+            ::confapi_core::RateLimitProfile {
+                name: "third-party",
+                limit: ::confapi_core::RateLimit {
+                    calls: 40u32,
+                    per: ::std::time::Duration::from_millis(1000u64),
+                    scope: ::confapi_core::LimitScope::Operation,
+                },
+                source: "third-party app: 40 calls per second per API per organisation",
+            },
+        ],
+        throttle_wait: ::std::time::Duration::from_millis(1000u64),
     };
     /// The documented shape of each named schema.
     pub mod shapes {
@@ -15244,6 +15344,8 @@ pub mod meta {
                 ("message", ::confapi_core::Shape::Any),
                 ("requestid", ::confapi_core::Shape::Any),
                 ("accessdenieddetail", ::confapi_core::Shape::Ref("AccessDeniedDetail")),
+                ("errcode", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("errmsg", ::confapi_core::Shape::Any),
             ],
             aliases: &[],
         };
@@ -16396,185 +16498,234 @@ pub mod meta {
     }
     impl ::confapi_core::Envelope for types::AccessTokenResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
-            None
+            VENDOR.refusal_in_fields(&self.extra).or_else(|| None)
         }
     }
     impl ::confapi_core::Envelope for types::AddRecordPermissionResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
-            None
+            VENDOR.refusal_in_fields(&self.extra).or_else(|| None)
         }
     }
     impl ::confapi_core::Envelope for types::AudioListResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
-            None
+            VENDOR.refusal_in_fields(&self.extra).or_else(|| None)
         }
     }
     impl ::confapi_core::Envelope for types::BatchInfoResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
-            None
+            VENDOR.refusal_in_fields(&self.extra).or_else(|| None)
         }
     }
     impl ::confapi_core::Envelope for types::CaseCodeResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
-            None
+            VENDOR.refusal_in_fields(&self.extra).or_else(|| None)
         }
     }
     impl ::confapi_core::Envelope for types::CloseVideoConferenceResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
-            None
+            VENDOR
+                .refusal_in_fields(&self.extra)
+                .or_else(|| match ::confapi_core::AsText::as_text(&self.code) {
+                    Some(value) if !["0"].contains(&value.as_str()) => {
+                        Some(
+                            ::confapi_core::VendorFailure::new(
+                                    ::confapi_core::AsText::as_text(&self.code),
+                                    ::confapi_core::AsText::as_text(&self.cause)
+                                        .or_else(|| Some(
+                                            "the conference was not closed".to_owned(),
+                                        )),
+                                    None,
+                                    ERROR_CODES,
+                                )
+                                .with_body(
+                                    ::serde_json::to_value(self).ok(),
+                                    VENDOR.envelope.hints,
+                                ),
+                        )
+                    }
+                    _ => None,
+                })
         }
     }
     impl ::confapi_core::Envelope for types::CloudRecordTextResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
-            None
+            VENDOR.refusal_in_fields(&self.extra).or_else(|| None)
         }
     }
     impl ::confapi_core::Envelope for types::CodeResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
-            None
+            VENDOR.refusal_in_fields(&self.extra).or_else(|| None)
         }
     }
     impl ::confapi_core::Envelope for types::ConfDetailResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
-            None
+            VENDOR.refusal_in_fields(&self.extra).or_else(|| None)
         }
     }
     impl ::confapi_core::Envelope for types::ConferenceInfoResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
-            None
+            VENDOR.refusal_in_fields(&self.extra).or_else(|| None)
         }
     }
     impl ::confapi_core::Envelope for types::ConferenceListResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
-            None
+            VENDOR.refusal_in_fields(&self.extra).or_else(|| None)
         }
     }
     impl ::confapi_core::Envelope for types::CreateAutoLoginUrlResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
-            None
+            VENDOR.refusal_in_fields(&self.extra).or_else(|| None)
         }
     }
     impl ::confapi_core::Envelope for types::CreateCustomShortLinkResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
-            None
+            VENDOR.refusal_in_fields(&self.extra).or_else(|| None)
         }
     }
     impl ::confapi_core::Envelope for types::CreateVideoConferenceResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
-            None
+            VENDOR.refusal_in_fields(&self.extra).or_else(|| None)
         }
     }
     impl ::confapi_core::Envelope for types::FlashMinutesSummaryResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
-            None
+            VENDOR.refusal_in_fields(&self.extra).or_else(|| None)
         }
     }
     impl ::confapi_core::Envelope for types::HistoryConference {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
-            None
+            VENDOR.refusal_in_fields(&self.extra).or_else(|| None)
         }
     }
     impl ::confapi_core::Envelope for types::HistoryListResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
-            None
+            VENDOR.refusal_in_fields(&self.extra).or_else(|| None)
         }
     }
     impl ::confapi_core::Envelope for types::LastMetricResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
-            None
+            VENDOR.refusal_in_fields(&self.extra).or_else(|| None)
         }
     }
     impl ::confapi_core::Envelope for types::MeetingResultResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
-            None
+            VENDOR.refusal_in_fields(&self.extra).or_else(|| None)
         }
     }
     impl ::confapi_core::Envelope for types::MembersResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
-            None
+            VENDOR.refusal_in_fields(&self.extra).or_else(|| None)
         }
     }
     impl ::confapi_core::Envelope for types::MetricDataResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
-            None
+            VENDOR.refusal_in_fields(&self.extra).or_else(|| None)
         }
     }
     impl ::confapi_core::Envelope for types::MinutesDocUrlResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
-            None
+            VENDOR.refusal_in_fields(&self.extra).or_else(|| None)
         }
     }
     impl ::confapi_core::Envelope for types::MinutesSummaryResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
-            None
+            VENDOR.refusal_in_fields(&self.extra).or_else(|| None)
         }
     }
     impl ::confapi_core::Envelope for types::MinutesTextResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
-            None
+            VENDOR.refusal_in_fields(&self.extra).or_else(|| None)
         }
     }
     impl ::confapi_core::Envelope for types::OrgConferenceListResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
-            None
+            VENDOR.refusal_in_fields(&self.extra).or_else(|| None)
         }
     }
     impl ::confapi_core::Envelope for types::PlayInfoResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
-            None
+            VENDOR.refusal_in_fields(&self.extra).or_else(|| None)
         }
     }
     impl ::confapi_core::Envelope for types::RecordMinutesUrlResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
-            None
+            VENDOR.refusal_in_fields(&self.extra).or_else(|| None)
         }
     }
     impl ::confapi_core::Envelope for types::ScheduleConfSettingsResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
-            None
+            VENDOR.refusal_in_fields(&self.extra).or_else(|| None)
         }
     }
     impl ::confapi_core::Envelope for types::ScheduleConferenceResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
-            None
+            VENDOR.refusal_in_fields(&self.extra).or_else(|| None)
         }
     }
     impl ::confapi_core::Envelope for types::ScheduleHistoryResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
-            None
+            VENDOR.refusal_in_fields(&self.extra).or_else(|| None)
         }
     }
     impl ::confapi_core::Envelope for types::StreamOutResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
-            None
+            VENDOR.refusal_in_fields(&self.extra).or_else(|| None)
         }
     }
     impl ::confapi_core::Envelope for types::SuccessResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
-            None
+            VENDOR
+                .refusal_in_fields(&self.extra)
+                .or_else(|| match ::confapi_core::AsText::as_text(&self.success) {
+                    Some(value) if !["true"].contains(&value.as_str()) => {
+                        Some(
+                            ::confapi_core::VendorFailure::new(
+                                    None,
+                                    None
+                                        .or_else(|| Some(
+                                            "the server answered success: false".to_owned(),
+                                        )),
+                                    None,
+                                    ERROR_CODES,
+                                )
+                                .with_body(
+                                    ::serde_json::to_value(self).ok(),
+                                    VENDOR.envelope.hints,
+                                ),
+                        )
+                    }
+                    _ => None,
+                })
         }
     }
     impl ::confapi_core::Envelope for types::UserOngoingResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
-            None
+            VENDOR.refusal_in_fields(&self.extra).or_else(|| None)
         }
     }
     impl ::confapi_core::Envelope for types::VideoListResponse {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
-            None
+            VENDOR.refusal_in_fields(&self.extra).or_else(|| None)
         }
     }
     impl ::confapi_core::Envelope for types::ErrorBody {
         fn failure(&self) -> Option<::confapi_core::VendorFailure> {
-            Some(
-                ::confapi_core::VendorFailure::new(
-                        ::confapi_core::AsText::as_text(&self.code),
-                        ::confapi_core::AsText::as_text(&self.message),
-                        ::confapi_core::AsText::as_text(&self.requestid),
-                        ERROR_CODES,
-                    )
-                    .with_body(::serde_json::to_value(self).ok(), VENDOR.envelope.hints),
-            )
+            VENDOR
+                .refusal_in_fields(&self.extra)
+                .or_else(|| Some(
+                    ::confapi_core::VendorFailure::new(
+                            ::confapi_core::AsText::as_text(&self.code)
+                                .or_else(|| ::confapi_core::AsText::as_text(&self.errcode)),
+                            ::confapi_core::AsText::as_text(&self.message)
+                                .or_else(|| ::confapi_core::AsText::as_text(&self.errmsg)),
+                            ::confapi_core::AsText::as_text(&self.requestid),
+                            ERROR_CODES,
+                        )
+                        .with_body(
+                            ::serde_json::to_value(self).ok(),
+                            VENDOR.envelope.hints,
+                        ),
+                ))
         }
     }
     /// Calls operation `id` with path and query parameters by their API

@@ -24,21 +24,21 @@ async fn answering(reply: Reply) -> (MockServer, Client) {
 }
 
 #[tokio::test]
-async fn room_not_found_is_a_typed_error() {
+async fn room_not_found_is_not_found_from_the_client() {
     let (_s, c) = answering(Reply::json(
         404,
         &json!({"message": "ROOM NOT FOUND", "requestid": "rid-404", "code": "roomNotFound"}),
     ))
     .await;
     let e = c.conference("nope").await.unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::Vendor);
+    assert_eq!(e.kind(), ErrorKind::NotFound);
     assert_eq!(
         (e.code(), e.message(), e.status(), e.request_id()),
         (Some("roomNotFound"), Some("ROOM NOT FOUND"), Some(404), Some("rid-404"))
     );
     assert_eq!(
         e.to_string(),
-        "dingtalk query_conference_info: vendor error roomNotFound (ROOM NOT FOUND) [HTTP 404, request id rid-404]"
+        "dingtalk query_conference_info: not found roomNotFound (ROOM NOT FOUND) [HTTP 404, request id rid-404]"
     );
 }
 

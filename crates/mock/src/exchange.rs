@@ -60,6 +60,21 @@ pub struct RecordedResponse {
     /// JSON body, or `null` for an empty body.
     #[serde(default)]
     pub body: Value,
+    /// A body that is not JSON (a gateway's HTML page), sent as is in
+    /// place of `body`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_text: Option<String>,
+}
+
+impl RecordedResponse {
+    /// The body's bytes as the server sent them.
+    pub fn bytes(&self) -> Vec<u8> {
+        match (&self.body_text, &self.body) {
+            (Some(text), _) => text.clone().into_bytes(),
+            (None, Value::Null) => Vec::new(),
+            (None, body) => body.to_string().into_bytes(),
+        }
+    }
 }
 
 /// A recorded exchange with the file it came from.

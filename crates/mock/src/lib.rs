@@ -22,10 +22,12 @@
 //! ```
 #![warn(missing_docs)]
 
+mod enforce;
 mod exchange;
 mod replay;
 mod server;
 
+pub use enforce::RateLimited;
 pub use exchange::{
     embedded, load_dir, load_file, Exchange, RecordedFile, RecordedRequest, RecordedResponse, Secrets, REDACTED,
 };

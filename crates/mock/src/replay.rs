@@ -88,10 +88,7 @@ impl crate::Responder for Replay {
     fn reply(&self, request: &RecordedRequest) -> Reply {
         match self.find(request) {
             Some(e) => {
-                let body = match &e.response.body {
-                    serde_json::Value::Null => Vec::new(),
-                    b => b.to_string().into_bytes(),
-                };
+                let body = e.response.bytes();
                 let mut headers: Vec<(String, String)> =
                     e.response.headers.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
                 if !e.response.headers.contains_key("content-type") && !body.is_empty() {
@@ -146,7 +143,7 @@ mod tests {
                 headers: BTreeMap::new(),
                 body,
             },
-            response: RecordedResponse { status: 200, headers: BTreeMap::new(), body: answer },
+            response: RecordedResponse { status: 200, headers: BTreeMap::new(), body: answer, body_text: None },
         }
     }
 

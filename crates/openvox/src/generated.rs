@@ -2538,17 +2538,17 @@ pub mod meta {
         ::confapi_core::ErrorCode {
             code: "10005",
             meaning: "no call with this callid",
-            class: ::confapi_core::FailureClass::Other,
+            class: ::confapi_core::FailureClass::NotFound,
         },
         ::confapi_core::ErrorCode {
             code: "10006",
             meaning: "extension does not exist",
-            class: ::confapi_core::FailureClass::Other,
+            class: ::confapi_core::FailureClass::NotFound,
         },
         ::confapi_core::ErrorCode {
             code: "10007",
             meaning: "call does not exist",
-            class: ::confapi_core::FailureClass::Other,
+            class: ::confapi_core::FailureClass::NotFound,
         },
         ::confapi_core::ErrorCode {
             code: "10008",
@@ -2558,7 +2558,7 @@ pub mod meta {
         ::confapi_core::ErrorCode {
             code: "10011",
             meaning: "called number does not exist",
-            class: ::confapi_core::FailureClass::Other,
+            class: ::confapi_core::FailureClass::NotFound,
         },
         ::confapi_core::ErrorCode {
             code: "10015",
@@ -2573,7 +2573,7 @@ pub mod meta {
         ::confapi_core::ErrorCode {
             code: "10025",
             meaning: "configuration applied too often",
-            class: ::confapi_core::FailureClass::Other,
+            class: ::confapi_core::FailureClass::Throttled,
         },
         ::confapi_core::ErrorCode {
             code: "10028",
@@ -2653,7 +2653,7 @@ pub mod meta {
         ::confapi_core::ErrorCode {
             code: "20015",
             meaning: "caller address not in the allowed IP list",
-            class: ::confapi_core::FailureClass::Other,
+            class: ::confapi_core::FailureClass::Config,
         },
         ::confapi_core::ErrorCode {
             code: "30001",
@@ -2889,6 +2889,9 @@ pub mod meta {
             ("PromptKnown", &shapes::PROMPT_KNOWN),
         ],
         secret_names: &["password", "token"],
+        refusals: &[],
+        rate_limits: &[],
+        throttle_wait: ::std::time::Duration::from_millis(1000u64),
     };
     /// The documented shape of each named schema.
     pub mod shapes {

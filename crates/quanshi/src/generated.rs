@@ -5566,7 +5566,7 @@ pub mod meta {
         ::confapi_core::ErrorCode {
             code: "20713",
             meaning: "the business template does not exist",
-            class: ::confapi_core::FailureClass::Other,
+            class: ::confapi_core::FailureClass::NotFound,
         },
     ];
     /// Every operation of the spec, in spec order.
@@ -5919,6 +5919,9 @@ pub mod meta {
             ("User", &shapes::USER),
         ],
         secret_names: &["CheckSum", "token"],
+        refusals: &[],
+        rate_limits: &[],
+        throttle_wait: ::std::time::Duration::from_millis(1000u64),
     };
     /// The documented shape of each named schema.
     pub mod shapes {

@@ -20,19 +20,26 @@ async fn answering(body: serde_json::Value) -> (MockServer, Client) {
 #[tokio::test]
 async fn non_zero_status_is_a_typed_error_with_code_message_and_request_id() {
     let (_s, c) = answering(json!({
-        "status": 20713, "msg": "template missing", "result": null,
+        "status": 20100, "msg": "template missing", "result": null,
         "request_id": "confopenapiserver-1.2.3", "timestamp": 1774514768800_i64
     }))
     .await;
     let e = c.live_conferences_page(1, 10).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Vendor);
-    assert_eq!(e.code(), Some("20713"));
+    assert_eq!(e.code(), Some("20100"));
     assert_eq!(e.message(), Some("template missing"));
     assert_eq!(e.request_id(), Some("confopenapiserver-1.2.3"));
     let shown = e.to_string();
-    for part in ["20713", "template missing", "confopenapiserver-1.2.3"] {
+    for part in ["20100", "template missing", "confopenapiserver-1.2.3"] {
         assert!(shown.contains(part), "{shown}");
     }
+}
+
+#[tokio::test]
+async fn a_documented_not_found_code_is_not_found_from_the_client() {
+    let (_s, c) = answering(json!({"status": 20713, "msg": "no template", "result": null})).await;
+    let e = c.live_conferences_page(1, 10).await.unwrap_err();
+    assert_eq!((e.kind(), e.code()), (ErrorKind::NotFound, Some("20713")));
 }
 
 #[tokio::test]

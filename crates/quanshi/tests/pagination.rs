@@ -100,7 +100,12 @@ async fn the_replay_server_serves_three_recorded_pages_then_an_empty_one() {
             headers: Default::default(),
             body: json!({"page": n, "count": 2}),
         },
-        response: RecordedResponse { status: 200, headers: Default::default(), body: page_of(ids, None) },
+        response: RecordedResponse {
+            status: 200,
+            headers: Default::default(),
+            body: page_of(ids, None),
+            body_text: None,
+        },
     };
     let replay = Replay::new(
         vec![page(1, &[1, 2]), page(2, &[3, 4]), page(3, &[5, 6]), page(4, &[])],
