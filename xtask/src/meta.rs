@@ -57,6 +57,7 @@ pub fn generate(
     let error_codes = error_codes(raw)?;
     let refusals = refusals(raw)?;
     let (rate_limits, throttle_wait_ms) = rate_limits(raw)?;
+    let quota = quota(raw)?;
     let (shape_statics, shapes) = shapes::table(raw);
     let secret_names = shapes::secret_names(raw);
     let default_base_url = option_str(shapes::default_base_url(raw));
@@ -118,6 +119,7 @@ pub fn generate(
                 refusals: &[#(#refusals),*],
                 rate_limits: &[#(#rate_limits),*],
                 throttle_wait: ::std::time::Duration::from_millis(#throttle_wait_ms),
+                quota: #quota,
             };
 
             #shape_statics
@@ -319,6 +321,20 @@ fn rate_limits(raw: &Value) -> Result<(Vec<TokenStream>, u64), String> {
         })
         .collect::<Result<Vec<_>, String>>()?;
     Ok((profiles, first_span.unwrap_or(1000)))
+}
+
+/// `x-confapi-quota: {calls, per: month|day, note}`: the documented
+/// allowance of calls per period.
+fn quota(raw: &Value) -> Result<TokenStream, String> {
+    let Some(q) = raw.get("x-confapi-quota") else { return Ok(quote!(None)) };
+    let calls = q.get("calls").and_then(Value::as_u64).ok_or("x-confapi-quota needs calls")?;
+    let days: u32 = match q.get("per").and_then(Value::as_str) {
+        Some("day") => 1,
+        Some("month") => 30,
+        _ => return Err("x-confapi-quota: per is day or month".into()),
+    };
+    let note = q.get("note").and_then(Value::as_str).unwrap_or("");
+    Ok(quote!(Some(::confapi_core::Quota { calls: #calls, days: #days, note: #note })))
 }
 
 fn operation_entry(op: &Operation) -> TokenStream {

@@ -306,6 +306,11 @@ async fn watch(api: &confapi::Confapi, interval: Duration, json: bool, count: Op
     if api.vendors().is_empty() {
         return fail(2, "no vendor is configured: set the CONFAPI_* variables (see --help) or use --mock");
     }
+    // What the pace costs, before any call: a vendor's allowance is the user's to plan.
+    eprintln!("confapi watch: polling every {interval:?}; calls that costs:");
+    for cost in api.watch_cost(interval) {
+        eprintln!("  {cost}");
+    }
     let mut events = std::pin::pin!(api.watch(interval));
     let mut stop = std::pin::pin!(tokio::signal::ctrl_c());
     let (mut printed, mut failed) = (0, false);
@@ -315,7 +320,7 @@ async fn watch(api: &confapi::Confapi, interval: Duration, json: bool, count: Op
             _ = &mut stop => break,
         };
         let Some(event) = event else { break };
-        failed |= matches!(event, Event::VendorFailed { .. });
+        failed |= matches!(event, Event::VendorFailed { .. } | Event::VendorStopped { .. });
         let line = if json {
             match serde_json::to_string(&event) {
                 Ok(line) => line,

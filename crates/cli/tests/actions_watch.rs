@@ -22,6 +22,10 @@ fn mock_watch_prints_ndjson_events_with_a_join_and_a_leave_then_exits() {
     assert_eq!(lines.len(), 4, "{lines:?}");
     let names: Vec<&str> = lines.iter().filter_map(|e| e["event"].as_str()).collect();
     assert!(names.contains(&"member_joined") && names.contains(&"member_left"), "{names:?}");
+    // Before any event: what the pace costs each vendor, and DingTalk's allowance.
+    let err = text(&out.stderr);
+    assert!(err.contains("openvox: 86400 calls a day"), "{err}");
+    assert!(err.contains("dingtalk: 86400 calls a day + 86400 per live conference; 10000 calls a month"), "{err}");
     for event in &lines {
         assert!(event["vendor"].is_string(), "{event}");
         if let Some(member) = event.get("member") {

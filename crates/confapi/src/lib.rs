@@ -183,8 +183,9 @@ impl Confapi {
     }
 
     /// Every configured vendor's answer to `listing`, asked concurrently.
-    async fn listings(&self, listing: Listing) -> Vec<VendorResult<Vec<Conference>>> {
-        let vendors = self.vendors();
+    async fn listings(&self, listing: Listing, skip: &[Vendor]) -> Vec<VendorResult<Vec<Conference>>> {
+        let mut vendors = self.vendors();
+        vendors.retain(|v| !skip.contains(v));
         let answers = futures_util::future::join_all(vendors.iter().map(|v| self.listing(*v, listing))).await;
         vendors.into_iter().zip(answers).map(|(vendor, result)| VendorResult { vendor, result }).collect()
     }
@@ -193,7 +194,7 @@ impl Confapi {
     /// concurrently. A vendor that fails gives its error next to the
     /// others' results.
     pub async fn live_conferences(&self) -> Vec<VendorResult<Vec<Conference>>> {
-        self.listings(Listing::Live).await
+        self.listings(Listing::Live, &[]).await
     }
 
     /// A stream of what changes on the configured vendors, from their live
@@ -213,13 +214,19 @@ impl Confapi {
     /// ```
     pub fn watch(&self, interval: std::time::Duration) -> impl futures_util::Stream<Item = Event> + Send + 'static {
         let api = self.clone();
-        watch::events(interval, move || {
+        watch::events(interval, move |stopped| {
             let api = api.clone();
             async move {
-                let answers = api.listings(Listing::WithMembers).await;
+                let answers = api.listings(Listing::WithMembers, &stopped).await;
                 answers.into_iter().map(|a| (a.vendor, a.result)).collect()
             }
         })
+    }
+
+    /// What watching every configured vendor every `interval` costs each
+    /// a day, with its documented allowance where it has one.
+    pub fn watch_cost(&self, interval: std::time::Duration) -> Vec<watch::Cost> {
+        self.vendors().into_iter().map(|v| watch::Cost::of(v, interval)).collect()
     }
 
     /// One conference with its members, by the vendor's id.

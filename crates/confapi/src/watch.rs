@@ -29,7 +29,17 @@
 //!   always pair up.
 //! - **Cost per poll**: OpenVox answers rooms and members in one call;
 //!   Quanshi and DingTalk list running conferences, then their members, one
-//!   call per conference (four at a time).
+//!   call per conference (four at a time). [`PollCost`] says it per vendor
+//!   and [`Cost::per_day`] what an interval costs a day: at the CLI's
+//!   default 10 s, DingTalk takes 8,640 calls a day plus 8,640 per live
+//!   conference, while an organisation on DingTalk's standard edition may
+//!   make about 10,000 a month. `confapi watch` prints this at start.
+//! - **A vendor whose quota is used up is no longer polled.** Its
+//!   [`ErrorKind::QuotaExhausted`](confapi_core::ErrorKind::QuotaExhausted)
+//!   answer is one [`Event::VendorStopped`], and the watch stops calling it
+//!   (more calls would only be refused, and may count against the next
+//!   period); the other vendors go on. Start a new watch when the period
+//!   renews.
 //!
 //! ## OpenVox `ConferenceStatus` pushes: not used
 //!
@@ -133,6 +143,15 @@ pub enum Event {
         /// The vendor.
         vendor: Vendor,
     },
+    /// The vendor's allowance of calls is used up: the watch stops polling
+    /// it (the other vendors go on). Start a new watch when the period renews.
+    VendorStopped {
+        /// The vendor.
+        vendor: Vendor,
+        /// The quota error (in JSON, its text).
+        #[serde(serialize_with = "as_text")]
+        error: Error,
+    },
 }
 
 fn as_text<S: Serializer>(error: &Error, serializer: S) -> Result<S::Ok, S::Error> {
@@ -157,6 +176,7 @@ impl Event {
             | Event::MemberLeft { vendor, .. }
             | Event::MemberStateChanged { vendor, .. }
             | Event::VendorFailed { vendor, .. }
+            | Event::VendorStopped { vendor, .. }
             | Event::VendorRecovered { vendor } => *vendor,
         }
     }
@@ -171,6 +191,7 @@ impl Event {
             Event::MemberStateChanged { .. } => "member_state_changed",
             Event::VendorFailed { .. } => "vendor_failed",
             Event::VendorRecovered { .. } => "vendor_recovered",
+            Event::VendorStopped { .. } => "vendor_stopped",
         }
     }
 
@@ -183,7 +204,7 @@ impl Event {
             Event::MemberJoined { conference_id, .. }
             | Event::MemberLeft { conference_id, .. }
             | Event::MemberStateChanged { conference_id, .. } => Some(conference_id),
-            Event::VendorFailed { .. } | Event::VendorRecovered { .. } => None,
+            Event::VendorFailed { .. } | Event::VendorRecovered { .. } | Event::VendorStopped { .. } => None,
         }
     }
 
@@ -218,6 +239,7 @@ impl fmt::Display for Event {
                 write!(f, " {} ({previous} -> {})", who(member), member.state)
             }
             Event::VendorFailed { error, .. } => write!(f, ": {error}"),
+            Event::VendorStopped { error, .. } => write!(f, ": no longer polled: {error}"),
             Event::VendorRecovered { .. } => Ok(()),
         }
     }
@@ -230,6 +252,8 @@ struct View {
     last: Option<Snapshot>,
     /// Whether the latest answer was a failure.
     failing: bool,
+    /// Whether polling it stopped (its quota is used up).
+    stopped: bool,
 }
 
 /// The comparison of successive answers, one view per vendor.
@@ -243,6 +267,10 @@ impl Watcher {
     pub(crate) fn observe(&mut self, vendor: Vendor, answer: Result<Vec<Conference>, Error>) -> Vec<Event> {
         let view = self.views.entry(vendor).or_default();
         match answer {
+            Err(error) if error.kind() == confapi_core::ErrorKind::QuotaExhausted => {
+                view.stopped = true;
+                vec![Event::VendorStopped { vendor, error }]
+            }
             Err(error) => {
                 let first_failure = !view.failing;
                 view.failing = true;
@@ -261,10 +289,88 @@ impl Watcher {
                 if let Some(before) = &view.last {
                     events.extend(diff::changes(vendor, before, &now));
                 }
-                *view = View { last: Some(now), failing: false };
+                *view = View { last: Some(now), failing: false, stopped: false };
                 events
             }
         }
+    }
+
+    /// The vendors no longer polled.
+    pub(crate) fn stopped(&self) -> Vec<Vendor> {
+        self.views.iter().filter(|(_, v)| v.stopped).map(|(vendor, _)| *vendor).collect()
+    }
+}
+
+/// What one poll of a vendor costs in calls: `fixed`, plus `per_live` for
+/// each conference running (its members listing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PollCost {
+    /// Calls every poll makes (the listing of live conferences).
+    pub fixed: u64,
+    /// Calls for each live conference (its members).
+    pub per_live: u64,
+}
+
+impl PollCost {
+    /// The cost of one poll of `vendor` by this watch.
+    pub fn of(vendor: Vendor) -> Self {
+        match vendor {
+            // `query_in_session` with `all`: rooms with their members.
+            Vendor::Openvox => PollCost { fixed: 1, per_live: 0 },
+            // A page of `listbystatus`, then `attendee/list` per meeting.
+            Vendor::Quanshi => PollCost { fixed: 1, per_live: 1 },
+            // A page of the organisation's conferences, then the members of each.
+            Vendor::Dingtalk => PollCost { fixed: 1, per_live: 1 },
+        }
+    }
+}
+
+/// What a watch at one interval costs a vendor a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cost {
+    /// The vendor.
+    pub vendor: Vendor,
+    /// Polls a day.
+    pub polls_per_day: u64,
+    /// One poll's calls.
+    pub per_poll: PollCost,
+    /// The vendor's documented allowance, if any.
+    pub quota: Option<confapi_core::Quota>,
+}
+
+impl Cost {
+    /// The cost of watching `vendor` every `interval`.
+    pub fn of(vendor: Vendor, interval: Duration) -> Self {
+        let polls_per_day = 86_400_000 / interval.as_millis().clamp(1, 86_400_000) as u64;
+        Cost { vendor, polls_per_day, per_poll: PollCost::of(vendor), quota: vendor.info().and_then(|i| i.quota) }
+    }
+
+    /// Calls a day with `live` conferences running.
+    pub fn per_day(&self, live: u64) -> u64 {
+        self.polls_per_day * (self.per_poll.fixed + self.per_poll.per_live * live)
+    }
+
+    /// How many days the vendor's allowance lasts with `live` conferences
+    /// running, where it documents one.
+    pub fn quota_days(&self, live: u64) -> Option<f64> {
+        let quota = self.quota?;
+        Some(quota.calls as f64 / self.per_day(live).max(1) as f64)
+    }
+}
+
+impl fmt::Display for Cost {
+    /// `dingtalk: 8640 calls a day + 8640 per live conference; the about
+    /// 10000-a-month allowance (…) lasts 1.2 days with none live`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} calls a day", self.vendor, self.per_day(0))?;
+        if self.per_poll.per_live > 0 {
+            write!(f, " + {} per live conference", self.polls_per_day * self.per_poll.per_live)?;
+        }
+        if let (Some(q), Some(days)) = (self.quota, self.quota_days(0)) {
+            let period = if q.days == 30 { "month".to_owned() } else { format!("{} days", q.days) };
+            write!(f, "; {} calls a {period} for {} last {days:.1} days at that pace", q.calls, q.note)?;
+        }
+        Ok(())
     }
 }
 
@@ -272,13 +378,14 @@ impl Watcher {
 /// error.
 pub(crate) type Answers = Vec<(Vendor, Result<Vec<Conference>, Error>)>;
 
-/// The events of polling with `poll` right away and then every `interval`
+/// The events of polling with `poll` (given the vendors to leave out)
+/// right away and then every `interval`
 /// (at least a millisecond). Never ends by itself. Polls again only when
 /// the previous poll's events have all been taken; a poll that overruns
 /// the interval delays the next one rather than bunching them up.
 pub(crate) fn events<P, F>(interval: Duration, poll: P) -> impl Stream<Item = Event> + Send
 where
-    P: FnMut() -> F + Send,
+    P: FnMut(Vec<Vendor>) -> F + Send,
     F: Future<Output = Answers> + Send,
 {
     struct State<P> {
@@ -308,7 +415,7 @@ where
                 t
             });
             ticker.tick().await;
-            for (vendor, answer) in (s.poll)().await {
+            for (vendor, answer) in (s.poll)(s.watcher.stopped()).await {
                 s.pending.extend(s.watcher.observe(vendor, answer));
             }
         }

@@ -230,3 +230,150 @@ impl<C: GeneratedClient> Call<C> {
         }
     }
 }
+
+/// The call loop's rules on made-up answers: no server, paused time.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Auth, ErrorCode, FailureClass, Settings, VendorFailure, VendorInfo};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    static CODES: &[ErrorCode] = &[
+        ErrorCode { code: "Qps", meaning: "too fast", class: FailureClass::Throttled },
+        ErrorCode { code: "Month", meaning: "monthly quota used up", class: FailureClass::QuotaExhausted },
+        ErrorCode { code: "Ban", meaning: "banned", class: FailureClass::Blocked },
+        ErrorCode { code: "Gone", meaning: "no such thing", class: FailureClass::NotFound },
+    ];
+    static OPS: &[OperationMeta] = &[OperationMeta {
+        id: "kick",
+        method: "POST",
+        path: "/kick",
+        safe: false,
+        authenticated: false,
+        success_status: 200,
+        success_shape: None,
+        error_shape: None,
+    }];
+    static VENDOR: VendorInfo = VendorInfo {
+        error_codes: CODES,
+        operations: OPS,
+        throttle_wait: Duration::from_secs(1),
+        ..VendorInfo::minimal("test")
+    };
+
+    /// An error body of the test vendor: its code decides the class.
+    #[derive(Debug)]
+    struct Body(&'static str);
+    impl Envelope for Body {
+        fn failure(&self) -> Option<VendorFailure> {
+            Some(VendorFailure::new(Some(self.0.to_owned()), None, None, CODES))
+        }
+    }
+
+    #[derive(Clone)]
+    struct Fake(Runtime);
+    impl GeneratedClient for Fake {
+        fn assemble(_: &str, _: reqwest::Client, runtime: Runtime) -> Self {
+            Fake(runtime)
+        }
+        fn runtime(&self) -> &Runtime {
+            &self.0
+        }
+        fn with_runtime(&self, runtime: Runtime) -> Self {
+            Fake(runtime)
+        }
+    }
+
+    fn client(settings: Settings) -> Fake {
+        Fake(Runtime::new(&VENDOR, Auth::None, settings, Vec::new()))
+    }
+
+    /// Answers `codes` in turn (an error body each), then success.
+    async fn run(settings: Settings, codes: &'static [&'static str]) -> (Result<(), Error>, usize, Fake) {
+        let client = client(settings);
+        let sent = AtomicUsize::new(0);
+        let call = Call::new(&client, &OPS[0]);
+        let result = call
+            .run(|| {
+                let n = sent.fetch_add(1, Ordering::SeqCst);
+                let answer = match codes.get(n) {
+                    Some(code) => Err(GenError::ErrorResponse(ResponseValue::new(
+                        Body(code),
+                        reqwest::StatusCode::FORBIDDEN,
+                        Default::default(),
+                    ))),
+                    None => Ok(ResponseValue::new((), reqwest::StatusCode::OK, Default::default())),
+                };
+                std::future::ready(answer)
+            })
+            .await;
+        (result, sent.load(Ordering::SeqCst), client)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_throttled_call_is_sent_again_even_when_unsafe() {
+        let (result, sent, client) = run(Settings::default(), &["Qps", "Qps"]).await;
+        assert!(result.is_ok(), "{result:?}");
+        assert_eq!(sent, 3);
+        let counts = client.0.call_counts().of("kick");
+        assert_eq!((counts.sent, counts.throttled, counts.retried), (3, 2, 2));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn throttle_retries_are_bounded_and_can_be_off() {
+        let (result, sent, _) = run(Settings::default(), &["Qps"; 10]).await;
+        assert_eq!((result.map_err(|e| e.kind()), sent), (Err(ErrorKind::Throttled), 4));
+        let off = Settings { throttle_retries: 0, ..Settings::default() };
+        let (result, sent, _) = run(off, &["Qps"]).await;
+        assert_eq!((result.map_err(|e| e.kind()), sent), (Err(ErrorKind::Throttled), 1));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_throttle_wait_past_the_total_limit_ends_the_call_as_throttled() {
+        let short = Settings {
+            timeouts: crate::Timeouts { total: Duration::from_millis(500), ..Default::default() },
+            ..Settings::default()
+        };
+        let (result, sent, _) = run(short, &["Qps"]).await;
+        assert_eq!((result.map_err(|e| e.kind()), sent), (Err(ErrorKind::Throttled), 1));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn quotas_bans_and_not_found_are_never_sent_again() {
+        let retrying = Settings { retry: crate::RetryPolicy::default(), ..Settings::default() };
+        let cases: [(&'static [&'static str], ErrorKind); 3] = [
+            (&["Month", "Month"], ErrorKind::QuotaExhausted),
+            (&["Ban", "Ban"], ErrorKind::Blocked),
+            (&["Gone", "Gone"], ErrorKind::NotFound),
+        ];
+        for (code, kind) in cases {
+            let (result, sent, _) = run(retrying.clone(), code).await;
+            assert_eq!((result.map_err(|e| e.kind()), sent), (Err(kind), 1), "{code:?}");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_client_side_limit_spaces_sends() {
+        let limited =
+            Settings { rate_limits: crate::RateLimits::Custom(crate::RateLimit::per_second(2)), ..Settings::default() };
+        let client = client(limited);
+        let started = Instant::now();
+        for _ in 0..5 {
+            let call = Call::new(&client, &OPS[0]);
+            let ok: Result<(), Error> = call
+                .run(|| {
+                    std::future::ready(Ok::<_, GenError<Body>>(ResponseValue::new(
+                        (),
+                        reqwest::StatusCode::OK,
+                        Default::default(),
+                    )))
+                })
+                .await;
+            assert!(ok.is_ok());
+        }
+        // Two a second: the fifth send waits two spans (each with the arrival margin).
+        let took = started.elapsed();
+        assert!(took >= Duration::from_secs(2) && took < Duration::from_secs(3), "{took:?}");
+    }
+}

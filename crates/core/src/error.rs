@@ -562,3 +562,80 @@ mod tests {
         assert_eq!(bad.class, FailureClass::Other);
     }
 }
+
+/// Each class of the spec's code table becomes its kind, and codes match
+/// through debris.
+#[cfg(test)]
+mod class_tests {
+    use super::*;
+
+    const TABLE: &[ErrorCode] = &[
+        ErrorCode {
+            code: "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi",
+            meaning: "rate",
+            class: FailureClass::Throttled,
+        },
+        ErrorCode {
+            code: "Forbidden.AccessDenied.ApiCountLimitForOrg",
+            meaning: "the monthly quota",
+            class: FailureClass::QuotaExhausted,
+        },
+        ErrorCode { code: "Forbidden.AccessDenied", meaning: "denied", class: FailureClass::Other },
+        ErrorCode { code: "cloudRecordNotFound", meaning: "no recording", class: FailureClass::NotFound },
+        ErrorCode { code: "IpNotInWhiteList", meaning: "add the IP", class: FailureClass::Config },
+        ErrorCode { code: "Ban", meaning: "banned", class: FailureClass::Blocked },
+        ErrorCode { code: "Expired", meaning: "expired", class: FailureClass::AuthExpired },
+        ErrorCode { code: "Wrong", meaning: "wrong", class: FailureClass::Credentials },
+    ];
+
+    fn kind_of(code: &str) -> ErrorKind {
+        Error::from_failure("t", VendorFailure::new(Some(code.into()), None, None, TABLE)).kind()
+    }
+
+    #[test]
+    fn every_class_becomes_its_kind() {
+        assert_eq!(kind_of("Forbidden.AccessDenied.QpsLimitForAppkeyAndApi"), ErrorKind::Throttled);
+        assert_eq!(kind_of("Forbidden.AccessDenied.ApiCountLimitForOrg"), ErrorKind::QuotaExhausted);
+        assert_eq!(kind_of("Forbidden.AccessDenied"), ErrorKind::Vendor);
+        assert_eq!(kind_of("cloudRecordNotFound"), ErrorKind::NotFound);
+        assert_eq!(kind_of("IpNotInWhiteList"), ErrorKind::Config);
+        assert_eq!(kind_of("Ban"), ErrorKind::Blocked);
+        assert_eq!(kind_of("Expired"), ErrorKind::AuthExpired);
+        assert_eq!(kind_of("Wrong"), ErrorKind::Credentials);
+        assert_eq!(kind_of("SomethingNew"), ErrorKind::Vendor);
+        for name in ["throttled", "quota-exhausted", "blocked", "not-found", "config", "auth-expired", "credentials"] {
+            assert!(FailureClass::from_spec(name).is_some(), "{name}");
+        }
+        assert_eq!(FailureClass::from_spec("fatal"), None);
+    }
+
+    #[test]
+    fn debris_after_a_known_code_still_matches_and_the_raw_code_is_kept() {
+        let e = Error::from_failure(
+            "t",
+            VendorFailure::new(Some("cloudRecordNotFound%!(EXTRA string=50513)".into()), None, None, TABLE),
+        );
+        assert_eq!(e.kind(), ErrorKind::NotFound);
+        assert_eq!(e.code(), Some("cloudRecordNotFound%!(EXTRA string=50513)"));
+        assert_eq!(e.message(), Some("no recording"));
+        // The longest known code wins; a longer word is another code.
+        assert_eq!(
+            known_code(TABLE, "Forbidden.AccessDenied.ApiCountLimitForOrg (x)").map(|k| k.class),
+            Some(FailureClass::QuotaExhausted)
+        );
+        assert!(known_code(TABLE, "cloudRecordNotFoundYet").is_none());
+        assert_eq!(known_code(TABLE, "Forbidden.AccessDenied.Other").map(|k| k.code), None);
+    }
+
+    #[test]
+    fn a_limit_says_which_limit_whatever_the_servers_words() {
+        let f = VendorFailure::new(
+            Some("Forbidden.AccessDenied.ApiCountLimitForOrg".into()),
+            Some("超限".into()),
+            None,
+            TABLE,
+        );
+        let text = Error::from_failure("t", f).to_string();
+        assert_eq!(text, "t: quota exhausted Forbidden.AccessDenied.ApiCountLimitForOrg (超限): the monthly quota");
+    }
+}

@@ -56,7 +56,7 @@ pub use error::{
 pub use json_or_string::JsonOrString;
 pub use lenient::{LenientBool, LenientInt, NumberOrString};
 pub use limiter::{LimitScope, RateLimit, RateLimitProfile, RateLimits};
-pub use meta::{CannedAnswer, EnvelopeFields, OperationMeta, Placement, Shape, VendorInfo};
+pub use meta::{CannedAnswer, EnvelopeFields, OperationMeta, Placement, Quota, Shape, VendorInfo};
 pub use one_or_many::OneOrMany;
 pub use open_enum::OpenEnum;
 pub use pager::{pages, Cursor, PageOf, Paginated, MAX_PAGES};

@@ -180,6 +180,20 @@ pub struct VendorInfo {
     /// How long a throttled call waits before it is sent again when the
     /// server gives no hint: the documented limit's span, else one second.
     pub throttle_wait: std::time::Duration,
+    /// The documented allowance of calls per period, if any (`x-confapi-quota`).
+    pub quota: Option<Quota>,
+}
+
+/// A documented allowance of calls per period (DingTalk's monthly API
+/// count for an organisation), for planning polls within it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quota {
+    /// Calls allowed in one period.
+    pub calls: u64,
+    /// The period, in days (30 for a month).
+    pub days: u32,
+    /// Who it applies to and where the figure comes from, in our words.
+    pub note: &'static str,
 }
 
 impl VendorInfo {
@@ -208,6 +222,7 @@ impl VendorInfo {
             refusals: &[],
             rate_limits: &[],
             throttle_wait: std::time::Duration::from_secs(1),
+            quota: None,
         }
     }
 

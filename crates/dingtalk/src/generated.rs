@@ -15324,6 +15324,11 @@ pub mod meta {
             },
         ],
         throttle_wait: ::std::time::Duration::from_millis(1000u64),
+        quota: Some(::confapi_core::Quota {
+            calls: 10000u64,
+            days: 30u32,
+            note: "an organisation on DingTalk's standard edition (paid editions allow more)",
+        }),
     };
     /// The documented shape of each named schema.
     pub mod shapes {

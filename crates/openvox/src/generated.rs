@@ -2892,6 +2892,7 @@ pub mod meta {
         refusals: &[],
         rate_limits: &[],
         throttle_wait: ::std::time::Duration::from_millis(1000u64),
+        quota: None,
     };
     /// The documented shape of each named schema.
     pub mod shapes {

@@ -177,11 +177,64 @@ fn memory_is_one_snapshot_per_vendor_however_many_polls() {
 
 /// A poll that gives the answers in `script` in turn, the last repeating,
 /// and counts the polls.
-fn scripted(script: Vec<Answers>, polls: Arc<AtomicUsize>) -> impl FnMut() -> std::future::Ready<Answers> + Send {
-    move || {
+fn scripted(
+    script: Vec<Answers>,
+    polls: Arc<AtomicUsize>,
+) -> impl FnMut(Vec<Vendor>) -> std::future::Ready<Answers> + Send {
+    move |skip| {
         let n = polls.fetch_add(1, Ordering::SeqCst);
-        std::future::ready(script.get(n).or(script.last()).cloned().unwrap_or_default())
+        let mut answers = script.get(n).or(script.last()).cloned().unwrap_or_default();
+        answers.retain(|(vendor, _)| !skip.contains(vendor));
+        std::future::ready(answers)
     }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_vendor_out_of_quota_is_one_event_and_no_longer_polled() {
+    let polls = Arc::new(AtomicUsize::new(0));
+    let asked = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let quota = Error::new("dingtalk", ErrorKind::QuotaExhausted);
+    let answers = |members: Vec<Member>| -> Answers {
+        vec![(OV, Ok(vec![conference(OV, "8000", members)])), (DT, Err(quota.clone()))]
+    };
+    let script = vec![answers(vec![]), answers(vec![member("111", InMeeting)]), answers(vec![])];
+    let mut inner = scripted(script, polls.clone());
+    let seen = asked.clone();
+    let poll = move |skip: Vec<Vendor>| {
+        let answers = inner(skip);
+        if let Ok(mut a) = seen.lock() {
+            a.push(answers.clone().into_inner().iter().map(|(v, _)| *v).collect::<Vec<_>>());
+        }
+        answers
+    };
+    let mut stream = std::pin::pin!(events(Duration::from_secs(5), poll));
+    let mut got = Vec::new();
+    for _ in 0..3 {
+        got.push(stream.next().await.unwrap().to_string());
+    }
+    assert_eq!(
+        got,
+        [
+            "dingtalk vendor_stopped: no longer polled: dingtalk: quota exhausted",
+            "openvox 8000 member_joined 111 (in_meeting)",
+            "openvox 8000 member_left 111 (in_meeting)",
+        ]
+    );
+    let asked = asked.lock().unwrap().clone();
+    assert_eq!(asked[0], [OV, DT], "the first poll asks both");
+    assert!(asked[1..].iter().all(|a| a == &[OV]), "after the quota error only OpenVox is asked: {asked:?}");
+}
+
+#[test]
+fn a_watchs_cost_names_the_calls_a_day_and_the_quota() {
+    let cost = Cost::of(DT, Duration::from_secs(10));
+    assert_eq!((cost.per_day(0), cost.per_day(2)), (8_640, 25_920));
+    let text = cost.to_string();
+    assert!(text.starts_with("dingtalk: 8640 calls a day + 8640 per live conference; 10000 calls a month"), "{text}");
+    assert!(text.contains("last 1.2 days"), "{text}");
+    // At 10 minutes a poll, the monthly allowance lasts a month with one conference live.
+    assert!(Cost::of(DT, Duration::from_secs(600)).quota_days(1).is_some_and(|d| d > 30.0));
+    assert_eq!(Cost::of(OV, Duration::from_secs(1)).per_day(9), 86_400);
 }
 
 #[tokio::test(start_paused = true)]
