@@ -90,17 +90,68 @@ pub const QUANSHI: &str = "/confopenapi/";
 /// See [`OPENVOX`].
 pub const DINGTALK: &str = "/v1.0/";
 
-/// The three clients pointed at `url`, with the recordings' credentials.
+/// A client-side limit far above any load here: the limiter runs on every
+/// call and never holds one back, so its own cost is what is measured.
+pub const FAR_LIMIT: confapi_core::RateLimit = confapi_core::RateLimit::per_second_per_operation(10_000_000);
+
+/// The three clients pointed at `url`, with the recordings' credentials and
+/// the client-side limiter on at [`FAR_LIMIT`].
 pub fn clients(url: &str) -> (confapi_openvox::Client, confapi_quanshi::Client, confapi_dingtalk::Client) {
     (
-        confapi_openvox::Client::builder(url, "api", "password").build().expect("openvox client"),
-        confapi_quanshi::Client::builder().base_url(url).token("bench-token").build().expect("quanshi client"),
+        confapi_openvox::Client::builder(url, "api", "password").rate_limit(FAR_LIMIT).build().expect("openvox client"),
+        confapi_quanshi::Client::builder()
+            .base_url(url)
+            .token("bench-token")
+            .rate_limit(FAR_LIMIT)
+            .build()
+            .expect("quanshi client"),
         confapi_dingtalk::Client::builder()
             .base_url(url)
             .app_credentials("api", "password")
+            .rate_limit(FAR_LIMIT)
             .build()
             .expect("dingtalk client"),
     )
+}
+
+/// `n` concurrent DingTalk reads on a default client against a gateway
+/// that allows `limit` per second per API and refuses the rest as DingTalk
+/// does (HTTP 403 `QpsLimitForAppkeyAndApi`): the time they took, its ratio
+/// to `n / limit` seconds, the calls that failed, and the most requests the
+/// gateway saw in any second.
+pub async fn rate_limit_ratio(n: usize, limit: usize) -> (Duration, f64, usize, usize) {
+    let recordings: Vec<_> = confapi_mock::embedded().unwrap_or_default().into_iter().map(|f| f.exchange).collect();
+    let refusal = Reply::json(
+        403,
+        &serde_json::json!({"code": "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi", "message": "too fast"}),
+    );
+    let gateway = Arc::new(confapi_mock::RateLimited::new(
+        Replay::new(recordings, &confapi::vendor_infos()),
+        limit,
+        Duration::from_secs(1),
+        refusal,
+    ));
+    let seen = gateway.clone();
+    let server = MockServer::start(&confapi::vendor_infos(), move |r: &RecordedRequest| seen.reply(r), 0)
+        .await
+        .expect("gateway starts");
+    let dingtalk = confapi_dingtalk::Client::builder()
+        .base_url(server.url())
+        .app_credentials("api", "password")
+        .build()
+        .expect("dingtalk client");
+    // The token first, then a quiet span, so only the reads are timed.
+    let _ = dingtalk.conference("6449d8a6414c0000001464af9f0").await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let t = Instant::now();
+    let calls = (0..n).map(|_| {
+        let dt = dingtalk.clone();
+        tokio::spawn(async move { dt.conference("6449d8a6414c0000001464af9f0").await.is_ok() })
+    });
+    let ok = futures::future::join_all(calls).await.into_iter().filter(|r| matches!(r, Ok(true))).count();
+    let took = t.elapsed();
+    let floor = n as f64 / limit as f64;
+    (took, took.as_secs_f64() / floor, n - ok, gateway.densest())
 }
 
 /// A call per vendor through our client, and the same request with raw

@@ -1,6 +1,6 @@
 //! `cargo run --release -p confapi-bench -- [--quick]`: measures the clients
 //! against their floors and prints a table, then one line
-//! `ratios decode=<x> call=<y> throughput=<t> token_fetches=<n> fanout=<z>`.
+//! `ratios decode=<x> call=<y> throughput=<t> token_fetches=<n> fanout=<z> rate_limited=<r>`.
 
 use confapi_bench::*;
 use std::process::{Command, ExitCode};
@@ -14,7 +14,11 @@ struct Plan {
     storm: usize,
     fanout_delay: Duration,
     fanout_rounds: usize,
+    limited_calls: usize,
 }
+
+/// DingTalk's documented limit for an internal app: calls per second per API.
+const GATEWAY_LIMIT: usize = 20;
 
 /// Concurrent tasks of the throughput measure.
 const TASKS: usize = 64;
@@ -30,6 +34,7 @@ fn main() -> ExitCode {
             storm: 1000,
             fanout_delay: Duration::from_millis(100),
             fanout_rounds: 5,
+            limited_calls: 100,
         }
     } else {
         Plan {
@@ -40,6 +45,7 @@ fn main() -> ExitCode {
             storm: 1000,
             fanout_delay: Duration::from_millis(200),
             fanout_rounds: 15,
+            limited_calls: 200,
         }
     };
     let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
@@ -100,12 +106,26 @@ fn main() -> ExitCode {
         "fan-out over 3 vendors, each delayed by L (vs L)", wall, plan.fanout_delay, fanout
     );
 
+    let (took, limited, failed, densest) = rt.block_on(rate_limit_ratio(plan.limited_calls, GATEWAY_LIMIT));
+    println!(
+        "{:<54} {:>12?} {:>12?} {:>8.3}",
+        format!("{} calls, gateway at {GATEWAY_LIMIT}/s per API (vs N/L)", plan.limited_calls),
+        took,
+        Duration::from_secs_f64(plan.limited_calls as f64 / GATEWAY_LIMIT as f64),
+        limited
+    );
+    println!("{:<54} {:>12} {:>12}", "  failed calls; most requests the gateway saw in 1 s", failed, densest);
+    if failed > 0 || densest > GATEWAY_LIMIT {
+        eprintln!("the client-side limit let {failed} calls fail or {densest} requests into one second");
+        return ExitCode::FAILURE;
+    }
+
     if !quick {
         codegen_report();
     }
     println!("finished in {:?}", started.elapsed());
     println!(
-        "ratios decode={decode:.3} call={call:.3} throughput={throughput:.3} token_fetches={fetches} fanout={fanout:.3}"
+        "ratios decode={decode:.3} call={call:.3} throughput={throughput:.3} token_fetches={fetches} fanout={fanout:.3} rate_limited={limited:.3}"
     );
     ExitCode::SUCCESS
 }
