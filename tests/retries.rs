@@ -31,13 +31,7 @@ async fn query(url: &str, retry: RetryPolicy) -> Result<(), confapi_core::Error>
 
 /// A call that must never be sent twice.
 async fn create(url: &str, retry: RetryPolicy) -> Result<(), confapi_core::Error> {
-    let body = types::CreateVideoConferenceRequest {
-        user_id: "u1".into(),
-        conf_title: "t".into(),
-        invite_user_ids: None,
-        invite_caller: None,
-        extra: Default::default(),
-    };
+    let body = types::CreateVideoConferenceRequest::new("t", "u1");
     client(url, retry).create_video_conference().body(body).send().await.map(|_| ())
 }
 

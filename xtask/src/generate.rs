@@ -1,7 +1,7 @@
 //! Spec text in, formatted Rust out: preprocess, run progenitor with the
 //! project's settings, post-process the tree, append the `meta` module.
 
-use crate::{calls, meta, model, postprocess, preprocess};
+use crate::{calls, for_users, meta, model, postprocess, preprocess};
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use quote::quote;
 
@@ -51,6 +51,7 @@ pub fn generate(vendor: &str, spec_text: &str) -> Result<String, String> {
     let sent = model::reachable(&raw, bodies.iter().cloned());
     let received = model::reachable(&raw, ops.iter().flat_map(|op| op.success.iter().chain(&op.error).cloned()));
     postprocess::deserialize_only_for_tests(&mut file, &sent.difference(&received).cloned().collect())?;
+    for_users::shape(&mut file, &raw, &sent)?;
     calls::add(&mut file, &ops)?;
     let meta_items = meta::generate(vendor, &raw, &spec, &ops, &file)?;
     file.items.extend(meta_items);

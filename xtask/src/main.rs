@@ -13,6 +13,7 @@ mod api_report;
 mod calls;
 mod dispatch;
 mod docs;
+mod for_users;
 mod generate;
 mod meta;
 mod model;

@@ -47,7 +47,7 @@ fn find_struct_mut<'a>(file: &'a mut File, name: &str) -> Result<&'a mut ItemStr
 }
 
 /// The JSON name of a field: its `#[serde(rename = "..")]`, else its ident.
-fn json_name(field: &syn::Field) -> Option<String> {
+pub fn json_name(field: &syn::Field) -> Option<String> {
     let mut name = field.ident.as_ref().map(|i| i.to_string());
     for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let _ = attr.parse_nested_meta(|meta| {

@@ -75,5 +75,7 @@ pub fn member_state(status: &OpenEnum<types::MemberStatusKnown>) -> MemberState 
             MemberState::Invited
         }
         OpenEnum::Unknown(raw) => MemberState::Unknown(raw.clone()),
+        // A value the spec documents later: as raw as an unknown one until mapped.
+        OpenEnum::Known(_) => MemberState::Unknown(status.to_string()),
     }
 }

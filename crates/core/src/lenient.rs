@@ -19,7 +19,7 @@ use std::str::FromStr;
 /// assert_eq!(bare.as_i64(), Some(8000));
 /// assert_eq!(serde_json::to_string(&bare).unwrap(), "8000");
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialOrd, Ord)]
 pub struct NumberOrString {
     text: String,
     quoted: bool,
@@ -39,6 +39,34 @@ impl NumberOrString {
     /// The value as an integer, when its text is one.
     pub fn as_i64(&self) -> Option<i64> {
         self.text.parse().ok()
+    }
+}
+
+// Equal by value: `"0800"` sent quoted or bare is the same number text.
+impl PartialEq for NumberOrString {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+impl Eq for NumberOrString {}
+impl std::hash::Hash for NumberOrString {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.text.hash(state);
+    }
+}
+impl PartialEq<str> for NumberOrString {
+    fn eq(&self, other: &str) -> bool {
+        self.text == other
+    }
+}
+impl PartialEq<&str> for NumberOrString {
+    fn eq(&self, other: &&str) -> bool {
+        self.text == *other
+    }
+}
+impl PartialEq<i64> for NumberOrString {
+    fn eq(&self, other: &i64) -> bool {
+        self.as_i64() == Some(*other)
     }
 }
 
@@ -121,7 +149,7 @@ impl<'de> Deserialize<'de> for NumberOrString {
 /// assert_eq!(serde_json::to_string(&a).unwrap(), r#""1700000000""#);
 /// assert!(serde_json::from_str::<LenientInt>(r#""12a""#).is_err());
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy)]
 pub struct LenientInt {
     value: i64,
     quoted: bool,
@@ -136,6 +164,39 @@ impl LenientInt {
     /// Whether the server sent it as a JSON string.
     pub fn was_string(self) -> bool {
         self.quoted
+    }
+}
+
+// Equal and ordered by value, however the server wrote it.
+impl PartialEq for LenientInt {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+impl Eq for LenientInt {}
+impl std::hash::Hash for LenientInt {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.value.hash(state);
+    }
+}
+impl PartialOrd for LenientInt {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for LenientInt {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.value.cmp(&other.value)
+    }
+}
+impl PartialEq<i64> for LenientInt {
+    fn eq(&self, other: &i64) -> bool {
+        self.value == *other
+    }
+}
+impl PartialEq<LenientInt> for i64 {
+    fn eq(&self, other: &LenientInt) -> bool {
+        *self == other.value
     }
 }
 
@@ -206,7 +267,7 @@ impl<'de> Deserialize<'de> for LenientInt {
 /// assert!(a.get());
 /// assert_eq!(serde_json::to_string(&a).unwrap(), r#""true""#);
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub struct LenientBool {
     value: bool,
     quoted: bool,
@@ -216,6 +277,24 @@ impl LenientBool {
     /// The flag.
     pub fn get(self) -> bool {
         self.value
+    }
+}
+
+// Equal by value, however the server wrote it.
+impl PartialEq for LenientBool {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+impl Eq for LenientBool {}
+impl std::hash::Hash for LenientBool {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.value.hash(state);
+    }
+}
+impl PartialEq<bool> for LenientBool {
+    fn eq(&self, other: &bool) -> bool {
+        self.value == *other
     }
 }
 
@@ -271,6 +350,19 @@ impl<'de> Deserialize<'de> for LenientBool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_compare_with_plain_values_however_they_were_sent() {
+        let quoted: LenientInt = serde_json::from_str(r#""2""#).unwrap();
+        let bare: LenientInt = serde_json::from_str("2").unwrap();
+        assert!(quoted == bare && quoted == 2 && 2 == bare);
+        assert!(quoted < LenientInt::from(3));
+        let text: NumberOrString = serde_json::from_str(r#""8000""#).unwrap();
+        let number: NumberOrString = serde_json::from_str("8000").unwrap();
+        assert!(text == number && text == "8000" && number == 8000);
+        let flag: LenientBool = serde_json::from_str(r#""true""#).unwrap();
+        assert!(flag == true && flag == LenientBool::from(true));
+    }
     use serde_json::json;
 
     #[test]

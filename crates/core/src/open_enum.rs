@@ -47,6 +47,13 @@ impl<K: fmt::Display> OpenEnum<K> {
     }
 }
 
+/// `status == ResultStatusKnown::Success` reads as it should.
+impl<K: PartialEq> PartialEq<K> for OpenEnum<K> {
+    fn eq(&self, other: &K) -> bool {
+        matches!(self, OpenEnum::Known(k) if k == other)
+    }
+}
+
 impl<K: FromStr> From<&str> for OpenEnum<K> {
     fn from(s: &str) -> Self {
         match K::from_str(s) {
@@ -89,6 +96,18 @@ impl<'de, K: FromStr> Deserialize<'de> for OpenEnum<K> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_open_enum_compares_with_a_known_value() {
+        #[derive(Debug, PartialEq)]
+        enum K {
+            A,
+            B,
+        }
+        assert!(OpenEnum::Known(K::A) == K::A);
+        assert!(OpenEnum::Known(K::A) != K::B);
+        assert!(OpenEnum::<K>::Unknown("A".into()) != K::A);
+    }
+
     use super::*;
 
     #[derive(Debug, Clone, Copy, PartialEq)]

@@ -22,19 +22,14 @@ async fn main() -> Result<(), Error> {
     }
     let dingtalk = builder.build()?;
     let conference = "6449d8a6414c0000001464af9f0";
-    let member =
-        |union_id: &str| types::UserRef { union_id: union_id.into(), participant_id: None, extra: Default::default() };
-
+    // Bodies are built with `new` (what the API requires) and setters (the
+    // rest): code written this way keeps compiling when DingTalk adds an
+    // optional field.
+    let invitee = types::Invitee::new("测试用户").union_id("qzR1iSMDvzR9kXXXXXXXx");
     let invited = dingtalk
         .invite_users()
         .conference_id(conference)
-        .body_map(|b| {
-            b.union_id(Some("njMTqKo9xxxxEiE".to_owned())).invitee_list(Some(vec![types::Invitee {
-                union_id: Some("qzR1iSMDvzR9kXXXXXXXx".into()),
-                nick: "测试用户".into(),
-                extra: Default::default(),
-            }]))
-        })
+        .body(types::InviteUsersRequest::new().union_id("njMTqKo9xxxxEiE").invitee_list(vec![invitee]))
         .send()
         .await?;
     println!("invited: {:?}", invited.success);
@@ -42,7 +37,7 @@ async fn main() -> Result<(), Error> {
     let muted = dingtalk
         .mute_members()
         .conference_id(conference)
-        .body_map(|b| b.action("mute").user_list(Some(vec![member("2iPOLbpUNMLzB5LuwggiiqiPwiEiE")])))
+        .body(types::MuteMembersRequest::new("mute", vec![types::UserRef::new("2iPOLbpUNMLzB5LuwggiiqiPwiEiE")]))
         .send()
         .await?;
     println!("muted one: {:?}", muted.success);
@@ -50,7 +45,7 @@ async fn main() -> Result<(), Error> {
     let all = dingtalk
         .mute_all()
         .conference_id(conference)
-        .body_map(|b| b.action("mute").force_mute(Some(false)))
+        .body(types::MuteAllRequest::new("mute").force_mute(false))
         .send()
         .await?;
     println!("muted everyone: {:?}", all.success);
@@ -58,7 +53,10 @@ async fn main() -> Result<(), Error> {
     let kicked = dingtalk
         .kick_members()
         .conference_id(conference)
-        .body_map(|b| b.user_list(Some(vec![member("qzR1iSMDvzR9iP7Pxxxxxxxxxxxxxxx")])).forbidden_rejoin(Some(false)))
+        .body(
+            types::KickMembersRequest::new(vec![types::UserRef::new("qzR1iSMDvzR9iP7Pxxxxxxxxxxxxxxx")])
+                .forbidden_rejoin(false),
+        )
         .send()
         .await?;
     println!("removed one: {:?}", kicked.success);

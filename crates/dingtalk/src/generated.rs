@@ -9,8 +9,15 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    /// The lenient scalars and wrappers the fields below use, so
+    /// `types::LenientInt` and friends are at hand.
+    pub use ::confapi_core::{
+        JsonOrString, LenientBool, LenientInt, NumberOrString, OneOrMany, OpenEnum,
+        SecretString,
+    };
     ///Sent with HTTP 403 when the app lacks a permission: which ones to request.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct AccessDeniedDetail {
         #[serde(
             rename = "requiredScopes",
@@ -24,6 +31,7 @@ pub mod types {
     }
     ///`AccessTokenResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct AccessTokenResponse {
         #[serde(
             rename = "accessToken",
@@ -41,6 +49,7 @@ pub mod types {
     ///`ActionRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct ActionRequest {
         ///lock or unlock.
         pub action: ::std::string::String,
@@ -55,6 +64,7 @@ pub mod types {
     ///`AddRecordPermissionRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct AddRecordPermissionRequest {
         #[serde(rename = "bizType")]
         pub biz_type: ::std::string::String,
@@ -84,6 +94,7 @@ pub mod types {
     }
     ///`AddRecordPermissionResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct AddRecordPermissionResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
@@ -97,6 +108,7 @@ pub mod types {
     }
     ///`AiAgentSummarySetting`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct AiAgentSummarySetting {
         #[serde(
             rename = "allowAllParticipantsStart",
@@ -135,6 +147,7 @@ pub mod types {
     ///aiAgentSummarySetting as UpdateScheduleConfSettings sends it: the SDK's model has no allowParticipantShowAiAgentRecord.
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct AiAgentSummarySettingUpdate {
         #[serde(
             rename = "allowAllParticipantsStart",
@@ -168,6 +181,7 @@ pub mod types {
     ///`AppTokenRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct AppTokenRequest {
         #[serde(rename = "appKey")]
         pub app_key: ::std::string::String,
@@ -186,6 +200,7 @@ pub mod types {
     }
     ///`AudioListResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct AudioListResponse {
         #[serde(
             rename = "audioList",
@@ -197,6 +212,7 @@ pub mod types {
     }
     ///`BatchInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct BatchInfo {
         #[serde(
             rename = "conferenceId",
@@ -227,6 +243,7 @@ pub mod types {
     }
     ///`BatchInfoResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct BatchInfoResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub infos: ::std::option::Option<::std::vec::Vec<BatchInfo>>,
@@ -235,6 +252,7 @@ pub mod types {
     }
     ///`BatchUser`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct BatchUser {
         #[serde(
             rename = "attendStatus",
@@ -279,6 +297,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum BizTypeKnown {
         #[serde(rename = "0")]
         X0,
@@ -328,6 +347,7 @@ pub mod types {
     ///`CancelScheduleConferenceRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct CancelScheduleConferenceRequest {
         #[serde(rename = "creatorUnionId")]
         pub creator_union_id: ::std::string::String,
@@ -343,6 +363,7 @@ pub mod types {
     }
     ///`CaseCodeResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct CaseCodeResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub case: ::std::option::Option<::std::string::String>,
@@ -353,6 +374,7 @@ pub mod types {
     }
     ///`Chapter`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct Chapter {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub end: ::std::option::Option<::confapi_core::LenientInt>,
@@ -369,6 +391,7 @@ pub mod types {
     }
     ///`CloseVideoConferenceResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct CloseVideoConferenceResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cause: ::std::option::Option<::std::string::String>,
@@ -378,6 +401,7 @@ pub mod types {
     }
     ///`CloudRecordTextResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct CloudRecordTextResponse {
         #[serde(
             rename = "hasMore",
@@ -394,6 +418,7 @@ pub mod types {
     }
     ///Outcome as a string code.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct CodeResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
@@ -403,6 +428,7 @@ pub mod types {
     ///A user as Cohosts names one: the SDK's model has no participantId.
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct CohostUserRef {
         #[serde(rename = "unionId")]
         pub union_id: ::std::string::String,
@@ -412,6 +438,7 @@ pub mod types {
     ///`CohostsRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct CohostsRequest {
         ///add or remove.
         pub action: ::std::string::String,
@@ -430,6 +457,7 @@ pub mod types {
     }
     ///`ConfDetailMember`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ConfDetailMember {
         #[serde(
             rename = "belongOrg",
@@ -488,6 +516,7 @@ pub mod types {
     }
     ///`ConfDetailResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ConfDetailResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub list: ::std::option::Option<::std::vec::Vec<ConfDetailMember>>,
@@ -501,6 +530,7 @@ pub mod types {
     }
     ///`ConfInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ConfInfo {
         #[serde(
             rename = "activeNum",
@@ -607,6 +637,7 @@ pub mod types {
     ///`ConferenceIdListRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct ConferenceIdListRequest {
         #[serde(
             rename = "conferenceIdList",
@@ -625,6 +656,7 @@ pub mod types {
     }
     ///`ConferenceInfoResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ConferenceInfoResponse {
         #[serde(
             rename = "confInfo",
@@ -636,6 +668,7 @@ pub mod types {
     }
     ///`ConferenceListResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ConferenceListResponse {
         #[serde(
             rename = "conferenceList",
@@ -663,6 +696,7 @@ pub mod types {
     ///`ConferenceSettingRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct ConferenceSettingRequest {
         #[serde(
             rename = "allowUnmuteSelf",
@@ -704,6 +738,7 @@ pub mod types {
     }
     ///A conference as the list calls return it; endTime and confDuration only once it has ended.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ConferenceSummary {
         #[serde(
             rename = "bizType",
@@ -767,6 +802,7 @@ pub mod types {
     ///`CorpTokenRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct CorpTokenRequest {
         #[serde(rename = "authCorpId")]
         pub auth_corp_id: ::std::string::String,
@@ -787,6 +823,7 @@ pub mod types {
     ///`CreateAutoLoginUrlRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct CreateAutoLoginUrlRequest {
         #[serde(rename = "meetingUrl")]
         pub meeting_url: ::std::string::String,
@@ -802,6 +839,7 @@ pub mod types {
     }
     ///`CreateAutoLoginUrlResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct CreateAutoLoginUrlResponse {
         #[serde(
             rename = "loginInfo",
@@ -816,6 +854,7 @@ pub mod types {
     ///`CreateCustomShortLinkRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct CreateCustomShortLinkRequest {
         #[serde(rename = "coolAppCode")]
         pub cool_app_code: ::std::string::String,
@@ -843,6 +882,7 @@ pub mod types {
     }
     ///`CreateCustomShortLinkResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct CreateCustomShortLinkResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub result: ::std::option::Option<ShortLink>,
@@ -852,6 +892,7 @@ pub mod types {
     ///`CreateScheduleConferenceRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct CreateScheduleConferenceRequest {
         #[serde(rename = "creatorUnionId")]
         pub creator_union_id: ::std::string::String,
@@ -878,6 +919,7 @@ pub mod types {
     ///`CreateVideoConferenceRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct CreateVideoConferenceRequest {
         ///At most 50 characters are kept; over 256 fails.
         #[serde(rename = "confTitle")]
@@ -907,6 +949,7 @@ pub mod types {
     }
     ///`CreateVideoConferenceResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct CreateVideoConferenceResponse {
         #[serde(rename = "conferenceId")]
         pub conference_id: ::std::string::String,
@@ -941,6 +984,7 @@ pub mod types {
     ///`EnableRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct EnableRequest {
         pub enable: bool,
         #[serde(flatten)]
@@ -953,6 +997,7 @@ pub mod types {
     }
     ///The body of every DingTalk failure (HTTP 4xx/5xx); key order varies.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ErrorBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub accessdenieddetail: ::std::option::Option<AccessDeniedDetail>,
@@ -975,6 +1020,7 @@ pub mod types {
     ///An extension app setting as create and update send it (the SDK's request models: autoOpenMode an int32, no clientId).
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct ExtensionAppInput {
         #[serde(
             rename = "autoOpenMode",
@@ -996,6 +1042,7 @@ pub mod types {
     }
     ///`ExtensionAppModel`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ExtensionAppModel {
         #[serde(
             rename = "autoOpenMode",
@@ -1022,6 +1069,7 @@ pub mod types {
     }
     ///`ExtensionAppSetting`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ExtensionAppSetting {
         #[serde(
             rename = "appCode",
@@ -1058,6 +1106,7 @@ pub mod types {
     }
     ///`FlashMinutesSummary`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct FlashMinutesSummary {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::confapi_core::LenientInt>,
@@ -1068,6 +1117,7 @@ pub mod types {
     }
     ///`FlashMinutesSummaryResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct FlashMinutesSummaryResponse {
         #[serde(
             rename = "flashMinutesSummary",
@@ -1080,6 +1130,7 @@ pub mod types {
     ///`FocusRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct FocusRequest {
         ///focus or un_focus.
         pub action: ::std::string::String,
@@ -1095,6 +1146,7 @@ pub mod types {
     }
     ///`HistoryConference`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct HistoryConference {
         #[serde(
             rename = "conferenceId",
@@ -1150,6 +1202,7 @@ pub mod types {
     }
     ///`HistoryListResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct HistoryListResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub list: ::std::option::Option<::std::vec::Vec<HistoryConference>>,
@@ -1164,6 +1217,7 @@ pub mod types {
     ///`InviteMcuRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct InviteMcuRequest {
         #[serde(rename = "mcuRoomCode")]
         pub mcu_room_code: ::std::string::String,
@@ -1182,6 +1236,7 @@ pub mod types {
     ///`InviteUsersRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct InviteUsersRequest {
         #[serde(
             rename = "inviteeList",
@@ -1209,6 +1264,7 @@ pub mod types {
     ///`Invitee`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct Invitee {
         pub nick: ::std::string::String,
         #[serde(
@@ -1222,6 +1278,7 @@ pub mod types {
     ///`KickMembersRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct KickMembersRequest {
         #[serde(
             rename = "forbiddenRejoin",
@@ -1243,6 +1300,7 @@ pub mod types {
     }
     ///Latest metrics keyed by unionId.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct LastMetricResponse {
         #[serde(
             rename = "metricMap",
@@ -1256,6 +1314,7 @@ pub mod types {
     }
     ///`LoginInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct LoginInfo {
         #[serde(
             rename = "loginUrl",
@@ -1267,6 +1326,7 @@ pub mod types {
     }
     ///`MeetingResultResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct MeetingResultResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -1280,6 +1340,7 @@ pub mod types {
     }
     ///`MemberModel`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct MemberModel {
         #[serde(
             rename = "attendStatus",
@@ -1345,6 +1406,7 @@ pub mod types {
     }
     ///`MembersResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct MembersResponse {
         #[serde(
             rename = "memberModels",
@@ -1366,6 +1428,7 @@ pub mod types {
     }
     ///`MetricDataResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct MetricDataResponse {
         #[serde(
             rename = "metricDataList",
@@ -1377,6 +1440,7 @@ pub mod types {
     }
     ///`MetricValue`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct MetricValue {
         #[serde(
             rename = "audioJitterAvg",
@@ -1503,6 +1567,7 @@ pub mod types {
     }
     ///`MinutesDocUrlResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct MinutesDocUrlResponse {
         #[serde(
             rename = "minutesDocUrl",
@@ -1514,6 +1579,7 @@ pub mod types {
     }
     ///`MinutesSummary`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct MinutesSummary {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub actions: ::std::option::Option<::std::vec::Vec<TimedText>>,
@@ -1554,6 +1620,7 @@ pub mod types {
     ///`MinutesSummaryRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct MinutesSummaryRequest {
         #[serde(
             rename = "summaryTypeList",
@@ -1574,6 +1641,7 @@ pub mod types {
     }
     ///`MinutesSummaryResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct MinutesSummaryResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub summary: ::std::option::Option<MinutesSummary>,
@@ -1582,6 +1650,7 @@ pub mod types {
     }
     ///`MinutesTextResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct MinutesTextResponse {
         #[serde(
             rename = "hasMore",
@@ -1604,6 +1673,7 @@ pub mod types {
     ///`MuteAllRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct MuteAllRequest {
         ///mute or unmute.
         pub action: ::std::string::String,
@@ -1623,6 +1693,7 @@ pub mod types {
     ///`MuteMembersRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct MuteMembersRequest {
         ///mute or unmute.
         pub action: ::std::string::String,
@@ -1641,6 +1712,7 @@ pub mod types {
     }
     ///`OpenRecordSetting`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct OpenRecordSetting {
         #[serde(
             rename = "isFollowHost",
@@ -1671,6 +1743,7 @@ pub mod types {
     }
     ///`OrgConferenceListResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct OrgConferenceListResponse {
         #[serde(
             rename = "hasMore",
@@ -1699,6 +1772,7 @@ pub mod types {
     }
     ///`Paragraph`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct Paragraph {
         #[serde(
             rename = "endTime",
@@ -1750,6 +1824,7 @@ pub mod types {
     ///`PhoneInvitee`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct PhoneInvitee {
         #[serde(
             rename = "inviteClient",
@@ -1774,6 +1849,7 @@ pub mod types {
     }
     ///`PlayInfoResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct PlayInfoResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub duration: ::std::option::Option<::confapi_core::LenientInt>,
@@ -1799,6 +1875,7 @@ pub mod types {
     }
     ///`QuestionAnswer`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct QuestionAnswer {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub answer: ::std::option::Option<::std::string::String>,
@@ -1823,6 +1900,7 @@ pub mod types {
     }
     ///`RecordFile`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct RecordFile {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub duration: ::std::option::Option<::confapi_core::LenientInt>,
@@ -1876,6 +1954,7 @@ pub mod types {
     }
     ///`RecordMinutesUrl`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct RecordMinutesUrl {
         #[serde(
             rename = "recordMinutesUrl",
@@ -1892,6 +1971,7 @@ pub mod types {
     }
     ///`RecordMinutesUrlResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct RecordMinutesUrlResponse {
         #[serde(
             rename = "recordMinutesUrls",
@@ -1905,6 +1985,7 @@ pub mod types {
     }
     ///`ScheduleConfSetting`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ScheduleConfSetting {
         #[serde(
             rename = "aiAgentSummarySetting",
@@ -1959,6 +2040,7 @@ pub mod types {
     ///scheduleConfSettingModel as CreateScheduleConference sends it.
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct ScheduleConfSettingInput {
         #[serde(
             rename = "aiAgentSummarySetting",
@@ -2015,6 +2097,7 @@ pub mod types {
     ///scheduleConfSettingModel as UpdateScheduleConfSettings sends it.
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct ScheduleConfSettingUpdate {
         #[serde(
             rename = "aiAgentSummarySetting",
@@ -2070,6 +2153,7 @@ pub mod types {
     }
     ///`ScheduleConfSettingsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ScheduleConfSettingsResponse {
         #[serde(
             rename = "scheduleConfSettingModel",
@@ -2081,6 +2165,7 @@ pub mod types {
     }
     ///`ScheduleConferenceResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ScheduleConferenceResponse {
         #[serde(
             rename = "endTime",
@@ -2119,6 +2204,7 @@ pub mod types {
     }
     ///`ScheduleHistoryResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ScheduleHistoryResponse {
         #[serde(
             rename = "conferenceList",
@@ -2140,6 +2226,7 @@ pub mod types {
     }
     ///`Sentence`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct Sentence {
         #[serde(
             rename = "endTime",
@@ -2168,6 +2255,7 @@ pub mod types {
     }
     ///`ShortLink`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ShortLink {
         #[serde(
             rename = "customShortLink",
@@ -2179,6 +2267,7 @@ pub mod types {
     }
     ///`SpeakerSummary`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct SpeakerSummary {
         #[serde(
             rename = "speakerId",
@@ -2198,6 +2287,7 @@ pub mod types {
     ///`StartCloudRecordRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct StartCloudRecordRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub mode: ::std::option::Option<::std::string::String>,
@@ -2219,6 +2309,7 @@ pub mod types {
     ///`StartMinutesRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct StartMinutesRequest {
         #[serde(
             rename = "ownerUnionId",
@@ -2246,6 +2337,7 @@ pub mod types {
     ///`StartStreamOutRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct StartStreamOutRequest {
         pub mode: ::std::string::String,
         #[serde(rename = "needHostJoin")]
@@ -2274,6 +2366,7 @@ pub mod types {
     ///`StopStreamOutRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct StopStreamOutRequest {
         #[serde(rename = "stopAllStream")]
         pub stop_all_stream: bool,
@@ -2291,6 +2384,7 @@ pub mod types {
     }
     ///`StreamOutResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct StreamOutResponse {
         #[serde(
             rename = "failStreamMap",
@@ -2311,6 +2405,7 @@ pub mod types {
     }
     ///`SuccessResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct SuccessResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
@@ -2319,6 +2414,7 @@ pub mod types {
     }
     ///`TimedText`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct TimedText {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub end: ::std::option::Option<::confapi_core::LenientInt>,
@@ -2339,6 +2435,7 @@ pub mod types {
     ///`UnionIdListRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct UnionIdListRequest {
         #[serde(
             rename = "unionIdList",
@@ -2356,6 +2453,7 @@ pub mod types {
     ///`UnionIdRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct UnionIdRequest {
         #[serde(rename = "unionId")]
         pub union_id: ::std::string::String,
@@ -2370,6 +2468,7 @@ pub mod types {
     ///`UpdateMemberNickRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct UpdateMemberNickRequest {
         pub nick: ::std::string::String,
         #[serde(rename = "unionId")]
@@ -2385,6 +2484,7 @@ pub mod types {
     ///`UpdateScheduleConfSettingsRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct UpdateScheduleConfSettingsRequest {
         #[serde(rename = "creatorUnionId")]
         pub creator_union_id: ::std::string::String,
@@ -2408,6 +2508,7 @@ pub mod types {
     ///`UpdateScheduleConferenceRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct UpdateScheduleConferenceRequest {
         #[serde(rename = "creatorUnionId")]
         pub creator_union_id: ::std::string::String,
@@ -2428,6 +2529,7 @@ pub mod types {
     }
     ///`UserOngoingResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct UserOngoingResponse {
         #[serde(
             rename = "memberModelMap",
@@ -2449,6 +2551,7 @@ pub mod types {
     ///`UserRef`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct UserRef {
         #[serde(
             rename = "participantId",
@@ -2462,6 +2565,7 @@ pub mod types {
     }
     ///`VideoListResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct VideoListResponse {
         #[serde(
             rename = "videoList",
@@ -2473,6 +2577,7 @@ pub mod types {
     }
     ///`VirtualExtraSetting`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct VirtualExtraSetting {
         #[serde(
             rename = "cloudRecordOwnerUnionId",
@@ -2566,6 +2671,7 @@ pub mod types {
     ///moziConfVirtualExtraSetting as create and update send it.
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct VirtualExtraSettingInput {
         #[serde(
             rename = "cloudRecordOwnerUnionId",
@@ -2658,6 +2764,7 @@ pub mod types {
     }
     ///`Word`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct Word {
         #[serde(
             rename = "endTime",
@@ -5758,6 +5865,2739 @@ pub mod types {
             }
         }
     }
+    impl ActionRequest {
+        ///A `ActionRequest` with what it requires, `action` (`action`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(action: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                action: action.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `action`.
+        ///lock or unlock.
+        pub fn action(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.action = value.into();
+            self
+        }
+        ///Sets or clears `action`.
+        pub fn set_action(mut self, value: ::std::string::String) -> Self {
+            self.action = value;
+            self
+        }
+    }
+    impl AddRecordPermissionRequest {
+        ///A `AddRecordPermissionRequest` with what it requires, `biz_type` (`bizType`), `owner_union_id` (`ownerUnionId`), `union_id` (`unionId`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            biz_type: impl ::std::convert::Into<::std::string::String>,
+            owner_union_id: impl ::std::convert::Into<::std::string::String>,
+            union_id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                biz_type: biz_type.into(),
+                owner_union_id: owner_union_id.into(),
+                role_sub_resource_ids: ::std::default::Default::default(),
+                share_scope: ::std::default::Default::default(),
+                union_id: union_id.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `bizType`.
+        pub fn biz_type(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.biz_type = value.into();
+            self
+        }
+        ///Sets or clears `bizType`.
+        pub fn set_biz_type(mut self, value: ::std::string::String) -> Self {
+            self.biz_type = value;
+            self
+        }
+        ///Sets `ownerUnionId`.
+        pub fn owner_union_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.owner_union_id = value.into();
+            self
+        }
+        ///Sets or clears `ownerUnionId`.
+        pub fn set_owner_union_id(mut self, value: ::std::string::String) -> Self {
+            self.owner_union_id = value;
+            self
+        }
+        ///Sets `roleSubResourceIds`.
+        pub fn role_sub_resource_ids(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.role_sub_resource_ids = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `roleSubResourceIds`.
+        pub fn set_role_sub_resource_ids(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.role_sub_resource_ids = value;
+            self
+        }
+        ///Sets `shareScope`.
+        pub fn share_scope(
+            mut self,
+            value: impl ::std::convert::Into<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.share_scope = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `shareScope`.
+        pub fn set_share_scope(
+            mut self,
+            value: ::std::option::Option<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.share_scope = value;
+            self
+        }
+        ///Sets `unionId`.
+        pub fn union_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.union_id = value.into();
+            self
+        }
+        ///Sets or clears `unionId`.
+        pub fn set_union_id(mut self, value: ::std::string::String) -> Self {
+            self.union_id = value;
+            self
+        }
+    }
+    impl AiAgentSummarySetting {
+        ///An empty `AiAgentSummarySetting`; set its fields with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                allow_all_participants_start: ::std::default::Default::default(),
+                allow_participant_show_ai_agent_record: ::std::default::Default::default(),
+                enable_ai_agent_status: ::std::default::Default::default(),
+                receiver_type: ::std::default::Default::default(),
+                restrict_share_minutes_summary_only: ::std::default::Default::default(),
+                value: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `allowAllParticipantsStart`.
+        pub fn allow_all_participants_start(
+            mut self,
+            value: impl ::std::convert::Into<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.allow_all_participants_start = ::std::option::Option::Some(
+                value.into(),
+            );
+            self
+        }
+        ///Sets or clears `allowAllParticipantsStart`.
+        pub fn set_allow_all_participants_start(
+            mut self,
+            value: ::std::option::Option<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.allow_all_participants_start = value;
+            self
+        }
+        ///Sets `allowParticipantShowAiAgentRecord`.
+        pub fn allow_participant_show_ai_agent_record(
+            mut self,
+            value: impl ::std::convert::Into<bool>,
+        ) -> Self {
+            self.allow_participant_show_ai_agent_record = ::std::option::Option::Some(
+                value.into(),
+            );
+            self
+        }
+        ///Sets or clears `allowParticipantShowAiAgentRecord`.
+        pub fn set_allow_participant_show_ai_agent_record(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.allow_participant_show_ai_agent_record = value;
+            self
+        }
+        ///Sets `enableAiAgentStatus`.
+        pub fn enable_ai_agent_status(
+            mut self,
+            value: impl ::std::convert::Into<bool>,
+        ) -> Self {
+            self.enable_ai_agent_status = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `enableAiAgentStatus`.
+        pub fn set_enable_ai_agent_status(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.enable_ai_agent_status = value;
+            self
+        }
+        ///Sets `receiverType`.
+        pub fn receiver_type(
+            mut self,
+            value: impl ::std::convert::Into<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.receiver_type = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `receiverType`.
+        pub fn set_receiver_type(
+            mut self,
+            value: ::std::option::Option<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.receiver_type = value;
+            self
+        }
+        ///Sets `restrictShareMinutesSummaryOnly`.
+        pub fn restrict_share_minutes_summary_only(
+            mut self,
+            value: impl ::std::convert::Into<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.restrict_share_minutes_summary_only = ::std::option::Option::Some(
+                value.into(),
+            );
+            self
+        }
+        ///Sets or clears `restrictShareMinutesSummaryOnly`.
+        pub fn set_restrict_share_minutes_summary_only(
+            mut self,
+            value: ::std::option::Option<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.restrict_share_minutes_summary_only = value;
+            self
+        }
+        ///Sets `value`.
+        pub fn value(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.value = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `value`.
+        pub fn set_value(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.value = value;
+            self
+        }
+    }
+    impl AiAgentSummarySettingUpdate {
+        ///An empty `AiAgentSummarySettingUpdate`; set its fields with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                allow_all_participants_start: ::std::default::Default::default(),
+                enable_ai_agent_status: ::std::default::Default::default(),
+                receiver_type: ::std::default::Default::default(),
+                restrict_share_minutes_summary_only: ::std::default::Default::default(),
+                value: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `allowAllParticipantsStart`.
+        pub fn allow_all_participants_start(
+            mut self,
+            value: impl ::std::convert::Into<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.allow_all_participants_start = ::std::option::Option::Some(
+                value.into(),
+            );
+            self
+        }
+        ///Sets or clears `allowAllParticipantsStart`.
+        pub fn set_allow_all_participants_start(
+            mut self,
+            value: ::std::option::Option<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.allow_all_participants_start = value;
+            self
+        }
+        ///Sets `enableAiAgentStatus`.
+        pub fn enable_ai_agent_status(
+            mut self,
+            value: impl ::std::convert::Into<bool>,
+        ) -> Self {
+            self.enable_ai_agent_status = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `enableAiAgentStatus`.
+        pub fn set_enable_ai_agent_status(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.enable_ai_agent_status = value;
+            self
+        }
+        ///Sets `receiverType`.
+        pub fn receiver_type(
+            mut self,
+            value: impl ::std::convert::Into<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.receiver_type = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `receiverType`.
+        pub fn set_receiver_type(
+            mut self,
+            value: ::std::option::Option<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.receiver_type = value;
+            self
+        }
+        ///Sets `restrictShareMinutesSummaryOnly`.
+        pub fn restrict_share_minutes_summary_only(
+            mut self,
+            value: impl ::std::convert::Into<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.restrict_share_minutes_summary_only = ::std::option::Option::Some(
+                value.into(),
+            );
+            self
+        }
+        ///Sets or clears `restrictShareMinutesSummaryOnly`.
+        pub fn set_restrict_share_minutes_summary_only(
+            mut self,
+            value: ::std::option::Option<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.restrict_share_minutes_summary_only = value;
+            self
+        }
+        ///Sets `value`.
+        pub fn value(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.value = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `value`.
+        pub fn set_value(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.value = value;
+            self
+        }
+    }
+    impl AppTokenRequest {
+        ///A `AppTokenRequest` with what it requires, `app_key` (`appKey`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(app_key: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                app_key: app_key.into(),
+                app_secret: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `appKey`.
+        pub fn app_key(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.app_key = value.into();
+            self
+        }
+        ///Sets or clears `appKey`.
+        pub fn set_app_key(mut self, value: ::std::string::String) -> Self {
+            self.app_key = value;
+            self
+        }
+        ///Sets `appSecret`.
+        pub fn app_secret(
+            mut self,
+            value: impl ::std::convert::Into<::confapi_core::SecretString>,
+        ) -> Self {
+            self.app_secret = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `appSecret`.
+        pub fn set_app_secret(
+            mut self,
+            value: ::std::option::Option<::confapi_core::SecretString>,
+        ) -> Self {
+            self.app_secret = value;
+            self
+        }
+    }
+    impl CancelScheduleConferenceRequest {
+        ///A `CancelScheduleConferenceRequest` with what it requires, `creator_union_id` (`creatorUnionId`), `schedule_conference_id` (`scheduleConferenceId`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            creator_union_id: impl ::std::convert::Into<::std::string::String>,
+            schedule_conference_id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                creator_union_id: creator_union_id.into(),
+                schedule_conference_id: schedule_conference_id.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `creatorUnionId`.
+        pub fn creator_union_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.creator_union_id = value.into();
+            self
+        }
+        ///Sets or clears `creatorUnionId`.
+        pub fn set_creator_union_id(mut self, value: ::std::string::String) -> Self {
+            self.creator_union_id = value;
+            self
+        }
+        ///Sets `scheduleConferenceId`.
+        pub fn schedule_conference_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.schedule_conference_id = value.into();
+            self
+        }
+        ///Sets or clears `scheduleConferenceId`.
+        pub fn set_schedule_conference_id(
+            mut self,
+            value: ::std::string::String,
+        ) -> Self {
+            self.schedule_conference_id = value;
+            self
+        }
+    }
+    impl CohostUserRef {
+        ///A `CohostUserRef` with what it requires, `union_id` (`unionId`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(union_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                union_id: union_id.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `unionId`.
+        pub fn union_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.union_id = value.into();
+            self
+        }
+        ///Sets or clears `unionId`.
+        pub fn set_union_id(mut self, value: ::std::string::String) -> Self {
+            self.union_id = value;
+            self
+        }
+    }
+    impl CohostsRequest {
+        ///A `CohostsRequest` with what it requires, `action` (`action`), `user_list` (`userList`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            action: impl ::std::convert::Into<::std::string::String>,
+            user_list: impl ::std::convert::Into<::std::vec::Vec<CohostUserRef>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                user_list: ::std::option::Option::Some(user_list.into()),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `action`.
+        ///add or remove.
+        pub fn action(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.action = value.into();
+            self
+        }
+        ///Sets or clears `action`.
+        pub fn set_action(mut self, value: ::std::string::String) -> Self {
+            self.action = value;
+            self
+        }
+        ///Sets `userList`.
+        pub fn user_list(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<CohostUserRef>>,
+        ) -> Self {
+            self.user_list = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `userList`.
+        pub fn set_user_list(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<CohostUserRef>>,
+        ) -> Self {
+            self.user_list = value;
+            self
+        }
+    }
+    impl ConferenceIdListRequest {
+        ///A `ConferenceIdListRequest` with what it requires, `conference_id_list` (`conferenceIdList`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            conference_id_list: impl ::std::convert::Into<
+                ::std::vec::Vec<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                conference_id_list: ::std::option::Option::Some(
+                    conference_id_list.into(),
+                ),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `conferenceIdList`.
+        pub fn conference_id_list(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.conference_id_list = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `conferenceIdList`.
+        pub fn set_conference_id_list(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.conference_id_list = value;
+            self
+        }
+    }
+    impl ConferenceSettingRequest {
+        ///An empty `ConferenceSettingRequest`; set its fields with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                allow_unmute_self: ::std::default::Default::default(),
+                auto_transfer_host: ::std::default::Default::default(),
+                forbidden_share_screen: ::std::default::Default::default(),
+                lock_conference: ::std::default::Default::default(),
+                mute_all: ::std::default::Default::default(),
+                only_internal_employees_join: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `allowUnmuteSelf`.
+        pub fn allow_unmute_self(
+            mut self,
+            value: impl ::std::convert::Into<bool>,
+        ) -> Self {
+            self.allow_unmute_self = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `allowUnmuteSelf`.
+        pub fn set_allow_unmute_self(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.allow_unmute_self = value;
+            self
+        }
+        ///Sets `autoTransferHost`.
+        pub fn auto_transfer_host(
+            mut self,
+            value: impl ::std::convert::Into<bool>,
+        ) -> Self {
+            self.auto_transfer_host = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `autoTransferHost`.
+        pub fn set_auto_transfer_host(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.auto_transfer_host = value;
+            self
+        }
+        ///Sets `forbiddenShareScreen`.
+        pub fn forbidden_share_screen(
+            mut self,
+            value: impl ::std::convert::Into<bool>,
+        ) -> Self {
+            self.forbidden_share_screen = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `forbiddenShareScreen`.
+        pub fn set_forbidden_share_screen(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.forbidden_share_screen = value;
+            self
+        }
+        ///Sets `lockConference`.
+        pub fn lock_conference(
+            mut self,
+            value: impl ::std::convert::Into<bool>,
+        ) -> Self {
+            self.lock_conference = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `lockConference`.
+        pub fn set_lock_conference(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.lock_conference = value;
+            self
+        }
+        ///Sets `muteAll`.
+        pub fn mute_all(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.mute_all = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `muteAll`.
+        pub fn set_mute_all(mut self, value: ::std::option::Option<bool>) -> Self {
+            self.mute_all = value;
+            self
+        }
+        ///Sets `onlyInternalEmployeesJoin`.
+        pub fn only_internal_employees_join(
+            mut self,
+            value: impl ::std::convert::Into<bool>,
+        ) -> Self {
+            self.only_internal_employees_join = ::std::option::Option::Some(
+                value.into(),
+            );
+            self
+        }
+        ///Sets or clears `onlyInternalEmployeesJoin`.
+        pub fn set_only_internal_employees_join(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.only_internal_employees_join = value;
+            self
+        }
+    }
+    impl CorpTokenRequest {
+        ///A `CorpTokenRequest` with what it requires, `auth_corp_id` (`authCorpId`), `suite_key` (`suiteKey`), `suite_secret` (`suiteSecret`), `suite_ticket` (`suiteTicket`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            auth_corp_id: impl ::std::convert::Into<::std::string::String>,
+            suite_key: impl ::std::convert::Into<::std::string::String>,
+            suite_secret: impl ::std::convert::Into<::confapi_core::SecretString>,
+            suite_ticket: impl ::std::convert::Into<::confapi_core::SecretString>,
+        ) -> Self {
+            Self {
+                auth_corp_id: auth_corp_id.into(),
+                suite_key: suite_key.into(),
+                suite_secret: suite_secret.into(),
+                suite_ticket: suite_ticket.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `authCorpId`.
+        pub fn auth_corp_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.auth_corp_id = value.into();
+            self
+        }
+        ///Sets or clears `authCorpId`.
+        pub fn set_auth_corp_id(mut self, value: ::std::string::String) -> Self {
+            self.auth_corp_id = value;
+            self
+        }
+        ///Sets `suiteKey`.
+        pub fn suite_key(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.suite_key = value.into();
+            self
+        }
+        ///Sets or clears `suiteKey`.
+        pub fn set_suite_key(mut self, value: ::std::string::String) -> Self {
+            self.suite_key = value;
+            self
+        }
+        ///Sets `suiteSecret`.
+        pub fn suite_secret(
+            mut self,
+            value: impl ::std::convert::Into<::confapi_core::SecretString>,
+        ) -> Self {
+            self.suite_secret = value.into();
+            self
+        }
+        ///Sets or clears `suiteSecret`.
+        pub fn set_suite_secret(mut self, value: ::confapi_core::SecretString) -> Self {
+            self.suite_secret = value;
+            self
+        }
+        ///Sets `suiteTicket`.
+        pub fn suite_ticket(
+            mut self,
+            value: impl ::std::convert::Into<::confapi_core::SecretString>,
+        ) -> Self {
+            self.suite_ticket = value.into();
+            self
+        }
+        ///Sets or clears `suiteTicket`.
+        pub fn set_suite_ticket(mut self, value: ::confapi_core::SecretString) -> Self {
+            self.suite_ticket = value;
+            self
+        }
+    }
+    impl CreateAutoLoginUrlRequest {
+        ///A `CreateAutoLoginUrlRequest` with what it requires, `meeting_url` (`meetingUrl`), `union_id` (`unionId`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            meeting_url: impl ::std::convert::Into<::std::string::String>,
+            union_id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                meeting_url: meeting_url.into(),
+                union_id: union_id.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `meetingUrl`.
+        pub fn meeting_url(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.meeting_url = value.into();
+            self
+        }
+        ///Sets or clears `meetingUrl`.
+        pub fn set_meeting_url(mut self, value: ::std::string::String) -> Self {
+            self.meeting_url = value;
+            self
+        }
+        ///Sets `unionId`.
+        pub fn union_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.union_id = value.into();
+            self
+        }
+        ///Sets or clears `unionId`.
+        pub fn set_union_id(mut self, value: ::std::string::String) -> Self {
+            self.union_id = value;
+            self
+        }
+    }
+    impl CreateCustomShortLinkRequest {
+        ///A `CreateCustomShortLinkRequest` with what it requires, `cool_app_code` (`coolAppCode`), `creator_union_id` (`creatorUnionId`), `schedule_conference_id` (`scheduleConferenceId`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            cool_app_code: impl ::std::convert::Into<::std::string::String>,
+            creator_union_id: impl ::std::convert::Into<::std::string::String>,
+            schedule_conference_id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                cool_app_code: cool_app_code.into(),
+                creator_union_id: creator_union_id.into(),
+                extension_app_biz_data: ::std::default::Default::default(),
+                schedule_conference_id: schedule_conference_id.into(),
+                use_extension_app: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `coolAppCode`.
+        pub fn cool_app_code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.cool_app_code = value.into();
+            self
+        }
+        ///Sets or clears `coolAppCode`.
+        pub fn set_cool_app_code(mut self, value: ::std::string::String) -> Self {
+            self.cool_app_code = value;
+            self
+        }
+        ///Sets `creatorUnionId`.
+        pub fn creator_union_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.creator_union_id = value.into();
+            self
+        }
+        ///Sets or clears `creatorUnionId`.
+        pub fn set_creator_union_id(mut self, value: ::std::string::String) -> Self {
+            self.creator_union_id = value;
+            self
+        }
+        ///Sets `extensionAppBizData`.
+        pub fn extension_app_biz_data(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.extension_app_biz_data = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `extensionAppBizData`.
+        pub fn set_extension_app_biz_data(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.extension_app_biz_data = value;
+            self
+        }
+        ///Sets `scheduleConferenceId`.
+        pub fn schedule_conference_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.schedule_conference_id = value.into();
+            self
+        }
+        ///Sets or clears `scheduleConferenceId`.
+        pub fn set_schedule_conference_id(
+            mut self,
+            value: ::std::string::String,
+        ) -> Self {
+            self.schedule_conference_id = value;
+            self
+        }
+        ///Sets `useExtensionApp`.
+        pub fn use_extension_app(
+            mut self,
+            value: impl ::std::convert::Into<bool>,
+        ) -> Self {
+            self.use_extension_app = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `useExtensionApp`.
+        pub fn set_use_extension_app(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.use_extension_app = value;
+            self
+        }
+    }
+    impl CreateScheduleConferenceRequest {
+        ///A `CreateScheduleConferenceRequest` with what it requires, `creator_union_id` (`creatorUnionId`), `end_time` (`endTime`), `start_time` (`startTime`), `title` (`title`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            creator_union_id: impl ::std::convert::Into<::std::string::String>,
+            end_time: impl ::std::convert::Into<i64>,
+            start_time: impl ::std::convert::Into<i64>,
+            title: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                creator_union_id: creator_union_id.into(),
+                end_time: end_time.into(),
+                schedule_conf_setting_model: ::std::default::Default::default(),
+                start_time: start_time.into(),
+                title: title.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `creatorUnionId`.
+        pub fn creator_union_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.creator_union_id = value.into();
+            self
+        }
+        ///Sets or clears `creatorUnionId`.
+        pub fn set_creator_union_id(mut self, value: ::std::string::String) -> Self {
+            self.creator_union_id = value;
+            self
+        }
+        ///Sets `endTime`.
+        ///Epoch milliseconds.
+        pub fn end_time(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.end_time = value.into();
+            self
+        }
+        ///Sets or clears `endTime`.
+        pub fn set_end_time(mut self, value: i64) -> Self {
+            self.end_time = value;
+            self
+        }
+        ///Sets `scheduleConfSettingModel`.
+        pub fn schedule_conf_setting_model(
+            mut self,
+            value: impl ::std::convert::Into<ScheduleConfSettingInput>,
+        ) -> Self {
+            self.schedule_conf_setting_model = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `scheduleConfSettingModel`.
+        pub fn set_schedule_conf_setting_model(
+            mut self,
+            value: ::std::option::Option<ScheduleConfSettingInput>,
+        ) -> Self {
+            self.schedule_conf_setting_model = value;
+            self
+        }
+        ///Sets `startTime`.
+        ///Epoch milliseconds.
+        pub fn start_time(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.start_time = value.into();
+            self
+        }
+        ///Sets or clears `startTime`.
+        pub fn set_start_time(mut self, value: i64) -> Self {
+            self.start_time = value;
+            self
+        }
+        ///Sets `title`.
+        pub fn title(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.title = value.into();
+            self
+        }
+        ///Sets or clears `title`.
+        pub fn set_title(mut self, value: ::std::string::String) -> Self {
+            self.title = value;
+            self
+        }
+    }
+    impl CreateVideoConferenceRequest {
+        ///A `CreateVideoConferenceRequest` with what it requires, `conf_title` (`confTitle`), `user_id` (`userId`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            conf_title: impl ::std::convert::Into<::std::string::String>,
+            user_id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                conf_title: conf_title.into(),
+                invite_caller: ::std::default::Default::default(),
+                invite_user_ids: ::std::default::Default::default(),
+                user_id: user_id.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `confTitle`.
+        ///At most 50 characters are kept; over 256 fails.
+        pub fn conf_title(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.conf_title = value.into();
+            self
+        }
+        ///Sets or clears `confTitle`.
+        pub fn set_conf_title(mut self, value: ::std::string::String) -> Self {
+            self.conf_title = value;
+            self
+        }
+        ///Sets `inviteCaller`.
+        pub fn invite_caller(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.invite_caller = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `inviteCaller`.
+        pub fn set_invite_caller(mut self, value: ::std::option::Option<bool>) -> Self {
+            self.invite_caller = value;
+            self
+        }
+        ///Sets `inviteUserIds`.
+        pub fn invite_user_ids(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.invite_user_ids = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `inviteUserIds`.
+        pub fn set_invite_user_ids(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.invite_user_ids = value;
+            self
+        }
+        ///Sets `userId`.
+        ///unionId of the organiser.
+        pub fn user_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.user_id = value.into();
+            self
+        }
+        ///Sets or clears `userId`.
+        pub fn set_user_id(mut self, value: ::std::string::String) -> Self {
+            self.user_id = value;
+            self
+        }
+    }
+    impl EnableRequest {
+        ///A `EnableRequest` with what it requires, `enable` (`enable`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(enable: impl ::std::convert::Into<bool>) -> Self {
+            Self {
+                enable: enable.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `enable`.
+        pub fn enable(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.enable = value.into();
+            self
+        }
+        ///Sets or clears `enable`.
+        pub fn set_enable(mut self, value: bool) -> Self {
+            self.enable = value;
+            self
+        }
+    }
+    impl ExtensionAppInput {
+        ///An empty `ExtensionAppInput`; set its fields with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                auto_open_mode: ::std::default::Default::default(),
+                cool_app_code: ::std::default::Default::default(),
+                extension_app_biz_data: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `autoOpenMode`.
+        pub fn auto_open_mode(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.auto_open_mode = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `autoOpenMode`.
+        pub fn set_auto_open_mode(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.auto_open_mode = value;
+            self
+        }
+        ///Sets `coolAppCode`.
+        pub fn cool_app_code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.cool_app_code = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `coolAppCode`.
+        pub fn set_cool_app_code(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.cool_app_code = value;
+            self
+        }
+        ///Sets `extensionAppBizData`.
+        pub fn extension_app_biz_data(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.extension_app_biz_data = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `extensionAppBizData`.
+        pub fn set_extension_app_biz_data(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.extension_app_biz_data = value;
+            self
+        }
+    }
+    impl FocusRequest {
+        ///A `FocusRequest` with what it requires, `action` (`action`), `union_id` (`unionId`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            action: impl ::std::convert::Into<::std::string::String>,
+            union_id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                union_id: union_id.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `action`.
+        ///focus or un_focus.
+        pub fn action(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.action = value.into();
+            self
+        }
+        ///Sets or clears `action`.
+        pub fn set_action(mut self, value: ::std::string::String) -> Self {
+            self.action = value;
+            self
+        }
+        ///Sets `unionId`.
+        pub fn union_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.union_id = value.into();
+            self
+        }
+        ///Sets or clears `unionId`.
+        pub fn set_union_id(mut self, value: ::std::string::String) -> Self {
+            self.union_id = value;
+            self
+        }
+    }
+    impl InviteMcuRequest {
+        ///A `InviteMcuRequest` with what it requires, `mcu_room_code` (`mcuRoomCode`), `room_code` (`roomCode`), `union_id` (`unionId`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            mcu_room_code: impl ::std::convert::Into<::std::string::String>,
+            room_code: impl ::std::convert::Into<::std::string::String>,
+            union_id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                mcu_room_code: mcu_room_code.into(),
+                room_code: room_code.into(),
+                union_id: union_id.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `mcuRoomCode`.
+        pub fn mcu_room_code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.mcu_room_code = value.into();
+            self
+        }
+        ///Sets or clears `mcuRoomCode`.
+        pub fn set_mcu_room_code(mut self, value: ::std::string::String) -> Self {
+            self.mcu_room_code = value;
+            self
+        }
+        ///Sets `roomCode`.
+        pub fn room_code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.room_code = value.into();
+            self
+        }
+        ///Sets or clears `roomCode`.
+        pub fn set_room_code(mut self, value: ::std::string::String) -> Self {
+            self.room_code = value;
+            self
+        }
+        ///Sets `unionId`.
+        pub fn union_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.union_id = value.into();
+            self
+        }
+        ///Sets or clears `unionId`.
+        pub fn set_union_id(mut self, value: ::std::string::String) -> Self {
+            self.union_id = value;
+            self
+        }
+    }
+    impl InviteUsersRequest {
+        ///An empty `InviteUsersRequest`; set its fields with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                invitee_list: ::std::default::Default::default(),
+                phone_invitee_list: ::std::default::Default::default(),
+                union_id: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `inviteeList`.
+        pub fn invitee_list(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<Invitee>>,
+        ) -> Self {
+            self.invitee_list = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `inviteeList`.
+        pub fn set_invitee_list(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<Invitee>>,
+        ) -> Self {
+            self.invitee_list = value;
+            self
+        }
+        ///Sets `phoneInviteeList`.
+        pub fn phone_invitee_list(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<PhoneInvitee>>,
+        ) -> Self {
+            self.phone_invitee_list = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `phoneInviteeList`.
+        pub fn set_phone_invitee_list(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<PhoneInvitee>>,
+        ) -> Self {
+            self.phone_invitee_list = value;
+            self
+        }
+        ///Sets `unionId`.
+        pub fn union_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.union_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `unionId`.
+        pub fn set_union_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.union_id = value;
+            self
+        }
+    }
+    impl Invitee {
+        ///A `Invitee` with what it requires, `nick` (`nick`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(nick: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                nick: nick.into(),
+                union_id: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `nick`.
+        pub fn nick(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.nick = value.into();
+            self
+        }
+        ///Sets or clears `nick`.
+        pub fn set_nick(mut self, value: ::std::string::String) -> Self {
+            self.nick = value;
+            self
+        }
+        ///Sets `unionId`.
+        pub fn union_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.union_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `unionId`.
+        pub fn set_union_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.union_id = value;
+            self
+        }
+    }
+    impl KickMembersRequest {
+        ///A `KickMembersRequest` with what it requires, `user_list` (`userList`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            user_list: impl ::std::convert::Into<::std::vec::Vec<UserRef>>,
+        ) -> Self {
+            Self {
+                forbidden_rejoin: ::std::default::Default::default(),
+                user_list: ::std::option::Option::Some(user_list.into()),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `forbiddenRejoin`.
+        pub fn forbidden_rejoin(
+            mut self,
+            value: impl ::std::convert::Into<bool>,
+        ) -> Self {
+            self.forbidden_rejoin = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `forbiddenRejoin`.
+        pub fn set_forbidden_rejoin(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.forbidden_rejoin = value;
+            self
+        }
+        ///Sets `userList`.
+        pub fn user_list(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<UserRef>>,
+        ) -> Self {
+            self.user_list = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `userList`.
+        pub fn set_user_list(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<UserRef>>,
+        ) -> Self {
+            self.user_list = value;
+            self
+        }
+    }
+    impl MinutesSummaryRequest {
+        ///A `MinutesSummaryRequest` with what it requires, `union_id` (`unionId`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(union_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                summary_type_list: ::std::default::Default::default(),
+                union_id: union_id.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `summaryTypeList`.
+        pub fn summary_type_list(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.summary_type_list = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `summaryTypeList`.
+        pub fn set_summary_type_list(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.summary_type_list = value;
+            self
+        }
+        ///Sets `unionId`.
+        pub fn union_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.union_id = value.into();
+            self
+        }
+        ///Sets or clears `unionId`.
+        pub fn set_union_id(mut self, value: ::std::string::String) -> Self {
+            self.union_id = value;
+            self
+        }
+    }
+    impl MuteAllRequest {
+        ///A `MuteAllRequest` with what it requires, `action` (`action`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(action: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                action: action.into(),
+                force_mute: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `action`.
+        ///mute or unmute.
+        pub fn action(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.action = value.into();
+            self
+        }
+        ///Sets or clears `action`.
+        pub fn set_action(mut self, value: ::std::string::String) -> Self {
+            self.action = value;
+            self
+        }
+        ///Sets `forceMute`.
+        pub fn force_mute(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.force_mute = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `forceMute`.
+        pub fn set_force_mute(mut self, value: ::std::option::Option<bool>) -> Self {
+            self.force_mute = value;
+            self
+        }
+    }
+    impl MuteMembersRequest {
+        ///A `MuteMembersRequest` with what it requires, `action` (`action`), `user_list` (`userList`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            action: impl ::std::convert::Into<::std::string::String>,
+            user_list: impl ::std::convert::Into<::std::vec::Vec<UserRef>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                user_list: ::std::option::Option::Some(user_list.into()),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `action`.
+        ///mute or unmute.
+        pub fn action(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.action = value.into();
+            self
+        }
+        ///Sets or clears `action`.
+        pub fn set_action(mut self, value: ::std::string::String) -> Self {
+            self.action = value;
+            self
+        }
+        ///Sets `userList`.
+        pub fn user_list(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<UserRef>>,
+        ) -> Self {
+            self.user_list = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `userList`.
+        pub fn set_user_list(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<UserRef>>,
+        ) -> Self {
+            self.user_list = value;
+            self
+        }
+    }
+    impl OpenRecordSetting {
+        ///An empty `OpenRecordSetting`; set its fields with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                is_follow_host: ::std::default::Default::default(),
+                mode: ::std::default::Default::default(),
+                record_auto_start: ::std::default::Default::default(),
+                record_auto_start_type: ::std::default::Default::default(),
+                restrict_share_minutes_summary_only: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `isFollowHost`.
+        pub fn is_follow_host(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.is_follow_host = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `isFollowHost`.
+        pub fn set_is_follow_host(mut self, value: ::std::option::Option<bool>) -> Self {
+            self.is_follow_host = value;
+            self
+        }
+        ///Sets `mode`.
+        pub fn mode(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.mode = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `mode`.
+        pub fn set_mode(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.mode = value;
+            self
+        }
+        ///Sets `recordAutoStart`.
+        pub fn record_auto_start(
+            mut self,
+            value: impl ::std::convert::Into<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.record_auto_start = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `recordAutoStart`.
+        pub fn set_record_auto_start(
+            mut self,
+            value: ::std::option::Option<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.record_auto_start = value;
+            self
+        }
+        ///Sets `recordAutoStartType`.
+        pub fn record_auto_start_type(
+            mut self,
+            value: impl ::std::convert::Into<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.record_auto_start_type = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `recordAutoStartType`.
+        pub fn set_record_auto_start_type(
+            mut self,
+            value: ::std::option::Option<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.record_auto_start_type = value;
+            self
+        }
+        ///Sets `restrictShareMinutesSummaryOnly`.
+        pub fn restrict_share_minutes_summary_only(
+            mut self,
+            value: impl ::std::convert::Into<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.restrict_share_minutes_summary_only = ::std::option::Option::Some(
+                value.into(),
+            );
+            self
+        }
+        ///Sets or clears `restrictShareMinutesSummaryOnly`.
+        pub fn set_restrict_share_minutes_summary_only(
+            mut self,
+            value: ::std::option::Option<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.restrict_share_minutes_summary_only = value;
+            self
+        }
+    }
+    impl PhoneInvitee {
+        ///An empty `PhoneInvitee`; set its fields with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                invite_client: ::std::default::Default::default(),
+                nick: ::std::default::Default::default(),
+                phone_number: ::std::default::Default::default(),
+                status_code: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `inviteClient`.
+        pub fn invite_client(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.invite_client = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `inviteClient`.
+        pub fn set_invite_client(mut self, value: ::std::option::Option<bool>) -> Self {
+            self.invite_client = value;
+            self
+        }
+        ///Sets `nick`.
+        pub fn nick(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.nick = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `nick`.
+        pub fn set_nick(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.nick = value;
+            self
+        }
+        ///Sets `phoneNumber`.
+        pub fn phone_number(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.phone_number = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `phoneNumber`.
+        pub fn set_phone_number(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.phone_number = value;
+            self
+        }
+        ///Sets `statusCode`.
+        ///Country code, e.g. 86.
+        pub fn status_code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.status_code = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `statusCode`.
+        pub fn set_status_code(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.status_code = value;
+            self
+        }
+    }
+    impl ScheduleConfSettingInput {
+        ///An empty `ScheduleConfSettingInput`; set its fields with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                ai_agent_summary_setting: ::std::default::Default::default(),
+                cohost_union_ids: ::std::default::Default::default(),
+                conf_allowed_corp_id: ::std::default::Default::default(),
+                host_union_id: ::std::default::Default::default(),
+                lock_room: ::std::default::Default::default(),
+                mozi_conf_open_record_setting: ::std::default::Default::default(),
+                mozi_conf_virtual_extra_setting: ::std::default::Default::default(),
+                mute_on_join: ::std::default::Default::default(),
+                screen_share_forbidden: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `aiAgentSummarySetting`.
+        pub fn ai_agent_summary_setting(
+            mut self,
+            value: impl ::std::convert::Into<AiAgentSummarySetting>,
+        ) -> Self {
+            self.ai_agent_summary_setting = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `aiAgentSummarySetting`.
+        pub fn set_ai_agent_summary_setting(
+            mut self,
+            value: ::std::option::Option<AiAgentSummarySetting>,
+        ) -> Self {
+            self.ai_agent_summary_setting = value;
+            self
+        }
+        ///Sets `cohostUnionIds`.
+        pub fn cohost_union_ids(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.cohost_union_ids = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `cohostUnionIds`.
+        pub fn set_cohost_union_ids(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.cohost_union_ids = value;
+            self
+        }
+        ///Sets `confAllowedCorpId`.
+        pub fn conf_allowed_corp_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.conf_allowed_corp_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `confAllowedCorpId`.
+        pub fn set_conf_allowed_corp_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.conf_allowed_corp_id = value;
+            self
+        }
+        ///Sets `hostUnionId`.
+        pub fn host_union_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.host_union_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `hostUnionId`.
+        pub fn set_host_union_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.host_union_id = value;
+            self
+        }
+        ///Sets `lockRoom`.
+        pub fn lock_room(
+            mut self,
+            value: impl ::std::convert::Into<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.lock_room = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `lockRoom`.
+        pub fn set_lock_room(
+            mut self,
+            value: ::std::option::Option<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.lock_room = value;
+            self
+        }
+        ///Sets `moziConfOpenRecordSetting`.
+        pub fn mozi_conf_open_record_setting(
+            mut self,
+            value: impl ::std::convert::Into<OpenRecordSetting>,
+        ) -> Self {
+            self.mozi_conf_open_record_setting = ::std::option::Option::Some(
+                value.into(),
+            );
+            self
+        }
+        ///Sets or clears `moziConfOpenRecordSetting`.
+        pub fn set_mozi_conf_open_record_setting(
+            mut self,
+            value: ::std::option::Option<OpenRecordSetting>,
+        ) -> Self {
+            self.mozi_conf_open_record_setting = value;
+            self
+        }
+        ///Sets `moziConfVirtualExtraSetting`.
+        pub fn mozi_conf_virtual_extra_setting(
+            mut self,
+            value: impl ::std::convert::Into<VirtualExtraSettingInput>,
+        ) -> Self {
+            self.mozi_conf_virtual_extra_setting = ::std::option::Option::Some(
+                value.into(),
+            );
+            self
+        }
+        ///Sets or clears `moziConfVirtualExtraSetting`.
+        pub fn set_mozi_conf_virtual_extra_setting(
+            mut self,
+            value: ::std::option::Option<VirtualExtraSettingInput>,
+        ) -> Self {
+            self.mozi_conf_virtual_extra_setting = value;
+            self
+        }
+        ///Sets `muteOnJoin`.
+        pub fn mute_on_join(
+            mut self,
+            value: impl ::std::convert::Into<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.mute_on_join = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `muteOnJoin`.
+        pub fn set_mute_on_join(
+            mut self,
+            value: ::std::option::Option<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.mute_on_join = value;
+            self
+        }
+        ///Sets `screenShareForbidden`.
+        pub fn screen_share_forbidden(
+            mut self,
+            value: impl ::std::convert::Into<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.screen_share_forbidden = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `screenShareForbidden`.
+        pub fn set_screen_share_forbidden(
+            mut self,
+            value: ::std::option::Option<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.screen_share_forbidden = value;
+            self
+        }
+    }
+    impl ScheduleConfSettingUpdate {
+        ///An empty `ScheduleConfSettingUpdate`; set its fields with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                ai_agent_summary_setting: ::std::default::Default::default(),
+                cohost_union_ids: ::std::default::Default::default(),
+                conf_allowed_corp_id: ::std::default::Default::default(),
+                host_union_id: ::std::default::Default::default(),
+                lock_room: ::std::default::Default::default(),
+                mozi_conf_open_record_setting: ::std::default::Default::default(),
+                mozi_conf_virtual_extra_setting: ::std::default::Default::default(),
+                mute_on_join: ::std::default::Default::default(),
+                screen_share_forbidden: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `aiAgentSummarySetting`.
+        pub fn ai_agent_summary_setting(
+            mut self,
+            value: impl ::std::convert::Into<AiAgentSummarySettingUpdate>,
+        ) -> Self {
+            self.ai_agent_summary_setting = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `aiAgentSummarySetting`.
+        pub fn set_ai_agent_summary_setting(
+            mut self,
+            value: ::std::option::Option<AiAgentSummarySettingUpdate>,
+        ) -> Self {
+            self.ai_agent_summary_setting = value;
+            self
+        }
+        ///Sets `cohostUnionIds`.
+        pub fn cohost_union_ids(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.cohost_union_ids = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `cohostUnionIds`.
+        pub fn set_cohost_union_ids(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.cohost_union_ids = value;
+            self
+        }
+        ///Sets `confAllowedCorpId`.
+        pub fn conf_allowed_corp_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.conf_allowed_corp_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `confAllowedCorpId`.
+        pub fn set_conf_allowed_corp_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.conf_allowed_corp_id = value;
+            self
+        }
+        ///Sets `hostUnionId`.
+        pub fn host_union_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.host_union_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `hostUnionId`.
+        pub fn set_host_union_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.host_union_id = value;
+            self
+        }
+        ///Sets `lockRoom`.
+        pub fn lock_room(
+            mut self,
+            value: impl ::std::convert::Into<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.lock_room = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `lockRoom`.
+        pub fn set_lock_room(
+            mut self,
+            value: ::std::option::Option<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.lock_room = value;
+            self
+        }
+        ///Sets `moziConfOpenRecordSetting`.
+        pub fn mozi_conf_open_record_setting(
+            mut self,
+            value: impl ::std::convert::Into<OpenRecordSetting>,
+        ) -> Self {
+            self.mozi_conf_open_record_setting = ::std::option::Option::Some(
+                value.into(),
+            );
+            self
+        }
+        ///Sets or clears `moziConfOpenRecordSetting`.
+        pub fn set_mozi_conf_open_record_setting(
+            mut self,
+            value: ::std::option::Option<OpenRecordSetting>,
+        ) -> Self {
+            self.mozi_conf_open_record_setting = value;
+            self
+        }
+        ///Sets `moziConfVirtualExtraSetting`.
+        pub fn mozi_conf_virtual_extra_setting(
+            mut self,
+            value: impl ::std::convert::Into<VirtualExtraSettingInput>,
+        ) -> Self {
+            self.mozi_conf_virtual_extra_setting = ::std::option::Option::Some(
+                value.into(),
+            );
+            self
+        }
+        ///Sets or clears `moziConfVirtualExtraSetting`.
+        pub fn set_mozi_conf_virtual_extra_setting(
+            mut self,
+            value: ::std::option::Option<VirtualExtraSettingInput>,
+        ) -> Self {
+            self.mozi_conf_virtual_extra_setting = value;
+            self
+        }
+        ///Sets `muteOnJoin`.
+        pub fn mute_on_join(
+            mut self,
+            value: impl ::std::convert::Into<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.mute_on_join = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `muteOnJoin`.
+        pub fn set_mute_on_join(
+            mut self,
+            value: ::std::option::Option<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.mute_on_join = value;
+            self
+        }
+        ///Sets `screenShareForbidden`.
+        pub fn screen_share_forbidden(
+            mut self,
+            value: impl ::std::convert::Into<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.screen_share_forbidden = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `screenShareForbidden`.
+        pub fn set_screen_share_forbidden(
+            mut self,
+            value: ::std::option::Option<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.screen_share_forbidden = value;
+            self
+        }
+    }
+    impl StartCloudRecordRequest {
+        ///A `StartCloudRecordRequest` with what it requires, `union_id` (`unionId`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(union_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                mode: ::std::default::Default::default(),
+                small_window_position: ::std::default::Default::default(),
+                union_id: union_id.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `mode`.
+        pub fn mode(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.mode = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `mode`.
+        pub fn set_mode(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.mode = value;
+            self
+        }
+        ///Sets `smallWindowPosition`.
+        pub fn small_window_position(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.small_window_position = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `smallWindowPosition`.
+        pub fn set_small_window_position(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.small_window_position = value;
+            self
+        }
+        ///Sets `unionId`.
+        pub fn union_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.union_id = value.into();
+            self
+        }
+        ///Sets or clears `unionId`.
+        pub fn set_union_id(mut self, value: ::std::string::String) -> Self {
+            self.union_id = value;
+            self
+        }
+    }
+    impl StartMinutesRequest {
+        ///An empty `StartMinutesRequest`; set its fields with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                owner_union_id: ::std::default::Default::default(),
+                record_audio: ::std::default::Default::default(),
+                union_id: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `ownerUnionId`.
+        pub fn owner_union_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.owner_union_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `ownerUnionId`.
+        pub fn set_owner_union_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.owner_union_id = value;
+            self
+        }
+        ///Sets `recordAudio`.
+        pub fn record_audio(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.record_audio = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `recordAudio`.
+        pub fn set_record_audio(mut self, value: ::std::option::Option<bool>) -> Self {
+            self.record_audio = value;
+            self
+        }
+        ///Sets `unionId`.
+        pub fn union_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.union_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `unionId`.
+        pub fn set_union_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.union_id = value;
+            self
+        }
+    }
+    impl StartStreamOutRequest {
+        ///A `StartStreamOutRequest` with what it requires, `mode` (`mode`), `need_host_join` (`needHostJoin`), `small_window_position` (`smallWindowPosition`), `stream_name` (`streamName`), `stream_url_list` (`streamUrlList`), `union_id` (`unionId`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            mode: impl ::std::convert::Into<::std::string::String>,
+            need_host_join: impl ::std::convert::Into<bool>,
+            small_window_position: impl ::std::convert::Into<::std::string::String>,
+            stream_name: impl ::std::convert::Into<::std::string::String>,
+            stream_url_list: impl ::std::convert::Into<
+                ::std::vec::Vec<::std::string::String>,
+            >,
+            union_id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                mode: mode.into(),
+                need_host_join: need_host_join.into(),
+                small_window_position: small_window_position.into(),
+                stream_name: stream_name.into(),
+                stream_url_list: ::std::option::Option::Some(stream_url_list.into()),
+                union_id: union_id.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `mode`.
+        pub fn mode(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.mode = value.into();
+            self
+        }
+        ///Sets or clears `mode`.
+        pub fn set_mode(mut self, value: ::std::string::String) -> Self {
+            self.mode = value;
+            self
+        }
+        ///Sets `needHostJoin`.
+        pub fn need_host_join(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.need_host_join = value.into();
+            self
+        }
+        ///Sets or clears `needHostJoin`.
+        pub fn set_need_host_join(mut self, value: bool) -> Self {
+            self.need_host_join = value;
+            self
+        }
+        ///Sets `smallWindowPosition`.
+        pub fn small_window_position(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.small_window_position = value.into();
+            self
+        }
+        ///Sets or clears `smallWindowPosition`.
+        pub fn set_small_window_position(
+            mut self,
+            value: ::std::string::String,
+        ) -> Self {
+            self.small_window_position = value;
+            self
+        }
+        ///Sets `streamName`.
+        pub fn stream_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.stream_name = value.into();
+            self
+        }
+        ///Sets or clears `streamName`.
+        pub fn set_stream_name(mut self, value: ::std::string::String) -> Self {
+            self.stream_name = value;
+            self
+        }
+        ///Sets `streamUrlList`.
+        pub fn stream_url_list(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.stream_url_list = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `streamUrlList`.
+        pub fn set_stream_url_list(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.stream_url_list = value;
+            self
+        }
+        ///Sets `unionId`.
+        pub fn union_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.union_id = value.into();
+            self
+        }
+        ///Sets or clears `unionId`.
+        pub fn set_union_id(mut self, value: ::std::string::String) -> Self {
+            self.union_id = value;
+            self
+        }
+    }
+    impl StopStreamOutRequest {
+        ///A `StopStreamOutRequest` with what it requires, `stop_all_stream` (`stopAllStream`), `stream_id` (`streamId`), `union_id` (`unionId`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            stop_all_stream: impl ::std::convert::Into<bool>,
+            stream_id: impl ::std::convert::Into<::std::string::String>,
+            union_id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                stop_all_stream: stop_all_stream.into(),
+                stream_id: stream_id.into(),
+                union_id: union_id.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `stopAllStream`.
+        pub fn stop_all_stream(
+            mut self,
+            value: impl ::std::convert::Into<bool>,
+        ) -> Self {
+            self.stop_all_stream = value.into();
+            self
+        }
+        ///Sets or clears `stopAllStream`.
+        pub fn set_stop_all_stream(mut self, value: bool) -> Self {
+            self.stop_all_stream = value;
+            self
+        }
+        ///Sets `streamId`.
+        pub fn stream_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.stream_id = value.into();
+            self
+        }
+        ///Sets or clears `streamId`.
+        pub fn set_stream_id(mut self, value: ::std::string::String) -> Self {
+            self.stream_id = value;
+            self
+        }
+        ///Sets `unionId`.
+        pub fn union_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.union_id = value.into();
+            self
+        }
+        ///Sets or clears `unionId`.
+        pub fn set_union_id(mut self, value: ::std::string::String) -> Self {
+            self.union_id = value;
+            self
+        }
+    }
+    impl UnionIdListRequest {
+        ///A `UnionIdListRequest` with what it requires, `union_id_list` (`unionIdList`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            union_id_list: impl ::std::convert::Into<
+                ::std::vec::Vec<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                union_id_list: ::std::option::Option::Some(union_id_list.into()),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `unionIdList`.
+        pub fn union_id_list(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.union_id_list = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `unionIdList`.
+        pub fn set_union_id_list(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.union_id_list = value;
+            self
+        }
+    }
+    impl UnionIdRequest {
+        ///A `UnionIdRequest` with what it requires, `union_id` (`unionId`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(union_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                union_id: union_id.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `unionId`.
+        pub fn union_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.union_id = value.into();
+            self
+        }
+        ///Sets or clears `unionId`.
+        pub fn set_union_id(mut self, value: ::std::string::String) -> Self {
+            self.union_id = value;
+            self
+        }
+    }
+    impl UpdateMemberNickRequest {
+        ///A `UpdateMemberNickRequest` with what it requires, `nick` (`nick`), `union_id` (`unionId`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            nick: impl ::std::convert::Into<::std::string::String>,
+            union_id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                nick: nick.into(),
+                union_id: union_id.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `nick`.
+        pub fn nick(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.nick = value.into();
+            self
+        }
+        ///Sets or clears `nick`.
+        pub fn set_nick(mut self, value: ::std::string::String) -> Self {
+            self.nick = value;
+            self
+        }
+        ///Sets `unionId`.
+        pub fn union_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.union_id = value.into();
+            self
+        }
+        ///Sets or clears `unionId`.
+        pub fn set_union_id(mut self, value: ::std::string::String) -> Self {
+            self.union_id = value;
+            self
+        }
+    }
+    impl UpdateScheduleConfSettingsRequest {
+        ///A `UpdateScheduleConfSettingsRequest` with what it requires, `creator_union_id` (`creatorUnionId`), `schedule_conference_id` (`scheduleConferenceId`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            creator_union_id: impl ::std::convert::Into<::std::string::String>,
+            schedule_conference_id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                creator_union_id: creator_union_id.into(),
+                schedule_conf_setting_model: ::std::default::Default::default(),
+                schedule_conference_id: schedule_conference_id.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `creatorUnionId`.
+        pub fn creator_union_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.creator_union_id = value.into();
+            self
+        }
+        ///Sets or clears `creatorUnionId`.
+        pub fn set_creator_union_id(mut self, value: ::std::string::String) -> Self {
+            self.creator_union_id = value;
+            self
+        }
+        ///Sets `scheduleConfSettingModel`.
+        pub fn schedule_conf_setting_model(
+            mut self,
+            value: impl ::std::convert::Into<ScheduleConfSettingUpdate>,
+        ) -> Self {
+            self.schedule_conf_setting_model = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `scheduleConfSettingModel`.
+        pub fn set_schedule_conf_setting_model(
+            mut self,
+            value: ::std::option::Option<ScheduleConfSettingUpdate>,
+        ) -> Self {
+            self.schedule_conf_setting_model = value;
+            self
+        }
+        ///Sets `scheduleConferenceId`.
+        pub fn schedule_conference_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.schedule_conference_id = value.into();
+            self
+        }
+        ///Sets or clears `scheduleConferenceId`.
+        pub fn set_schedule_conference_id(
+            mut self,
+            value: ::std::string::String,
+        ) -> Self {
+            self.schedule_conference_id = value;
+            self
+        }
+    }
+    impl UpdateScheduleConferenceRequest {
+        ///A `UpdateScheduleConferenceRequest` with what it requires, `creator_union_id` (`creatorUnionId`), `end_time` (`endTime`), `schedule_conference_id` (`scheduleConferenceId`), `start_time` (`startTime`), `title` (`title`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            creator_union_id: impl ::std::convert::Into<::std::string::String>,
+            end_time: impl ::std::convert::Into<i64>,
+            schedule_conference_id: impl ::std::convert::Into<::std::string::String>,
+            start_time: impl ::std::convert::Into<i64>,
+            title: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                creator_union_id: creator_union_id.into(),
+                end_time: end_time.into(),
+                schedule_conference_id: schedule_conference_id.into(),
+                start_time: start_time.into(),
+                title: title.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `creatorUnionId`.
+        pub fn creator_union_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.creator_union_id = value.into();
+            self
+        }
+        ///Sets or clears `creatorUnionId`.
+        pub fn set_creator_union_id(mut self, value: ::std::string::String) -> Self {
+            self.creator_union_id = value;
+            self
+        }
+        ///Sets `endTime`.
+        pub fn end_time(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.end_time = value.into();
+            self
+        }
+        ///Sets or clears `endTime`.
+        pub fn set_end_time(mut self, value: i64) -> Self {
+            self.end_time = value;
+            self
+        }
+        ///Sets `scheduleConferenceId`.
+        pub fn schedule_conference_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.schedule_conference_id = value.into();
+            self
+        }
+        ///Sets or clears `scheduleConferenceId`.
+        pub fn set_schedule_conference_id(
+            mut self,
+            value: ::std::string::String,
+        ) -> Self {
+            self.schedule_conference_id = value;
+            self
+        }
+        ///Sets `startTime`.
+        pub fn start_time(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.start_time = value.into();
+            self
+        }
+        ///Sets or clears `startTime`.
+        pub fn set_start_time(mut self, value: i64) -> Self {
+            self.start_time = value;
+            self
+        }
+        ///Sets `title`.
+        pub fn title(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.title = value.into();
+            self
+        }
+        ///Sets or clears `title`.
+        pub fn set_title(mut self, value: ::std::string::String) -> Self {
+            self.title = value;
+            self
+        }
+    }
+    impl UserRef {
+        ///A `UserRef` with what it requires, `union_id` (`unionId`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(union_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                participant_id: ::std::default::Default::default(),
+                union_id: union_id.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `participantId`.
+        pub fn participant_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.participant_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `participantId`.
+        pub fn set_participant_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.participant_id = value;
+            self
+        }
+        ///Sets `unionId`.
+        pub fn union_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.union_id = value.into();
+            self
+        }
+        ///Sets or clears `unionId`.
+        pub fn set_union_id(mut self, value: ::std::string::String) -> Self {
+            self.union_id = value;
+            self
+        }
+    }
+    impl VirtualExtraSettingInput {
+        ///An empty `VirtualExtraSettingInput`; set its fields with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                cloud_record_owner_union_id: ::std::default::Default::default(),
+                enable_chat: ::std::default::Default::default(),
+                enable_web_anonymous_join: ::std::default::Default::default(),
+                hidden_owner_nick: ::std::default::Default::default(),
+                join_before_host: ::std::default::Default::default(),
+                lock_media_status_mic_mute: ::std::default::Default::default(),
+                lock_nick: ::std::default::Default::default(),
+                minutes_owner_union_id: ::std::default::Default::default(),
+                minutes_summary_diy_template_version: ::std::default::Default::default(),
+                minutes_summary_template_id: ::std::default::Default::default(),
+                minutes_summary_template_type: ::std::default::Default::default(),
+                mozi_conf_extension_app_settings: ::std::default::Default::default(),
+                push_all_meeting_records: ::std::default::Default::default(),
+                push_cloud_record_card: ::std::default::Default::default(),
+                push_minutes_card: ::std::default::Default::default(),
+                waiting_room: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `cloudRecordOwnerUnionId`.
+        pub fn cloud_record_owner_union_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.cloud_record_owner_union_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `cloudRecordOwnerUnionId`.
+        pub fn set_cloud_record_owner_union_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.cloud_record_owner_union_id = value;
+            self
+        }
+        ///Sets `enableChat`.
+        pub fn enable_chat(
+            mut self,
+            value: impl ::std::convert::Into<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.enable_chat = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `enableChat`.
+        pub fn set_enable_chat(
+            mut self,
+            value: ::std::option::Option<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.enable_chat = value;
+            self
+        }
+        ///Sets `enableWebAnonymousJoin`.
+        pub fn enable_web_anonymous_join(
+            mut self,
+            value: impl ::std::convert::Into<bool>,
+        ) -> Self {
+            self.enable_web_anonymous_join = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `enableWebAnonymousJoin`.
+        pub fn set_enable_web_anonymous_join(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.enable_web_anonymous_join = value;
+            self
+        }
+        ///Sets `hiddenOwnerNick`.
+        pub fn hidden_owner_nick(
+            mut self,
+            value: impl ::std::convert::Into<bool>,
+        ) -> Self {
+            self.hidden_owner_nick = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `hiddenOwnerNick`.
+        pub fn set_hidden_owner_nick(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.hidden_owner_nick = value;
+            self
+        }
+        ///Sets `joinBeforeHost`.
+        pub fn join_before_host(
+            mut self,
+            value: impl ::std::convert::Into<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.join_before_host = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `joinBeforeHost`.
+        pub fn set_join_before_host(
+            mut self,
+            value: ::std::option::Option<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.join_before_host = value;
+            self
+        }
+        ///Sets `lockMediaStatusMicMute`.
+        pub fn lock_media_status_mic_mute(
+            mut self,
+            value: impl ::std::convert::Into<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.lock_media_status_mic_mute = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `lockMediaStatusMicMute`.
+        pub fn set_lock_media_status_mic_mute(
+            mut self,
+            value: ::std::option::Option<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.lock_media_status_mic_mute = value;
+            self
+        }
+        ///Sets `lockNick`.
+        pub fn lock_nick(
+            mut self,
+            value: impl ::std::convert::Into<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.lock_nick = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `lockNick`.
+        pub fn set_lock_nick(
+            mut self,
+            value: ::std::option::Option<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.lock_nick = value;
+            self
+        }
+        ///Sets `minutesOwnerUnionId`.
+        pub fn minutes_owner_union_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.minutes_owner_union_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `minutesOwnerUnionId`.
+        pub fn set_minutes_owner_union_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.minutes_owner_union_id = value;
+            self
+        }
+        ///Sets `minutesSummaryDiyTemplateVersion`.
+        pub fn minutes_summary_diy_template_version(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.minutes_summary_diy_template_version = ::std::option::Option::Some(
+                value.into(),
+            );
+            self
+        }
+        ///Sets or clears `minutesSummaryDiyTemplateVersion`.
+        pub fn set_minutes_summary_diy_template_version(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.minutes_summary_diy_template_version = value;
+            self
+        }
+        ///Sets `minutesSummaryTemplateId`.
+        pub fn minutes_summary_template_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.minutes_summary_template_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `minutesSummaryTemplateId`.
+        pub fn set_minutes_summary_template_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.minutes_summary_template_id = value;
+            self
+        }
+        ///Sets `minutesSummaryTemplateType`.
+        pub fn minutes_summary_template_type(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.minutes_summary_template_type = ::std::option::Option::Some(
+                value.into(),
+            );
+            self
+        }
+        ///Sets or clears `minutesSummaryTemplateType`.
+        pub fn set_minutes_summary_template_type(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.minutes_summary_template_type = value;
+            self
+        }
+        ///Sets `moziConfExtensionAppSettings`.
+        pub fn mozi_conf_extension_app_settings(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<ExtensionAppInput>>,
+        ) -> Self {
+            self.mozi_conf_extension_app_settings = ::std::option::Option::Some(
+                value.into(),
+            );
+            self
+        }
+        ///Sets or clears `moziConfExtensionAppSettings`.
+        pub fn set_mozi_conf_extension_app_settings(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<ExtensionAppInput>>,
+        ) -> Self {
+            self.mozi_conf_extension_app_settings = value;
+            self
+        }
+        ///Sets `pushAllMeetingRecords`.
+        pub fn push_all_meeting_records(
+            mut self,
+            value: impl ::std::convert::Into<bool>,
+        ) -> Self {
+            self.push_all_meeting_records = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `pushAllMeetingRecords`.
+        pub fn set_push_all_meeting_records(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.push_all_meeting_records = value;
+            self
+        }
+        ///Sets `pushCloudRecordCard`.
+        pub fn push_cloud_record_card(
+            mut self,
+            value: impl ::std::convert::Into<bool>,
+        ) -> Self {
+            self.push_cloud_record_card = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `pushCloudRecordCard`.
+        pub fn set_push_cloud_record_card(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.push_cloud_record_card = value;
+            self
+        }
+        ///Sets `pushMinutesCard`.
+        pub fn push_minutes_card(
+            mut self,
+            value: impl ::std::convert::Into<bool>,
+        ) -> Self {
+            self.push_minutes_card = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `pushMinutesCard`.
+        pub fn set_push_minutes_card(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.push_minutes_card = value;
+            self
+        }
+        ///Sets `waitingRoom`.
+        pub fn waiting_room(
+            mut self,
+            value: impl ::std::convert::Into<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.waiting_room = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `waitingRoom`.
+        pub fn set_waiting_room(
+            mut self,
+            value: ::std::option::Option<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.waiting_room = value;
+            self
+        }
+    }
 }
 #[derive(Clone, Debug)]
 /**Client for DingTalk video conference API (conference_1.0) and its token calls
@@ -5776,6 +8616,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
+    #[doc(hidden)]
     pub fn new(baseurl: &str, inner: ::confapi_core::Runtime) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {

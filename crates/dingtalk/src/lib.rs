@@ -29,6 +29,43 @@
 //! }
 //! # Ok(()) }
 //! ```
+//!
+//! ## Request bodies
+//!
+//! A body is built with `new`, which takes what the API requires, and a
+//! setter per optional field, each taking anything that converts
+//! (`&str` for a `String`, an array for a `Vec`). Every generated type is
+//! `#[non_exhaustive]`, so code written this way keeps compiling when
+//! DingTalk documents a new optional field.
+//!
+//! ```no_run
+//! # async fn run(dingtalk: confapi_dingtalk::Client) -> Result<(), confapi_core::Error> {
+//! use confapi_dingtalk::types::{MuteMembersRequest, UserRef};
+//! let body = MuteMembersRequest::new("mute", [UserRef::new("qzR1iSMDvzR9iP7P")]);
+//! dingtalk.mute_members().conference_id("6449d8a6414c0000001464af9f0").body(body).send().await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Leaving out a required field does not compile (`userList` here):
+//!
+//! ```compile_fail
+//! let body = confapi_dingtalk::types::MuteMembersRequest::new("mute");
+//! ```
+//!
+//! Nor does a struct literal, which a new field would break:
+//!
+//! ```compile_fail
+//! let member = confapi_dingtalk::types::UserRef { union_id: "u".into(), participant_id: None, extra: Default::default() };
+//! ```
+//!
+//! The lenient scalars the fields use are re-exported from [`types`] and
+//! compare with plain values:
+//!
+//! ```
+//! use confapi_dingtalk::types::LenientInt;
+//! let sent_as_text: LenientInt = serde_json::from_str(r#""2""#).unwrap();
+//! assert!(sent_as_text == 2);
+//! ```
 #![warn(missing_docs)]
 
 /// The crate's README, compiled as a doctest so its example stays true.

@@ -43,7 +43,7 @@ fn kicks(server: &MockServer) -> usize {
 fn kick(
     client: &Client,
 ) -> impl std::future::Future<Output = Result<types::SuccessResponse, confapi_core::Error>> + '_ {
-    let member = types::UserRef { union_id: "u-1".into(), participant_id: None, extra: Default::default() };
+    let member = types::UserRef::new("u-1");
     client.kick_members().conference_id("c1").body_map(move |b| b.user_list(Some(vec![member]))).send()
 }
 

@@ -9,9 +9,16 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    /// The lenient scalars and wrappers the fields below use, so
+    /// `types::LenientInt` and friends are at hand.
+    pub use ::confapi_core::{
+        JsonOrString, LenientBool, LenientInt, NumberOrString, OneOrMany, OpenEnum,
+        SecretString,
+    };
     ///`HeartbeatRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct HeartbeatRequest {
         ///Address of the application server.
         pub ipaddr: ::std::string::String,
@@ -31,6 +38,7 @@ pub mod types {
     }
     ///`InSessionResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct InSessionResponse {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         #[serde(alias = "conferences")]
@@ -43,6 +51,7 @@ pub mod types {
     }
     ///`InSessionRoom`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct InSessionRoom {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub callid: ::std::option::Option<::std::string::String>,
@@ -58,6 +67,7 @@ pub mod types {
     }
     ///`InstantConference`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct InstantConference {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "member")]
@@ -73,6 +83,7 @@ pub mod types {
     }
     ///`InstantConferenceResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct InstantConferenceResponse {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub conferences: ::std::vec::Vec<InstantConference>,
@@ -85,6 +96,7 @@ pub mod types {
     ///`InstantConferenceStart`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct InstantConferenceStart {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dialpermission: ::std::option::Option<::std::string::String>,
@@ -107,6 +119,7 @@ pub mod types {
     ///`InviteMembers`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct InviteMembers {
         ///Extension whose outbound permission is used for outside numbers.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -128,6 +141,7 @@ pub mod types {
     ///`LoginRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct LoginRequest {
         pub password: ::confapi_core::SecretString,
         ///Port on the application server that receives event reports.
@@ -153,6 +167,7 @@ pub mod types {
     }
     ///`LoginResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct LoginResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errno: ::std::option::Option<::confapi_core::NumberOrString>,
@@ -166,6 +181,7 @@ pub mod types {
     }
     ///One participant. OpenVox sends the fields flat; Yeastar v2 groups them under outbound, inbound and ext lists, which are accepted too.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct Member {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub callpath: ::std::option::Option<::std::string::String>,
@@ -205,6 +221,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum MemberStatusKnown {
         Up,
         #[serde(rename = "ANSWER")]
@@ -267,6 +284,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum PromptKnown {
         #[serde(rename = "default")]
         Default,
@@ -326,6 +344,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum ResultStatusKnown {
         Success,
         Failed,
@@ -369,6 +388,7 @@ pub mod types {
     ///`RoomNumbers`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct RoomNumbers {
         ///One room number, a comma-separated list ("6500,8000"), or "all".
         pub number: ::std::string::String,
@@ -382,6 +402,7 @@ pub mod types {
     }
     ///`RoomSettings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct RoomSettings {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub allowinvite: ::std::option::Option<
@@ -418,6 +439,7 @@ pub mod types {
     }
     ///`RoomSettingsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct RoomSettingsResponse {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub conferences: ::std::vec::Vec<RoomSettings>,
@@ -430,6 +452,7 @@ pub mod types {
     ///`RoomUpdate`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct RoomUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub allowinvite: ::std::option::Option<
@@ -473,6 +496,7 @@ pub mod types {
     }
     ///A body that carries only the outcome.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct StatusResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errno: ::std::option::Option<::confapi_core::NumberOrString>,
@@ -493,6 +517,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[non_exhaustive]
     pub enum YesNoKnown {
         #[serde(rename = "yes")]
         Yes,
@@ -1440,6 +1465,584 @@ pub mod types {
             }
         }
     }
+    impl HeartbeatRequest {
+        ///A `HeartbeatRequest` with what it requires, `ipaddr` (`ipaddr`), `port` (`port`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            ipaddr: impl ::std::convert::Into<::std::string::String>,
+            port: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                ipaddr: ipaddr.into(),
+                port: port.into(),
+                url: ::std::default::Default::default(),
+                urltag: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `ipaddr`.
+        ///Address of the application server.
+        pub fn ipaddr(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.ipaddr = value.into();
+            self
+        }
+        ///Sets or clears `ipaddr`.
+        pub fn set_ipaddr(mut self, value: ::std::string::String) -> Self {
+            self.ipaddr = value;
+            self
+        }
+        ///Sets `port`.
+        ///Port of the event receiver.
+        pub fn port(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.port = value.into();
+            self
+        }
+        ///Sets or clears `port`.
+        pub fn set_port(mut self, value: ::std::string::String) -> Self {
+            self.port = value;
+            self
+        }
+        ///Sets `url`.
+        pub fn url(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.url = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `url`.
+        pub fn set_url(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.url = value;
+            self
+        }
+        ///Sets `urltag`.
+        pub fn urltag(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.urltag = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `urltag`.
+        pub fn set_urltag(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.urltag = value;
+            self
+        }
+    }
+    impl InstantConferenceStart {
+        ///A `InstantConferenceStart` with what it requires, `members` (`members`), `moderators` (`moderators`), `number` (`number`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            members: impl ::std::convert::Into<::std::string::String>,
+            moderators: impl ::std::convert::Into<::std::string::String>,
+            number: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                dialpermission: ::std::default::Default::default(),
+                members: members.into(),
+                moderators: moderators.into(),
+                name: ::std::default::Default::default(),
+                number: number.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `dialpermission`.
+        pub fn dialpermission(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.dialpermission = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `dialpermission`.
+        pub fn set_dialpermission(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.dialpermission = value;
+            self
+        }
+        ///Sets `members`.
+        ///Comma-separated extensions or outside numbers.
+        pub fn members(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.members = value.into();
+            self
+        }
+        ///Sets or clears `members`.
+        pub fn set_members(mut self, value: ::std::string::String) -> Self {
+            self.members = value;
+            self
+        }
+        ///Sets `moderators`.
+        ///Comma-separated extensions; at least one must take part.
+        pub fn moderators(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.moderators = value.into();
+            self
+        }
+        ///Sets or clears `moderators`.
+        pub fn set_moderators(mut self, value: ::std::string::String) -> Self {
+            self.moderators = value;
+            self
+        }
+        ///Sets `name`.
+        pub fn name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `name`.
+        pub fn set_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.name = value;
+            self
+        }
+        ///Sets `number`.
+        ///An idle room number.
+        pub fn number(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.number = value.into();
+            self
+        }
+        ///Sets or clears `number`.
+        pub fn set_number(mut self, value: ::std::string::String) -> Self {
+            self.number = value;
+            self
+        }
+    }
+    impl InviteMembers {
+        ///A `InviteMembers` with what it requires, `invitemember` (`invitemember`), `number` (`number`), `operator` (`operator`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            invitemember: impl ::std::convert::Into<::std::string::String>,
+            number: impl ::std::convert::Into<::std::string::String>,
+            operator: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                dialpermission: ::std::default::Default::default(),
+                invitemember: invitemember.into(),
+                number: number.into(),
+                operator: operator.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `dialpermission`.
+        ///Extension whose outbound permission is used for outside numbers.
+        pub fn dialpermission(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.dialpermission = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `dialpermission`.
+        pub fn set_dialpermission(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.dialpermission = value;
+            self
+        }
+        ///Sets `invitemember`.
+        ///Numbers to call
+        pub fn invitemember(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.invitemember = value.into();
+            self
+        }
+        ///Sets or clears `invitemember`.
+        pub fn set_invitemember(mut self, value: ::std::string::String) -> Self {
+            self.invitemember = value;
+            self
+        }
+        ///Sets `number`.
+        ///The room.
+        pub fn number(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.number = value.into();
+            self
+        }
+        ///Sets or clears `number`.
+        pub fn set_number(mut self, value: ::std::string::String) -> Self {
+            self.number = value;
+            self
+        }
+        ///Sets `operator`.
+        ///A moderator extension of the room.
+        pub fn operator(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.operator = value.into();
+            self
+        }
+        ///Sets or clears `operator`.
+        pub fn set_operator(mut self, value: ::std::string::String) -> Self {
+            self.operator = value;
+            self
+        }
+    }
+    impl LoginRequest {
+        ///A `LoginRequest` with what it requires, `password` (`password`), `port` (`port`), `username` (`username`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            password: impl ::std::convert::Into<::confapi_core::SecretString>,
+            port: impl ::std::convert::Into<::std::string::String>,
+            username: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                password: password.into(),
+                port: port.into(),
+                url: ::std::default::Default::default(),
+                urltag: ::std::default::Default::default(),
+                username: username.into(),
+                version: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `password`.
+        pub fn password(
+            mut self,
+            value: impl ::std::convert::Into<::confapi_core::SecretString>,
+        ) -> Self {
+            self.password = value.into();
+            self
+        }
+        ///Sets or clears `password`.
+        pub fn set_password(mut self, value: ::confapi_core::SecretString) -> Self {
+            self.password = value;
+            self
+        }
+        ///Sets `port`.
+        ///Port on the application server that receives event reports.
+        pub fn port(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.port = value.into();
+            self
+        }
+        ///Sets or clears `port`.
+        pub fn set_port(mut self, value: ::std::string::String) -> Self {
+            self.port = value;
+            self
+        }
+        ///Sets `url`.
+        ///Path or URL of the event receiver.
+        pub fn url(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.url = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `url`.
+        pub fn set_url(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.url = value;
+            self
+        }
+        ///Sets `urltag`.
+        ///"0": url is relative to the server address; "1": url is absolute.
+        pub fn urltag(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.urltag = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `urltag`.
+        pub fn set_urltag(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.urltag = value;
+            self
+        }
+        ///Sets `username`.
+        ///API user name configured on the PBX.
+        pub fn username(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.username = value.into();
+            self
+        }
+        ///Sets or clears `username`.
+        pub fn set_username(mut self, value: ::std::string::String) -> Self {
+            self.username = value;
+            self
+        }
+        ///Sets `version`.
+        ///Event format version; "1.0.2" fixes malformed event JSON.
+        pub fn version(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.version = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `version`.
+        pub fn set_version(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.version = value;
+            self
+        }
+    }
+    impl RoomNumbers {
+        ///A `RoomNumbers` with what it requires, `number` (`number`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(number: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                number: number.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `number`.
+        ///One room number, a comma-separated list ("6500,8000"), or "all".
+        pub fn number(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.number = value.into();
+            self
+        }
+        ///Sets or clears `number`.
+        pub fn set_number(mut self, value: ::std::string::String) -> Self {
+            self.number = value;
+            self
+        }
+    }
+    impl RoomUpdate {
+        ///A `RoomUpdate` with what it requires, `number` (`number`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(number: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                allowinvite: ::std::default::Default::default(),
+                moderatorpassword: ::std::default::Default::default(),
+                moderators: ::std::default::Default::default(),
+                musiconhold: ::std::default::Default::default(),
+                mute: ::std::default::Default::default(),
+                name: ::std::default::Default::default(),
+                number: number.into(),
+                participantepassword: ::std::default::Default::default(),
+                prompt: ::std::default::Default::default(),
+                waitformoderator: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `allowinvite`.
+        pub fn allowinvite(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
+            >,
+        ) -> Self {
+            self.allowinvite = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `allowinvite`.
+        pub fn set_allowinvite(
+            mut self,
+            value: ::std::option::Option<
+                ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
+            >,
+        ) -> Self {
+            self.allowinvite = value;
+            self
+        }
+        ///Sets `moderatorpassword`.
+        pub fn moderatorpassword(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.moderatorpassword = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `moderatorpassword`.
+        pub fn set_moderatorpassword(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.moderatorpassword = value;
+            self
+        }
+        ///Sets `moderators`.
+        ///Comma-separated extension numbers.
+        pub fn moderators(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.moderators = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `moderators`.
+        pub fn set_moderators(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.moderators = value;
+            self
+        }
+        ///Sets `musiconhold`.
+        pub fn musiconhold(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
+            >,
+        ) -> Self {
+            self.musiconhold = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `musiconhold`.
+        pub fn set_musiconhold(
+            mut self,
+            value: ::std::option::Option<
+                ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
+            >,
+        ) -> Self {
+            self.musiconhold = value;
+            self
+        }
+        ///Sets `mute`.
+        pub fn mute(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
+            >,
+        ) -> Self {
+            self.mute = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `mute`.
+        pub fn set_mute(
+            mut self,
+            value: ::std::option::Option<
+                ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
+            >,
+        ) -> Self {
+            self.mute = value;
+            self
+        }
+        ///Sets `name`.
+        ///May not contain & ' < > \ ` | $ ] " or a dot.
+        pub fn name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `name`.
+        pub fn set_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.name = value;
+            self
+        }
+        ///Sets `number`.
+        pub fn number(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.number = value.into();
+            self
+        }
+        ///Sets or clears `number`.
+        pub fn set_number(mut self, value: ::std::string::String) -> Self {
+            self.number = value;
+            self
+        }
+        ///Sets `participantepassword`.
+        ///Digits and * only.
+        pub fn participantepassword(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.participantepassword = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `participantepassword`.
+        pub fn set_participantepassword(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.participantepassword = value;
+            self
+        }
+        ///Sets `prompt`.
+        pub fn prompt(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::confapi_core::OpenEnum<crate::generated::types::PromptKnown>,
+            >,
+        ) -> Self {
+            self.prompt = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `prompt`.
+        pub fn set_prompt(
+            mut self,
+            value: ::std::option::Option<
+                ::confapi_core::OpenEnum<crate::generated::types::PromptKnown>,
+            >,
+        ) -> Self {
+            self.prompt = value;
+            self
+        }
+        ///Sets `waitformoderator`.
+        pub fn waitformoderator(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
+            >,
+        ) -> Self {
+            self.waitformoderator = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `waitformoderator`.
+        pub fn set_waitformoderator(
+            mut self,
+            value: ::std::option::Option<
+                ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
+            >,
+        ) -> Self {
+            self.waitformoderator = value;
+            self
+        }
+    }
 }
 #[derive(Clone, Debug)]
 /**Client for OpenVox UC-series IPPBX HTTP API (conference family)
@@ -1458,6 +2061,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
+    #[doc(hidden)]
     pub fn new(baseurl: &str, inner: ::confapi_core::Runtime) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {

@@ -21,7 +21,7 @@
 //!     println!("{:?}: {} members", room.conferencenumber, room.member.len());
 //! }
 //! // Any operation, as one expression:
-//! let rooms = pbx.conference_query().body(types::RoomNumbers { number: "6500".into(), extra: Default::default() }).send().await?;
+//! let rooms = pbx.conference_query().body(types::RoomNumbers::new("6500")).send().await?;
 //! println!("{} rooms configured", rooms.conferences.len());
 //! # Ok(()) }
 //! ```

@@ -50,17 +50,9 @@ async fn nothing_prints_a_secret() {
     c.query_in_session("8000").await.unwrap();
     captured.push(("client", format!("{c:?}")));
     captured.push(("runtime", format!("{:?}", c.runtime())));
-    let body = types::RoomNumbers { number: "8000".into(), extra: Default::default() };
+    let body = types::RoomNumbers::new("8000");
     captured.push(("operation builder", format!("{:?}", c.conference_query_in_session().body(body))));
-    let login = types::LoginRequest {
-        username: "api".into(),
-        password: PASSWORD_MD5.into(),
-        port: "8260".into(),
-        url: None,
-        urltag: None,
-        version: None,
-        extra: Default::default(),
-    };
+    let login = types::LoginRequest::new(PASSWORD_MD5, "8260", "api");
     captured.push(("login body", format!("{login:?}")));
     captured.push(("login builder", format!("{:?}", c.login().body(login))));
 

@@ -39,7 +39,7 @@ async fn main() -> Result<(), Error> {
     println!("conference 2000: {:?}", status.result.map(|s| s.conf_status));
 
     // A documented failure comes back as a typed vendor error.
-    match quanshi.conference_template_list().body(types::EmptyRequest(Default::default())).send().await {
+    match quanshi.conference_template_list().body(types::EmptyRequest::new()).send().await {
         Ok(list) => println!("templates: {:?}", list.result),
         Err(e) => println!("no templates: code {:?} ({e})", e.code()),
     }

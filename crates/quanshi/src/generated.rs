@@ -9,8 +9,15 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    /// The lenient scalars and wrappers the fields below use, so
+    /// `types::LenientInt` and friends are at hand.
+    pub use ::confapi_core::{
+        JsonOrString, LenientBool, LenientInt, NumberOrString, OneOrMany, OpenEnum,
+        SecretString,
+    };
     ///`AnyResultResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct AnyResultResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub msg: ::std::option::Option<::std::string::String>,
@@ -31,6 +38,7 @@ pub mod types {
     }
     ///`Attendant`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct Attendant {
         #[serde(
             rename = "cityCode",
@@ -104,6 +112,7 @@ pub mod types {
     }
     ///`Attendee`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct Attendee {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub carrier: ::std::option::Option<::std::string::String>,
@@ -177,6 +186,7 @@ pub mod types {
     ///`AttendeeListRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct AttendeeListRequest {
         ///Page size (default 20).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -196,6 +206,7 @@ pub mod types {
     }
     ///`AttendeeListResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct AttendeeListResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub msg: ::std::option::Option<::std::string::String>,
@@ -215,6 +226,7 @@ pub mod types {
     }
     ///`AttendeePage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct AttendeePage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub list: ::std::option::Option<::std::vec::Vec<Attendee>>,
@@ -228,6 +240,7 @@ pub mod types {
     }
     ///`BtplRole`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct BtplRole {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub link: ::std::option::Option<::std::string::String>,
@@ -251,6 +264,7 @@ pub mod types {
     }
     ///`CalExtraInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct CalExtraInfo {
         #[serde(
             rename = "allowH323",
@@ -335,6 +349,7 @@ pub mod types {
     ///`CancelRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct CancelRequest {
         #[serde(rename = "eventId")]
         pub event_id: i64,
@@ -354,6 +369,7 @@ pub mod types {
     }
     ///`CancelResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct CancelResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub msg: ::std::option::Option<::std::string::String>,
@@ -373,6 +389,7 @@ pub mod types {
     }
     ///`CancelledEvent`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct CancelledEvent {
         #[serde(
             rename = "eventId",
@@ -389,6 +406,7 @@ pub mod types {
     }
     ///`ConfStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ConfStatus {
         #[serde(
             rename = "advanceHours",
@@ -417,6 +435,7 @@ pub mod types {
     }
     ///`ConferenceStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ConferenceStatus {
         #[serde(
             rename = "conferenceId",
@@ -450,6 +469,7 @@ pub mod types {
     }
     ///`ConferenceStatuses`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ConferenceStatuses {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conferences: ::std::option::Option<::std::vec::Vec<ConferenceStatus>>,
@@ -458,6 +478,7 @@ pub mod types {
     }
     ///`DashboardConference`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct DashboardConference {
         #[serde(
             rename = "attendeeCnt",
@@ -603,6 +624,7 @@ pub mod types {
     ///`DashboardInfoRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct DashboardInfoRequest {
         #[serde(rename = "tempConferenceId")]
         pub temp_conference_id: ::std::string::String,
@@ -616,6 +638,7 @@ pub mod types {
     }
     ///`DashboardInfoResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct DashboardInfoResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub msg: ::std::option::Option<::std::string::String>,
@@ -635,6 +658,7 @@ pub mod types {
     }
     ///`DetailHouse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct DetailHouse {
         #[serde(
             rename = "ApplyStatus",
@@ -689,6 +713,7 @@ pub mod types {
     }
     ///A meeting room (DeviceType 2) or a device attached to one (3).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct Device {
         #[serde(
             rename = "ApplyUserId",
@@ -749,6 +774,7 @@ pub mod types {
     #[derive(::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct EmptyRequest(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -778,6 +804,7 @@ pub mod types {
     ///`GetConfStatusRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct GetConfStatusRequest {
         ///Always 6.
         #[serde(
@@ -800,6 +827,7 @@ pub mod types {
     }
     ///`GetConfStatusResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct GetConfStatusResponse {
         #[serde(
             rename = "callSeq",
@@ -827,6 +855,7 @@ pub mod types {
     ///`GetStatusRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct GetStatusRequest {
         #[serde(
             rename = "conferenceIds",
@@ -856,6 +885,7 @@ pub mod types {
     }
     ///`GetStatusResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct GetStatusResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub msg: ::std::option::Option<::std::string::String>,
@@ -876,6 +906,7 @@ pub mod types {
     ///`InfosRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct InfosRequest {
         ///Event id; give this or pcode.
         #[serde(
@@ -902,6 +933,7 @@ pub mod types {
     }
     ///`InfosResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct InfosResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub msg: ::std::option::Option<::std::string::String>,
@@ -925,6 +957,7 @@ pub mod types {
     }
     ///`JoinToken`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct JoinToken {
         #[serde(
             rename = "eventId",
@@ -943,6 +976,7 @@ pub mod types {
     ///`JoinTokenRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct JoinTokenRequest {
         #[serde(rename = "eventId")]
         pub event_id: i64,
@@ -968,6 +1002,7 @@ pub mod types {
     }
     ///`JoinTokenResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct JoinTokenResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub msg: ::std::option::Option<::std::string::String>,
@@ -988,6 +1023,7 @@ pub mod types {
     ///`ListByStatusRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct ListByStatusRequest {
         ///Admin whose scope is listed; the super admin when absent.
         #[serde(
@@ -1017,6 +1053,7 @@ pub mod types {
     }
     ///`ListByStatusResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct ListByStatusResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub msg: ::std::option::Option<::std::string::String>,
@@ -1036,6 +1073,7 @@ pub mod types {
     }
     ///`LiveConference`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct LiveConference {
         #[serde(
             rename = "attendeeCnt",
@@ -1212,6 +1250,7 @@ pub mod types {
     }
     ///`LiveConferencePage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct LiveConferencePage {
         #[serde(
             rename = "confList",
@@ -1228,6 +1267,7 @@ pub mod types {
     }
     ///`Meeting`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct Meeting {
         #[serde(
             rename = "attendList",
@@ -1417,6 +1457,7 @@ pub mod types {
     }
     ///`MeetingListResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct MeetingListResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub msg: ::std::option::Option<::std::string::String>,
@@ -1437,6 +1478,7 @@ pub mod types {
     ///`MonitorUrlRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct MonitorUrlRequest {
         #[serde(
             rename = "conferenceId",
@@ -1458,6 +1500,7 @@ pub mod types {
     }
     ///`Room`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct Room {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub capacity: ::std::option::Option<::confapi_core::LenientInt>,
@@ -1481,6 +1524,7 @@ pub mod types {
     ///`RoomCreateRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct RoomCreateRequest {
         ///"0" or "1".
         #[serde(
@@ -1523,6 +1567,7 @@ pub mod types {
     }
     ///`RoomCreateResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct RoomCreateResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub msg: ::std::option::Option<::std::string::String>,
@@ -1543,6 +1588,7 @@ pub mod types {
     ///`RoomListRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct RoomListRequest {
         #[serde(rename = "endTime")]
         pub end_time: ::confapi_core::LenientInt,
@@ -1567,6 +1613,7 @@ pub mod types {
     ///`RoomMembers`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct RoomMembers {
         #[serde(
             rename = "orgIds",
@@ -1585,6 +1632,7 @@ pub mod types {
     }
     ///`StringResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct StringResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub msg: ::std::option::Option<::std::string::String>,
@@ -1604,6 +1652,7 @@ pub mod types {
     }
     ///`SubDevice`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct SubDevice {
         #[serde(
             rename = "DeviceId",
@@ -1625,6 +1674,7 @@ pub mod types {
     }
     ///`Template`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct Template {
         #[serde(
             rename = "createdAt",
@@ -1651,6 +1701,7 @@ pub mod types {
     }
     ///`TemplateData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct TemplateData {
         #[serde(
             rename = "confRoles",
@@ -1662,6 +1713,7 @@ pub mod types {
     }
     ///`TemplateInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct TemplateInfo {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::confapi_core::LenientInt>,
@@ -1670,6 +1722,7 @@ pub mod types {
     }
     ///`TemplateList`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct TemplateList {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub customer: ::std::option::Option<::std::vec::Vec<Template>>,
@@ -1678,6 +1731,7 @@ pub mod types {
     }
     ///`TemplateListResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct TemplateListResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub msg: ::std::option::Option<::std::string::String>,
@@ -1697,6 +1751,7 @@ pub mod types {
     }
     ///`TemplateRole`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct TemplateRole {
         #[serde(
             rename = "managerType",
@@ -1719,6 +1774,7 @@ pub mod types {
     ///`UpdateMeetingRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct UpdateMeetingRequest {
         #[serde(
             rename = "autoVideo",
@@ -1824,6 +1880,7 @@ pub mod types {
     }
     ///`User`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct User {
         #[serde(
             rename = "companyName",
@@ -1880,6 +1937,7 @@ pub mod types {
     ///`UsersLookupRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
     pub struct UsersLookupRequest {
         ///At most 200.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -1897,6 +1955,7 @@ pub mod types {
     }
     ///`UsersLookupResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
     pub struct UsersLookupResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub msg: ::std::option::Option<::std::string::String>,
@@ -3789,6 +3848,1089 @@ pub mod types {
             }
         }
     }
+    impl AttendeeListRequest {
+        ///A `AttendeeListRequest` with what it requires, `event_id` (`eventId`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(event_id: impl ::std::convert::Into<i64>) -> Self {
+            Self {
+                count: ::std::default::Default::default(),
+                event_id: event_id.into(),
+                page: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `count`.
+        ///Page size (default 20).
+        pub fn count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.count = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `count`.
+        pub fn set_count(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.count = value;
+            self
+        }
+        ///Sets `eventId`.
+        pub fn event_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.event_id = value.into();
+            self
+        }
+        ///Sets or clears `eventId`.
+        pub fn set_event_id(mut self, value: i64) -> Self {
+            self.event_id = value;
+            self
+        }
+        ///Sets `page`.
+        ///Page number from 1 (default 1).
+        pub fn page(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.page = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `page`.
+        pub fn set_page(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.page = value;
+            self
+        }
+    }
+    impl CancelRequest {
+        ///A `CancelRequest` with what it requires, `event_id` (`eventId`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(event_id: impl ::std::convert::Into<i64>) -> Self {
+            Self {
+                event_id: event_id.into(),
+                single_start_time: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `eventId`.
+        pub fn event_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.event_id = value.into();
+            self
+        }
+        ///Sets or clears `eventId`.
+        pub fn set_event_id(mut self, value: i64) -> Self {
+            self.event_id = value;
+            self
+        }
+        ///Sets `singleStartTime`.
+        ///Epoch seconds of the one occurrence to cancel.
+        pub fn single_start_time(
+            mut self,
+            value: impl ::std::convert::Into<i64>,
+        ) -> Self {
+            self.single_start_time = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `singleStartTime`.
+        pub fn set_single_start_time(
+            mut self,
+            value: ::std::option::Option<i64>,
+        ) -> Self {
+            self.single_start_time = value;
+            self
+        }
+    }
+    impl DashboardInfoRequest {
+        ///A `DashboardInfoRequest` with what it requires, `temp_conference_id` (`tempConferenceId`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            temp_conference_id: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                temp_conference_id: temp_conference_id.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `tempConferenceId`.
+        pub fn temp_conference_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.temp_conference_id = value.into();
+            self
+        }
+        ///Sets or clears `tempConferenceId`.
+        pub fn set_temp_conference_id(mut self, value: ::std::string::String) -> Self {
+            self.temp_conference_id = value;
+            self
+        }
+    }
+    impl EmptyRequest {
+        ///An empty `EmptyRequest`.
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self(::std::default::Default::default())
+        }
+    }
+    impl GetConfStatusRequest {
+        ///A `GetConfStatusRequest` with what it requires, `conference_id` (`conferenceId`), `user_id` (`userId`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            conference_id: impl ::std::convert::Into<::std::string::String>,
+            user_id: impl ::std::convert::Into<i64>,
+        ) -> Self {
+            Self {
+                app_id: ::std::default::Default::default(),
+                conference_id: conference_id.into(),
+                user_id: user_id.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `appId`.
+        ///Always 6.
+        pub fn app_id(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.app_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `appId`.
+        pub fn set_app_id(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.app_id = value;
+            self
+        }
+        ///Sets `conferenceId`.
+        pub fn conference_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.conference_id = value.into();
+            self
+        }
+        ///Sets or clears `conferenceId`.
+        pub fn set_conference_id(mut self, value: ::std::string::String) -> Self {
+            self.conference_id = value;
+            self
+        }
+        ///Sets `userId`.
+        ///The host's user id.
+        pub fn user_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.user_id = value.into();
+            self
+        }
+        ///Sets or clears `userId`.
+        pub fn set_user_id(mut self, value: i64) -> Self {
+            self.user_id = value;
+            self
+        }
+    }
+    impl GetStatusRequest {
+        ///An empty `GetStatusRequest`; set its fields with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                conference_ids: ::std::default::Default::default(),
+                event_ids: ::std::default::Default::default(),
+                user_id: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `conferenceIds`.
+        pub fn conference_ids(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.conference_ids = value.into();
+            self
+        }
+        ///Sets or clears `conferenceIds`.
+        pub fn set_conference_ids(
+            mut self,
+            value: ::std::vec::Vec<::std::string::String>,
+        ) -> Self {
+            self.conference_ids = value;
+            self
+        }
+        ///Sets `eventIds`.
+        pub fn event_ids(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<i64>>,
+        ) -> Self {
+            self.event_ids = value.into();
+            self
+        }
+        ///Sets or clears `eventIds`.
+        pub fn set_event_ids(mut self, value: ::std::vec::Vec<i64>) -> Self {
+            self.event_ids = value;
+            self
+        }
+        ///Sets `userId`.
+        ///Admin user id (with conferenceIds).
+        pub fn user_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.user_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `userId`.
+        pub fn set_user_id(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.user_id = value;
+            self
+        }
+    }
+    impl InfosRequest {
+        ///An empty `InfosRequest`; set its fields with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                event_id: ::std::default::Default::default(),
+                pcode: ::std::default::Default::default(),
+                user_id: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `eventId`.
+        ///Event id; give this or pcode.
+        pub fn event_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.event_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `eventId`.
+        pub fn set_event_id(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.event_id = value;
+            self
+        }
+        ///Sets `pcode`.
+        ///Host password; give this or eventId.
+        pub fn pcode(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.pcode = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `pcode`.
+        pub fn set_pcode(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.pcode = value;
+            self
+        }
+        ///Sets `userId`.
+        ///The host's user id.
+        pub fn user_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.user_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `userId`.
+        pub fn set_user_id(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.user_id = value;
+            self
+        }
+    }
+    impl JoinTokenRequest {
+        ///A `JoinTokenRequest` with what it requires, `event_id` (`eventId`), `plain_text` (`plainText`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            event_id: impl ::std::convert::Into<i64>,
+            plain_text: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        ) -> Self {
+            Self {
+                event_id: event_id.into(),
+                plain_text: plain_text.into(),
+                timeout: ::std::default::Default::default(),
+                usable_count: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `eventId`.
+        pub fn event_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.event_id = value.into();
+            self
+        }
+        ///Sets or clears `eventId`.
+        pub fn set_event_id(mut self, value: i64) -> Self {
+            self.event_id = value;
+            self
+        }
+        ///Sets `plainText`.
+        ///Free JSON carried with the token.
+        pub fn plain_text(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        ) -> Self {
+            self.plain_text = value.into();
+            self
+        }
+        ///Sets or clears `plainText`.
+        pub fn set_plain_text(
+            mut self,
+            value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            self.plain_text = value;
+            self
+        }
+        ///Sets `timeout`.
+        ///Minutes the token is valid (default 5).
+        pub fn timeout(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.timeout = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `timeout`.
+        pub fn set_timeout(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.timeout = value;
+            self
+        }
+        ///Sets `usableCount`.
+        ///How many joins it allows (default 6).
+        pub fn usable_count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.usable_count = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `usableCount`.
+        pub fn set_usable_count(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.usable_count = value;
+            self
+        }
+    }
+    impl ListByStatusRequest {
+        ///An empty `ListByStatusRequest`; set its fields with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                admin_user_id: ::std::default::Default::default(),
+                count: ::std::default::Default::default(),
+                filter_one_attendee: ::std::default::Default::default(),
+                page: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `adminUserId`.
+        ///Admin whose scope is listed; the super admin when absent.
+        pub fn admin_user_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.admin_user_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `adminUserId`.
+        pub fn set_admin_user_id(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.admin_user_id = value;
+            self
+        }
+        ///Sets `count`.
+        ///Page size (default 20).
+        pub fn count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.count = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `count`.
+        pub fn set_count(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.count = value;
+            self
+        }
+        ///Sets `filterOneAttendee`.
+        ///true hides meetings with a single attendee.
+        pub fn filter_one_attendee(
+            mut self,
+            value: impl ::std::convert::Into<bool>,
+        ) -> Self {
+            self.filter_one_attendee = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `filterOneAttendee`.
+        pub fn set_filter_one_attendee(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.filter_one_attendee = value;
+            self
+        }
+        ///Sets `page`.
+        ///Page number from 1 (default 1).
+        pub fn page(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.page = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `page`.
+        pub fn set_page(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.page = value;
+            self
+        }
+    }
+    impl MonitorUrlRequest {
+        ///A `MonitorUrlRequest` with what it requires, `user_id` (`userId`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(user_id: impl ::std::convert::Into<i64>) -> Self {
+            Self {
+                conference_id: ::std::default::Default::default(),
+                pcode: ::std::default::Default::default(),
+                user_id: user_id.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `conferenceId`.
+        pub fn conference_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.conference_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `conferenceId`.
+        pub fn set_conference_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.conference_id = value;
+            self
+        }
+        ///Sets `pcode`.
+        ///Give this or conferenceId.
+        pub fn pcode(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.pcode = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `pcode`.
+        pub fn set_pcode(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.pcode = value;
+            self
+        }
+        ///Sets `userId`.
+        pub fn user_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.user_id = value.into();
+            self
+        }
+        ///Sets or clears `userId`.
+        pub fn set_user_id(mut self, value: i64) -> Self {
+            self.user_id = value;
+            self
+        }
+    }
+    impl RoomCreateRequest {
+        ///A `RoomCreateRequest` with what it requires, `room_name` (`roomName`), `user_id` (`userId`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            room_name: impl ::std::convert::Into<::std::string::String>,
+            user_id: impl ::std::convert::Into<i64>,
+        ) -> Self {
+            Self {
+                approval_type: ::std::default::Default::default(),
+                capacity: ::std::default::Default::default(),
+                city: ::std::default::Default::default(),
+                detail_address: ::std::default::Default::default(),
+                floor: ::std::default::Default::default(),
+                location: ::std::default::Default::default(),
+                logo_url: ::std::default::Default::default(),
+                members: ::std::default::Default::default(),
+                room_name: room_name.into(),
+                user_id: user_id.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `approvalType`.
+        ///"0" or "1".
+        pub fn approval_type(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.approval_type = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `approvalType`.
+        pub fn set_approval_type(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.approval_type = value;
+            self
+        }
+        ///Sets `capacity`.
+        pub fn capacity(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.capacity = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `capacity`.
+        pub fn set_capacity(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.capacity = value;
+            self
+        }
+        ///Sets `city`.
+        pub fn city(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.city = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `city`.
+        pub fn set_city(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.city = value;
+            self
+        }
+        ///Sets `detailAddress`.
+        pub fn detail_address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.detail_address = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `detailAddress`.
+        pub fn set_detail_address(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.detail_address = value;
+            self
+        }
+        ///Sets `floor`.
+        pub fn floor(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.floor = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `floor`.
+        pub fn set_floor(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.floor = value;
+            self
+        }
+        ///Sets `location`.
+        pub fn location(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.location = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `location`.
+        pub fn set_location(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.location = value;
+            self
+        }
+        ///Sets `logoUrl`.
+        pub fn logo_url(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.logo_url = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `logoUrl`.
+        pub fn set_logo_url(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.logo_url = value;
+            self
+        }
+        ///Sets `members`.
+        pub fn members(mut self, value: impl ::std::convert::Into<RoomMembers>) -> Self {
+            self.members = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `members`.
+        pub fn set_members(mut self, value: ::std::option::Option<RoomMembers>) -> Self {
+            self.members = value;
+            self
+        }
+        ///Sets `roomName`.
+        ///Unique.
+        pub fn room_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.room_name = value.into();
+            self
+        }
+        ///Sets or clears `roomName`.
+        pub fn set_room_name(mut self, value: ::std::string::String) -> Self {
+            self.room_name = value;
+            self
+        }
+        ///Sets `userId`.
+        pub fn user_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.user_id = value.into();
+            self
+        }
+        ///Sets or clears `userId`.
+        pub fn set_user_id(mut self, value: i64) -> Self {
+            self.user_id = value;
+            self
+        }
+    }
+    impl RoomListRequest {
+        ///A `RoomListRequest` with what it requires, `end_time` (`endTime`), `start_time` (`startTime`), `user_id` (`userId`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            end_time: impl ::std::convert::Into<::confapi_core::LenientInt>,
+            start_time: impl ::std::convert::Into<::confapi_core::LenientInt>,
+            user_id: impl ::std::convert::Into<i64>,
+        ) -> Self {
+            Self {
+                end_time: end_time.into(),
+                in_cycle: ::std::default::Default::default(),
+                start_time: start_time.into(),
+                user_id: user_id.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `endTime`.
+        pub fn end_time(
+            mut self,
+            value: impl ::std::convert::Into<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.end_time = value.into();
+            self
+        }
+        ///Sets or clears `endTime`.
+        pub fn set_end_time(mut self, value: ::confapi_core::LenientInt) -> Self {
+            self.end_time = value;
+            self
+        }
+        ///Sets `inCycle`.
+        ///1 includes recurring meetings (default 0).
+        pub fn in_cycle(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.in_cycle = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `inCycle`.
+        pub fn set_in_cycle(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.in_cycle = value;
+            self
+        }
+        ///Sets `startTime`.
+        pub fn start_time(
+            mut self,
+            value: impl ::std::convert::Into<::confapi_core::LenientInt>,
+        ) -> Self {
+            self.start_time = value.into();
+            self
+        }
+        ///Sets or clears `startTime`.
+        pub fn set_start_time(mut self, value: ::confapi_core::LenientInt) -> Self {
+            self.start_time = value;
+            self
+        }
+        ///Sets `userId`.
+        pub fn user_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.user_id = value.into();
+            self
+        }
+        ///Sets or clears `userId`.
+        pub fn set_user_id(mut self, value: i64) -> Self {
+            self.user_id = value;
+            self
+        }
+    }
+    impl RoomMembers {
+        ///An empty `RoomMembers`; set its fields with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                org_ids: ::std::default::Default::default(),
+                user_ids: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `orgIds`.
+        pub fn org_ids(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<i64>>,
+        ) -> Self {
+            self.org_ids = value.into();
+            self
+        }
+        ///Sets or clears `orgIds`.
+        pub fn set_org_ids(mut self, value: ::std::vec::Vec<i64>) -> Self {
+            self.org_ids = value;
+            self
+        }
+        ///Sets `userIds`.
+        pub fn user_ids(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<i64>>,
+        ) -> Self {
+            self.user_ids = value.into();
+            self
+        }
+        ///Sets or clears `userIds`.
+        pub fn set_user_ids(mut self, value: ::std::vec::Vec<i64>) -> Self {
+            self.user_ids = value;
+            self
+        }
+    }
+    impl UpdateMeetingRequest {
+        ///A `UpdateMeetingRequest` with what it requires, `length` (`length`), `starttime` (`starttime`), `title` (`title`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            length: impl ::std::convert::Into<i32>,
+            starttime: impl ::std::convert::Into<::std::string::String>,
+            title: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                auto_video: ::std::default::Default::default(),
+                conf_mode: ::std::default::Default::default(),
+                conference_id: ::std::default::Default::default(),
+                email: ::std::default::Default::default(),
+                event_id: ::std::default::Default::default(),
+                event_watchword: ::std::default::Default::default(),
+                hide: ::std::default::Default::default(),
+                is_gnet: ::std::default::Default::default(),
+                join_conf_sel_tag: ::std::default::Default::default(),
+                join_conf_tags: ::std::default::Default::default(),
+                join_login: ::std::default::Default::default(),
+                length: length.into(),
+                live_open_flag: ::std::default::Default::default(),
+                live_password: ::std::default::Default::default(),
+                open_watchword: ::std::default::Default::default(),
+                participants_lists: ::std::default::Default::default(),
+                reserv_devices: ::std::default::Default::default(),
+                starttime: starttime.into(),
+                summary: ::std::default::Default::default(),
+                title: title.into(),
+                use_waiting_room: ::std::default::Default::default(),
+                user_id: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `autoVideo`.
+        pub fn auto_video(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.auto_video = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `autoVideo`.
+        pub fn set_auto_video(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.auto_video = value;
+            self
+        }
+        ///Sets `confMode`.
+        pub fn conf_mode(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.conf_mode = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `confMode`.
+        pub fn set_conf_mode(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.conf_mode = value;
+            self
+        }
+        ///Sets `conferenceId`.
+        pub fn conference_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.conference_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `conferenceId`.
+        pub fn set_conference_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.conference_id = value;
+            self
+        }
+        ///Sets `email`.
+        pub fn email(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.email = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `email`.
+        pub fn set_email(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.email = value;
+            self
+        }
+        ///Sets `eventId`.
+        ///Give this or conferenceId.
+        pub fn event_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.event_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `eventId`.
+        pub fn set_event_id(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.event_id = value;
+            self
+        }
+        ///Sets `eventWatchword`.
+        pub fn event_watchword(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.event_watchword = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `eventWatchword`.
+        pub fn set_event_watchword(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.event_watchword = value;
+            self
+        }
+        ///Sets `hide`.
+        pub fn hide(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.hide = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `hide`.
+        pub fn set_hide(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.hide = value;
+            self
+        }
+        ///Sets `isGnet`.
+        pub fn is_gnet(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.is_gnet = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `isGnet`.
+        pub fn set_is_gnet(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.is_gnet = value;
+            self
+        }
+        ///Sets `joinConfSelTag`.
+        pub fn join_conf_sel_tag(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
+            self.join_conf_sel_tag = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `joinConfSelTag`.
+        pub fn set_join_conf_sel_tag(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
+            self.join_conf_sel_tag = value;
+            self
+        }
+        ///Sets `joinConfTags`.
+        pub fn join_conf_tags(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.join_conf_tags = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `joinConfTags`.
+        pub fn set_join_conf_tags(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.join_conf_tags = value;
+            self
+        }
+        ///Sets `joinLogin`.
+        pub fn join_login(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.join_login = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `joinLogin`.
+        pub fn set_join_login(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.join_login = value;
+            self
+        }
+        ///Sets `length`.
+        ///Minutes.
+        pub fn length(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.length = value.into();
+            self
+        }
+        ///Sets or clears `length`.
+        pub fn set_length(mut self, value: i32) -> Self {
+            self.length = value;
+            self
+        }
+        ///Sets `liveOpenFlag`.
+        pub fn live_open_flag(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.live_open_flag = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `liveOpenFlag`.
+        pub fn set_live_open_flag(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.live_open_flag = value;
+            self
+        }
+        ///Sets `livePassword`.
+        pub fn live_password(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.live_password = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `livePassword`.
+        pub fn set_live_password(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.live_password = value;
+            self
+        }
+        ///Sets `openWatchword`.
+        pub fn open_watchword(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.open_watchword = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `openWatchword`.
+        pub fn set_open_watchword(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.open_watchword = value;
+            self
+        }
+        ///Sets `participantsLists`.
+        ///User ids and outside e-mails separated by ";".
+        pub fn participants_lists(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.participants_lists = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `participantsLists`.
+        pub fn set_participants_lists(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.participants_lists = value;
+            self
+        }
+        ///Sets `reservDevices`.
+        pub fn reserv_devices(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+            self.reserv_devices = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `reservDevices`.
+        pub fn set_reserv_devices(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.reserv_devices = value;
+            self
+        }
+        ///Sets `starttime`.
+        ///Local time as "yyyy-MM-dd HH:mm:ss".
+        pub fn starttime(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.starttime = value.into();
+            self
+        }
+        ///Sets or clears `starttime`.
+        pub fn set_starttime(mut self, value: ::std::string::String) -> Self {
+            self.starttime = value;
+            self
+        }
+        ///Sets `summary`.
+        pub fn summary(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.summary = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `summary`.
+        pub fn set_summary(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.summary = value;
+            self
+        }
+        ///Sets `title`.
+        pub fn title(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.title = value.into();
+            self
+        }
+        ///Sets or clears `title`.
+        pub fn set_title(mut self, value: ::std::string::String) -> Self {
+            self.title = value;
+            self
+        }
+        ///Sets `useWaitingRoom`.
+        pub fn use_waiting_room(
+            mut self,
+            value: impl ::std::convert::Into<i32>,
+        ) -> Self {
+            self.use_waiting_room = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `useWaitingRoom`.
+        pub fn set_use_waiting_room(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
+            self.use_waiting_room = value;
+            self
+        }
+        ///Sets `userId`.
+        ///Give this or email.
+        pub fn user_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.user_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `userId`.
+        pub fn set_user_id(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.user_id = value;
+            self
+        }
+    }
+    impl UsersLookupRequest {
+        ///An empty `UsersLookupRequest`; set its fields with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                emails: ::std::default::Default::default(),
+                mobiles: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `emails`.
+        ///At most 200.
+        pub fn emails(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.emails = value.into();
+            self
+        }
+        ///Sets or clears `emails`.
+        pub fn set_emails(
+            mut self,
+            value: ::std::vec::Vec<::std::string::String>,
+        ) -> Self {
+            self.emails = value;
+            self
+        }
+        ///Sets `mobiles`.
+        ///At most 200.
+        pub fn mobiles(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.mobiles = value.into();
+            self
+        }
+        ///Sets or clears `mobiles`.
+        pub fn set_mobiles(
+            mut self,
+            value: ::std::vec::Vec<::std::string::String>,
+        ) -> Self {
+            self.mobiles = value;
+            self
+        }
+    }
 }
 #[derive(Clone, Debug)]
 /**Client for Quanshi (G-Net) cloud meeting OpenAPI, confopenapi family
@@ -3807,6 +4949,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
+    #[doc(hidden)]
     pub fn new(baseurl: &str, inner: ::confapi_core::Runtime) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {

@@ -41,8 +41,7 @@ async fn token_never_printed() {
     let c = builder.build().unwrap();
     let e = c.live_conferences_page(1, 10).await.unwrap_err();
     texts.extend([format!("{c:?}"), format!("{e}"), format!("{e:?}")]);
-    let body =
-        confapi_quanshi::types::DashboardInfoRequest { temp_conference_id: "1".into(), extra: Default::default() };
+    let body = confapi_quanshi::types::DashboardInfoRequest::new("1");
     texts.push(format!("{:?}", c.admin_dashboard_conference_info().body(body)));
     for t in &texts {
         assert_clean("output", t, &[TOKEN]);
@@ -66,11 +65,7 @@ async fn signed_headers_verify_and_never_print_their_inputs() {
     .unwrap();
     let builder = Client::builder().base_url(s.url()).signed("app-key-1", APP_SECRET);
     let c = builder.clone().build().unwrap();
-    let body = confapi_quanshi::types::UsersLookupRequest {
-        emails: vec!["a@example.com".into()],
-        mobiles: vec![],
-        extra: Default::default(),
-    };
+    let body = confapi_quanshi::types::UsersLookupRequest::new().emails(["a@example.com".to_owned()]);
     let e = c.account_get_users_by_emails_mobiles().body(body).send().await.unwrap_err();
     assert_eq!(e.code(), Some("7"));
 

@@ -67,7 +67,7 @@ fn verb(mute: bool) -> &'static str {
 }
 
 fn user(union_id: &str) -> types::UserRef {
-    types::UserRef { union_id: union_id.to_owned(), participant_id: None, extra: Default::default() }
+    types::UserRef::new(union_id)
 }
 
 /// `create_video_conference`, organised by `by`; it invites users by
@@ -126,18 +126,10 @@ async fn invite(
                 .ok_or_else(|| invalid(VENDOR, format!("{what} {} needs a display name (ID=NAME)", i.address.value())))
         };
         match &i.address {
-            Address::User(id) => users.push(types::Invitee {
-                nick: named("user")?,
-                union_id: Some(id.clone()),
-                extra: Default::default(),
-            }),
-            Address::Phone(number) => phones.push(types::PhoneInvitee {
-                nick: Some(named("phone")?),
-                phone_number: Some(number.clone()),
-                invite_client: None,
-                status_code: None,
-                extra: Default::default(),
-            }),
+            Address::User(id) => users.push(types::Invitee::new(named("user")?).union_id(id.as_str())),
+            Address::Phone(number) => {
+                phones.push(types::PhoneInvitee::new().nick(named("phone")?).phone_number(number.as_str()))
+            }
             Address::Extension(e) => {
                 return Err(invalid(VENDOR, format!("DingTalk has no extensions ({e}): invite a user or a phone")))
             }
