@@ -61,7 +61,7 @@ pub fn shape(file: &mut File, raw: &Value, sent: &BTreeSet<String>) -> Result<()
         parse_quote! {
             /// The lenient scalars and wrappers the fields below use, so
             /// `types::LenientInt` and friends are at hand.
-            pub use ::confapi_core::{JsonOrString, LenientBool, LenientInt, NumberOrString, OneOrMany, OpenEnum, SecretString};
+            pub use ::confapi_core::{JsonOrString, LenientBool, LenientInt, NumberOrString, OneOrMany, OpenCode, OpenEnum, SecretString};
         },
     );
     hide_client_new(file);

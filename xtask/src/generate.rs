@@ -1,7 +1,7 @@
 //! Spec text in, formatted Rust out: preprocess, run progenitor with the
 //! project's settings, post-process the tree, append the `meta` module.
 
-use crate::{calls, for_users, meta, model, postprocess, preprocess};
+use crate::{calls, codes, for_users, meta, model, postprocess, preprocess};
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use quote::quote;
 
@@ -45,6 +45,7 @@ pub fn generate(vendor: &str, spec_text: &str) -> Result<String, String> {
         postprocess::add_aliases(&mut file, schema, property, aliases)?;
     }
     postprocess::default_extra_maps(&mut file)?;
+    codes::add(&mut file, &found.codes)?;
     let ops = model::operations(&spec)?;
     let bodies = ops.iter().filter_map(|op| op.body.clone()).collect();
     postprocess::keep_builders_of(&mut file, &bodies)?;

@@ -11,6 +11,7 @@
 
 mod api_report;
 mod calls;
+mod codes;
 mod dispatch;
 mod docs;
 mod for_users;

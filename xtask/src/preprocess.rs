@@ -6,6 +6,9 @@
 //!   (lenient scalars, secrets).
 //! - `x-confapi-open-enum: true` turns a string enum into
 //!   `confapi_core::OpenEnum<NameKnown>`, so new values do not fail a call.
+//! - `x-confapi-codes: [{code, name, doc}]` turns an integer schema into
+//!   `confapi_core::OpenCode<NameKnown>`: documented codes get a named,
+//!   documented variant (emitted by `codes.rs`), others stay readable.
 //! - `x-confapi-one-or-many: Item` reads a schema that is documented as one
 //!   `Item` but also sent as a list as `confapi_core::OneOrMany<Item>`.
 //! - `x-confapi-aliases: [..]` on a property lets it arrive under other names
@@ -23,6 +26,17 @@ pub struct Found {
     pub replacements: Vec<(String, String)>,
     /// (schema name, property name, other names it may arrive under).
     pub aliases: Vec<(String, String, Vec<String>)>,
+    /// Integer code schemas: (schema name, its description, documented codes).
+    pub codes: Vec<(String, String, Vec<DocumentedCode>)>,
+}
+
+/// One documented value of an `x-confapi-codes` schema.
+#[derive(Debug, Clone)]
+pub struct DocumentedCode {
+    pub code: i64,
+    /// snake_case name, becomes the variant (`initialising` → `Initialising`).
+    pub name: String,
+    pub doc: String,
 }
 
 pub fn preprocess(spec: &mut Value) -> Result<Found, String> {
@@ -45,6 +59,27 @@ pub fn preprocess(spec: &mut Value) -> Result<Found, String> {
         }
         if let Some(inner) = schema.get("x-confapi-json-string").and_then(Value::as_str) {
             json_strings.push((name.clone(), inner.to_owned()));
+        }
+        if let Some(list) = schema.get("x-confapi-codes").and_then(Value::as_array) {
+            let codes = list
+                .iter()
+                .map(|c| {
+                    let code = c.get("code").and_then(Value::as_i64);
+                    let variant = c.get("name").and_then(Value::as_str);
+                    let doc = c.get("doc").and_then(Value::as_str);
+                    match (code, variant, doc) {
+                        (Some(code), Some(variant), Some(doc)) => {
+                            Ok(DocumentedCode { code, name: variant.to_owned(), doc: doc.to_owned() })
+                        }
+                        _ => Err(format!("{name}: each x-confapi-codes entry needs code, name and doc")),
+                    }
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let description = schema.get("description").and_then(Value::as_str).unwrap_or_default().to_owned();
+            found.codes.push((name.clone(), description, codes));
+            found
+                .replacements
+                .push((name.clone(), format!("::confapi_core::OpenCode<crate::generated::types::{name}Known>")));
         }
         if let Some(core) = schema.get("x-confapi-core").and_then(Value::as_str) {
             found.replacements.push((name.clone(), format!("::confapi_core::{core}")));

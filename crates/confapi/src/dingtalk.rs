@@ -5,7 +5,7 @@ use crate::fields::{count, int, text};
 use crate::model::{Conference, Member, Participants, Status, Vendor};
 use crate::state::MemberState;
 use crate::time::from_epoch;
-use confapi_core::Error;
+use confapi_core::{Error, OpenCode};
 use confapi_dingtalk::types;
 use futures_util::TryStreamExt;
 
@@ -39,14 +39,15 @@ pub(crate) async fn get(client: &confapi_dingtalk::Client, id: &str) -> Result<C
     Ok(conference)
 }
 
-/// DingTalk statuses: 0 initialised, 1 ended, 2 started.
-fn status(code: Option<i64>) -> Status {
-    match code {
-        Some(0) => Status::Scheduled,
-        Some(1) => Status::Ended,
-        Some(2) => Status::Live,
-        Some(other) => Status::Unknown(other.to_string()),
-        None => Status::Unknown(String::new()),
+/// DingTalk statuses: 0 initialising, 1 ended, 2 started.
+fn status(code: Option<OpenCode<types::ConferenceStatusKnown>>) -> Status {
+    use types::ConferenceStatusKnown as K;
+    let Some(code) = code else { return Status::Unknown(String::new()) };
+    match code.known() {
+        Some(K::Initialising) => Status::Scheduled,
+        Some(K::Ended) => Status::Ended,
+        Some(K::Started) => Status::Live,
+        _ => Status::Unknown(code.get().to_string()),
     }
 }
 
@@ -58,7 +59,7 @@ pub fn from_summary(c: &types::ConferenceSummary) -> Conference {
         end: int(&c.end_time).and_then(from_epoch),
         host: text(c.creator_nick.as_deref()),
         join_url: text(c.external_link_url.as_deref()),
-        ..Conference::new(Vendor::Dingtalk, c.conference_id.clone().unwrap_or_default(), status(int(&c.status)))
+        ..Conference::new(Vendor::Dingtalk, c.conference_id.clone().unwrap_or_default(), status(c.status))
     }
 }
 
@@ -75,7 +76,7 @@ pub fn from_info(c: &types::ConfInfo) -> Conference {
             invited: count(&c.invited_num),
         },
         join_url: text(c.external_link_url.as_deref()),
-        ..Conference::new(Vendor::Dingtalk, c.conference_id.clone().unwrap_or_default(), status(int(&c.status)))
+        ..Conference::new(Vendor::Dingtalk, c.conference_id.clone().unwrap_or_default(), status(c.status))
     }
 }
 
@@ -88,7 +89,7 @@ pub fn from_member(m: &types::MemberModel) -> Member {
         (None, None) => None,
         _ => Some("participant"),
     };
-    let code = int(&m.attend_status);
+    let code = m.attend_status;
     Member {
         id: text(m.union_id.as_deref()),
         name: text(m.user_nick.as_deref()),
@@ -100,14 +101,15 @@ pub fn from_member(m: &types::MemberModel) -> Member {
     }
 }
 
-/// DingTalk's `attendStatus`: 0 undefined, 1 initialised and 2 joining
-/// (invited, not connected yet), 3 in the meeting, 4 failed to join,
-/// 5 removed and 6 left (all three gone).
-pub fn member_state(code: i64) -> MemberState {
-    match code {
-        1 | 2 => MemberState::Invited,
-        3 => MemberState::InMeeting,
-        4..=6 => MemberState::Left,
-        other => MemberState::Unknown(other.to_string()),
+/// DingTalk's `attendStatus`: 0 undefined, 1 invited and 2 joining (not
+/// connected yet), 3 in the meeting, 4 failed to join, 5 removed and 6 left
+/// (all three gone).
+pub fn member_state(code: OpenCode<types::AttendStatusKnown>) -> MemberState {
+    use types::AttendStatusKnown as K;
+    match code.known() {
+        Some(K::Invited | K::Joining) => MemberState::Invited,
+        Some(K::InMeeting) => MemberState::InMeeting,
+        Some(K::Failed | K::Kicked | K::Left) => MemberState::Left,
+        _ => MemberState::Unknown(code.get().to_string()),
     }
 }

@@ -73,7 +73,7 @@ fn quanshi_invitees_have_their_answer_and_template_role() {
 #[test]
 fn dingtalk_attend_status_codes() {
     use confapi::dingtalk::member_state;
-    let mapped: Vec<MemberState> = (0..=7).map(member_state).collect();
+    let mapped: Vec<MemberState> = (0..=7).map(|c| member_state(c.into())).collect();
     assert_eq!(
         mapped,
         [

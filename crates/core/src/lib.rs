@@ -15,7 +15,7 @@
 //! - [`pages`]: every paginated operation as a stream that always ends;
 //! - [`TokenCache`]: credential caching with single-flight refresh;
 //! - [`SecretString`], [`NumberOrString`], [`LenientInt`], [`LenientBool`],
-//!   [`OpenEnum`], [`OneOrMany`], [`JsonOrString`]: the types specs swap in;
+//!   [`OpenEnum`], [`OpenCode`], [`OneOrMany`], [`JsonOrString`]: the types specs swap in;
 //! - [`meta`]: the generated description of each vendor's API, as data.
 #![warn(missing_docs)]
 
@@ -34,6 +34,7 @@ mod lenient;
 mod limiter;
 pub mod meta;
 mod one_or_many;
+mod open_code;
 mod open_enum;
 mod outcome;
 mod pager;
@@ -58,6 +59,7 @@ pub use lenient::{LenientBool, LenientInt, NumberOrString};
 pub use limiter::{LimitScope, RateLimit, RateLimitProfile, RateLimits};
 pub use meta::{CannedAnswer, EnvelopeFields, OperationMeta, Placement, Quota, Shape, VendorInfo};
 pub use one_or_many::OneOrMany;
+pub use open_code::{Code, OpenCode};
 pub use open_enum::OpenEnum;
 pub use pager::{pages, Cursor, PageOf, Paginated, MAX_PAGES};
 pub use read::{AsCount, AsFlag, AsText};

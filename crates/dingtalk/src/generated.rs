@@ -12,8 +12,8 @@ pub mod types {
     /// The lenient scalars and wrappers the fields below use, so
     /// `types::LenientInt` and friends are at hand.
     pub use ::confapi_core::{
-        JsonOrString, LenientBool, LenientInt, NumberOrString, OneOrMany, OpenEnum,
-        SecretString,
+        JsonOrString, LenientBool, LenientInt, NumberOrString, OneOrMany, OpenCode,
+        OpenEnum, SecretString,
     };
     ///Sent with HTTP 403 when the app lacks a permission: which ones to request.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -258,7 +258,9 @@ pub mod types {
             rename = "attendStatus",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub attend_status: ::std::option::Option<::confapi_core::LenientInt>,
+        pub attend_status: ::std::option::Option<
+            ::confapi_core::OpenCode<crate::generated::types::AttendStatusKnown>,
+        >,
         #[serde(
             rename = "cameraStatus",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -628,7 +630,9 @@ pub mod types {
         )]
         pub start_time: ::std::option::Option<::confapi_core::LenientInt>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<::confapi_core::LenientInt>,
+        pub status: ::std::option::Option<
+            ::confapi_core::OpenCode<crate::generated::types::ConferenceStatusKnown>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
@@ -793,7 +797,9 @@ pub mod types {
         )]
         pub start_time: ::std::option::Option<::confapi_core::LenientInt>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<::confapi_core::LenientInt>,
+        pub status: ::std::option::Option<
+            ::confapi_core::OpenCode<crate::generated::types::ConferenceStatusKnown>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
@@ -1346,7 +1352,9 @@ pub mod types {
             rename = "attendStatus",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub attend_status: ::std::option::Option<::confapi_core::LenientInt>,
+        pub attend_status: ::std::option::Option<
+            ::confapi_core::OpenCode<crate::generated::types::AttendStatusKnown>,
+        >,
         #[serde(
             rename = "coHost",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -5862,6 +5870,78 @@ pub mod types {
         impl From<String> for ConversionError {
             fn from(value: String) -> Self {
                 Self(value.into())
+            }
+        }
+    }
+    ///The documented values of `ConferenceStatus`: where a conference is in its life (the SDK's comments give the meanings).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ConferenceStatusKnown {
+        ///`0`: being set up; nobody is in it yet.
+        Initialising,
+        ///`1`: over.
+        Ended,
+        ///`2`: running.
+        Started,
+    }
+    impl ::confapi_core::Code for ConferenceStatusKnown {
+        fn from_code(code: i64) -> ::std::option::Option<Self> {
+            match code {
+                0i64 => ::std::option::Option::Some(Self::Initialising),
+                1i64 => ::std::option::Option::Some(Self::Ended),
+                2i64 => ::std::option::Option::Some(Self::Started),
+                _ => ::std::option::Option::None,
+            }
+        }
+        fn code(self) -> i64 {
+            match self {
+                Self::Initialising => 0i64,
+                Self::Ended => 1i64,
+                Self::Started => 2i64,
+            }
+        }
+    }
+    ///The documented values of `AttendStatus`: where a member stands in a conference (the SDK's comments give the meanings).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum AttendStatusKnown {
+        ///`0`: no state reported.
+        Undefined,
+        ///`1`: invited, not yet joining.
+        Invited,
+        ///`2`: on the way in (ringing, connecting).
+        Joining,
+        ///`3`: in the conference.
+        InMeeting,
+        ///`4`: could not join.
+        Failed,
+        ///`5`: removed by a host.
+        Kicked,
+        ///`6`: left the conference.
+        Left,
+    }
+    impl ::confapi_core::Code for AttendStatusKnown {
+        fn from_code(code: i64) -> ::std::option::Option<Self> {
+            match code {
+                0i64 => ::std::option::Option::Some(Self::Undefined),
+                1i64 => ::std::option::Option::Some(Self::Invited),
+                2i64 => ::std::option::Option::Some(Self::Joining),
+                3i64 => ::std::option::Option::Some(Self::InMeeting),
+                4i64 => ::std::option::Option::Some(Self::Failed),
+                5i64 => ::std::option::Option::Some(Self::Kicked),
+                6i64 => ::std::option::Option::Some(Self::Left),
+                _ => ::std::option::Option::None,
+            }
+        }
+        fn code(self) -> i64 {
+            match self {
+                Self::Undefined => 0i64,
+                Self::Invited => 1i64,
+                Self::Joining => 2i64,
+                Self::InMeeting => 3i64,
+                Self::Failed => 4i64,
+                Self::Kicked => 5i64,
+                Self::Left => 6i64,
             }
         }
     }
@@ -17988,6 +18068,8 @@ pub mod meta {
         shapes: &[
             ("NumberOrString", &shapes::NUMBER_OR_STRING),
             ("LenientInt", &shapes::LENIENT_INT),
+            ("ConferenceStatus", &shapes::CONFERENCE_STATUS),
+            ("AttendStatus", &shapes::ATTEND_STATUS),
             ("LenientBool", &shapes::LENIENT_BOOL),
             ("Secret", &shapes::SECRET),
             ("BizType", &shapes::BIZ_TYPE),
@@ -18177,6 +18259,12 @@ pub mod meta {
             &[::confapi_core::Shape::Any, ::confapi_core::Shape::Any],
         );
         pub static LENIENT_INT: ::confapi_core::Shape = ::confapi_core::Shape::Union(
+            &[::confapi_core::Shape::Any, ::confapi_core::Shape::Any],
+        );
+        pub static CONFERENCE_STATUS: ::confapi_core::Shape = ::confapi_core::Shape::Union(
+            &[::confapi_core::Shape::Any, ::confapi_core::Shape::Any],
+        );
+        pub static ATTEND_STATUS: ::confapi_core::Shape = ::confapi_core::Shape::Union(
             &[::confapi_core::Shape::Any, ::confapi_core::Shape::Any],
         );
         pub static LENIENT_BOOL: ::confapi_core::Shape = ::confapi_core::Shape::Union(
@@ -18440,14 +18528,14 @@ pub mod meta {
                 ("roomCode", ::confapi_core::Shape::Any),
                 ("scheduleConferenceId", ::confapi_core::Shape::Any),
                 ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
-                ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                ("status", ::confapi_core::Shape::Ref("ConferenceStatus")),
                 ("title", ::confapi_core::Shape::Any),
             ],
             aliases: &[],
         };
         pub static MEMBER_MODEL: ::confapi_core::Shape = ::confapi_core::Shape::Object {
             props: &[
-                ("attendStatus", ::confapi_core::Shape::Ref("LenientInt")),
+                ("attendStatus", ::confapi_core::Shape::Ref("AttendStatus")),
                 ("coHost", ::confapi_core::Shape::Any),
                 ("conferenceId", ::confapi_core::Shape::Any),
                 ("duration", ::confapi_core::Shape::Ref("LenientInt")),
@@ -18964,7 +19052,7 @@ pub mod meta {
                 ("roomCode", ::confapi_core::Shape::Any),
                 ("scheduleConferenceId", ::confapi_core::Shape::Any),
                 ("startTime", ::confapi_core::Shape::Ref("LenientInt")),
-                ("status", ::confapi_core::Shape::Ref("LenientInt")),
+                ("status", ::confapi_core::Shape::Ref("ConferenceStatus")),
                 ("title", ::confapi_core::Shape::Any),
             ],
             aliases: &[],
@@ -18984,7 +19072,7 @@ pub mod meta {
         };
         pub static BATCH_USER: ::confapi_core::Shape = ::confapi_core::Shape::Object {
             props: &[
-                ("attendStatus", ::confapi_core::Shape::Ref("LenientInt")),
+                ("attendStatus", ::confapi_core::Shape::Ref("AttendStatus")),
                 ("cameraStatus", ::confapi_core::Shape::Ref("LenientInt")),
                 ("micStatus", ::confapi_core::Shape::Ref("LenientInt")),
                 ("nick", ::confapi_core::Shape::Any),

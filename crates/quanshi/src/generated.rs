@@ -12,8 +12,8 @@ pub mod types {
     /// The lenient scalars and wrappers the fields below use, so
     /// `types::LenientInt` and friends are at hand.
     pub use ::confapi_core::{
-        JsonOrString, LenientBool, LenientInt, NumberOrString, OneOrMany, OpenEnum,
-        SecretString,
+        JsonOrString, LenientBool, LenientInt, NumberOrString, OneOrMany, OpenCode,
+        OpenEnum, SecretString,
     };
     ///`AnyResultResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
