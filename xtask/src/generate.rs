@@ -51,6 +51,7 @@ pub fn generate(vendor: &str, spec_text: &str) -> Result<String, String> {
     let sent = model::reachable(&raw, bodies.iter().cloned());
     let received = model::reachable(&raw, ops.iter().flat_map(|op| op.success.iter().chain(&op.error).cloned()));
     postprocess::deserialize_only_for_tests(&mut file, &sent.difference(&received).cloned().collect())?;
+    calls::fill_defaults(&mut file, &ops)?;
     calls::add(&mut file, &ops)?;
     let meta_items = meta::generate(vendor, &raw, &spec, &ops, &file)?;
     file.items.extend(meta_items);
