@@ -7,7 +7,7 @@
 //! Operations the spec marks `x-confapi-paginated` also get `stream()`.
 
 use crate::meta::op_static;
-use crate::model::{Operation, PageBy, Paging};
+use crate::model::{Operation, PageBy, Paging, ParamDefault};
 use crate::postprocess::{
     field_type, find_struct, generic_arg, module_mut, option_inner, qualify, type_name, type_names,
 };
@@ -44,6 +44,61 @@ pub fn add(file: &mut File, ops: &[Operation]) -> Result<(), String> {
         }
     }
     builder_module(file)?.extend(added);
+    Ok(())
+}
+
+/// Each builder starts with its parameters' spec defaults instead of
+/// progenitor's `None`, so a call sends them unless the caller picks
+/// another value (OpenVox's `type=json`). progenitor ignores defaults.
+pub fn fill_defaults(file: &mut File, ops: &[Operation]) -> Result<(), String> {
+    let builders = builder_names(file)?;
+    for op in ops {
+        let defaults: Vec<(&syn::Ident, TokenStream)> = op
+            .params
+            .iter()
+            .filter_map(|p| {
+                let value = match p.default.as_ref()? {
+                    ParamDefault::Schema => quote!(::std::default::Default::default()),
+                    ParamDefault::Text(text) => quote!(::std::string::String::from(#text)),
+                };
+                Some((&p.method, value))
+            })
+            .collect();
+        if defaults.is_empty() {
+            continue;
+        }
+        let builder = builders.get(&op.id).ok_or_else(|| format!("{}: no builder in progenitor's output", op.id))?;
+        let new = builder_module(file)?
+            .iter_mut()
+            .filter_map(|item| match item {
+                Item::Impl(imp)
+                    if imp.trait_.is_none() && type_name(&imp.self_ty).as_deref() == Some(&builder.to_string()) =>
+                {
+                    Some(imp)
+                }
+                _ => None,
+            })
+            .flat_map(|imp| imp.items.iter_mut())
+            .find_map(|member| match member {
+                ImplItem::Fn(f) if f.sig.ident == "new" => Some(f),
+                _ => None,
+            })
+            .ok_or_else(|| format!("{}: builder {builder} has no `new`", op.id))?;
+        let mut filled = 0;
+        for stmt in new.block.stmts.iter_mut() {
+            let syn::Stmt::Expr(syn::Expr::Struct(init), _) = stmt else { continue };
+            for field in init.fields.iter_mut() {
+                let syn::Member::Named(ident) = &field.member else { continue };
+                if let Some((_, value)) = defaults.iter().find(|(m, _)| *m == ident) {
+                    field.expr = parse_quote!(Ok(Some(#value)));
+                    filled += 1;
+                }
+            }
+        }
+        if filled != defaults.len() {
+            return Err(format!("{}: builder {builder} lacks a field for a defaulted parameter", op.id));
+        }
+    }
     Ok(())
 }
 

@@ -53,6 +53,7 @@ pub fn generate(vendor: &str, spec_text: &str) -> Result<String, String> {
     let received = model::reachable(&raw, ops.iter().flat_map(|op| op.success.iter().chain(&op.error).cloned()));
     postprocess::deserialize_only_for_tests(&mut file, &sent.difference(&received).cloned().collect())?;
     for_users::shape(&mut file, &raw, &sent)?;
+    calls::fill_defaults(&mut file, &ops)?;
     calls::add(&mut file, &ops)?;
     let meta_items = meta::generate(vendor, &raw, &spec, &ops, &file)?;
     file.items.extend(meta_items);

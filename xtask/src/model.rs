@@ -12,6 +12,17 @@ pub struct Param {
     pub method: syn::Ident,
     pub rust_type: TokenStream,
     pub required: bool,
+    /// The schema's `default`, which the builder starts with (see `calls::fill_defaults`).
+    pub default: Option<ParamDefault>,
+}
+
+/// A parameter's default value, as the generator can write it.
+pub enum ParamDefault {
+    /// The parameter is a named schema with a `default`: typify gives that
+    /// type an `impl Default` returning it.
+    Schema,
+    /// An inline string schema with a `default`.
+    Text(String),
 }
 
 pub struct Operation {
@@ -150,6 +161,7 @@ pub fn operations(spec: &OpenAPI) -> Result<Vec<Operation>, String> {
                     method: builder_ident(&data.name),
                     rust_type: param_type(spec, &data.format),
                     required: data.required || in_path,
+                    default: param_default(spec, &data.format, &id, &data.name)?,
                 });
             }
             let paging = paging(&id, op.extensions.get("x-confapi-paginated"))?;
@@ -202,6 +214,32 @@ fn builder_ident(name: &str) -> syn::Ident {
     match syn::parse_str::<syn::Ident>(&snake) {
         Ok(_) => format_ident!("{}", snake),
         Err(_) => format_ident!("{}_", snake),
+    }
+}
+
+/// The default a parameter's schema declares, if any.
+fn param_default(
+    spec: &OpenAPI,
+    format: &ParameterSchemaOrContent,
+    id: &str,
+    name: &str,
+) -> Result<Option<ParamDefault>, String> {
+    match format {
+        ParameterSchemaOrContent::Schema(ReferenceOr::Reference { reference }) => {
+            let schema = ref_name(reference)
+                .and_then(|n| spec.components.as_ref()?.schemas.get(&n))
+                .and_then(|s| s.as_item())
+                .ok_or_else(|| format!("{id}: parameter {name}: {reference} not found"))?;
+            Ok(schema.schema_data.default.as_ref().map(|_| ParamDefault::Schema))
+        }
+        ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => match &schema.schema_data.default {
+            None => Ok(None),
+            Some(Value::String(text)) => Ok(Some(ParamDefault::Text(text.clone()))),
+            Some(other) => Err(format!(
+                "{id}: parameter {name}: default {other} is not text; give the parameter a named schema with it"
+            )),
+        },
+        ParameterSchemaOrContent::Content(_) => Ok(None),
     }
 }
 

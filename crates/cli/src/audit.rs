@@ -8,6 +8,14 @@
 //! - **retyped**: same text, other JSON type (`8000` vs `"8000"`), reported only;
 //! - **undocumented** (with `--strict`): kept only in an `extra` map because
 //!   the spec does not declare it.
+//!
+//! A string holding a JSON object or array (a field the spec marks
+//! `x-confapi-json-string`, such as Quanshi's `infos` `result`) is compared
+//! by the value inside it, with the same alias and null rules as any
+//! object: a field inside the string that the types drop is lost at its own
+//! path (`result.title`), and a field renamed by an alias or an absent null
+//! is not. Undocumented fields are looked for inside it too, where the spec
+//! gives that place an object or array shape.
 
 use confapi_core::meta::{DecodeError, Decoders, OperationMeta};
 use confapi_core::{Shape, VendorInfo};
@@ -207,6 +215,11 @@ fn scalar_text(v: &Value) -> Option<String> {
 /// re-encoding may have been renamed by an alias: it then matches a key of
 /// the re-encoding that has no counterpart in the body, with an equal value.
 pub fn diff(original: &Value, reencoded: &Value, path: &str, out: &mut Vec<Finding>) {
+    if original != reencoded && (original.is_string() || reencoded.is_string()) {
+        if let (Some(a), Some(b)) = (structure(original), structure(reencoded)) {
+            return diff(&a, &b, path, out);
+        }
+    }
     match (original, reencoded) {
         (Value::Object(a), Value::Object(b)) => {
             let unmatched: Vec<(&String, &Value)> = b.iter().filter(|(k, _)| !a.contains_key(*k)).collect();
@@ -242,6 +255,25 @@ pub fn diff(original: &Value, reencoded: &Value, path: &str, out: &mut Vec<Findi
             _ => out.push(Finding::Changed { path: path.to_owned(), from: a.to_string(), to: b.to_string() }),
         },
     }
+}
+
+/// The object or array `v` is, or holds as JSON text; `None` for anything
+/// else (a plain string, a number, a string holding a scalar).
+fn structure(v: &Value) -> Option<std::borrow::Cow<'_, Value>> {
+    match v {
+        Value::Object(_) | Value::Array(_) => Some(std::borrow::Cow::Borrowed(v)),
+        Value::String(text) => match serde_json::from_str::<Value>(text) {
+            Ok(inner @ (Value::Object(_) | Value::Array(_))) => Some(std::borrow::Cow::Owned(inner)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Whether `shape` gives an object with declared properties, a map, or an
+/// array: the shapes a string holding JSON is read into.
+fn has_structure(shape: &Shape, info: &VendorInfo) -> bool {
+    declared(shape, info, 0).is_none_or(|props| !props.is_empty()) || items(shape, info, 0).is_some()
 }
 
 /// Nesting beyond which a shape is not followed (a schema that refers to itself).
@@ -311,6 +343,12 @@ pub fn undocumented(body: &Value, shape: &Shape, info: &VendorInfo, path: &str, 
                 }
             }
         }
+        // JSON inside a string, where the spec expects structure there.
+        Value::String(_) if has_structure(shape, info) => {
+            if let Some(inner) = structure(body) {
+                undocumented(&inner, shape, info, path, out);
+            }
+        }
         _ => {}
     }
 }
@@ -349,6 +387,48 @@ mod tests {
         assert_eq!(out, vec![Finding::Lost { path: "members".into() }]);
     }
 
+    /// `v` as a JSON string, the way Quanshi may send `result`.
+    fn quoted(v: serde_json::Value) -> serde_json::Value {
+        serde_json::Value::String(v.to_string())
+    }
+
+    #[test]
+    fn a_json_string_is_compared_by_the_value_inside_it() {
+        let sent = json!({"status": 0, "result": quoted(json!({"title": "周例会", "hostName": "李四", "gone": 1}))});
+        // The types dropped `gone`: lost at its own path, not "result changed".
+        let mut out = Vec::new();
+        diff(
+            &sent,
+            &json!({"status": 0, "result": quoted(json!({"hostName": "李四", "title": "周例会"}))}),
+            "",
+            &mut out,
+        );
+        assert_eq!(out, vec![Finding::Lost { path: "result.gone".into() }]);
+        // A value inside changed: reported where it is.
+        let mut out = Vec::new();
+        let back = quoted(json!({"title": "周会", "hostName": "李四", "gone": 1}));
+        diff(&sent, &json!({"status": 0, "result": back}), "", &mut out);
+        assert_eq!(
+            out,
+            vec![Finding::Changed {
+                path: "result.title".into(), from: "\"周例会\"".into(), to: "\"周会\"".into()
+            }]
+        );
+        // Key order, spacing, an alias rename and an absent null lose nothing.
+        let sent = json!({"result": "{ \"billingcode\": \"7\", \"title\": \"t\", \"hostMobile\": null }"});
+        let mut out = Vec::new();
+        diff(&sent, &json!({"result": quoted(json!({"title": "t", "billingCode": "7"}))}), "", &mut out);
+        assert!(out.is_empty(), "{out:?}");
+        // A list inside a string, item by item; and the string against the JSON itself.
+        let mut out = Vec::new();
+        diff(&json!({"result": quoted(json!([{"a": 1, "b": 2}]))}), &json!({"result": [{"a": 1}]}), "", &mut out);
+        assert_eq!(out, vec![Finding::Lost { path: "result[0].b".into() }]);
+        // Plain strings are still compared as text.
+        let mut out = Vec::new();
+        diff(&json!({"t": "[1]"}), &json!({"t": "x"}), "", &mut out);
+        assert!(matches!(out.as_slice(), [Finding::Changed { path, .. }] if path == "t"), "{out:?}");
+    }
+
     static ITEM: Shape = Shape::Object { props: &[("id", Shape::Any)], aliases: &[] };
     static INFO: VendorInfo = VendorInfo {
         shapes: &[
@@ -360,6 +440,18 @@ mod tests {
         ],
         ..VendorInfo::minimal("test")
     };
+
+    #[test]
+    fn undocumented_fields_are_found_inside_a_json_string_where_structure_is_declared() {
+        let mut out = Vec::new();
+        let body = json!({"lists": quoted(json!([{"id": 1, "new": 2}]))});
+        undocumented(&body, &Shape::Ref("Resp"), &INFO, "", &mut out);
+        assert_eq!(out, vec![Finding::Undocumented { path: "lists[0].new".into() }]);
+        // A scalar field holding JSON text is just text.
+        let mut out = Vec::new();
+        undocumented(&json!({"id": "{\"a\": 1}"}), &Shape::Ref("Item"), &INFO, "", &mut out);
+        assert!(out.is_empty(), "{out:?}");
+    }
 
     #[test]
     fn undocumented_fields_follow_refs_aliases_and_items() {

@@ -119,13 +119,13 @@ enum Command {
         vendor: Vendor,
         /// The conference's id.
         id: String,
-        /// The member's id (DingTalk: unionId).
+        /// The member's id (DingTalk: unionId; OpenVox: extension).
         #[arg(required_unless_present = "all", conflicts_with = "all")]
         member: Option<String>,
         /// Everyone instead of one member.
         #[arg(long)]
         all: bool,
-        /// Unmute instead of mute.
+        /// Unmute instead of mute (not every vendor can: see `capabilities`).
         #[arg(long)]
         unmute: bool,
     },

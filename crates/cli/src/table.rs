@@ -156,10 +156,10 @@ mod tests {
     fn capabilities_are_a_vendor_by_action_grid() {
         let text = capabilities(&Vendor::ALL);
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines[0], "VENDOR   START  END  INVITE  KICK  MUTE  MUTE-ALL");
-        assert_eq!(lines[1], "openvox  yes    -    yes     -     -     -");
-        assert_eq!(lines[2], "quanshi  -      -    -       -     -     -");
-        assert_eq!(lines[3], "dingtalk yes    yes  yes     yes   yes   yes");
+        assert_eq!(lines[0], "VENDOR   START  END  INVITE  KICK  MUTE  UNMUTE  MUTE-ALL  UNMUTE-ALL");
+        assert_eq!(lines[1], "openvox  yes    -    yes     -     yes   -       -         -");
+        assert_eq!(lines[2], "quanshi  -      -    -       -     -     -       -         -");
+        assert_eq!(lines[3], "dingtalk yes    yes  yes     yes   yes   yes     yes       yes");
     }
 
     #[test]

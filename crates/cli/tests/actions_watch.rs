@@ -40,17 +40,22 @@ fn capabilities_are_a_table_and_json_of_operations() {
     assert_eq!(out.status.code(), Some(0));
     let table = text(&out.stdout);
     let header: Vec<&str> = table.lines().next().unwrap().split_whitespace().collect();
-    assert_eq!(header, ["VENDOR", "START", "END", "INVITE", "KICK", "MUTE", "MUTE-ALL"]);
+    assert_eq!(header, ["VENDOR", "START", "END", "INVITE", "KICK", "MUTE", "UNMUTE", "MUTE-ALL", "UNMUTE-ALL"]);
     let row = |vendor: &str| -> Vec<String> {
         let line = table.lines().find(|l| l.starts_with(vendor)).unwrap();
         line.split_whitespace().skip(1).map(str::to_owned).collect()
     };
-    assert_eq!(row("openvox"), ["yes", "-", "yes", "-", "-", "-"]);
-    assert_eq!(row("quanshi"), ["-", "-", "-", "-", "-", "-"]);
-    assert_eq!(row("dingtalk"), ["yes", "yes", "yes", "yes", "yes", "yes"]);
+    // OpenVox mutes but cannot unmute.
+    assert_eq!(row("openvox"), ["yes", "-", "yes", "-", "yes", "-", "-", "-"]);
+    assert_eq!(row("quanshi"), ["-"; 8]);
+    assert_eq!(row("dingtalk"), ["yes"; 8]);
     let json: Value = serde_json::from_slice(&confapi(&["capabilities", "--json"]).stdout).unwrap();
     assert_eq!(json["dingtalk"]["end"], "close_video_conference");
     assert_eq!(json["openvox"]["invite"], "conference_add_member");
+    assert_eq!(json["openvox"]["mute"], "conference_mute_member");
+    assert!(json["openvox"]["unmute"].is_null(), "{}", json["openvox"]);
+    assert_eq!(json["dingtalk"]["unmute"], "mute_members");
+    assert_eq!(json["dingtalk"]["unmute-all"], "mute_all");
     assert!(json["quanshi"]["kick"].is_null());
 }
 
@@ -77,6 +82,7 @@ async fn an_unsupported_action_exits_1_naming_vendor_and_action_and_sends_nothin
         (["kick", "quanshi", "1165158", "10003"].as_slice(), "quanshi", "kick"),
         (["end", "openvox", "6500"].as_slice(), "openvox", "end"),
         (["mute", "openvox", "6500", "--all"].as_slice(), "openvox", "mute-all"),
+        (["mute", "openvox", "6500", "1003", "--unmute"].as_slice(), "openvox", "unmute"),
     ] {
         let (out, requests) = against_replay(args).await;
         assert_eq!(out.status.code(), Some(1), "{args:?}: {}", text(&out.stderr));
@@ -105,11 +111,18 @@ fn actions_exit_0_against_the_recordings() {
         vec!["--mock", "mute", "dingtalk", dt, "2iPOLbpUNMLzB5LuwggiiqiPwiEiE", "--unmute"],
         vec!["--mock", "mute", "dingtalk", dt, "--all"],
         vec!["--mock", "mute", "dingtalk", dt, "--all", "--unmute"],
+        vec!["--mock", "mute", "openvox", "6500", "1003"],
     ] {
         let out = confapi(&args);
         assert_eq!(out.status.code(), Some(0), "{args:?}: {}", text(&out.stderr));
         assert!(text(&out.stdout).contains(": done"), "{args:?}: {}", text(&out.stdout));
     }
+    let unmuted = confapi(&["--mock", "mute", "dingtalk", dt, "2iPOLbpUNMLzB5LuwggiiqiPwiEiE", "--unmute"]);
+    assert!(text(&unmuted.stdout).starts_with(&format!("dingtalk unmute {dt}: done")), "{}", text(&unmuted.stdout));
+    // The PBX refuses an extension it does not have (recorded): exit 1 with its errno.
+    let refused = confapi(&["--mock", "mute", "openvox", "6500", "1009"]);
+    assert_eq!(refused.status.code(), Some(1), "{}", text(&refused.stderr));
+    assert!(text(&refused.stderr).contains("10006"), "{}", text(&refused.stderr));
     let started = confapi(&["--mock", "start", "dingtalk", "--title", "t", "--as", "u"]);
     assert!(text(&started.stdout).contains("607452e01401526ee39609e1: done https://"), "{}", text(&started.stdout));
 }

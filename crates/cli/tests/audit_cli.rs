@@ -85,3 +85,42 @@ fn unknown_path_and_bad_file_fail() {
     let usage = Command::new(env!("CARGO_BIN_EXE_confapi")).arg("audit").output().unwrap();
     assert_eq!(usage.status.code(), Some(2));
 }
+
+/// Quanshi's `infos` recording whose `result` is a JSON string, with the
+/// meeting inside it edited by `edit`, audited with the real types.
+fn infos_with_string_result(
+    edit: impl FnOnce(&mut serde_json::Map<String, serde_json::Value>),
+) -> confapi_cli::audit::Report {
+    let file = confapi_mock::recorded_dir().join("quanshi/infos-table-json-string-local-times.json");
+    let mut exchange = confapi_mock::load_file(&file).unwrap().exchange;
+    let text = exchange.response.body["result"].as_str().expect("the recording sends result as a string").to_owned();
+    let mut meeting: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&text).unwrap();
+    edit(&mut meeting);
+    exchange.response.body["result"] = serde_json::Value::String(serde_json::Value::Object(meeting).to_string());
+    confapi_cli::audit::audit(&exchange, &confapi::vendor_infos())
+}
+
+#[test]
+fn a_json_string_result_is_audited_by_the_value_inside() {
+    use confapi_cli::audit::Finding;
+    // As recorded: passes, strict included.
+    let report = infos_with_string_result(|_| {});
+    assert!(report.passes(true), "{:?}", report.findings);
+    // `billingcode` is an alias of `billingCode`: the types re-encode it
+    // under the property's name, so the text changes but nothing is lost.
+    let report = infos_with_string_result(|m| {
+        let code = m.remove("billingCode").unwrap();
+        m.insert("billingcode".into(), code);
+        m.insert("hostMobile".into(), serde_json::Value::Null);
+    });
+    assert!(report.passes(true), "{:?}", report.findings);
+    // A field the spec does not declare, inside the string: the types keep
+    // it (every object has an `extra` map), so it is not lost, and the
+    // strict audit names it at its path inside the string.
+    let report = infos_with_string_result(|m| {
+        m.insert("roomSkin".into(), "blue".into());
+    });
+    assert!(report.passes(false), "{:?}", report.findings);
+    assert!(!report.passes(true));
+    assert_eq!(report.findings, vec![Finding::Undocumented { path: "result.roomSkin".into() }]);
+}

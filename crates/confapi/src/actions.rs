@@ -2,11 +2,18 @@
 //!
 //! Each [`Action`] is performed by one operation of a vendor's spec
 //! (DingTalk's `end` is `close_video_conference`, OpenVox's `invite` is
-//! `conference_add_member`). Each vendor module says which operation that
+//! `conference_add_member`); one operation may perform several (DingTalk's
+//! `mute_members` both mutes and unmutes). Each vendor module says which operation that
 //! is, as the generated `meta::op` static the call itself goes through, and
 //! [`Capabilities`] checks it against the compiled spec
 //! ([`confapi_core::VendorInfo::operation`]). There is no other list: a
 //! vendor supports an action exactly when its client has the operation.
+//!
+//! Muting and unmuting are separate actions because a vendor may offer one
+//! without the other: OpenVox's PBX can mute a member
+//! (`conference_mute_member`) but has no call to lift it, so its
+//! capabilities list `mute` and not `unmute`, and a
+//! [`Request::Mute`] with `mute: false` is refused as unsupported.
 //!
 //! Asking for an action a vendor lacks is [`ErrorKind::Unsupported`],
 //! naming the vendor and the action, before any request is sent (no login
@@ -33,16 +40,28 @@ pub enum Action {
     Invite,
     /// Remove a member from a conference.
     Kick,
-    /// Mute or unmute one member.
+    /// Mute one member.
     Mute,
-    /// Mute or unmute everyone.
+    /// Lift one member's mute.
+    Unmute,
+    /// Mute everyone.
     MuteAll,
+    /// Lift everyone's mute.
+    UnmuteAll,
 }
 
 impl Action {
     /// Every action, in a stable order.
-    pub const ALL: [Action; 6] =
-        [Action::Start, Action::End, Action::Invite, Action::Kick, Action::Mute, Action::MuteAll];
+    pub const ALL: [Action; 8] = [
+        Action::Start,
+        Action::End,
+        Action::Invite,
+        Action::Kick,
+        Action::Mute,
+        Action::Unmute,
+        Action::MuteAll,
+        Action::UnmuteAll,
+    ];
 
     /// The short name (`"mute-all"`), as the `confapi` command spells it.
     pub fn name(self) -> &'static str {
@@ -52,7 +71,9 @@ impl Action {
             Action::Invite => "invite",
             Action::Kick => "kick",
             Action::Mute => "mute",
+            Action::Unmute => "unmute",
             Action::MuteAll => "mute-all",
+            Action::UnmuteAll => "unmute-all",
         }
     }
 
@@ -63,8 +84,10 @@ impl Action {
             Action::End => "end a conference",
             Action::Invite => "invite members",
             Action::Kick => "remove a member",
-            Action::Mute => "mute or unmute a member",
-            Action::MuteAll => "mute or unmute everyone",
+            Action::Mute => "mute a member",
+            Action::Unmute => "unmute a member",
+            Action::MuteAll => "mute everyone",
+            Action::UnmuteAll => "unmute everyone",
         }
     }
 }
@@ -255,16 +278,16 @@ pub enum Request {
         /// The member's id (DingTalk unionId).
         member: String,
     },
-    /// Mute or unmute one member.
+    /// Mute or unmute one member ([`Action::Mute`] or [`Action::Unmute`]).
     Mute {
-        /// The conference.
+        /// The conference (OpenVox: the room number).
         conference: String,
-        /// The member's id (DingTalk unionId).
+        /// The member's id (DingTalk unionId; OpenVox extension).
         member: String,
         /// `true` to mute, `false` to unmute.
         mute: bool,
     },
-    /// Mute or unmute everyone.
+    /// Mute or unmute everyone ([`Action::MuteAll`] or [`Action::UnmuteAll`]).
     MuteAll {
         /// The conference.
         conference: String,
@@ -281,8 +304,10 @@ impl Request {
             Request::End { .. } => Action::End,
             Request::Invite { .. } => Action::Invite,
             Request::Kick { .. } => Action::Kick,
-            Request::Mute { .. } => Action::Mute,
-            Request::MuteAll { .. } => Action::MuteAll,
+            Request::Mute { mute: true, .. } => Action::Mute,
+            Request::Mute { mute: false, .. } => Action::Unmute,
+            Request::MuteAll { mute: true, .. } => Action::MuteAll,
+            Request::MuteAll { mute: false, .. } => Action::UnmuteAll,
         }
     }
 
@@ -338,7 +363,11 @@ mod tests {
     #[test]
     fn actions_have_names_and_the_unsupported_error_names_vendor_and_action() {
         let names: Vec<&str> = Action::ALL.iter().map(|a| a.name()).collect();
-        assert_eq!(names, ["start", "end", "invite", "kick", "mute", "mute-all"]);
+        assert_eq!(names, ["start", "end", "invite", "kick", "mute", "unmute", "mute-all", "unmute-all"]);
+        let unmute = Request::Mute { conference: "6500".into(), member: "1003".into(), mute: false };
+        assert_eq!(unmute.action(), Action::Unmute);
+        assert_eq!(Request::MuteAll { conference: "6500".into(), mute: true }.action(), Action::MuteAll);
+        assert_eq!(Request::MuteAll { conference: "6500".into(), mute: false }.action(), Action::UnmuteAll);
         let e = unsupported(Vendor::Quanshi, Action::Kick);
         assert_eq!(e.kind(), ErrorKind::Unsupported);
         assert_eq!(e.vendor(), "quanshi");

@@ -9,7 +9,7 @@
 //! it.
 //!
 //! The facade also acts and watches: [`Confapi::act`] starts and ends
-//! conferences, invites, removes and mutes members through the vendor
+//! conferences, invites, removes, mutes and unmutes members through the vendor
 //! operation that does each ([`Capabilities`] says which vendor has
 //! which), and [`Confapi::watch`] is a stream of [`Event`]s from comparing
 //! successive readings of every vendor's live conferences (see [`watch`]).

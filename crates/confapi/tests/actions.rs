@@ -25,9 +25,10 @@ fn capabilities_come_from_each_vendors_spec() {
     assert_eq!(
         table,
         [
-            (Vendor::Openvox, vec!["start", "invite"]),
+            // The PBX mutes but has no call to unmute.
+            (Vendor::Openvox, vec!["start", "invite", "mute"]),
             (Vendor::Quanshi, vec![]),
-            (Vendor::Dingtalk, vec!["start", "end", "invite", "kick", "mute", "mute-all"]),
+            (Vendor::Dingtalk, vec!["start", "end", "invite", "kick", "mute", "unmute", "mute-all", "unmute-all"]),
         ]
     );
     // Each supported action names an operation of that vendor's compiled spec.
@@ -41,6 +42,9 @@ fn capabilities_come_from_each_vendors_spec() {
     }
     let end = Capabilities::of(Vendor::Dingtalk).operation(Action::End).unwrap();
     assert_eq!(end.id, "close_video_conference");
+    let mute = Capabilities::of(Vendor::Openvox).operation(Action::Mute).unwrap();
+    assert_eq!(mute.id, "conference_mute_member");
+    assert!(!Capabilities::of(Vendor::Openvox).supports(Action::Unmute));
 }
 
 /// One request per action, in every form: each must send what its
@@ -70,6 +74,11 @@ fn supported_requests() -> Vec<(Vendor, Request, &'static str)> {
                 by: Some("4000".into()),
             },
             "openvox/conference-add-member-outside-number",
+        ),
+        (
+            Vendor::Openvox,
+            Request::Mute { conference: "6500".into(), member: "1003".into(), mute: true },
+            "openvox/conference-mute-member",
         ),
         (
             Vendor::Dingtalk,
@@ -141,7 +150,10 @@ async fn every_supported_action_sends_its_recorded_request() {
 async fn starting_and_ending_report_the_conference() {
     let server = replay().await;
     let api = all(&server.url());
-    let (_, start, _) = supported_requests().swap_remove(3);
+    let (_, start, _) = supported_requests()
+        .into_iter()
+        .find(|(v, r, _)| *v == Vendor::Dingtalk && matches!(r, Request::Start(_)))
+        .unwrap();
     let started = api.act(Vendor::Dingtalk, &start).await.unwrap();
     assert_eq!(started.conference, "607452e01401526ee39609e1");
     assert_eq!(started.join_url.as_deref(), Some("https://meeting.dingtalk.com/app?roomCode=42726033559"));
@@ -166,7 +178,9 @@ fn one_of_each() -> Vec<Request> {
         Request::Invite { conference: c.clone(), invitees: vec![invitee("4001")], by: None },
         Request::Kick { conference: c.clone(), member: "10003".into() },
         Request::Mute { conference: c.clone(), member: "10003".into(), mute: true },
-        Request::MuteAll { conference: c, mute: true },
+        Request::Mute { conference: c.clone(), member: "10003".into(), mute: false },
+        Request::MuteAll { conference: c.clone(), mute: true },
+        Request::MuteAll { conference: c, mute: false },
     ]
 }
 
@@ -188,8 +202,36 @@ async fn unsupported_actions_fail_before_any_request() {
             refused += 1;
         }
     }
-    // OpenVox: end, kick, mute, mute-all; Quanshi: all six.
-    assert_eq!(refused, 10);
+    // OpenVox: end, kick, unmute, mute-all, unmute-all; Quanshi: all eight.
+    assert_eq!(refused, 13);
+}
+
+#[tokio::test]
+async fn openvox_mutes_through_mute_member_and_refuses_to_unmute() {
+    let server = replay().await;
+    let api = all(&server.url());
+    let mute = Request::Mute { conference: "6500".into(), member: "1003".into(), mute: true };
+    let done = api.act(Vendor::Openvox, &mute).await.unwrap();
+    assert_eq!((done.action, done.conference.as_str()), (Action::Mute, "6500"));
+    let sent = server.requests().pop().unwrap();
+    assert_eq!(sent.path, "/api/v0.0.1/conference/mute_member");
+    assert_eq!(sent.query.get("type").map(String::as_str), Some("json"), "the body format is asked for explicitly");
+    assert_eq!(sent.body, json!({"number": "6500", "membernumber": "1003"}));
+
+    // The PBX's refusal (recorded with errno 10006, no such extension) is
+    // NotFound from the client, with the vendor's code.
+    let unknown = Request::Mute { conference: "6500".into(), member: "1009".into(), mute: true };
+    let e = api.act(Vendor::Openvox, &unknown).await.unwrap_err();
+    assert_eq!((e.kind(), e.code()), (ErrorKind::NotFound, Some("10006")), "{e}");
+
+    // Unmuting: refused before any request, naming the vendor and the action.
+    let server = replay().await;
+    let unmute = Request::Mute { conference: "6500".into(), member: "1003".into(), mute: false };
+    let e = all(&server.url()).act(Vendor::Openvox, &unmute).await.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Unsupported);
+    let text = e.to_string();
+    assert!(text.contains("openvox") && text.contains("unmute"), "{text}");
+    assert!(server.requests().is_empty(), "{:?}", server.requests());
 }
 
 #[tokio::test]
@@ -199,6 +241,8 @@ async fn input_a_vendor_cannot_take_fails_before_any_request() {
         (Vendor::Openvox, Request::Start(Start { room: Some("6466".into()), ..Start::default() })),
         (Vendor::Openvox, Request::Invite { conference: "6400".into(), invitees: vec![], by: None }),
         (Vendor::Openvox, Request::Invite { conference: "6400".into(), invitees: vec![invitee("40,01")], by: None }),
+        (Vendor::Openvox, Request::Mute { conference: "6500".into(), member: "1003,1002".into(), mute: true }),
+        (Vendor::Openvox, Request::Mute { conference: "6500".into(), member: " ".into(), mute: true }),
         (Vendor::Dingtalk, Request::Start(Start { title: Some("t".into()), ..Start::default() })),
         (
             Vendor::Dingtalk,

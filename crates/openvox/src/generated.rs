@@ -15,6 +15,67 @@ pub mod types {
         JsonOrString, LenientBool, LenientInt, NumberOrString, OneOrMany, OpenCode,
         OpenEnum, SecretString,
     };
+    ///Format of the request and response bodies.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[non_exhaustive]
+    pub enum BodyFormat {
+        #[serde(rename = "json")]
+        Json,
+        #[serde(rename = "xml")]
+        Xml,
+    }
+    impl ::std::fmt::Display for BodyFormat {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Json => f.write_str("json"),
+                Self::Xml => f.write_str("xml"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BodyFormat {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "json" => Ok(Self::Json),
+                "xml" => Ok(Self::Xml),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BodyFormat {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for BodyFormat {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::default::Default for BodyFormat {
+        fn default() -> Self {
+            BodyFormat::Json
+        }
+    }
     ///`HeartbeatRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
@@ -269,6 +330,23 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    ///`MuteMembers`
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
+    pub struct MuteMembers {
+        ///Extensions to mute
+        pub membernumber: ::std::string::String,
+        ///The room.
+        pub number: ::std::string::String,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl MuteMembers {
+        pub fn builder() -> builder::MuteMembers {
+            Default::default()
         }
     }
     ///The documented values of Prompt.
@@ -1100,6 +1178,88 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct MuteMembers {
+            membernumber: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            number: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for MuteMembers {
+            fn default() -> Self {
+                Self {
+                    membernumber: Err("no value supplied for membernumber".to_string()),
+                    number: Err("no value supplied for number".to_string()),
+                    extra: Ok(Default::default()),
+                }
+            }
+        }
+        impl MuteMembers {
+            pub fn membernumber<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.membernumber = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for membernumber: {e}")
+                    });
+                self
+            }
+            pub fn number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for number: {e}")
+                    });
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<MuteMembers> for super::MuteMembers {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MuteMembers,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    membernumber: value.membernumber?,
+                    number: value.number?,
+                    extra: value.extra?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::MuteMembers> for MuteMembers {
+            fn from(value: super::MuteMembers) -> Self {
+                Self {
+                    membernumber: Ok(value.membernumber),
+                    number: Ok(value.number),
+                    extra: Ok(value.extra),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct RoomNumbers {
             number: ::std::result::Result<::std::string::String, ::std::string::String>,
             extra: ::std::result::Result<
@@ -1820,6 +1980,48 @@ pub mod types {
             self
         }
     }
+    impl MuteMembers {
+        ///A `MuteMembers` with what it requires, `membernumber` (`membernumber`), `number` (`number`); set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            membernumber: impl ::std::convert::Into<::std::string::String>,
+            number: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                membernumber: membernumber.into(),
+                number: number.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `membernumber`.
+        ///Extensions to mute
+        pub fn membernumber(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.membernumber = value.into();
+            self
+        }
+        ///Sets or clears `membernumber`.
+        pub fn set_membernumber(mut self, value: ::std::string::String) -> Self {
+            self.membernumber = value;
+            self
+        }
+        ///Sets `number`.
+        ///The room.
+        pub fn number(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.number = value.into();
+            self
+        }
+        ///Sets or clears `number`.
+        pub fn set_number(mut self, value: ::std::string::String) -> Self {
+            self.number = value;
+            self
+        }
+    }
     impl RoomNumbers {
         ///A `RoomNumbers` with what it requires, `number` (`number`); set the rest with the methods below.
         #[allow(clippy::new_without_default)]
@@ -2119,7 +2321,7 @@ The password is sent as the lowercase hex MD5 of the API password. Five failed l
 Sends a `POST` request to `/api/v0.0.1/login`
 
 Arguments:
-- `type_`: Declared on the OpenVox pages but never explained, and absent from their examples.
+- `type_`: Format of the request and response bodies: `json` or `xml` (XML answers look like `<xml><status>Success</status></xml>`). The client always asks for JSON.
 - `body`
 ```ignore
 let response = client.login()
@@ -2161,7 +2363,7 @@ let response = client.logout()
 Sends a `POST` request to `/api/v0.0.1/conference/query_in_session`
 
 Arguments:
-- `type_`: Declared on the OpenVox pages but never explained, and absent from their examples.
+- `type_`: Format of the request and response bodies: `json` or `xml` (XML answers look like `<xml><status>Success</status></xml>`). The client always asks for JSON.
 - `body`
 ```ignore
 let response = client.conference_query_in_session()
@@ -2172,6 +2374,25 @@ let response = client.conference_query_in_session()
 ```*/
     pub fn conference_query_in_session(&self) -> builder::ConferenceQueryInSession<'_> {
         builder::ConferenceQueryInSession::new(self)
+    }
+    /**Mute one or more members of a conference room
+
+Silences the named extensions in a room that has a call in progress. The PBX offers no call that lifts the mute again.
+
+Sends a `POST` request to `/api/v0.0.1/conference/mute_member`
+
+Arguments:
+- `type_`: Format of the request and response bodies: `json` or `xml` (XML answers look like `<xml><status>Success</status></xml>`). The client always asks for JSON.
+- `body`
+```ignore
+let response = client.conference_mute_member()
+    .type_(type_)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn conference_mute_member(&self) -> builder::ConferenceMuteMember<'_> {
+        builder::ConferenceMuteMember::new(self)
     }
     /**Read the settings of one, several or all conference rooms
 
@@ -2254,28 +2475,25 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct Login<'a> {
         client: &'a super::Client,
-        type_: Result<Option<::std::string::String>, String>,
+        type_: Result<Option<types::BodyFormat>, String>,
         body: Result<types::builder::LoginRequest, String>,
     }
     impl<'a> Login<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                type_: Ok(None),
+                type_: Ok(Some(::std::default::Default::default())),
                 body: Ok(::std::default::Default::default()),
             }
         }
         pub fn type_<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::BodyFormat>,
         {
             self.type_ = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for type_ failed"
-                        .to_string()
-                });
+                .map_err(|_| "conversion to `BodyFormat` for type_ failed".to_string());
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -2481,28 +2699,25 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ConferenceQueryInSession<'a> {
         client: &'a super::Client,
-        type_: Result<Option<::std::string::String>, String>,
+        type_: Result<Option<types::BodyFormat>, String>,
         body: Result<types::builder::RoomNumbers, String>,
     }
     impl<'a> ConferenceQueryInSession<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                type_: Ok(None),
+                type_: Ok(Some(::std::default::Default::default())),
                 body: Ok(::std::default::Default::default()),
             }
         }
         pub fn type_<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<types::BodyFormat>,
         {
             self.type_ = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for type_ failed"
-                        .to_string()
-                });
+                .map_err(|_| "conversion to `BodyFormat` for type_ failed".to_string());
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -2561,6 +2776,98 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "conference_query_in_session",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::conference_mute_member`]
+
+[`Client::conference_mute_member`]: super::Client::conference_mute_member*/
+    #[derive(Debug, Clone)]
+    pub struct ConferenceMuteMember<'a> {
+        client: &'a super::Client,
+        type_: Result<Option<types::BodyFormat>, String>,
+        body: Result<types::builder::MuteMembers, String>,
+    }
+    impl<'a> ConferenceMuteMember<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                type_: Ok(Some(::std::default::Default::default())),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn type_<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::BodyFormat>,
+        {
+            self.type_ = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `BodyFormat` for type_ failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::MuteMembers>,
+            <V as std::convert::TryInto<types::MuteMembers>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `MuteMembers` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::MuteMembers,
+            ) -> types::builder::MuteMembers,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///One HTTP attempt, as progenitor generated it (see `send`).
+        async fn exchange(
+            self,
+        ) -> Result<ResponseValue<types::StatusResponse>, Error<()>> {
+            let Self { client, type_, body } = self;
+            let type_ = type_.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::MuteMembers::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/v0.0.1/conference/mute_member", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(&progenitor_client::QueryParam::new("type", &type_))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "conference_mute_member",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -3028,6 +3335,22 @@ pub mod builder {
             call.run(|| request.clone().exchange()).await
         }
     }
+    impl<'a> ConferenceMuteMember<'a> {
+        ///Sends `POST /api/v0.0.1/conference/mute_member`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<types::StatusResponse, ::confapi_core::Error> {
+            let call = ::confapi_core::Call::new(
+                self.client,
+                super::meta::op::CONFERENCE_MUTE_MEMBER,
+            );
+            let request = ConferenceMuteMember {
+                client: call.client(),
+                ..self
+            };
+            call.run(|| request.clone().exchange()).await
+        }
+    }
     impl<'a> ConferenceQuery<'a> {
         ///Sends `POST /api/v0.0.1/conference/query`: the client's credential is placed, an expired one is renewed once, and failures are retried as the client's retry policy and the operation's safety allow.
         pub async fn send(
@@ -3313,6 +3636,16 @@ pub mod meta {
             error_shape: None,
         },
         ::confapi_core::OperationMeta {
+            id: "conference_mute_member",
+            method: "POST",
+            path: "/api/v0.0.1/conference/mute_member",
+            safe: false,
+            authenticated: true,
+            success_status: 200u16,
+            success_shape: Some("StatusResponse"),
+            error_shape: None,
+        },
+        ::confapi_core::OperationMeta {
             id: "conference_query",
             method: "POST",
             path: "/api/v0.0.1/conference/query",
@@ -3388,6 +3721,11 @@ pub mod meta {
             parse_success: ::confapi_core::meta::parse_as::<types::InSessionResponse>,
         },
         ::confapi_core::meta::Decoders {
+            decode_success: ::confapi_core::meta::decode_as::<types::StatusResponse>,
+            decode_error: None,
+            parse_success: ::confapi_core::meta::parse_as::<types::StatusResponse>,
+        },
+        ::confapi_core::meta::Decoders {
             decode_success: ::confapi_core::meta::decode_as::<
                 types::RoomSettingsResponse,
             >,
@@ -3433,16 +3771,18 @@ pub mod meta {
         pub static LOGOUT: &::confapi_core::OperationMeta = &super::OPERATIONS[2usize];
         ///`conference_query_in_session`: POST /api/v0.0.1/conference/query_in_session
         pub static CONFERENCE_QUERY_IN_SESSION: &::confapi_core::OperationMeta = &super::OPERATIONS[3usize];
+        ///`conference_mute_member`: POST /api/v0.0.1/conference/mute_member
+        pub static CONFERENCE_MUTE_MEMBER: &::confapi_core::OperationMeta = &super::OPERATIONS[4usize];
         ///`conference_query`: POST /api/v0.0.1/conference/query
-        pub static CONFERENCE_QUERY: &::confapi_core::OperationMeta = &super::OPERATIONS[4usize];
+        pub static CONFERENCE_QUERY: &::confapi_core::OperationMeta = &super::OPERATIONS[5usize];
         ///`conference_update`: POST /api/v0.0.1/conference/update
-        pub static CONFERENCE_UPDATE: &::confapi_core::OperationMeta = &super::OPERATIONS[5usize];
+        pub static CONFERENCE_UPDATE: &::confapi_core::OperationMeta = &super::OPERATIONS[6usize];
         ///`conference_add_member`: POST /api/v0.0.1/conference/add_member
-        pub static CONFERENCE_ADD_MEMBER: &::confapi_core::OperationMeta = &super::OPERATIONS[6usize];
+        pub static CONFERENCE_ADD_MEMBER: &::confapi_core::OperationMeta = &super::OPERATIONS[7usize];
         ///`instant_conference_start`: POST /api/v0.0.1/instant_conference/start
-        pub static INSTANT_CONFERENCE_START: &::confapi_core::OperationMeta = &super::OPERATIONS[7usize];
+        pub static INSTANT_CONFERENCE_START: &::confapi_core::OperationMeta = &super::OPERATIONS[8usize];
         ///`instant_conference_query`: POST /api/v0.0.1/instant_conference/query
-        pub static INSTANT_CONFERENCE_QUERY: &::confapi_core::OperationMeta = &super::OPERATIONS[8usize];
+        pub static INSTANT_CONFERENCE_QUERY: &::confapi_core::OperationMeta = &super::OPERATIONS[9usize];
     }
     /// The vendor as a whole.
     pub static VENDOR: ::confapi_core::VendorInfo = ::confapi_core::VendorInfo {
@@ -3467,6 +3807,7 @@ pub mod meta {
         decoders: DECODERS_BUILT,
         shapes: &[
             ("NumberOrString", &shapes::NUMBER_OR_STRING),
+            ("BodyFormat", &shapes::BODY_FORMAT),
             ("Secret", &shapes::SECRET),
             ("ResultStatus", &shapes::RESULT_STATUS),
             ("YesNo", &shapes::YES_NO),
@@ -3483,6 +3824,7 @@ pub mod meta {
             ("RoomSettingsResponse", &shapes::ROOM_SETTINGS_RESPONSE),
             ("RoomSettings", &shapes::ROOM_SETTINGS),
             ("RoomUpdate", &shapes::ROOM_UPDATE),
+            ("MuteMembers", &shapes::MUTE_MEMBERS),
             ("InviteMembers", &shapes::INVITE_MEMBERS),
             ("InstantConferenceStart", &shapes::INSTANT_CONFERENCE_START),
             ("InstantConferenceResponse", &shapes::INSTANT_CONFERENCE_RESPONSE),
@@ -3503,6 +3845,7 @@ pub mod meta {
         pub static NUMBER_OR_STRING: ::confapi_core::Shape = ::confapi_core::Shape::Union(
             &[::confapi_core::Shape::Any, ::confapi_core::Shape::Any],
         );
+        pub static BODY_FORMAT: ::confapi_core::Shape = ::confapi_core::Shape::Any;
         pub static SECRET: ::confapi_core::Shape = ::confapi_core::Shape::Any;
         pub static RESULT_STATUS: ::confapi_core::Shape = ::confapi_core::Shape::Any;
         pub static YES_NO: ::confapi_core::Shape = ::confapi_core::Shape::Any;
@@ -3637,6 +3980,13 @@ pub mod meta {
                 ("musiconhold", ::confapi_core::Shape::Ref("YesNo")),
                 ("mute", ::confapi_core::Shape::Ref("YesNo")),
                 ("prompt", ::confapi_core::Shape::Ref("Prompt")),
+            ],
+            aliases: &[],
+        };
+        pub static MUTE_MEMBERS: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+            props: &[
+                ("number", ::confapi_core::Shape::Any),
+                ("membernumber", ::confapi_core::Shape::Any),
             ],
             aliases: &[],
         };
@@ -3818,6 +4168,25 @@ pub mod meta {
                     "type",
                 )?;
                 let b = client.conference_query_in_session();
+                let b = b.body(body);
+                let b = match p0 {
+                    Some(v) => b.type_(v),
+                    None => b,
+                };
+                let value = b.send().await?;
+                ::confapi_core::test_util::dispatched(vendor, &value)
+            }
+            "conference_mute_member" => {
+                let body: types::MuteMembers = ::confapi_core::test_util::body_from_json(
+                    vendor,
+                    body,
+                )?;
+                let p0: Option<String> = ::confapi_core::test_util::param(
+                    vendor,
+                    params,
+                    "type",
+                )?;
+                let b = client.conference_mute_member();
                 let b = b.body(body);
                 let b = match p0 {
                     Some(v) => b.type_(v),

@@ -20,10 +20,14 @@ async fn logs_in_once_and_sends_token_in_query() {
     }
     assert_eq!(server.hits(LOGIN), 1);
     let login = &server.requests()[0];
-    assert!(login.query.is_empty(), "login carries no token: {:?}", login.query);
+    // No token on login; the body format the spec defaults to is asked for explicitly.
+    assert_eq!(login.query, std::collections::BTreeMap::from([("type".to_string(), "json".to_string())]));
     assert_eq!(login.body["password"], "REDACTED"); // redacted in the log, sent as MD5
-    for r in server.requests().iter().filter(|r| r.path == IN_SESSION) {
+    let in_session: Vec<_> = server.requests().into_iter().filter(|r| r.path == IN_SESSION).collect();
+    assert_eq!(in_session.len(), 3);
+    for r in in_session {
         assert_eq!(r.query.get("token").map(String::as_str), Some("REDACTED"));
+        assert_eq!(r.query.get("type").map(String::as_str), Some("json"), "{:?}", r.query);
         assert!(!r.headers.contains_key("api-version"));
     }
 }

@@ -16,8 +16,8 @@ pub(crate) fn operation(action: Action) -> Option<&'static OperationMeta> {
         Action::End => op::CLOSE_VIDEO_CONFERENCE,
         Action::Invite => op::INVITE_USERS,
         Action::Kick => op::KICK_MEMBERS,
-        Action::Mute => op::MUTE_MEMBERS,
-        Action::MuteAll => op::MUTE_ALL,
+        Action::Mute | Action::Unmute => op::MUTE_MEMBERS,
+        Action::MuteAll | Action::UnmuteAll => op::MUTE_ALL,
     })
 }
 

@@ -1,6 +1,7 @@
-//! OpenVox actions: an instant conference in an idle room, and calling
-//! extensions or outside numbers into a room. The PBX API has no call to
-//! end a conference, remove or mute a member.
+//! OpenVox actions: an instant conference in an idle room, calling
+//! extensions or outside numbers into a room, and muting a member. The PBX
+//! API has no call to end a conference, remove a member, or lift a mute:
+//! those are [`unsupported`], unmuting included.
 
 use crate::actions::{invalid, unsupported, Action, Address, Invitee, Outcome, Request, Start};
 use crate::fields::text;
@@ -16,7 +17,10 @@ pub(crate) fn operation(action: Action) -> Option<&'static OperationMeta> {
     match action {
         Action::Start => Some(op::INSTANT_CONFERENCE_START),
         Action::Invite => Some(op::CONFERENCE_ADD_MEMBER),
-        Action::End | Action::Kick | Action::Mute | Action::MuteAll => None,
+        Action::Mute => Some(op::CONFERENCE_MUTE_MEMBER),
+        // Muting everyone would take a read of the room's members first;
+        // the PBX has no call of its own for it.
+        Action::End | Action::Kick | Action::Unmute | Action::MuteAll | Action::UnmuteAll => None,
     }
 }
 
@@ -25,6 +29,7 @@ pub(crate) async fn perform(client: &Client, request: &Request) -> Result<Outcom
     match request {
         Request::Start(start) => start_in_room(client, start).await,
         Request::Invite { conference, invitees, by } => invite(client, conference, invitees, by.as_deref()).await,
+        Request::Mute { conference, member, mute: true } => mute(client, conference, member).await,
         other => Err(unsupported(VENDOR, other.action())),
     }
 }
@@ -97,6 +102,16 @@ async fn invite(client: &Client, room: &str, invitees: &[Invitee], by: Option<&s
         .send()
         .await?;
     Ok(Outcome::of(VENDOR, Action::Invite, room))
+}
+
+/// `conference/mute_member` for one extension of the room.
+async fn mute(client: &Client, room: &str, member: &str) -> Result<Outcome, Error> {
+    let member = member.trim();
+    if member.is_empty() || member.contains(',') {
+        return Err(invalid(VENDOR, format!("{member:?} is not an extension the PBX can mute")));
+    }
+    client.conference_mute_member().body_map(|b| b.number(room).membernumber(member)).send().await?;
+    Ok(Outcome::of(VENDOR, Action::Mute, room))
 }
 
 /// The first moderator extension in the room's settings.

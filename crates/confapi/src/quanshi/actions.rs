@@ -9,6 +9,13 @@ use confapi_core::OperationMeta;
 /// The operation of the Quanshi spec that performs `action`: none.
 pub(crate) fn operation(action: Action) -> Option<&'static OperationMeta> {
     match action {
-        Action::Start | Action::End | Action::Invite | Action::Kick | Action::Mute | Action::MuteAll => None,
+        Action::Start
+        | Action::End
+        | Action::Invite
+        | Action::Kick
+        | Action::Mute
+        | Action::Unmute
+        | Action::MuteAll
+        | Action::UnmuteAll => None,
     }
 }
