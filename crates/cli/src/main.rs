@@ -3,7 +3,7 @@
 //! audit.
 
 use clap::{Parser, Subcommand};
-use confapi::{Action, Capabilities, Conference, ErrorKind, Event, Invitee, Request, Start, Vendor};
+use confapi::{Action, Capabilities, Conference, ErrorKind, Event, Invitee, MemberState, Request, Start, Vendor};
 use confapi_cli::{audit, config, table};
 use confapi_core::Timeouts;
 use confapi_mock::{MockServer, Replay};
@@ -26,23 +26,53 @@ failed or cannot do the action, 2 for usage errors.";
 #[derive(Parser)]
 #[command(name = "confapi", version, about = "Conferences across OpenVox, Quanshi and DingTalk", after_help = ENV_HELP)]
 struct Cli {
-    /// Serve the built-in recorded exchanges on a free loopback port and point every vendor at them
-    /// with dummy credentials: every command works with no account.
-    #[arg(long, global = true)]
-    mock: bool,
-    /// Seconds a vendor may take to answer (connect, each attempt and in total).
-    #[arg(long, global = true, default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=600))]
-    timeout: u64,
+    #[command(flatten)]
+    online: Online,
     #[command(subcommand)]
     command: Command,
+}
+
+/// The flags of the commands that ask vendors; given before the command
+/// or after it, and shown only where they apply.
+#[derive(clap::Args, Clone, Copy, Default)]
+struct Online {
+    /// Serve the built-in recorded exchanges on a free loopback port and point every vendor at them
+    /// with dummy credentials: every command works with no account.
+    #[arg(long)]
+    mock: bool,
+    /// Seconds a vendor may take to answer (connect, each attempt and in total) [default: 15].
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=600))]
+    timeout: Option<u64>,
+}
+
+impl Online {
+    /// These flags wherever they were given (after the command wins).
+    fn merge(self, later: Online) -> Online {
+        Online { mock: self.mock || later.mock, timeout: later.timeout.or(self.timeout) }
+    }
+
+    fn given(self) -> bool {
+        self.mock || self.timeout.is_some()
+    }
+}
+
+/// The default of `--timeout`.
+const DEFAULT_TIMEOUT: u64 = 15;
+
+/// A vendor argument, with its possible values in help and errors.
+fn vendor_arg() -> impl clap::builder::TypedValueParser<Value = Vendor> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(Vendor::ALL.map(|v| v.name())).try_map(|s| s.parse::<Vendor>())
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Conferences running now, across the configured vendors.
     Conferences {
-        /// Only this vendor (openvox, quanshi or dingtalk).
-        #[arg(long)]
+        #[command(flatten)]
+        online: Online,
+        /// Only this vendor.
+        #[arg(long, value_parser = vendor_arg())]
         vendor: Option<Vendor>,
         /// JSON (an array of conferences; see `confapi schema`) instead of a table.
         #[arg(long)]
@@ -50,7 +80,10 @@ enum Command {
     },
     /// One conference in detail, with its members.
     Conference {
-        /// openvox, quanshi or dingtalk.
+        #[command(flatten)]
+        online: Online,
+        /// The vendor.
+        #[arg(value_parser = vendor_arg())]
         vendor: Vendor,
         /// The vendor's id: room number (OpenVox), event id (Quanshi), conferenceId (DingTalk).
         id: String,
@@ -66,7 +99,10 @@ enum Command {
     },
     /// Start an instant conference.
     Start {
-        /// openvox or dingtalk (see `confapi capabilities`).
+        #[command(flatten)]
+        online: Online,
+        /// The vendor (openvox and dingtalk can; see `confapi capabilities`).
+        #[arg(value_parser = vendor_arg())]
         vendor: Vendor,
         /// Subject (DingTalk requires one).
         #[arg(long)]
@@ -82,7 +118,10 @@ enum Command {
     },
     /// End a conference for everyone.
     End {
+        #[command(flatten)]
+        online: Online,
         /// The vendor.
+        #[arg(value_parser = vendor_arg())]
         vendor: Vendor,
         /// The conference's id.
         id: String,
@@ -92,7 +131,10 @@ enum Command {
     },
     /// Invite people into a conference.
     Invite {
+        #[command(flatten)]
+        online: Online,
         /// The vendor.
+        #[arg(value_parser = vendor_arg())]
         vendor: Vendor,
         /// The conference's id (OpenVox: the room number).
         id: String,
@@ -106,7 +148,10 @@ enum Command {
     },
     /// Remove a member from a conference.
     Kick {
+        #[command(flatten)]
+        online: Online,
         /// The vendor.
+        #[arg(value_parser = vendor_arg())]
         vendor: Vendor,
         /// The conference's id.
         id: String,
@@ -115,12 +160,15 @@ enum Command {
     },
     /// Mute (or with --unmute, unmute) one member or everyone.
     Mute {
+        #[command(flatten)]
+        online: Online,
         /// The vendor.
+        #[arg(value_parser = vendor_arg())]
         vendor: Vendor,
         /// The conference's id.
         id: String,
-        /// The member's id (DingTalk: unionId; OpenVox: extension).
-        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        /// The member's id (DingTalk: unionId; OpenVox: extension); or --all.
+        #[arg(conflicts_with = "all")]
         member: Option<String>,
         /// Everyone instead of one member.
         #[arg(long)]
@@ -133,6 +181,8 @@ enum Command {
     /// joining, leaving or changing state, a vendor failing or recovering). The first reading is the
     /// baseline and prints nothing.
     Watch {
+        #[command(flatten)]
+        online: Online,
         /// Seconds between readings.
         #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=86400))]
         interval: u64,
@@ -148,6 +198,19 @@ enum Command {
         /// Port to listen on (0 picks a free one).
         #[arg(long, default_value_t = 8080)]
         port: u16,
+        /// Also write the variables to this file as `export` lines, to source with `. FILE`
+        /// (written before the server says it is serving).
+        #[arg(long, value_name = "FILE")]
+        env_file: Option<PathBuf>,
+        /// Do not serve: tell the replay server already on --port to start every recorded
+        /// sequence again, then exit.
+        #[arg(long, conflicts_with = "env_file")]
+        reset: bool,
+    },
+    /// A completion script for a shell, on stdout (e.g. `confapi completions bash > /etc/bash_completion.d/confapi`).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
     },
     /// The JSON Schema of a conference, as `--json` prints it.
     Schema,
@@ -172,9 +235,25 @@ fn main() -> ExitCode {
             return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
+    let top = cli.online;
+    let refuse = |name: &str| {
+        fail(2, &format!("--mock and --timeout do not apply to `confapi {name}` (it asks no vendor); leave them out"))
+    };
     match cli.command {
+        Command::Audit { .. } if top.given() => refuse("audit"),
+        Command::Schema if top.given() => refuse("schema"),
+        Command::Mock { .. } if top.given() => refuse("mock"),
+        Command::Completions { .. } if top.given() => refuse("completions"),
         Command::Audit { strict, files } => run_audit(strict, &files),
+        // Reads the compiled specs only: a `--mock` before it changes nothing.
         Command::Capabilities { json } => capabilities(json),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "confapi", &mut script);
+            out(&String::from_utf8_lossy(&script));
+            ExitCode::SUCCESS
+        }
         Command::Schema => match serde_json::to_string_pretty(&confapi::conference_schema()) {
             Ok(s) => {
                 out(&format!("{s}\n"));
@@ -183,7 +262,7 @@ fn main() -> ExitCode {
             Err(e) => fail(2, &format!("cannot print the schema: {e}")),
         },
         command => match tokio::runtime::Runtime::new() {
-            Ok(rt) => rt.block_on(run_online(cli.mock, cli.timeout, command)),
+            Ok(rt) => rt.block_on(run_online(top, command)),
             Err(e) => fail(2, &format!("cannot start the async runtime: {e}")),
         },
     }
@@ -196,6 +275,8 @@ fn out(text: &str) {
     let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
 }
 
+/// Every failure, whatever the command, as one line: `confapi: MESSAGE`
+/// (a vendor's error names its vendor once, at the start of the message).
 fn fail(code: u8, message: &str) -> ExitCode {
     eprintln!("confapi: {message}");
     ExitCode::from(code)
@@ -203,20 +284,39 @@ fn fail(code: u8, message: &str) -> ExitCode {
 
 async fn replay_server(port: u16) -> Result<MockServer, String> {
     let recordings = confapi_mock::embedded()?;
-    let replay = Replay::new(recordings.into_iter().map(|f| f.exchange).collect(), &confapi::vendor_infos());
+    let replay = Replay::from_files(recordings, &confapi::vendor_infos());
     MockServer::start(&confapi::vendor_infos(), replay, port)
         .await
-        .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))
+        .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e} (pick another with --port, or 0 for a free one)"))
 }
 
-async fn run_online(mock: bool, timeout: u64, command: Command) -> ExitCode {
-    let limit = Duration::from_secs(timeout);
-    let timeouts = Timeouts { connect: limit.min(Duration::from_secs(5)), attempt: limit, total: limit };
-    if let Command::Mock { port } = command {
-        return serve(port).await;
+/// The online flags a command was given after its name.
+fn online_of(command: &Command) -> Online {
+    match command {
+        Command::Conferences { online, .. }
+        | Command::Conference { online, .. }
+        | Command::Start { online, .. }
+        | Command::End { online, .. }
+        | Command::Invite { online, .. }
+        | Command::Kick { online, .. }
+        | Command::Mute { online, .. }
+        | Command::Watch { online, .. } => *online,
+        _ => Online::default(),
     }
+}
+
+async fn run_online(top: Online, command: Command) -> ExitCode {
+    if let Command::Mock { port, env_file, reset } = command {
+        return if reset { reset_mock(port).await } else { serve(port, env_file.as_deref()).await };
+    }
+    let online = top.merge(online_of(&command));
+    let seconds = online.timeout.unwrap_or(DEFAULT_TIMEOUT);
+    let limit = Duration::from_secs(seconds);
+    let timeouts = Timeouts { connect: limit.min(Duration::from_secs(5)), attempt: limit, total: limit };
+    // Notes on skipped vendors matter only where every vendor is asked.
+    let wants_notes = matches!(command, Command::Conferences { vendor: None, .. } | Command::Watch { .. });
     // Keep the embedded server alive for the whole command.
-    let (_server, api) = if mock {
+    let (_server, api) = if online.mock {
         let server = match replay_server(0).await {
             Ok(s) => s,
             Err(e) => return fail(2, &e),
@@ -228,52 +328,175 @@ async fn run_online(mock: bool, timeout: u64, command: Command) -> ExitCode {
     } else {
         match config::from_env(&|name| std::env::var(name).ok(), timeouts) {
             Ok(c) => {
-                for note in &c.notes {
-                    eprintln!("confapi: note: {note}");
+                if wants_notes {
+                    for note in &c.notes {
+                        eprintln!("confapi: note: {note}");
+                    }
                 }
                 (None, c.api)
             }
             Err(e) => return fail(2, &e.0),
         }
     };
+    let cx = Cx { api, seconds };
     match command {
-        Command::Conferences { vendor, json } => conferences(&api, vendor, json).await,
-        Command::Conference { vendor, id, json } => conference(&api, vendor, &id, json).await,
-        Command::Watch { interval, json, count } => watch(&api, Duration::from_secs(interval), json, count).await,
+        Command::Conferences { vendor, json, .. } => conferences(&cx, vendor, json).await,
+        Command::Conference { vendor, id, json, .. } => conference(&cx, vendor, &id, json).await,
+        Command::Watch { interval, json, count, .. } => {
+            watch(&cx.api, Duration::from_secs(interval), json, count).await
+        }
         command => match action_request(command) {
-            Some((vendor, request)) => act(&api, vendor, &request).await,
-            None => fail(2, "unexpected command"),
+            Ok((vendor, request)) => act(&cx, vendor, &request).await,
+            Err(message) => fail(2, &message),
         },
     }
 }
 
-/// The facade request of an action command.
-fn action_request(command: Command) -> Option<(Vendor, Request)> {
-    Some(match command {
-        Command::Start { vendor, title, room, by, invitees } => {
+/// What the online commands share: the vendors, and the limit the user set.
+struct Cx {
+    api: confapi::Confapi,
+    seconds: u64,
+}
+
+impl Cx {
+    /// The line for an error: the error, and what to type about it.
+    fn explain(&self, e: &confapi::Error, request: Option<&Request>) -> String {
+        let mut line = e.to_string();
+        if e.kind() == ErrorKind::Timeout {
+            line.push_str(&format!(
+                " (no answer within the limit of {} s; give it longer with --timeout SECS)",
+                self.seconds
+            ));
+        }
+        if e.kind() == ErrorKind::InvalidRequest {
+            if let Some(fix) = request.and_then(|r| what_to_type(e.detail().unwrap_or(""), r)) {
+                // The facade's own advice ("give their unionId") becomes the flag to type.
+                match line.rfind(": give ") {
+                    Some(at) => line.replace_range(at.., &format!(": {fix}")),
+                    None => line.push_str(&format!(" ({fix})")),
+                }
+            }
+        }
+        line
+    }
+
+    /// The configured vendor, or the usage error that says how to configure it.
+    fn configured(&self, vendor: Vendor) -> Result<(), ExitCode> {
+        if self.api.vendors().contains(&vendor) {
+            return Ok(());
+        }
+        Err(fail(
+            2,
+            &format!(
+                "{vendor} is not configured: set its CONFAPI_{}_* variables (see --help) or use --mock",
+                vendor.name().to_uppercase()
+            ),
+        ))
+    }
+}
+
+/// The flag or argument that fixes an input error of an action, from what
+/// the facade says is missing.
+fn what_to_type(detail: &str, request: &Request) -> Option<&'static str> {
+    let start = matches!(request, Request::Start(_));
+    // OpenVox checks the room first: say at once that the moderator is missing too.
+    if let Request::Start(Start { room: None, by: None, .. }) = request {
+        if detail.contains("idle room") {
+            return Some("give its number with --room NUMBER, and the moderator's extension with --as EXT");
+        }
+    }
+    let rules: [(&str, &'static str); 9] = [
+        ("organiser", "give their unionId with --as ID"),
+        ("moderator", "give a moderator extension with --as EXT"),
+        ("host's unionId", "give it with --as ID"),
+        ("idle room", "give its number with --room NUMBER"),
+        ("needs a title", "give one with --title TEXT"),
+        ("display name", "write the invitee as ID=NAME"),
+        ("nobody to invite", "name them as INVITEE arguments"),
+        ("not an event id", "the ID argument is Quanshi's numeric event id"),
+        ("is not a number the PBX can call", "write the invitee as ext:NUMBER or tel:NUMBER"),
+    ];
+    rules
+        .into_iter()
+        .find(|(needle, _)| detail.contains(needle))
+        .map(|(_, fix)| fix)
+        .or_else(|| (start && detail.contains("invites users by unionId")).then_some("write invitees as user:UNIONID"))
+}
+
+/// The facade request of an action command, or the usage error.
+fn action_request(command: Command) -> Result<(Vendor, Request), String> {
+    Ok(match command {
+        Command::Start { vendor, title, room, by, invitees, .. } => {
             (vendor, Request::Start(Start { title, room, by, invitees }))
         }
-        Command::End { vendor, id, by } => (vendor, Request::End { conference: id, by }),
-        Command::Invite { vendor, id, invitees, by } => (vendor, Request::Invite { conference: id, invitees, by }),
-        Command::Kick { vendor, id, member } => (vendor, Request::Kick { conference: id, member }),
-        Command::Mute { vendor, id, member: Some(member), all: false, unmute } => {
+        Command::End { vendor, id, by, .. } => (vendor, Request::End { conference: id, by }),
+        Command::Invite { vendor, id, invitees, by, .. } => (vendor, Request::Invite { conference: id, invitees, by }),
+        Command::Kick { vendor, id, member, .. } => (vendor, Request::Kick { conference: id, member }),
+        Command::Mute { vendor, id, member: Some(member), all: false, unmute, .. } => {
             (vendor, Request::Mute { conference: id, member, mute: !unmute })
         }
-        Command::Mute { vendor, id, unmute, .. } => (vendor, Request::MuteAll { conference: id, mute: !unmute }),
-        _ => return None,
+        Command::Mute { vendor, id, member: None, all: true, unmute, .. } => {
+            (vendor, Request::MuteAll { conference: id, mute: !unmute })
+        }
+        Command::Mute { .. } => {
+            return Err("mute needs whom: a MEMBER id after the conference id, or --all for everyone".into())
+        }
+        _ => return Err("unexpected command".into()),
     })
 }
 
-async fn act(api: &confapi::Confapi, vendor: Vendor, request: &Request) -> ExitCode {
-    match api.act(vendor, request).await {
+async fn act(cx: &Cx, vendor: Vendor, request: &Request) -> ExitCode {
+    if let Err(code) = cx.configured(vendor) {
+        return code;
+    }
+    let result = {
+        let _progress = Progress::start(vendor.name());
+        cx.api.act(vendor, request).await
+    };
+    match result {
         Ok(done) => {
             let link = done.join_url.map(|u| format!(" {u}")).unwrap_or_default();
             out(&format!("{vendor} {} {}: done{link}\n", done.action, done.conference));
             ExitCode::SUCCESS
         }
         // Input the vendor cannot take, or a vendor not configured: usage.
-        Err(e) if matches!(e.kind(), ErrorKind::InvalidRequest | ErrorKind::Config) => fail(2, &e.to_string()),
-        Err(e) => fail(1, &e.to_string()),
+        Err(e) if matches!(e.kind(), ErrorKind::InvalidRequest | ErrorKind::Config) => {
+            fail(2, &cx.explain(&e, Some(request)))
+        }
+        Err(e) => fail(1, &cx.explain(&e, Some(request))),
+    }
+}
+
+/// A quiet indicator on stderr while vendors are asked: only when stderr is
+/// a terminal, only after half a second, and wiped when the answer comes.
+struct Progress(Option<tokio::task::JoinHandle<()>>);
+
+impl Progress {
+    fn start(what: &str) -> Self {
+        use std::io::IsTerminal;
+        if !std::io::stderr().is_terminal() {
+            return Self(None);
+        }
+        let what = what.to_owned();
+        Self(Some(tokio::spawn(async move {
+            let started = std::time::Instant::now();
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            let mut tick = tokio::time::interval(Duration::from_millis(250));
+            for frame in ['|', '/', '-', '\\'].into_iter().cycle() {
+                tick.tick().await;
+                eprint!("\r{frame} waiting for {what} ({} s)", started.elapsed().as_secs());
+            }
+        })))
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(task) = self.0.take() {
+            task.abort();
+            // Erase the line, whether or not anything was drawn.
+            eprint!("\r\x1b[K");
+        }
     }
 }
 
@@ -299,6 +522,32 @@ fn capabilities(json: bool) -> ExitCode {
     }
 }
 
+/// One line of `watch`: the event as the facade writes it, except that a
+/// member who left shows as `left`, with the state they left from beside it.
+fn event_line(event: &Event, json: bool) -> Result<String, serde_json::Error> {
+    let left_from = match event {
+        Event::MemberLeft { member, .. } if member.state != MemberState::Left => Some(&member.state),
+        Event::MemberLeft { .. } => None,
+        _ => None,
+    };
+    if json {
+        let mut value = serde_json::to_value(event)?;
+        if let Some(previous) = left_from {
+            value["previous_state"] = serde_json::to_value(previous)?;
+            value["member"]["state"] = serde_json::to_value(MemberState::Left)?;
+        }
+        return serde_json::to_string(&value);
+    }
+    let now = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).format("%H:%M:%SZ");
+    Ok(match (event, left_from) {
+        (Event::MemberLeft { vendor, conference_id, member }, Some(previous)) => {
+            let who = member.id.clone().or_else(|| member.name.clone()).unwrap_or_else(|| "?".into());
+            format!("{now} {vendor} {conference_id} member_left {who} ({}, was {previous})", MemberState::Left)
+        }
+        _ => format!("{now} {event}"),
+    })
+}
+
 /// Prints events until `count` of them (or Ctrl-C); exit 1 when a vendor
 /// failed meanwhile.
 async fn watch(api: &confapi::Confapi, interval: Duration, json: bool, count: Option<u64>) -> ExitCode {
@@ -321,18 +570,10 @@ async fn watch(api: &confapi::Confapi, interval: Duration, json: bool, count: Op
         };
         let Some(event) = event else { break };
         failed |= matches!(event, Event::VendorFailed { .. } | Event::VendorStopped { .. });
-        let line = if json {
-            match serde_json::to_string(&event) {
-                Ok(line) => line,
-                Err(e) => return fail(1, &format!("cannot print JSON: {e}")),
-            }
-        } else {
-            format!(
-                "{} {event}",
-                chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).format("%H:%M:%SZ")
-            )
-        };
-        out(&format!("{line}\n"));
+        match event_line(&event, json) {
+            Ok(line) => out(&format!("{line}\n")),
+            Err(e) => return fail(1, &format!("cannot print JSON: {e}")),
+        }
         printed += 1;
     }
     if failed {
@@ -342,64 +583,181 @@ async fn watch(api: &confapi::Confapi, interval: Duration, json: bool, count: Op
     }
 }
 
-async fn serve(port: u16) -> ExitCode {
+/// A value as a POSIX shell reads it: single-quoted where it needs to be.
+fn shell_quoted(value: &str) -> String {
+    if !value.is_empty() && value.chars().all(|c| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c)) {
+        value.to_owned()
+    } else {
+        format!("'{}'", value.replace('\'', r"'\''"))
+    }
+}
+
+async fn serve(port: u16, env_file: Option<&std::path::Path>) -> ExitCode {
     let server = match replay_server(port).await {
         Ok(s) => s,
         Err(e) => return fail(2, &e),
     };
     let url = server.url();
-    out(&format!("serving the recorded exchanges on {url} (Ctrl-C to stop)\n"));
-    out("point the CLI (or a crate's examples) at it with these variables:\n");
-    for (name, value) in config::mock_env(&url) {
-        out(&format!("  {name}={value}\n"));
+    let exports: String = config::mock_env(&url)
+        .into_iter()
+        .map(|(name, value)| format!("export {name}={}\n", shell_quoted(&value)))
+        .collect();
+    if let Some(path) = env_file {
+        if let Err(e) = std::fs::write(path, &exports) {
+            return fail(2, &format!("cannot write --env-file {}: {e}", path.display()));
+        }
     }
+    // Everything on stdout is shell: comments, then `export` lines.
+    out(&format!("# confapi mock: serving the recorded exchanges on {url} (Ctrl-C to stop)\n"));
+    out(&format!(
+        "# point the CLI (or a crate's examples) at it with these variables{}:\n",
+        env_file.map(|p| format!(" (also in {}: `. {}`)", p.display(), p.display())).unwrap_or_default()
+    ));
+    out(&exports);
+    out(&format!(
+        "# recorded sequences start again when every client has hung up, or on `confapi mock --reset --port {}`\n",
+        server.addr().port()
+    ));
     match tokio::signal::ctrl_c().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(1, &format!("cannot wait for Ctrl-C: {e}")),
     }
 }
 
-async fn conferences(api: &confapi::Confapi, only: Option<Vendor>, json: bool) -> ExitCode {
-    let configured = api.vendors();
+/// `confapi mock --reset`: asks the replay server on `port` to start its
+/// sequences again.
+async fn reset_mock(port: u16) -> ExitCode {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let exchange = async {
+        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
+        let request = format!(
+            "POST {} HTTP/1.1\r\nhost: 127.0.0.1:{port}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+            confapi_mock::RESET_PATH
+        );
+        stream.write_all(request.as_bytes()).await?;
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).await?;
+        Ok::<_, std::io::Error>(String::from_utf8_lossy(&answer).into_owned())
+    };
+    match tokio::time::timeout(Duration::from_secs(5), exchange).await {
+        Ok(Ok(answer)) if answer.starts_with("HTTP/1.1 200") && answer.contains("confapi-mock") => {
+            out(&format!("confapi mock on 127.0.0.1:{port}: every sequence starts again\n"));
+            ExitCode::SUCCESS
+        }
+        Ok(Ok(_)) => fail(1, &format!("127.0.0.1:{port} is not a confapi mock (give its port with --port)")),
+        Ok(Err(e)) => fail(1, &format!("no confapi mock on 127.0.0.1:{port}: {e} (give its port with --port)")),
+        Err(_) => fail(1, &format!("127.0.0.1:{port} did not answer within 5 s (give the mock's port with --port)")),
+    }
+}
+
+/// Whether a vendor's listing carries its conferences' members: OpenVox's
+/// in-session query does; DingTalk's and Quanshi's listings give head
+/// counts only, and `confapi conference VENDOR ID` fetches the members.
+fn listing_has_members(vendor: Vendor) -> bool {
+    vendor == Vendor::Openvox
+}
+
+/// The JSON record of a vendor that failed, beside the conferences.
+fn error_record(vendor: Vendor, e: &confapi::Error, line: String) -> serde_json::Value {
+    let kind = format!("{:?}", e.kind());
+    let mut snake = String::new();
+    for (i, c) in kind.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            snake.push('_');
+        }
+        snake.push(c.to_ascii_lowercase());
+    }
+    serde_json::json!({
+        "vendor": vendor.name(),
+        "error": {"kind": snake, "code": e.code(), "status": e.status(), "message": line},
+    })
+}
+
+async fn conferences(cx: &Cx, only: Option<Vendor>, json: bool) -> ExitCode {
+    let configured = cx.api.vendors();
     if configured.is_empty() {
         return fail(2, "no vendor is configured: set the CONFAPI_* variables (see --help) or use --mock");
     }
-    let answers = match only {
-        Some(v) if !configured.contains(&v) => return fail(2, &format!("{v} is not configured (see --help)")),
-        Some(v) => vec![confapi::VendorResult { vendor: v, result: api.live_conferences_of(v).await }],
-        None => api.live_conferences().await,
+    let answers = {
+        let _progress = Progress::start(&match only {
+            Some(v) => v.name().to_owned(),
+            None => configured.iter().map(|v| v.name()).collect::<Vec<_>>().join(", "),
+        });
+        match only {
+            Some(v) => {
+                if let Err(code) = cx.configured(v) {
+                    return code;
+                }
+                vec![confapi::VendorResult { vendor: v, result: cx.api.live_conferences_of(v).await }]
+            }
+            None => cx.api.live_conferences().await,
+        }
     };
     let mut all: Vec<Conference> = Vec::new();
-    let mut failed = false;
+    let mut records: Vec<serde_json::Value> = Vec::new();
+    let mut failed = Vec::new();
+    let mut answered = Vec::new();
     for answer in answers {
         match answer.result {
-            Ok(list) => all.extend(list),
+            Ok(list) => {
+                answered.push(answer.vendor);
+                for c in &list {
+                    match serde_json::to_value(c) {
+                        Ok(mut value) => {
+                            value["members_fetched"] = listing_has_members(c.vendor).into();
+                            records.push(value);
+                        }
+                        Err(e) => return fail(1, &format!("cannot print JSON: {e}")),
+                    }
+                }
+                all.extend(list);
+            }
             Err(e) => {
-                failed = true;
-                eprintln!("confapi: {}: {e}", answer.vendor);
+                let line = cx.explain(&e, None);
+                eprintln!("confapi: {line}");
+                records.push(error_record(answer.vendor, &e, line));
+                failed.push(answer.vendor);
             }
         }
     }
     if json {
-        match serde_json::to_string_pretty(&all) {
+        match serde_json::to_string_pretty(&records) {
             Ok(s) => out(&format!("{s}\n")),
             Err(e) => return fail(1, &format!("cannot print JSON: {e}")),
         }
+    } else if all.is_empty() {
+        if !answered.is_empty() {
+            let names: Vec<&str> = answered.iter().map(|v| v.name()).collect();
+            eprintln!("confapi: no conference is running ({} answered)", names.join(", "));
+        }
     } else {
         out(&table::conferences(&all));
+        let mut without: Vec<&str> = answered.iter().filter(|v| !listing_has_members(**v)).map(|v| v.name()).collect();
+        without.dedup();
+        let shown = all.iter().any(|c| without.contains(&c.vendor.name()));
+        if shown {
+            eprintln!(
+                "confapi: note: members not fetched for {} (PEOPLE is the vendor's count; `confapi conference VENDOR ID` lists them)",
+                without.join(", ")
+            );
+        }
     }
-    if failed {
-        ExitCode::FAILURE
-    } else {
+    if failed.is_empty() {
         ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
 
-async fn conference(api: &confapi::Confapi, vendor: Vendor, id: &str, json: bool) -> ExitCode {
-    if !api.vendors().contains(&vendor) {
-        return fail(2, &format!("{vendor} is not configured (see --help)"));
+async fn conference(cx: &Cx, vendor: Vendor, id: &str, json: bool) -> ExitCode {
+    if let Err(code) = cx.configured(vendor) {
+        return code;
     }
-    match api.conference(vendor, id).await {
+    let result = {
+        let _progress = Progress::start(vendor.name());
+        cx.api.conference(vendor, id).await
+    };
+    match result {
         Ok(c) if json => match serde_json::to_string_pretty(&c) {
             Ok(s) => {
                 out(&format!("{s}\n"));
@@ -411,7 +769,15 @@ async fn conference(api: &confapi::Confapi, vendor: Vendor, id: &str, json: bool
             out(&table::conference(&c));
             ExitCode::SUCCESS
         }
-        Err(e) => fail(1, &format!("{vendor}: {e}")),
+        Err(e) if e.kind() == ErrorKind::InvalidRequest => {
+            let hint = what_to_type(e.detail().unwrap_or(""), &Request::End { conference: id.into(), by: None });
+            let mut line = cx.explain(&e, None);
+            if let Some(fix) = hint {
+                line.push_str(&format!(" ({fix})"));
+            }
+            fail(2, &line)
+        }
+        Err(e) => fail(1, &cx.explain(&e, None)),
     }
 }
 

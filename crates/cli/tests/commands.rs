@@ -56,6 +56,9 @@ fn one_vendor_on_a_closed_port_fails_fast_and_says_why() {
     assert!(err.contains("dingtalk") && err.contains("could not connect"), "{err}");
     assert!(err.contains("openvox skipped") && err.contains("quanshi skipped"), "{err}");
     assert!(!err.contains(secret) && !text(&out.stdout).contains(secret));
+    // The vendor once, and no empty table when nothing answered.
+    assert!(!err.contains("dingtalk: dingtalk"), "{err}");
+    assert!(out.stdout.is_empty(), "{}", text(&out.stdout));
 }
 
 #[test]

@@ -57,7 +57,12 @@ impl Vars<'_> {
             Some((missing, _)) => {
                 let set: Vec<&str> =
                     required.iter().zip(&values).filter(|(_, v)| v.is_some()).map(|(n, _)| *n).collect();
-                Err(ConfigError(format!("{vendor}: {missing} is not set (but {} is)", set.join(", "))))
+                let set = match set.as_slice() {
+                    [one] => format!("{one} is"),
+                    [rest @ .., last] => format!("{} and {last} are", rest.join(", ")),
+                    [] => String::new(),
+                };
+                Err(ConfigError(format!("{vendor}: {missing} is not set (but {set})")))
             }
             None => Ok(Some(values.into_iter().flatten().collect())),
         }

@@ -291,7 +291,21 @@ impl fmt::Display for Error {
 }
 
 impl fmt::Debug for Error {
+    /// Readable where `Debug` is what people see (a `main` that returns
+    /// the error prints `Error: {:?}`): the message as `Display` writes it,
+    /// then the kind, code and request id, as `io::Error` does. `{:#?}`
+    /// gives every field.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !f.alternate() {
+            write!(f, "{self} (kind: {:?}", self.0.kind)?;
+            if let Some(code) = &self.0.code {
+                write!(f, ", code: {code}")?;
+            }
+            if let Some(id) = &self.0.request_id {
+                write!(f, ", request id: {id}")?;
+            }
+            return f.write_str(")");
+        }
         f.debug_struct("Error")
             .field("kind", &self.0.kind)
             .field("vendor", &self.0.vendor)

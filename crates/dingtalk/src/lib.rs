@@ -21,7 +21,7 @@
 //! use futures::StreamExt;
 //! # async fn run() -> Result<(), confapi_core::Error> {
 //! let dingtalk = confapi_dingtalk::Client::builder().app_credentials("dingappkey", "app-secret").build()?;
-//! let info = dingtalk.conference("6323d7568777190142ab9d10").await?;
+//! let info = dingtalk.conference("6449d8a6414c0000001464af9f0").await?;
 //! println!("{:?} has {:?} people in it", info.title, info.active_num);
 //! let mut live = std::pin::pin!(dingtalk.org_conferences(50));
 //! while let Some(conference) = live.next().await {

@@ -7,7 +7,12 @@
 //! Recordings of one request that carry `"step": N` are a sequence: the
 //! Nth call gets step N and later calls the last step, so a replayed
 //! listing can change from one call to the next (members joining and
-//! leaving for `confapi --mock watch`).
+//! leaving for `confapi --mock watch`). Sequences start again when every
+//! client has hung up, and on any request to [`RESET_PATH`]. A request no
+//! recording matches gets HTTP 501 ([`MISS_STATUS`]) with a text body
+//! starting `confapi-mock: no recording for`, which names the nearest
+//! recording: no vendor answers that way. The crate's README gives the
+//! matching rule.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), String> {
@@ -15,7 +20,7 @@
 //! # let vendors: &[&'static confapi_core::VendorInfo] = &[];
 //! // `vendors`: the specs' facts, e.g. `confapi::vendor_infos()`.
 //! let files = load_dir("crates/mock/recorded/openvox".as_ref())?;
-//! let replay = Replay::new(files.into_iter().map(|f| f.exchange).collect(), vendors);
+//! let replay = Replay::from_files(files, vendors);
 //! let server = MockServer::start(vendors, replay, 0).await.map_err(|e| e.to_string())?;
 //! println!("replaying on {}", server.url());
 //! # Ok(()) }
@@ -31,7 +36,7 @@ pub use enforce::RateLimited;
 pub use exchange::{
     embedded, load_dir, load_file, Exchange, RecordedFile, RecordedRequest, RecordedResponse, Secrets, REDACTED,
 };
-pub use replay::{unmatched, Replay};
+pub use replay::{unmatched, Replay, MISS_STATUS, MOCK_HEADER, PAGING_FIELDS, RESET_PATH};
 pub use server::{MockServer, Reply, Responder};
 
 /// This crate's `recorded` folder (for tests and tools run from

@@ -1,17 +1,52 @@
-//! Replays recorded exchanges: method + path pick the recording, the body
-//! decides where several recordings share a path, and recordings of one
-//! request with a `step` answer successive calls in turn.
+//! Replays recorded exchanges. Method and path pick the recordings; the
+//! body decides where several share a path, by the matching rule of the
+//! crate's README (exact body first, then ignoring paging fields and
+//! fields only one side has); recordings of one request with a `step`
+//! answer successive calls in turn, per session. A request nothing matches
+//! gets a 501 that names the mock and the nearest recording.
 
-use crate::exchange::{Exchange, RecordedRequest, Secrets};
+use crate::exchange::{Exchange, RecordedFile, RecordedRequest, Secrets};
 use crate::server::Reply;
 use confapi_core::VendorInfo;
+use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
+
+/// The path that resets every sequence (any method): the next call of
+/// each sequence gets its first step again.
+pub const RESET_PATH: &str = "/_confapi-mock/reset";
+
+/// The header on every reply the replay server makes up itself (a miss,
+/// a reset), so nobody takes it for a vendor's answer.
+pub const MOCK_HEADER: &str = "x-confapi-mock";
+
+/// The status of a miss: 501 Not Implemented, which none of the vendors
+/// sends, so a miss never passes for a vendor's error.
+pub const MISS_STATUS: u16 = 501;
+
+/// Request body fields that only page through a listing; a recording's
+/// values for them never rule it out.
+pub const PAGING_FIELDS: &[&str] = &[
+    "page",
+    "pageNo",
+    "pageNum",
+    "pageIndex",
+    "pageSize",
+    "count",
+    "size",
+    "limit",
+    "offset",
+    "maxResults",
+    "nextToken",
+    "cursor",
+];
 
 /// A [`Responder`](crate::Responder) over a set of recordings.
 #[derive(Debug)]
 pub struct Replay {
     exchanges: Vec<Exchange>,
+    /// What to call each recording in a miss (its file, `vendor/name.json`).
+    names: Vec<String>,
     vendors: Vec<&'static VendorInfo>,
     /// Calls answered so far per sequence, keyed by the index of the
     /// sequence's first step: one counter per distinct request, so memory
@@ -23,37 +58,156 @@ impl Clone for Replay {
     /// The same recordings, with each sequence where this one is.
     fn clone(&self) -> Self {
         let calls = self.calls.lock().unwrap_or_else(PoisonError::into_inner).clone();
-        Self { exchanges: self.exchanges.clone(), vendors: self.vendors.clone(), calls: Mutex::new(calls) }
+        Self {
+            exchanges: self.exchanges.clone(),
+            names: self.names.clone(),
+            vendors: self.vendors.clone(),
+            calls: Mutex::new(calls),
+        }
     }
+}
+
+/// How a recorded body compares with a request's.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+struct Comparison {
+    /// The first field both have with different values, paging fields
+    /// aside (`$.action`, `$.userList[0].unionId`).
+    conflict: Option<String>,
+    /// Fields both have with equal values, paging fields aside.
+    agree: usize,
+    /// Paging fields both have with equal values.
+    paging_agree: usize,
+    /// Fields the recording has and the request leaves out.
+    left_out: usize,
+}
+
+fn compare(recorded: &Value, sent: &Value, path: &str, paging: bool, out: &mut Comparison) {
+    match (recorded, sent) {
+        // A recording without a body pins nothing down.
+        (Value::Null, _) => {}
+        (Value::Object(r), Value::Object(s)) => {
+            for (key, rv) in r {
+                let here = format!("{path}.{key}");
+                match s.get(key) {
+                    None => out.left_out += 1,
+                    Some(sv) => compare(rv, sv, &here, paging || PAGING_FIELDS.contains(&key.as_str()), out),
+                }
+            }
+        }
+        (Value::Array(r), Value::Array(s)) if r.len() == s.len() => {
+            for (i, (rv, sv)) in r.iter().zip(s).enumerate() {
+                compare(rv, sv, &format!("{path}[{i}]"), paging, out);
+            }
+        }
+        (r, s) if r == s => {
+            if paging {
+                out.paging_agree += 1
+            } else {
+                out.agree += 1
+            }
+        }
+        // Paging values and types (a page number sent as a string) never conflict.
+        _ if paging => {}
+        _ => {
+            if out.conflict.is_none() {
+                out.conflict = Some(if path.is_empty() { "the body".into() } else { format!("${path}") });
+            }
+        }
+    }
+}
+
+fn same_text(a: &str, b: &str) -> usize {
+    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
 }
 
 impl Replay {
     /// Replays `exchanges` of `vendors`, whose specs say which fields are
-    /// secret and how each vendor answers a request it does not know.
+    /// secret. A miss names the nearest recording by method, path and
+    /// vendor; [`Replay::from_files`] names it by its file.
     pub fn new(exchanges: Vec<Exchange>, vendors: &[&'static VendorInfo]) -> Self {
-        Self { exchanges, vendors: vendors.to_vec(), calls: Mutex::default() }
+        let names = exchanges
+            .iter()
+            .map(|e| format!("the {} recording of {} {}", e.vendor, e.request.method, e.request.path))
+            .collect();
+        Self { exchanges, names, vendors: vendors.to_vec(), calls: Mutex::default() }
     }
 
-    /// The recordings that answer `request`, in step order: those for its
-    /// method and path when they all record one request, otherwise those
-    /// with the same body (compared with secrets redacted, as recordings
-    /// store them).
-    fn sequence(&self, request: &RecordedRequest) -> Vec<usize> {
-        let route: Vec<usize> = (0..self.exchanges.len())
+    /// Replays recorded files; a miss names the nearest one as
+    /// `vendor/file.json`.
+    pub fn from_files(files: Vec<RecordedFile>, vendors: &[&'static VendorInfo]) -> Self {
+        let names = files
+            .iter()
+            .map(|f| {
+                let file = f.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                format!("{}/{file}", f.exchange.vendor)
+            })
+            .collect();
+        let exchanges = files.into_iter().map(|f| f.exchange).collect();
+        Self { exchanges, names, vendors: vendors.to_vec(), calls: Mutex::default() }
+    }
+
+    /// Starts every sequence again from its first step.
+    pub fn reset(&self) {
+        self.calls.lock().unwrap_or_else(PoisonError::into_inner).clear();
+    }
+
+    fn route(&self, request: &RecordedRequest) -> Vec<usize> {
+        (0..self.exchanges.len())
             .filter(|i| {
                 let e = &self.exchanges[*i].request;
                 e.method.eq_ignore_ascii_case(&request.method) && e.path == request.path
             })
-            .collect();
+            .collect()
+    }
+
+    fn redacted(&self, body: &Value) -> Value {
+        let mut body = body.clone();
+        Secrets::of(&self.vendors).redact_json(&mut body);
+        body
+    }
+
+    /// Whether a recording's answer is a failure (an error status, or the
+    /// vendor's failure envelope): among equally good matches a success wins.
+    fn fails(&self, i: usize) -> bool {
+        let e = &self.exchanges[i];
+        e.response.status >= 400
+            || self
+                .vendors
+                .iter()
+                .find(|v| v.name == e.vendor)
+                .is_some_and(|v| v.decode_failure(&e.response.bytes()).is_some())
+    }
+
+    /// The recordings that answer `request`, in step order (see the
+    /// crate's README for the rule).
+    fn sequence(&self, request: &RecordedRequest) -> Vec<usize> {
+        let route = self.route(request);
         let body_of = |i: &usize| &self.exchanges[*i].request.body;
+        // One request recorded on the path answers every body.
         let one_request = route.first().is_some_and(|first| route.iter().all(|i| body_of(i) == body_of(first)));
-        let mut sequence = if one_request {
-            route
+        let chosen = if one_request {
+            route.first().copied()
         } else {
-            let mut body = request.body.clone();
-            Secrets::of(&self.vendors).redact_json(&mut body);
-            route.into_iter().filter(|i| *body_of(i) == body).collect()
+            let body = self.redacted(&request.body);
+            route.iter().copied().find(|i| *body_of(i) == body).or_else(|| {
+                route
+                    .iter()
+                    .copied()
+                    .filter_map(|i| {
+                        let mut c = Comparison::default();
+                        compare(body_of(&i), &body, "", false, &mut c);
+                        c.conflict.is_none().then_some((i, c))
+                    })
+                    // Most agreeing fields, then a success, then fewest fields
+                    // left out, then most paging agreement; ties: file order.
+                    .max_by_key(|(i, c)| {
+                        (c.agree, !self.fails(*i), std::cmp::Reverse(c.left_out), c.paging_agree, std::cmp::Reverse(*i))
+                    })
+                    .map(|(i, _)| i)
+            })
         };
+        let Some(chosen) = chosen else { return Vec::new() };
+        let mut sequence: Vec<usize> = route.into_iter().filter(|i| body_of(i) == body_of(&chosen)).collect();
         sequence.sort_by_key(|i| self.exchanges[*i].step.unwrap_or(0));
         sequence
     }
@@ -75,17 +229,64 @@ impl Replay {
         Some(&self.exchanges[sequence[step]])
     }
 
-    /// The vendor whose recordings share the longest path prefix with `path`.
-    fn vendor_of(&self, path: &str) -> Option<&str> {
-        self.exchanges
-            .iter()
-            .max_by_key(|e| e.request.path.chars().zip(path.chars()).take_while(|(a, b)| a == b).count())
-            .map(|e| e.vendor.as_str())
+    /// Why nothing answers `request`: the recording nearest to it and
+    /// where it differs. `None` when there are no recordings at all.
+    pub fn nearest(&self, request: &RecordedRequest) -> Option<String> {
+        let route = self.route(request);
+        if !route.is_empty() {
+            let body = self.redacted(&request.body);
+            let (i, c) = route
+                .into_iter()
+                .map(|i| {
+                    let mut c = Comparison::default();
+                    compare(&self.exchanges[i].request.body, &body, "", false, &mut c);
+                    (i, c)
+                })
+                .max_by_key(|(i, c)| (c.agree, c.paging_agree, std::cmp::Reverse(*i)))?;
+            let at = c.conflict.unwrap_or_else(|| "the body".into());
+            return Some(format!("{} (differs at {at})", self.names[i]));
+        }
+        let i = (0..self.exchanges.len()).max_by_key(|i| {
+            let r = &self.exchanges[*i].request;
+            (same_text(&r.path, &request.path), r.method.eq_ignore_ascii_case(&request.method), std::cmp::Reverse(*i))
+        })?;
+        let r = &self.exchanges[i].request;
+        let what = if r.path == request.path { "method" } else { "path" };
+        Some(format!("{} (differs in the {what}: {} {})", self.names[i], r.method, r.path))
+    }
+
+    /// The 501 for a request nothing matches: it names the mock, the
+    /// request (secrets redacted) and the nearest recording.
+    pub fn miss(&self, request: &RecordedRequest) -> Reply {
+        let body = match self.redacted(&request.body) {
+            Value::Null => String::new(),
+            b => {
+                let text = b.to_string();
+                let short: String = text.chars().take(200).collect();
+                let more = if text.chars().count() > 200 { "…" } else { "" };
+                format!(" {short}{more}")
+            }
+        };
+        let nearest = self.nearest(request).unwrap_or_else(|| "none (no recordings loaded)".into());
+        let text = format!(
+            "confapi-mock: no recording for {} {}{body}; nearest: {nearest}",
+            request.method.to_ascii_uppercase(),
+            request.path
+        );
+        let mut reply = Reply::raw(MISS_STATUS, "text/plain; charset=utf-8", text);
+        reply.headers.push((MOCK_HEADER.into(), "no-recording".into()));
+        reply
     }
 }
 
 impl crate::Responder for Replay {
     fn reply(&self, request: &RecordedRequest) -> Reply {
+        if request.path == RESET_PATH {
+            self.reset();
+            let mut reply = Reply::raw(200, "text/plain; charset=utf-8", "confapi-mock: every sequence starts again\n");
+            reply.headers.push((MOCK_HEADER.into(), "reset".into()));
+            return reply;
+        }
         match self.find(request) {
             Some(e) => {
                 let body = e.response.bytes();
@@ -96,11 +297,12 @@ impl crate::Responder for Replay {
                 }
                 Reply { status: e.response.status, headers, body, ..Reply::default() }
             }
-            None => {
-                let vendor = self.vendor_of(&request.path);
-                unmatched(self.vendors.iter().copied().find(|v| Some(v.name) == vendor))
-            }
+            None => self.miss(request),
         }
+    }
+
+    fn idle(&self) {
+        self.reset();
     }
 }
 
@@ -183,11 +385,21 @@ mod tests {
         assert_eq!(replay.reply(&request("/q", json!({"number": "2"}))).body, br#"{"n":2}"#);
         // The spec's secret fields are compared redacted, as recordings store them.
         assert_eq!(replay.reply(&request("/login", json!({"password": "x"}))).body, br#"{"ok":true}"#);
-        // Several recordings and no equal body: the vendor's own error, from its spec.
+        // Several recordings and none agreeing: a 501 naming the mock and the nearest.
         let miss = replay.reply(&request("/q", json!({"number": "3"})));
-        assert_eq!(miss, unmatched(Some(&PBX)));
-        assert_eq!(miss.body, br#"{"status":"Failed","errno":"10003"}"#);
-        assert_eq!(replay.reply(&request("/nowhere", Value::Null)), unmatched(Some(&PBX)));
+        assert_eq!(miss.status, MISS_STATUS);
+        assert!(miss.headers.contains(&(MOCK_HEADER.into(), "no-recording".into())));
+        let text = String::from_utf8(miss.body).unwrap();
+        assert!(text.starts_with(r#"confapi-mock: no recording for POST /q {"number":"3"}; nearest: "#), "{text}");
+        assert!(text.ends_with("(differs at $.number)"), "{text}");
+        let elsewhere = String::from_utf8(replay.reply(&request("/nowhere", Value::Null)).body).unwrap();
+        assert!(elsewhere.contains("no recording for POST /nowhere; nearest:"), "{elsewhere}");
+        // A secret in a missed request is never echoed.
+        let secret = request("/q", json!({"number": "4", "password": "hunter2"}));
+        let text = String::from_utf8(replay.reply(&secret).body).unwrap();
+        assert!(!text.contains("hunter2") && text.contains(r#""password":"REDACTED""#), "{text}");
+        // The vendor's own answer to an unknown request is still there for tests that want it.
+        assert_eq!(unmatched(Some(&PBX)).body, br#"{"status":"Failed","errno":"10003"}"#);
         assert_eq!(unmatched(None).status, 404);
     }
 
@@ -230,5 +442,53 @@ mod tests {
         assert_eq!(replay.reply(&request("/members", Value::Null)).body, br#"{"n":1}"#);
         assert_eq!(replay.reply(&request("/members", json!({"x": 1}))).body, br#"{"n":2}"#);
         assert_eq!(replay.reply(&request("/members", Value::Null)).body, br#"{"n":2}"#);
+    }
+
+    #[test]
+    fn matching_ignores_paging_and_fields_one_side_leaves_out() {
+        let listing =
+            |body: Value, answer: Value| Exchange { vendor: "openvox".into(), ..exchange("/list", body, answer) };
+        let replay = Replay::new(
+            vec![
+                listing(json!({"page": 1, "count": 50}), json!({"live": true})),
+                listing(json!({"page": 1, "count": 20}), json!({"status": "Failed", "errno": "1"})),
+                listing(json!({"admin": 7, "page": 1, "count": 10}), json!({"seed": true})),
+                exchange("/mute", json!({"action": "mute", "forceMute": false}), json!({"muted": true})),
+                exchange("/mute", json!({"action": "unmute", "forceMute": false}), json!({"muted": false})),
+            ],
+            &[&PBX],
+        );
+        // Exact bodies still pick their own recording.
+        assert_eq!(
+            replay.reply(&request("/list", json!({"page": 1, "count": 20}))).body,
+            br#"{"status":"Failed","errno":"1"}"#
+        );
+        // Another page size: the success with nothing left out.
+        assert_eq!(replay.reply(&request("/list", json!({"page": 1, "count": 1}))).body, br#"{"live":true}"#);
+        // A field the request leaves out, and one the recording does not have, rule nothing out.
+        assert_eq!(replay.reply(&request("/mute", json!({"action": "mute"}))).body, br#"{"muted":true}"#);
+        assert_eq!(replay.reply(&request("/mute", json!({"action": "unmute", "x": 1}))).body, br#"{"muted":false}"#);
+        // A field both have with other values does.
+        assert_eq!(replay.reply(&request("/mute", json!({"action": "hold"}))).status, MISS_STATUS);
+    }
+
+    #[test]
+    fn a_reset_or_an_idle_server_starts_sequences_again() {
+        let replay = Replay::new(
+            vec![
+                step(1, exchange("/members", Value::Null, json!({"n": 1}))),
+                step(2, exchange("/members", Value::Null, json!({"n": 2}))),
+            ],
+            &[&PBX],
+        );
+        let members = request("/members", Value::Null);
+        assert_eq!(replay.reply(&members).body, br#"{"n":1}"#);
+        assert_eq!(replay.reply(&members).body, br#"{"n":2}"#);
+        let reset = replay.reply(&request(RESET_PATH, Value::Null));
+        assert_eq!(reset.status, 200);
+        assert_eq!(replay.reply(&members).body, br#"{"n":1}"#);
+        assert_eq!(replay.reply(&members).body, br#"{"n":2}"#);
+        replay.idle();
+        assert_eq!(replay.reply(&members).body, br#"{"n":1}"#);
     }
 }

@@ -68,6 +68,11 @@ impl Reply {
 pub trait Responder: Send + Sync + 'static {
     /// The reply for one request.
     fn reply(&self, request: &RecordedRequest) -> Reply;
+
+    /// Called when the last open connection closes: every client has hung
+    /// up, so a session is over ([`Replay`](crate::Replay) starts its
+    /// sequences again). Nothing by default.
+    fn idle(&self) {}
 }
 
 impl<F: Fn(&RecordedRequest) -> Reply + Send + Sync + 'static> Responder for F {
@@ -80,6 +85,8 @@ struct Shared {
     responder: Box<dyn Responder>,
     secrets: Secrets,
     log: Mutex<Vec<RecordedRequest>>,
+    /// Connections open now.
+    open: Mutex<usize>,
 }
 
 /// A running server; stops when dropped.
@@ -105,6 +112,7 @@ impl MockServer {
             responder: Box::new(responder),
             secrets: Secrets::of(vendors),
             log: Mutex::new(Vec::new()),
+            open: Mutex::new(0),
         });
         let (stop, mut stopped) = oneshot::channel();
         let accept_shared = shared.clone();
@@ -118,11 +126,25 @@ impl MockServer {
                     },
                 };
                 let shared = accept_shared.clone();
+                if let Ok(mut open) = shared.open.lock() {
+                    *open += 1;
+                }
                 tokio::spawn(async move {
-                    let service = service_fn(move |req| handle(shared.clone(), req));
+                    let service_shared = shared.clone();
+                    let service = service_fn(move |req| handle(service_shared.clone(), req));
                     let _ = hyper::server::conn::http1::Builder::new()
                         .serve_connection(TokioIo::new(stream), service)
                         .await;
+                    let last = match shared.open.lock() {
+                        Ok(mut open) => {
+                            *open = open.saturating_sub(1);
+                            *open == 0
+                        }
+                        Err(_) => false,
+                    };
+                    if last {
+                        shared.responder.idle();
+                    }
                 });
             }
         });
