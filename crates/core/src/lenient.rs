@@ -42,18 +42,25 @@ impl NumberOrString {
     }
 }
 
+/// `PartialEq`, `Eq` and `Hash` by one field: the value, not how it was sent.
+macro_rules! equal_by {
+    ($type:ty, $field:ident) => {
+        impl PartialEq for $type {
+            fn eq(&self, other: &Self) -> bool {
+                self.$field == other.$field
+            }
+        }
+        impl Eq for $type {}
+        impl std::hash::Hash for $type {
+            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+                self.$field.hash(state);
+            }
+        }
+    };
+}
+
 // Equal by value: `"0800"` sent quoted or bare is the same number text.
-impl PartialEq for NumberOrString {
-    fn eq(&self, other: &Self) -> bool {
-        self.text == other.text
-    }
-}
-impl Eq for NumberOrString {}
-impl std::hash::Hash for NumberOrString {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.text.hash(state);
-    }
-}
+equal_by!(NumberOrString, text);
 impl PartialEq<str> for NumberOrString {
     fn eq(&self, other: &str) -> bool {
         self.text == other
@@ -168,17 +175,7 @@ impl LenientInt {
 }
 
 // Equal and ordered by value, however the server wrote it.
-impl PartialEq for LenientInt {
-    fn eq(&self, other: &Self) -> bool {
-        self.value == other.value
-    }
-}
-impl Eq for LenientInt {}
-impl std::hash::Hash for LenientInt {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.value.hash(state);
-    }
-}
+equal_by!(LenientInt, value);
 impl PartialOrd for LenientInt {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
@@ -281,17 +278,7 @@ impl LenientBool {
 }
 
 // Equal by value, however the server wrote it.
-impl PartialEq for LenientBool {
-    fn eq(&self, other: &Self) -> bool {
-        self.value == other.value
-    }
-}
-impl Eq for LenientBool {}
-impl std::hash::Hash for LenientBool {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.value.hash(state);
-    }
-}
+equal_by!(LenientBool, value);
 impl PartialEq<bool> for LenientBool {
     fn eq(&self, other: &bool) -> bool {
         self.value == *other
