@@ -25,22 +25,28 @@ mod shapes;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check]\n       cargo xtask docs-check [--json] [--no-audit] [--vendor V] [--spec-dir DIR] PAGE...\n       cargo xtask docs-check --dingtalk-sdk DIR [--json]";
+/// Project automation for confapi.
+#[derive(clap::Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask")]
+enum Command {
+    /// Generate every vendor client from its spec (and report API changes).
+    Codegen {
+        /// Change nothing; fail with a diff when a checked-in file is stale.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Compare vendor doc pages (or the DingTalk SDK) with the specs.
+    DocsCheck(docs::Options),
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("docs-check") {
-        return docs::main(&workspace_root(), &args[1..]);
-    }
-    let check = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-        ["codegen"] => false,
-        ["codegen", "--check"] => true,
-        _ => {
-            eprintln!("{USAGE}");
-            return ExitCode::from(2);
-        }
+    let command = <Command as clap::Parser>::parse();
+    let root = workspace_root();
+    let result = match command {
+        Command::DocsCheck(options) => return docs::main(&root, &options),
+        Command::Codegen { check } => codegen(&root, check),
     };
-    match codegen(&workspace_root(), check) {
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(msg) => {
             eprintln!("{msg}");
@@ -117,21 +123,24 @@ fn api_changes(vendor: &str, current: Option<&str>, fresh: &str) -> Vec<String> 
     }
 }
 
+/// A unified diff of the checked-in file against the fresh one, cut after
+/// `MAX_DIFF_LINES` lines so a large change stays readable.
 fn describe_difference(rel: &str, current: Option<&str>, fresh: &str) -> String {
+    const MAX_DIFF_LINES: usize = 200;
     let Some(current) = current else {
         return format!("  {rel}: missing");
     };
-    let line = current
-        .lines()
-        .zip(fresh.lines())
-        .position(|(a, b)| a != b)
-        .unwrap_or_else(|| current.lines().count().min(fresh.lines().count()))
-        + 1;
-    format!(
-        "  {rel}: differs from line {line} ({} lines checked in, {} generated)",
-        current.lines().count(),
-        fresh.lines().count()
-    )
+    let diff = similar::TextDiff::from_lines(current, fresh)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("{rel} (checked in)"), &format!("{rel} (generated)"))
+        .to_string();
+    let total = diff.lines().count();
+    let mut shown: String = diff.lines().take(MAX_DIFF_LINES).map(|l| format!("{l}\n")).collect();
+    if total > MAX_DIFF_LINES {
+        shown.push_str(&format!("… {} more diff lines\n", total - MAX_DIFF_LINES));
+    }
+    shown
 }
 
 #[cfg(test)]
@@ -157,7 +166,10 @@ mod tests {
         assert_ne!(edited, spec);
         let fresh = generate::generate("openvox", &edited).unwrap();
         assert_ne!(fresh, checked_in);
-        assert!(describe_difference("x.rs", Some(&checked_in), &fresh).contains("differs from line"));
+        let diff = describe_difference("x.rs", Some(&checked_in), &fresh);
+        assert!(diff.contains("--- x.rs (checked in)") && diff.contains("+++ x.rs (generated)"), "{diff}");
+        assert!(diff.lines().any(|l| l.starts_with('-') && l.contains("Log in and obtain a session token")), "{diff}");
+        assert!(diff.lines().any(|l| l.starts_with('+') && l.trim_end().ends_with("/**Log in")), "{diff}");
     }
 
     #[test]

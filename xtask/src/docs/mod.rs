@@ -24,61 +24,37 @@ use spec::Spec;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask docs-check [--json] [--no-audit] [--vendor V] [--spec-dir DIR] PAGE...\n       cargo xtask docs-check --dingtalk-sdk DIR [--json] [--spec-dir DIR]";
-
 const VENDORS: &[&str] = &["openvox", "quanshi", "dingtalk"];
 
-/// The command line.
-#[derive(Debug, Default)]
-struct Options {
+/// `cargo xtask docs-check`: vendor doc pages (or the DingTalk SDK) against the specs.
+#[derive(Debug, clap::Args)]
+pub struct Options {
+    /// Print the findings as JSON.
+    #[arg(long)]
     json: bool,
+    /// Do not decode the pages' example responses through the audit.
+    #[arg(long = "no-audit", action = clap::ArgAction::SetFalse)]
     audit: bool,
+    /// The vendor of every page (else told by its directory or text).
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(VENDORS))]
     vendor: Option<String>,
+    /// Where the specs are (default: the workspace's specs/).
+    #[arg(long)]
     spec_dir: Option<PathBuf>,
+    /// Compare the DingTalk spec with the official SDK unpacked in DIR instead.
+    #[arg(long = "dingtalk-sdk", value_name = "DIR")]
     sdk: Option<PathBuf>,
+    /// Doc pages, in any of the three vendors' formats.
+    #[arg(required_unless_present = "sdk")]
     pages: Vec<PathBuf>,
 }
 
-fn options(args: &[String]) -> Result<Options, String> {
-    let mut o = Options { audit: true, ..Options::default() };
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let mut value = |flag: &str| it.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
-        match a.as_str() {
-            "--json" => o.json = true,
-            "--no-audit" => o.audit = false,
-            "--vendor" => {
-                let v = value("--vendor")?;
-                if !VENDORS.contains(&v.as_str()) {
-                    return Err(format!("unknown vendor {v:?} (openvox, quanshi or dingtalk)"));
-                }
-                o.vendor = Some(v);
-            }
-            "--spec-dir" => o.spec_dir = Some(PathBuf::from(value("--spec-dir")?)),
-            "--dingtalk-sdk" => o.sdk = Some(PathBuf::from(value("--dingtalk-sdk")?)),
-            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
-            page => o.pages.push(PathBuf::from(page)),
-        }
-    }
-    if o.pages.is_empty() && o.sdk.is_none() {
-        return Err("no pages given".into());
-    }
-    Ok(o)
-}
-
 /// Runs the command; `root` is the workspace.
-pub fn main(root: &Path, args: &[String]) -> ExitCode {
-    let o = match options(args) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("{e}\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
+pub fn main(root: &Path, o: &Options) -> ExitCode {
     let spec_dir = o.spec_dir.clone().unwrap_or_else(|| root.join("specs"));
     let result = match &o.sdk {
         Some(dir) => sdk::check(dir, &spec_dir).map(|r| vec![r]),
-        None => check_pages(root, &spec_dir, &o),
+        None => check_pages(root, &spec_dir, o),
     };
     match result {
         Ok(reports) => {
