@@ -20,6 +20,7 @@ mod meta;
 mod model;
 mod postprocess;
 mod preprocess;
+mod semver;
 mod shapes;
 
 use std::path::{Path, PathBuf};
@@ -37,6 +38,13 @@ enum Command {
     },
     /// Compare vendor doc pages (or the DingTalk SDK) with the specs.
     DocsCheck(docs::Options),
+    /// Plant edits in a copy of the specs; the change report and
+    /// `cargo semver-checks` must agree on each.
+    SemverCheck {
+        /// Also write the table of verdicts here (e.g. docs/SEMVER.md).
+        #[arg(long)]
+        table: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -45,6 +53,7 @@ fn main() -> ExitCode {
     let result = match command {
         Command::DocsCheck(options) => return docs::main(&root, &options),
         Command::Codegen { check } => codegen(&root, check),
+        Command::SemverCheck { table } => semver::run(&root, table.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -60,6 +69,17 @@ fn workspace_root() -> PathBuf {
 }
 
 fn codegen(root: &Path, check: bool) -> Result<(), String> {
+    let changes = regenerate(root, check)?;
+    if !changes.is_empty() {
+        println!("API changes (for the CHANGELOG):\n{}", changes.join("\n"));
+    }
+    Ok(())
+}
+
+/// Generates every vendor's client from `root`'s specs and writes it (or,
+/// with `check`, fails with a diff of each stale file); returns the API
+/// change report's lines.
+pub(crate) fn regenerate(root: &Path, check: bool) -> Result<Vec<String>, String> {
     let mut specs: Vec<PathBuf> = std::fs::read_dir(root.join("specs"))
         .map_err(|e| format!("cannot read specs/: {e}"))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -89,22 +109,20 @@ fn codegen(root: &Path, check: bool) -> Result<(), String> {
             stale.push(describe_difference(&rel, current.as_deref(), &code));
         } else {
             std::fs::write(&out, &code).map_err(|e| format!("{rel}: {e}"))?;
-            println!("wrote {rel}");
+            eprintln!("wrote {rel}");
         }
-    }
-    if !changes.is_empty() {
-        println!("API changes (for the CHANGELOG):\n{}", changes.join("\n"));
     }
     if stale.is_empty() {
         if check {
             println!("codegen: {} generated file(s) up to date", specs.len());
         }
-        Ok(())
+        Ok(changes)
     } else {
         Err(format!(
-            "codegen --check: {} generated file(s) are stale:\n{}\nrun `cargo xtask codegen` and commit the result",
+            "codegen --check: {} generated file(s) are stale:\n{}\n{}\nrun `cargo xtask codegen` and commit the result",
             stale.len(),
-            stale.join("\n")
+            stale.join("\n"),
+            if changes.is_empty() { String::new() } else { format!("API changes:\n{}", changes.join("\n")) }
         ))
     }
 }

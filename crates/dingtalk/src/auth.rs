@@ -58,21 +58,16 @@ impl AppToken {
         let client = &self.client;
         let response = match &self.credentials {
             AppCredentials::Internal { app_key, app_secret } => {
-                let body = types::AppTokenRequest {
-                    app_key: app_key.clone(),
-                    app_secret: Some(app_secret.clone()),
-                    extra: Default::default(),
-                };
+                let body = types::AppTokenRequest::new(app_key.clone()).app_secret(app_secret.clone());
                 client.get_access_token().body(body).send().await?
             }
             AppCredentials::ThirdParty { auth_corp_id, suite_key, suite_secret, suite_ticket } => {
-                let body = types::CorpTokenRequest {
-                    auth_corp_id: auth_corp_id.clone(),
-                    suite_key: suite_key.clone(),
-                    suite_secret: suite_secret.clone(),
-                    suite_ticket: suite_ticket.clone(),
-                    extra: Default::default(),
-                };
+                let body = types::CorpTokenRequest::new(
+                    auth_corp_id.clone(),
+                    suite_key.clone(),
+                    suite_secret.clone(),
+                    suite_ticket.clone(),
+                );
                 client.get_corp_access_token().body(body).send().await?
             }
         };

@@ -5946,7 +5946,7 @@ pub mod types {
         }
     }
     impl ActionRequest {
-        ///A `ActionRequest` with what it requires, `action` (`action`); set the rest with the methods below.
+        ///A `ActionRequest` with what it requires, `action`; set the rest with the methods below.
         #[allow(clippy::new_without_default)]
         pub fn new(action: impl ::std::convert::Into<::std::string::String>) -> Self {
             Self {
@@ -6380,7 +6380,7 @@ pub mod types {
         }
     }
     impl CohostsRequest {
-        ///A `CohostsRequest` with what it requires, `action` (`action`), `user_list` (`userList`); set the rest with the methods below.
+        ///A `CohostsRequest` with what it requires, `action`, `user_list` (`userList`); set the rest with the methods below.
         #[allow(clippy::new_without_default)]
         pub fn new(
             action: impl ::std::convert::Into<::std::string::String>,
@@ -6765,7 +6765,7 @@ pub mod types {
         }
     }
     impl CreateScheduleConferenceRequest {
-        ///A `CreateScheduleConferenceRequest` with what it requires, `creator_union_id` (`creatorUnionId`), `end_time` (`endTime`), `start_time` (`startTime`), `title` (`title`); set the rest with the methods below.
+        ///A `CreateScheduleConferenceRequest` with what it requires, `creator_union_id` (`creatorUnionId`), `end_time` (`endTime`), `start_time` (`startTime`), `title`; set the rest with the methods below.
         #[allow(clippy::new_without_default)]
         pub fn new(
             creator_union_id: impl ::std::convert::Into<::std::string::String>,
@@ -6918,7 +6918,7 @@ pub mod types {
         }
     }
     impl EnableRequest {
-        ///A `EnableRequest` with what it requires, `enable` (`enable`); set the rest with the methods below.
+        ///A `EnableRequest` with what it requires, `enable`; set the rest with the methods below.
         #[allow(clippy::new_without_default)]
         pub fn new(enable: impl ::std::convert::Into<bool>) -> Self {
             Self {
@@ -6992,7 +6992,7 @@ pub mod types {
         }
     }
     impl FocusRequest {
-        ///A `FocusRequest` with what it requires, `action` (`action`), `union_id` (`unionId`); set the rest with the methods below.
+        ///A `FocusRequest` with what it requires, `action`, `union_id` (`unionId`); set the rest with the methods below.
         #[allow(clippy::new_without_default)]
         pub fn new(
             action: impl ::std::convert::Into<::std::string::String>,
@@ -7148,7 +7148,7 @@ pub mod types {
         }
     }
     impl Invitee {
-        ///A `Invitee` with what it requires, `nick` (`nick`); set the rest with the methods below.
+        ///A `Invitee` with what it requires, `nick`; set the rest with the methods below.
         #[allow(clippy::new_without_default)]
         pub fn new(nick: impl ::std::convert::Into<::std::string::String>) -> Self {
             Self {
@@ -7273,7 +7273,7 @@ pub mod types {
         }
     }
     impl MuteAllRequest {
-        ///A `MuteAllRequest` with what it requires, `action` (`action`); set the rest with the methods below.
+        ///A `MuteAllRequest` with what it requires, `action`; set the rest with the methods below.
         #[allow(clippy::new_without_default)]
         pub fn new(action: impl ::std::convert::Into<::std::string::String>) -> Self {
             Self {
@@ -7308,7 +7308,7 @@ pub mod types {
         }
     }
     impl MuteMembersRequest {
-        ///A `MuteMembersRequest` with what it requires, `action` (`action`), `user_list` (`userList`); set the rest with the methods below.
+        ///A `MuteMembersRequest` with what it requires, `action`, `user_list` (`userList`); set the rest with the methods below.
         #[allow(clippy::new_without_default)]
         pub fn new(
             action: impl ::std::convert::Into<::std::string::String>,
@@ -7957,7 +7957,7 @@ pub mod types {
         }
     }
     impl StartStreamOutRequest {
-        ///A `StartStreamOutRequest` with what it requires, `mode` (`mode`), `need_host_join` (`needHostJoin`), `small_window_position` (`smallWindowPosition`), `stream_name` (`streamName`), `stream_url_list` (`streamUrlList`), `union_id` (`unionId`); set the rest with the methods below.
+        ///A `StartStreamOutRequest` with what it requires, `mode`, `need_host_join` (`needHostJoin`), `small_window_position` (`smallWindowPosition`), `stream_name` (`streamName`), `stream_url_list` (`streamUrlList`), `union_id` (`unionId`); set the rest with the methods below.
         #[allow(clippy::new_without_default)]
         pub fn new(
             mode: impl ::std::convert::Into<::std::string::String>,
@@ -8170,7 +8170,7 @@ pub mod types {
         }
     }
     impl UpdateMemberNickRequest {
-        ///A `UpdateMemberNickRequest` with what it requires, `nick` (`nick`), `union_id` (`unionId`); set the rest with the methods below.
+        ///A `UpdateMemberNickRequest` with what it requires, `nick`, `union_id` (`unionId`); set the rest with the methods below.
         #[allow(clippy::new_without_default)]
         pub fn new(
             nick: impl ::std::convert::Into<::std::string::String>,
@@ -8270,7 +8270,7 @@ pub mod types {
         }
     }
     impl UpdateScheduleConferenceRequest {
-        ///A `UpdateScheduleConferenceRequest` with what it requires, `creator_union_id` (`creatorUnionId`), `end_time` (`endTime`), `schedule_conference_id` (`scheduleConferenceId`), `start_time` (`startTime`), `title` (`title`); set the rest with the methods below.
+        ///A `UpdateScheduleConferenceRequest` with what it requires, `creator_union_id` (`creatorUnionId`), `end_time` (`endTime`), `schedule_conference_id` (`scheduleConferenceId`), `start_time` (`startTime`), `title`; set the rest with the methods below.
         #[allow(clippy::new_without_default)]
         pub fn new(
             creator_union_id: impl ::std::convert::Into<::std::string::String>,

@@ -198,13 +198,8 @@ impl Client {
         title: &str,
         invitee_union_ids: &[String],
     ) -> Result<types::CreateVideoConferenceResponse, Error> {
-        let body = types::CreateVideoConferenceRequest {
-            user_id: organiser_union_id.to_owned(),
-            conf_title: title.to_owned(),
-            invite_user_ids: Some(invitee_union_ids.to_vec()),
-            invite_caller: None,
-            extra: Default::default(),
-        };
+        let body =
+            types::CreateVideoConferenceRequest::new(title, organiser_union_id).invite_user_ids(invitee_union_ids);
         self.create_video_conference().body(body).send().await
     }
 

@@ -50,15 +50,9 @@ impl Login {
     /// Logs in with the password's digest; the token lives until 30 idle minutes pass.
     async fn login(&self) -> Result<Token, Error> {
         let r = &self.receiver;
-        let body = types::LoginRequest {
-            username: self.username.clone(),
-            password: self.password_md5.clone(),
-            port: r.port.clone(),
-            url: r.url.clone(),
-            urltag: r.urltag.clone(),
-            version: None,
-            extra: Default::default(),
-        };
+        let body = types::LoginRequest::new(self.password_md5.clone(), r.port.clone(), self.username.clone())
+            .set_url(r.url.clone())
+            .set_urltag(r.urltag.clone());
         let response = self.client.login().body(body).send().await?;
         match response.token {
             Some(secret) if !secret.is_empty() => Ok(Token { secret, lifetime: Lifetime::Idle(IDLE_EXPIRY) }),
@@ -73,13 +67,9 @@ impl Login {
         // This one token, not the cache that is asking for it.
         let client = self.client.with_runtime(self.client.runtime().with_auth(Auth::fixed(token.clone())));
         let r = &self.receiver;
-        let body = types::HeartbeatRequest {
-            ipaddr: r.ipaddr.clone(),
-            port: r.port.clone(),
-            url: r.url.clone(),
-            urltag: r.urltag.clone(),
-            extra: Default::default(),
-        };
+        let body = types::HeartbeatRequest::new(r.ipaddr.clone(), r.port.clone())
+            .set_url(r.url.clone())
+            .set_urltag(r.urltag.clone());
         client.heartbeat().body(body).send().await.map(|_| true)
     }
 }

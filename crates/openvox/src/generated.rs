@@ -1626,7 +1626,7 @@ pub mod types {
         }
     }
     impl HeartbeatRequest {
-        ///A `HeartbeatRequest` with what it requires, `ipaddr` (`ipaddr`), `port` (`port`); set the rest with the methods below.
+        ///A `HeartbeatRequest` with what it requires, `ipaddr`, `port`; set the rest with the methods below.
         #[allow(clippy::new_without_default)]
         pub fn new(
             ipaddr: impl ::std::convert::Into<::std::string::String>,
@@ -1702,7 +1702,7 @@ pub mod types {
         }
     }
     impl InstantConferenceStart {
-        ///A `InstantConferenceStart` with what it requires, `members` (`members`), `moderators` (`moderators`), `number` (`number`); set the rest with the methods below.
+        ///A `InstantConferenceStart` with what it requires, `members`, `moderators`, `number`; set the rest with the methods below.
         #[allow(clippy::new_without_default)]
         pub fn new(
             members: impl ::std::convert::Into<::std::string::String>,
@@ -1794,7 +1794,7 @@ pub mod types {
         }
     }
     impl InviteMembers {
-        ///A `InviteMembers` with what it requires, `invitemember` (`invitemember`), `number` (`number`), `operator` (`operator`); set the rest with the methods below.
+        ///A `InviteMembers` with what it requires, `invitemember`, `number`, `operator`; set the rest with the methods below.
         #[allow(clippy::new_without_default)]
         pub fn new(
             invitemember: impl ::std::convert::Into<::std::string::String>,
@@ -1870,7 +1870,7 @@ pub mod types {
         }
     }
     impl LoginRequest {
-        ///A `LoginRequest` with what it requires, `password` (`password`), `port` (`port`), `username` (`username`); set the rest with the methods below.
+        ///A `LoginRequest` with what it requires, `password`, `port`, `username`; set the rest with the methods below.
         #[allow(clippy::new_without_default)]
         pub fn new(
             password: impl ::std::convert::Into<::confapi_core::SecretString>,
@@ -1981,7 +1981,7 @@ pub mod types {
         }
     }
     impl MuteMembers {
-        ///A `MuteMembers` with what it requires, `membernumber` (`membernumber`), `number` (`number`); set the rest with the methods below.
+        ///A `MuteMembers` with what it requires, `membernumber`, `number`; set the rest with the methods below.
         #[allow(clippy::new_without_default)]
         pub fn new(
             membernumber: impl ::std::convert::Into<::std::string::String>,
@@ -2023,7 +2023,7 @@ pub mod types {
         }
     }
     impl RoomNumbers {
-        ///A `RoomNumbers` with what it requires, `number` (`number`); set the rest with the methods below.
+        ///A `RoomNumbers` with what it requires, `number`; set the rest with the methods below.
         #[allow(clippy::new_without_default)]
         pub fn new(number: impl ::std::convert::Into<::std::string::String>) -> Self {
             Self {
@@ -2047,7 +2047,7 @@ pub mod types {
         }
     }
     impl RoomUpdate {
-        ///A `RoomUpdate` with what it requires, `number` (`number`); set the rest with the methods below.
+        ///A `RoomUpdate` with what it requires, `number`; set the rest with the methods below.
         #[allow(clippy::new_without_default)]
         pub fn new(number: impl ::std::convert::Into<::std::string::String>) -> Self {
             Self {

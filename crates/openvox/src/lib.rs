@@ -94,13 +94,13 @@ impl Client {
     /// Rooms with a call in progress, with their members. `numbers` is one
     /// room (`"8000"`), a comma-separated list (`"6500,8000"`) or `"all"`.
     pub async fn query_in_session(&self, numbers: &str) -> Result<Vec<types::InSessionRoom>, Error> {
-        let body = types::RoomNumbers { number: numbers.to_owned(), extra: Default::default() };
+        let body = types::RoomNumbers::new(numbers);
         Ok(self.conference_query_in_session().body(body).send().await?.conference)
     }
 
     /// Settings of one room, a comma-separated list, or `"all"`.
     pub async fn room_settings(&self, numbers: &str) -> Result<Vec<types::RoomSettings>, Error> {
-        let body = types::RoomNumbers { number: numbers.to_owned(), extra: Default::default() };
+        let body = types::RoomNumbers::new(numbers);
         Ok(self.conference_query().body(body).send().await?.conferences)
     }
 

@@ -4567,7 +4567,7 @@ pub mod types {
         }
     }
     impl UpdateMeetingRequest {
-        ///A `UpdateMeetingRequest` with what it requires, `length` (`length`), `starttime` (`starttime`), `title` (`title`); set the rest with the methods below.
+        ///A `UpdateMeetingRequest` with what it requires, `length`, `starttime`, `title`; set the rest with the methods below.
         #[allow(clippy::new_without_default)]
         pub fn new(
             length: impl ::std::convert::Into<i32>,

@@ -128,18 +128,13 @@ impl Client {
     }
 
     fn live_request(page: Option<i32>, count: i32) -> types::ListByStatusRequest {
-        types::ListByStatusRequest {
-            page,
-            count: Some(count),
-            admin_user_id: None,
-            filter_one_attendee: None,
-            extra: Default::default(),
-        }
+        types::ListByStatusRequest::new().set_page(page).count(count)
     }
 
     /// One page of the meetings running now (`page` from 1).
     pub async fn live_conferences_page(&self, page: i32, count: i32) -> Result<types::LiveConferencePage, Error> {
         let response = self.conference_listbystatus().body(Self::live_request(Some(page), count)).send().await?;
+        // No page at all reads as an empty one (the type is ours to build here).
         Ok(response.result.unwrap_or_else(|| types::LiveConferencePage {
             conf_list: None,
             total_count: None,
@@ -154,8 +149,7 @@ impl Client {
 
     /// Every terminal connected to a running meeting, `page_size` per request.
     pub fn attendees(&self, event_id: i64, page_size: i32) -> impl Stream<Item = Result<types::Attendee, Error>> + '_ {
-        let body =
-            types::AttendeeListRequest { event_id, page: None, count: Some(page_size), extra: Default::default() };
+        let body = types::AttendeeListRequest::new(event_id).count(page_size);
         self.conference_attendee_list().body(body).stream()
     }
 
@@ -165,29 +159,21 @@ impl Client {
             MeetingRef::EventId(id) => (Some(id), None),
             MeetingRef::HostPassword(p) => (None, Some(p)),
         };
-        let body = types::InfosRequest { event_id, pcode, user_id: host_user_id, extra: Default::default() };
+        let body = types::InfosRequest::new().set_event_id(event_id).set_pcode(pcode).set_user_id(host_user_id);
         let response = self.room_conference_infos().body(body).send().await?;
         Ok(response.result.map(|r| r.into_vec()).unwrap_or_default())
     }
 
     /// Latest status of meetings by event id.
     pub async fn conference_statuses(&self, event_ids: &[i64]) -> Result<Vec<types::ConferenceStatus>, Error> {
-        let body = types::GetStatusRequest {
-            event_ids: event_ids.to_vec(),
-            conference_ids: Vec::new(),
-            user_id: None,
-            extra: Default::default(),
-        };
+        let body = types::GetStatusRequest::new().event_ids(event_ids);
         let response = self.conference_get_status().body(body).send().await?;
         Ok(response.result.and_then(|r| r.conferences).unwrap_or_default())
     }
 
     /// One meeting with its terminal counts, by temporary conference id.
     pub async fn dashboard_conference(&self, temp_conference_id: &str) -> Result<types::DashboardConference, Error> {
-        let body = types::DashboardInfoRequest {
-            temp_conference_id: temp_conference_id.to_owned(),
-            extra: Default::default(),
-        };
+        let body = types::DashboardInfoRequest::new(temp_conference_id);
         let response = self.admin_dashboard_conference_info().body(body).send().await?;
         response.result.ok_or_else(|| {
             Error::new(VENDOR.name, ErrorKind::Decode)
