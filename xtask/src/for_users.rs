@@ -105,11 +105,7 @@ fn constructor(strukt: &syn::ItemStruct, raw: &Value) -> Result<TokenStream, Str
                 Some(_) => quote!(#ident: ::std::option::Option::Some(#ident.into())),
                 None => quote!(#ident: #ident.into()),
             });
-            required_docs.push(if json == ident.to_string() {
-                format!("`{json}`")
-            } else {
-                format!("`{ident}` (`{json}`)")
-            });
+            required_docs.push(if ident == json { format!("`{json}`") } else { format!("`{ident}` (`{json}`)") });
         } else {
             inits.push(quote!(#ident: ::std::default::Default::default()));
         }

@@ -240,6 +240,25 @@ fn judge(
     }
 }
 
+fn markdown(verdicts: &[Verdict]) -> String {
+    let mut out =
+        String::from("| planted edit | crate | change report | cargo semver-checks | agree |\n|---|---|---|---|---|\n");
+    for v in verdicts {
+        let agree = if v.report == v.checker { "yes" } else { "**no**" };
+        out.push_str(&format!("| {} | confapi-{} | {} | {} | {agree} |\n", v.edit, v.vendor, v.report, v.checker));
+    }
+    out.push_str("\nThe report's lines for each edit:\n\n```text\n");
+    for v in verdicts {
+        out.push_str(&format!("# {}\n", v.edit));
+        for line in v.report_lines.iter().filter(|l| !l.trim().is_empty()) {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out.push_str("```\n");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -266,23 +285,4 @@ mod tests {
         let edit = Edit { name: "t", vendor: "t", from: "  /a:\n", to: "" };
         assert_eq!(edit.apply(spec).unwrap(), "paths:\n  /b:\n    post: {}\n");
     }
-}
-
-fn markdown(verdicts: &[Verdict]) -> String {
-    let mut out =
-        String::from("| planted edit | crate | change report | cargo semver-checks | agree |\n|---|---|---|---|---|\n");
-    for v in verdicts {
-        let agree = if v.report == v.checker { "yes" } else { "**no**" };
-        out.push_str(&format!("| {} | confapi-{} | {} | {} | {agree} |\n", v.edit, v.vendor, v.report, v.checker));
-    }
-    out.push_str("\nThe report's lines for each edit:\n\n```text\n");
-    for v in verdicts {
-        out.push_str(&format!("# {}\n", v.edit));
-        for line in v.report_lines.iter().filter(|l| !l.trim().is_empty()) {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    out.push_str("```\n");
-    out
 }
