@@ -13,7 +13,7 @@ const BANNER: &str = "\
 
 /// Generates the contents of `crates/<vendor>/src/generated.rs`.
 pub fn generate(vendor: &str, spec_text: &str) -> Result<String, String> {
-    let mut raw: serde_json::Value = serde_yaml_ng::from_str(spec_text).map_err(|e| format!("invalid YAML: {e}"))?;
+    let mut raw = crate::spec_file::parse(spec_text)?;
     if raw.get("openapi").and_then(|v| v.as_str()) != Some("3.0.3") {
         return Err("specs must be OpenAPI 3.0.3 (progenitor rejects 3.1)".into());
     }

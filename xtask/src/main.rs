@@ -22,6 +22,7 @@ mod postprocess;
 mod preprocess;
 mod semver;
 mod shapes;
+mod spec_file;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

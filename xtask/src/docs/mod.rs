@@ -87,6 +87,12 @@ pub struct PageReport {
 }
 
 fn check_pages(root: &Path, spec_dir: &Path, o: &Options) -> Result<Vec<PageReport>, String> {
+    check_pages_with(root, &mut crate::spec_file::Specs::in_dir(spec_dir), o)
+}
+
+/// The pages against `specs`, which reads each vendor's spec once however
+/// many of its pages there are.
+fn check_pages_with(root: &Path, specs: &mut crate::spec_file::Specs, o: &Options) -> Result<Vec<PageReport>, String> {
     let mut reports = Vec::new();
     let mut cases = Vec::new();
     for path in &o.pages {
@@ -100,9 +106,7 @@ fn check_pages(root: &Path, spec_dir: &Path, o: &Options) -> Result<Vec<PageRepo
                 )
             })?,
         };
-        let spec_path = spec_dir.join(format!("{vendor}.yaml"));
-        let spec_text = std::fs::read_to_string(&spec_path).map_err(|e| format!("{}: {e}", spec_path.display()))?;
-        let spec = Spec::from_yaml(&spec_text).map_err(|e| format!("{}: {e}", spec_path.display()))?;
+        let spec = Spec::new(specs.get(&vendor)?.clone());
         let page = parse(&vendor, &text);
         let (findings, counts) = compare::compare(&page, &spec);
         let report_index = reports.len();

@@ -171,9 +171,7 @@ fn kind(annotation: &str) -> (Option<Kind>, Option<String>) {
 
 /// Runs the check: `dir` is the unpacked wheel (it holds `alibabacloud_dingtalk/`).
 pub fn check(dir: &Path, spec_dir: &Path) -> Result<PageReport, String> {
-    let spec_path = spec_dir.join("dingtalk.yaml");
-    let spec_text = std::fs::read_to_string(&spec_path).map_err(|e| format!("{}: {e}", spec_path.display()))?;
-    let spec = Spec::from_yaml(&spec_text).map_err(|e| format!("{}: {e}", spec_path.display()))?;
+    let spec = Spec::new(crate::spec_file::Specs::in_dir(spec_dir).get("dingtalk")?.clone());
     let mut sdk = Vec::new();
     for module in MODULES {
         let base = dir.join("alibabacloud_dingtalk").join(module);

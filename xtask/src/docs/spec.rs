@@ -64,10 +64,15 @@ pub struct Prop<'a> {
 }
 
 impl Spec {
-    /// Reads a spec from YAML text.
+    /// Reads a spec from YAML text (tests).
+    #[cfg(test)]
     pub fn from_yaml(text: &str) -> Result<Spec, String> {
-        let root: Value = serde_yaml_ng::from_str(text).map_err(|e| format!("invalid YAML: {e}"))?;
-        Ok(Spec { root })
+        crate::spec_file::parse(text).map(Spec::new)
+    }
+
+    /// The spec as parsed by `spec_file`.
+    pub fn new(root: Value) -> Spec {
+        Spec { root }
     }
 
     /// The spec as JSON.

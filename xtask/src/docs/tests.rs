@@ -147,3 +147,30 @@ fn a_parameter_in_the_wrong_place_or_missing_is_reported() {
         vec!["dingtalk desk_get request.path.shelfId: page says request field shelfId (String (table)); spec says not declared under this name or an alias [UNHANDLED]"]
     );
 }
+
+#[test]
+fn a_run_parses_each_spec_once_however_many_pages_it_has() {
+    let dir = std::env::temp_dir().join(format!("confapi-docs-specs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for vendor in ["openvox", "quanshi"] {
+        std::fs::write(dir.join(format!("{vendor}.yaml")), SPEC).unwrap();
+    }
+    let pages = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/docs");
+    let options = super::Options {
+        json: false,
+        audit: false,
+        vendor: None,
+        spec_dir: None,
+        sdk: None,
+        pages: vec![
+            pages.join("quanshi/meeting-detail.txt"),
+            pages.join("openvox/rooms-query.md"),
+            pages.join("quanshi/meeting-detail.txt"),
+        ],
+    };
+    let mut specs = crate::spec_file::Specs::in_dir(&dir);
+    let reports = super::check_pages_with(&pages, &mut specs, &options).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(reports.len(), 3);
+    assert_eq!(specs.parsed(), 2, "three pages of two vendors: two specs parsed");
+}
