@@ -13,30 +13,14 @@ pub fn add(file: &mut File, codes: &[(String, String, Vec<DocumentedCode>)]) -> 
     for (schema, description, documented) in codes {
         let name = format_ident!("{schema}Known");
         let intro = format!("The documented values of `{schema}`: {description}");
-        let variants: Vec<_> = documented
+        // (variant, code, doc line) once per documented code.
+        let entries: Vec<_> = documented
             .iter()
-            .map(|c| {
-                let variant = format_ident!("{}", c.name.to_upper_camel_case());
-                let doc = format!("`{}`: {}", c.code, c.doc);
-                quote!(#[doc = #doc] #variant)
-            })
+            .map(|c| (format_ident!("{}", c.name.to_upper_camel_case()), c.code, format!("`{}`: {}", c.code, c.doc)))
             .collect();
-        let from: Vec<_> = documented
-            .iter()
-            .map(|c| {
-                let variant = format_ident!("{}", c.name.to_upper_camel_case());
-                let code = c.code;
-                quote!(#code => ::std::option::Option::Some(Self::#variant))
-            })
-            .collect();
-        let to: Vec<_> = documented
-            .iter()
-            .map(|c| {
-                let variant = format_ident!("{}", c.name.to_upper_camel_case());
-                let code = c.code;
-                quote!(Self::#variant => #code)
-            })
-            .collect();
+        let variants = entries.iter().map(|(v, _, doc)| quote!(#[doc = #doc] #v));
+        let from = entries.iter().map(|(v, code, _)| quote!(#code => ::std::option::Option::Some(Self::#v)));
+        let to = entries.iter().map(|(v, code, _)| quote!(Self::#v => #code));
         let tokens = quote! {
             #[doc = #intro]
             // `for_users` marks it #[non_exhaustive] with the other types.
