@@ -2,6 +2,6 @@
 #![warn(missing_docs)]
 
 pub mod audit;
-/// The `CONFAPI_*` variables (the facade's [`confapi::env`]).
-pub use confapi::env as config;
+/// Accounts from the environment or a config file (the facade's [`confapi::config`]).
+pub use confapi::config;
 pub mod table;

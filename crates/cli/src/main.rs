@@ -3,7 +3,7 @@
 //! audit.
 
 use clap::{Parser, Subcommand};
-use confapi::{Action, Capabilities, Conference, ErrorKind, Event, Invitee, MemberState, Request, Start, Vendor};
+use confapi::{Action, Budget, Capabilities, Conference, ErrorKind, Event, Invitee, MemberState, Request, Start, Vendor};
 use confapi_cli::{audit, config, table};
 use confapi_core::Timeouts;
 use confapi_mock::{MockServer, Replay};
@@ -12,7 +12,16 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 const ENV_HELP: &str = "\
-Vendors are configured from the environment; a vendor whose variables are absent is skipped:
+Accounts come from a TOML file (--config FILE, or CONFAPI_CONFIG), one [accounts.NAME] table each:
+  [accounts.hq-pbx]
+  vendor = \"openvox\"
+  url = \"http://192.168.1.100:9011\"
+  username = \"api\"
+  password_env = \"HQ_PBX_PASSWORD\"   # any setting as KEY_env = \"VARIABLE\"; budget = \"10000/month\"
+Settings: url, username, password (openvox); url, token (quanshi); url, app_key, app_secret (dingtalk).
+
+Without a config file, the environment gives one account per vendor, named after it; a vendor whose
+variables are absent is skipped:
   CONFAPI_OPENVOX_URL, CONFAPI_OPENVOX_USERNAME, CONFAPI_OPENVOX_PASSWORD
   CONFAPI_QUANSHI_URL (optional), CONFAPI_QUANSHI_TOKEN
   CONFAPI_DINGTALK_URL (optional), CONFAPI_DINGTALK_APP_KEY, CONFAPI_DINGTALK_APP_SECRET
@@ -20,8 +29,8 @@ Vendors are configured from the environment; a vendor whose variables are absent
 Invitees are [ext:|tel:|user:]ID[=NAME]: an extension, a phone number or a user id (the default;
 for OpenVox an extension), with the name DingTalk shows.
 
-Exit status: 0 when every configured vendor answered (an action: when it was done), 1 when any
-failed or cannot do the action, 2 for usage errors.";
+Exit status: 0 when every account answered (an action: when it was done), 1 when any failed or
+cannot do the action, 2 for usage and configuration errors.";
 
 #[derive(Parser)]
 #[command(name = "confapi", version, about = "Conferences across OpenVox, Quanshi and DingTalk", after_help = ENV_HELP)]
@@ -34,12 +43,18 @@ struct Cli {
 
 /// The flags of the commands that ask vendors; given before the command
 /// or after it, and shown only where they apply.
-#[derive(clap::Args, Clone, Copy, Default)]
+#[derive(clap::Args, Clone, Default)]
 struct Online {
     /// Serve the built-in recorded exchanges on a free loopback port and point every vendor at them
     /// with dummy credentials: every command works with no account.
     #[arg(long)]
     mock: bool,
+    /// The accounts, from this TOML file (see below) instead of the CONFAPI_* variables.
+    #[arg(long, value_name = "FILE", env = "CONFAPI_CONFIG")]
+    config: Option<PathBuf>,
+    /// With --mock: write a line per request the replay server answers to FILE (Unix ms, method, path).
+    #[arg(long, value_name = "FILE", requires = "mock")]
+    mock_log: Option<PathBuf>,
     /// Seconds a vendor may take to answer (connect, each attempt and in total) [default: 15].
     #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=600))]
     timeout: Option<u64>,
@@ -48,11 +63,16 @@ struct Online {
 impl Online {
     /// These flags wherever they were given (after the command wins).
     fn merge(self, later: Online) -> Online {
-        Online { mock: self.mock || later.mock, timeout: later.timeout.or(self.timeout) }
+        Online {
+            mock: self.mock || later.mock,
+            config: later.config.or(self.config),
+            mock_log: later.mock_log.or(self.mock_log),
+            timeout: later.timeout.or(self.timeout),
+        }
     }
 
-    fn given(self) -> bool {
-        self.mock || self.timeout.is_some()
+    fn given(&self) -> bool {
+        self.mock || self.timeout.is_some() || self.mock_log.is_some()
     }
 }
 
@@ -62,7 +82,15 @@ const DEFAULT_TIMEOUT: u64 = 15;
 /// A vendor argument, with its possible values in help and errors.
 fn vendor_arg() -> impl clap::builder::TypedValueParser<Value = Vendor> {
     use clap::builder::TypedValueParser;
-    clap::builder::PossibleValuesParser::new(Vendor::ALL.map(|v| v.name())).try_map(|s| s.parse::<Vendor>())
+    let names: Vec<&'static str> = Vendor::compiled().into_iter().map(|v| v.name()).collect();
+    clap::builder::PossibleValuesParser::new(names).try_map(|s| s.parse::<Vendor>())
+}
+
+/// `ACCOUNT=N/day` or `ACCOUNT=N/month`.
+fn budget_arg(s: &str) -> Result<(String, Budget), String> {
+    let (account, budget) =
+        s.split_once('=').ok_or_else(|| format!("{s:?}: expected ACCOUNT=N/day or ACCOUNT=N/month"))?;
+    Ok((account.trim().to_owned(), budget.parse()?))
 }
 
 #[derive(Subcommand)]
@@ -71,9 +99,12 @@ enum Command {
     Conferences {
         #[command(flatten)]
         online: Online,
-        /// Only this vendor.
+        /// Only the accounts of this vendor.
         #[arg(long, value_parser = vendor_arg())]
         vendor: Option<Vendor>,
+        /// Only this account.
+        #[arg(long, value_name = "NAME")]
+        account: Option<String>,
         /// JSON (an array of conferences; see `confapi schema`) instead of a table.
         #[arg(long)]
         json: bool,
@@ -82,9 +113,8 @@ enum Command {
     Conference {
         #[command(flatten)]
         online: Online,
-        /// The vendor.
-        #[arg(value_parser = vendor_arg())]
-        vendor: Vendor,
+        /// The account (without a config file, the vendor's name: openvox, quanshi, dingtalk).
+        account: String,
         /// The vendor's id: room number (OpenVox), event id (Quanshi), conferenceId (DingTalk).
         id: String,
         /// JSON instead of text.
@@ -101,9 +131,8 @@ enum Command {
     Start {
         #[command(flatten)]
         online: Online,
-        /// The vendor (openvox and dingtalk can; see `confapi capabilities`).
-        #[arg(value_parser = vendor_arg())]
-        vendor: Vendor,
+        /// The account (without a config file, the vendor's name: openvox, quanshi, dingtalk).
+        account: String,
         /// Subject (DingTalk requires one).
         #[arg(long)]
         title: Option<String>,
@@ -120,9 +149,8 @@ enum Command {
     End {
         #[command(flatten)]
         online: Online,
-        /// The vendor.
-        #[arg(value_parser = vendor_arg())]
-        vendor: Vendor,
+        /// The account (without a config file, the vendor's name: openvox, quanshi, dingtalk).
+        account: String,
         /// The conference's id.
         id: String,
         /// The host's unionId (DingTalk; read from the conference when absent).
@@ -133,9 +161,8 @@ enum Command {
     Invite {
         #[command(flatten)]
         online: Online,
-        /// The vendor.
-        #[arg(value_parser = vendor_arg())]
-        vendor: Vendor,
+        /// The account (without a config file, the vendor's name: openvox, quanshi, dingtalk).
+        account: String,
         /// The conference's id (OpenVox: the room number).
         id: String,
         /// Whom to invite: [ext:|tel:|user:]ID[=NAME].
@@ -150,9 +177,8 @@ enum Command {
     Kick {
         #[command(flatten)]
         online: Online,
-        /// The vendor.
-        #[arg(value_parser = vendor_arg())]
-        vendor: Vendor,
+        /// The account (without a config file, the vendor's name: openvox, quanshi, dingtalk).
+        account: String,
         /// The conference's id.
         id: String,
         /// The member's id (DingTalk: unionId).
@@ -162,9 +188,8 @@ enum Command {
     Mute {
         #[command(flatten)]
         online: Online,
-        /// The vendor.
-        #[arg(value_parser = vendor_arg())]
-        vendor: Vendor,
+        /// The account (without a config file, the vendor's name: openvox, quanshi, dingtalk).
+        account: String,
         /// The conference's id.
         id: String,
         /// The member's id (DingTalk: unionId; OpenVox: extension); or --all.
@@ -189,6 +214,10 @@ enum Command {
         /// One JSON object per line (NDJSON) instead of text.
         #[arg(long)]
         json: bool,
+        /// A budget of calls for an account: ACCOUNT=N/day or ACCOUNT=N/month (repeatable). The
+        /// account is then polled no more often than that allows at the number of conferences live.
+        #[arg(long, value_name = "ACCOUNT=N/PERIOD", value_parser = budget_arg)]
+        budget: Vec<(String, Budget)>,
         /// Stop after this many events (default: run until Ctrl-C).
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
         count: Option<u64>,
@@ -300,7 +329,7 @@ fn online_of(command: &Command) -> Online {
         | Command::Invite { online, .. }
         | Command::Kick { online, .. }
         | Command::Mute { online, .. }
-        | Command::Watch { online, .. } => *online,
+        | Command::Watch { online, .. } => online.clone(),
         _ => Online::default(),
     }
 }
@@ -309,24 +338,37 @@ async fn run_online(top: Online, command: Command) -> ExitCode {
     if let Command::Mock { port, env_file, reset } = command {
         return if reset { reset_mock(port).await } else { serve(port, env_file.as_deref()).await };
     }
-    let online = top.merge(online_of(&command));
+    let later = online_of(&command);
+    let online = top.merge(later);
     let seconds = online.timeout.unwrap_or(DEFAULT_TIMEOUT);
     let limit = Duration::from_secs(seconds);
     let timeouts = Timeouts { connect: limit.min(Duration::from_secs(5)), attempt: limit, total: limit };
-    // Notes on skipped vendors matter only where every vendor is asked.
-    let wants_notes = matches!(command, Command::Conferences { vendor: None, .. } | Command::Watch { .. });
+    // Notes on skipped vendors matter only where every account is asked.
+    let wants_notes =
+        matches!(command, Command::Conferences { vendor: None, account: None, .. } | Command::Watch { .. });
     // Keep the embedded server alive for the whole command.
     let (_server, api) = if online.mock {
         let server = match replay_server(0).await {
             Ok(s) => s,
             Err(e) => return fail(2, &e),
         };
+        if let Some(path) = &online.mock_log {
+            match std::fs::File::create(path) {
+                Ok(file) => server.log_to(file),
+                Err(e) => return fail(2, &format!("cannot write --mock-log {}: {e}", path.display())),
+            }
+        }
         match config::mock(&server.url(), timeouts) {
             Ok(api) => (Some(server), api),
-            Err(e) => return fail(2, &e.0),
+            Err(e) => return fail(2, &e.to_string()),
         }
     } else {
-        match config::from_env(&|name| std::env::var(name).ok(), timeouts) {
+        let get = |name: &str| std::env::var(name).ok();
+        let read = match &online.config {
+            Some(path) => config::from_file(path, &get, timeouts),
+            None => config::from_env(&get, timeouts),
+        };
+        match read {
             Ok(c) => {
                 if wants_notes {
                     for note in &c.notes {
@@ -335,18 +377,24 @@ async fn run_online(top: Online, command: Command) -> ExitCode {
                 }
                 (None, c.api)
             }
-            Err(e) => return fail(2, &e.0),
+            Err(e) => return fail(2, &e.to_string()),
         }
     };
     let cx = Cx { api, seconds };
     match command {
-        Command::Conferences { vendor, json, .. } => conferences(&cx, vendor, json).await,
-        Command::Conference { vendor, id, json, .. } => conference(&cx, vendor, &id, json).await,
-        Command::Watch { interval, json, count, .. } => {
-            watch(&cx.api, Duration::from_secs(interval), json, count).await
+        Command::Conferences { vendor, account, json, .. } => conferences(&cx, vendor, account, json).await,
+        Command::Conference { account, id, json, .. } => conference(&cx, &account, &id, json).await,
+        Command::Watch { interval, json, count, budget, .. } => {
+            let mut api = cx.api.clone();
+            for (account, b) in budget {
+                if let Err(e) = api.set_budget(&account, b) {
+                    return fail(2, &format!("--budget: {e} (the accounts: {})", api.account_names().join(", ")));
+                }
+            }
+            watch(&api, Duration::from_secs(interval), json, count).await
         }
         command => match action_request(command) {
-            Ok((vendor, request)) => act(&cx, vendor, &request).await,
+            Ok((account, request)) => act(&cx, &account, &request).await,
             Err(message) => fail(2, &message),
         },
     }
@@ -380,18 +428,21 @@ impl Cx {
         line
     }
 
-    /// The configured vendor, or the usage error that says how to configure it.
-    fn configured(&self, vendor: Vendor) -> Result<(), ExitCode> {
-        if self.api.vendors().contains(&vendor) {
+    /// The configured account, or the usage error that says how to configure it.
+    fn configured(&self, account: &str) -> Result<(), ExitCode> {
+        if self.api.vendor_of(account).is_some() {
             return Ok(());
         }
-        Err(fail(
-            2,
-            &format!(
-                "{vendor} is not configured: set its CONFAPI_{}_* variables (see --help) or use --mock",
-                vendor.name().to_uppercase()
+        let names = self.api.account_names();
+        let known = if names.is_empty() { "none".to_owned() } else { names.join(", ") };
+        let how = match account.parse::<Vendor>() {
+            Ok(v) => format!(
+                "set its CONFAPI_{}_* variables (see --help), name it in a --config file, or use --mock",
+                v.name().to_uppercase()
             ),
-        ))
+            Err(_) => "name it in a --config file (see --help)".to_owned(),
+        };
+        Err(fail(2, &format!("no account is named {account:?} (configured: {known}): {how}")))
     }
 }
 
@@ -424,19 +475,19 @@ fn what_to_type(detail: &str, request: &Request) -> Option<&'static str> {
 }
 
 /// The facade request of an action command, or the usage error.
-fn action_request(command: Command) -> Result<(Vendor, Request), String> {
+fn action_request(command: Command) -> Result<(String, Request), String> {
     Ok(match command {
-        Command::Start { vendor, title, room, by, invitees, .. } => {
-            (vendor, Request::Start(Start { title, room, by, invitees }))
+        Command::Start { account, title, room, by, invitees, .. } => {
+            (account, Request::Start(Start { title, room, by, invitees }))
         }
-        Command::End { vendor, id, by, .. } => (vendor, Request::End { conference: id, by }),
-        Command::Invite { vendor, id, invitees, by, .. } => (vendor, Request::Invite { conference: id, invitees, by }),
-        Command::Kick { vendor, id, member, .. } => (vendor, Request::Kick { conference: id, member }),
-        Command::Mute { vendor, id, member: Some(member), all: false, unmute, .. } => {
-            (vendor, Request::Mute { conference: id, member, mute: !unmute })
+        Command::End { account, id, by, .. } => (account, Request::End { conference: id, by }),
+        Command::Invite { account, id, invitees, by, .. } => (account, Request::Invite { conference: id, invitees, by }),
+        Command::Kick { account, id, member, .. } => (account, Request::Kick { conference: id, member }),
+        Command::Mute { account, id, member: Some(member), all: false, unmute, .. } => {
+            (account, Request::Mute { conference: id, member, mute: !unmute })
         }
-        Command::Mute { vendor, id, member: None, all: true, unmute, .. } => {
-            (vendor, Request::MuteAll { conference: id, mute: !unmute })
+        Command::Mute { account, id, member: None, all: true, unmute, .. } => {
+            (account, Request::MuteAll { conference: id, mute: !unmute })
         }
         Command::Mute { .. } => {
             return Err("mute needs whom: a MEMBER id after the conference id, or --all for everyone".into())
@@ -445,18 +496,18 @@ fn action_request(command: Command) -> Result<(Vendor, Request), String> {
     })
 }
 
-async fn act(cx: &Cx, vendor: Vendor, request: &Request) -> ExitCode {
-    if let Err(code) = cx.configured(vendor) {
+async fn act(cx: &Cx, account: &str, request: &Request) -> ExitCode {
+    if let Err(code) = cx.configured(account) {
         return code;
     }
     let result = {
-        let _progress = Progress::start(vendor.name());
-        cx.api.act(vendor, request).await
+        let _progress = Progress::start(account);
+        cx.api.act(account, request).await
     };
     match result {
         Ok(done) => {
             let link = done.join_url.map(|u| format!(" {u}")).unwrap_or_default();
-            out(&format!("{vendor} {} {}: done{link}\n", done.action, done.conference));
+            out(&format!("{account} {} {}: done{link}\n", done.action, done.conference));
             ExitCode::SUCCESS
         }
         // Input the vendor cannot take, or a vendor not configured: usage.
@@ -501,7 +552,7 @@ impl Drop for Progress {
 }
 
 fn capabilities(json: bool) -> ExitCode {
-    let vendors: Vec<Vendor> = Vendor::ALL.into_iter().filter(|v| v.info().is_some()).collect();
+    let vendors = Vendor::compiled();
     if !json {
         out(&table::capabilities(&vendors));
         return ExitCode::SUCCESS;
@@ -540,9 +591,11 @@ fn event_line(event: &Event, json: bool) -> Result<String, serde_json::Error> {
     }
     let now = chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).format("%H:%M:%SZ");
     Ok(match (event, left_from) {
-        (Event::MemberLeft { vendor, conference_id, member }, Some(previous)) => {
+        (Event::MemberLeft { conference_id, member, .. }, Some(previous)) => {
             let who = member.id.clone().or_else(|| member.name.clone()).unwrap_or_else(|| "?".into());
-            format!("{now} {vendor} {conference_id} member_left {who} ({}, was {previous})", MemberState::Left)
+            let (account, vendor) = (event.account(), event.vendor());
+            let source = if account == vendor.name() { account.to_owned() } else { format!("{account} ({vendor})") };
+            format!("{now} {source} {conference_id} member_left {who} ({}, was {previous})", MemberState::Left)
         }
         _ => format!("{now} {event}"),
     })
@@ -553,12 +606,12 @@ fn event_line(event: &Event, json: bool) -> Result<String, serde_json::Error> {
 async fn watch(api: &confapi::Confapi, interval: Duration, json: bool, count: Option<u64>) -> ExitCode {
     use futures_util::StreamExt;
     if api.vendors().is_empty() {
-        return fail(2, "no vendor is configured: set the CONFAPI_* variables (see --help) or use --mock");
+        return fail(2, NO_ACCOUNT);
     }
-    // What the pace costs, before any call: a vendor's allowance is the user's to plan.
-    eprintln!("confapi watch: polling every {interval:?}; calls that costs:");
-    for cost in api.watch_cost(interval) {
-        eprintln!("  {cost}");
+    // The plan, before any call: a vendor's allowance is the user's to plan.
+    eprintln!("confapi watch: the plan (each account's interval and calls a day):");
+    for plan in api.watch_plan(interval) {
+        eprintln!("  {plan}");
     }
     let mut events = std::pin::pin!(api.watch(interval));
     let mut stop = std::pin::pin!(tokio::signal::ctrl_c());
@@ -569,6 +622,11 @@ async fn watch(api: &confapi::Confapi, interval: Duration, json: bool, count: Op
             _ = &mut stop => break,
         };
         let Some(event) = event else { break };
+        // A new plan is news for the operator, not an event to count.
+        if let Event::PlanChanged { plan, .. } = &event {
+            eprintln!("confapi watch: new plan: {plan}");
+            continue;
+        }
         failed |= matches!(event, Event::VendorFailed { .. } | Event::VendorStopped { .. });
         match event_line(&event, json) {
             Ok(line) => out(&format!("{line}\n")),
@@ -650,15 +708,19 @@ async fn reset_mock(port: u16) -> ExitCode {
     }
 }
 
+/// The usage error when no account is configured.
+const NO_ACCOUNT: &str =
+    "no account is configured: set the CONFAPI_* variables or give --config FILE (see --help), or use --mock";
+
 /// Whether a vendor's listing carries its conferences' members: OpenVox's
 /// in-session query does; DingTalk's and Quanshi's listings give head
 /// counts only, and `confapi conference VENDOR ID` fetches the members.
 fn listing_has_members(vendor: Vendor) -> bool {
-    vendor == Vendor::Openvox
+    vendor == Vendor::OPENVOX
 }
 
 /// The JSON record of a vendor that failed, beside the conferences.
-fn error_record(vendor: Vendor, e: &confapi::Error, line: String) -> serde_json::Value {
+fn error_record(account: &str, vendor: Vendor, e: &confapi::Error, line: String) -> serde_json::Value {
     let kind = format!("{:?}", e.kind());
     let mut snake = String::new();
     for (i, c) in kind.chars().enumerate() {
@@ -668,30 +730,32 @@ fn error_record(vendor: Vendor, e: &confapi::Error, line: String) -> serde_json:
         snake.push(c.to_ascii_lowercase());
     }
     serde_json::json!({
+        "account": account,
         "vendor": vendor.name(),
         "error": {"kind": snake, "code": e.code(), "status": e.status(), "message": line},
     })
 }
 
-async fn conferences(cx: &Cx, only: Option<Vendor>, json: bool) -> ExitCode {
-    let configured = cx.api.vendors();
-    if configured.is_empty() {
-        return fail(2, "no vendor is configured: set the CONFAPI_* variables (see --help) or use --mock");
+async fn conferences(cx: &Cx, vendor: Option<Vendor>, account: Option<String>, json: bool) -> ExitCode {
+    let mut asked = cx.api.accounts();
+    if asked.is_empty() {
+        return fail(2, NO_ACCOUNT);
+    }
+    if let Some(name) = &account {
+        if let Err(code) = cx.configured(name) {
+            return code;
+        }
+    }
+    asked.retain(|a| vendor.is_none_or(|v| a.vendor == v) && account.as_ref().is_none_or(|n| &a.name == n));
+    if asked.is_empty() {
+        let v = vendor.map(|v| v.name()).unwrap_or_default();
+        return fail(2, &format!("no account of {v} is configured (the accounts: {})", cx.api.account_names().join(", ")));
     }
     let answers = {
-        let _progress = Progress::start(&match only {
-            Some(v) => v.name().to_owned(),
-            None => configured.iter().map(|v| v.name()).collect::<Vec<_>>().join(", "),
-        });
-        match only {
-            Some(v) => {
-                if let Err(code) = cx.configured(v) {
-                    return code;
-                }
-                vec![confapi::VendorResult { vendor: v, result: cx.api.live_conferences_of(v).await }]
-            }
-            None => cx.api.live_conferences().await,
-        }
+        let names: Vec<&str> = asked.iter().map(|a| a.name.as_str()).collect();
+        let _progress = Progress::start(&names.join(", "));
+        let all = cx.api.live_conferences().await;
+        all.into_iter().filter(|a| names.contains(&a.account.as_str())).collect::<Vec<_>>()
     };
     let mut all: Vec<Conference> = Vec::new();
     let mut records: Vec<serde_json::Value> = Vec::new();
@@ -715,7 +779,7 @@ async fn conferences(cx: &Cx, only: Option<Vendor>, json: bool) -> ExitCode {
             Err(e) => {
                 let line = cx.explain(&e, None);
                 eprintln!("confapi: {line}");
-                records.push(error_record(answer.vendor, &e, line));
+                records.push(error_record(&answer.account, answer.vendor, &e, line));
                 failed.push(answer.vendor);
             }
         }
@@ -727,7 +791,8 @@ async fn conferences(cx: &Cx, only: Option<Vendor>, json: bool) -> ExitCode {
         }
     } else if all.is_empty() {
         if !answered.is_empty() {
-            let names: Vec<&str> = answered.iter().map(|v| v.name()).collect();
+            let mut names: Vec<&str> = answered.iter().map(|v| v.name()).collect();
+            names.dedup();
             eprintln!("confapi: no conference is running ({} answered)", names.join(", "));
         }
     } else {
@@ -749,13 +814,13 @@ async fn conferences(cx: &Cx, only: Option<Vendor>, json: bool) -> ExitCode {
     }
 }
 
-async fn conference(cx: &Cx, vendor: Vendor, id: &str, json: bool) -> ExitCode {
-    if let Err(code) = cx.configured(vendor) {
+async fn conference(cx: &Cx, account: &str, id: &str, json: bool) -> ExitCode {
+    if let Err(code) = cx.configured(account) {
         return code;
     }
     let result = {
-        let _progress = Progress::start(vendor.name());
-        cx.api.conference(vendor, id).await
+        let _progress = Progress::start(account);
+        cx.api.conference(account, id).await
     };
     match result {
         Ok(c) if json => match serde_json::to_string_pretty(&c) {

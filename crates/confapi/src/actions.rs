@@ -3,11 +3,11 @@
 //! Each [`Action`] is performed by one operation of a vendor's spec
 //! (DingTalk's `end` is `close_video_conference`, OpenVox's `invite` is
 //! `conference_add_member`); one operation may perform several (DingTalk's
-//! `mute_members` both mutes and unmutes). Each vendor module says which operation that
-//! is, as the generated `meta::op` static the call itself goes through, and
-//! [`Capabilities`] checks it against the compiled spec
-//! ([`confapi_core::VendorInfo::operation`]). There is no other list: a
-//! vendor supports an action exactly when its client has the operation.
+//! `mute_members` both mutes and unmutes). Each vendor module has one table
+//! of [`Handler`](crate::adapter::Handler)s: action, the generated
+//! `meta::op` static of the operation, and the function that calls it.
+//! [`Capabilities`] and dispatch both read that table, so a vendor supports
+//! an action exactly when its adapter can perform it.
 //!
 //! Muting and unmuting are separate actions because a vendor may offer one
 //! without the other: OpenVox's PBX can mute a member
@@ -98,17 +98,30 @@ impl fmt::Display for Action {
     }
 }
 
-/// Which actions one vendor's client can perform, read from its compiled
-/// spec.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which actions one vendor can perform, and the spec operation that
+/// does each: read from the vendor's action table, the same one its
+/// adapter dispatches with.
+#[derive(Debug, Clone)]
 pub struct Capabilities {
     vendor: Vendor,
+    operations: Vec<(Action, &'static OperationMeta)>,
 }
 
 impl Capabilities {
-    /// The capabilities of `vendor` (none when its feature is not compiled in).
+    /// The capabilities of a vendor compiled in (none for another).
     pub fn of(vendor: Vendor) -> Self {
-        Self { vendor }
+        let operation = crate::registry::find(vendor).map(|r| r.operation);
+        Self::from_table(vendor, |a| operation.and_then(|op| op(a)))
+    }
+
+    /// The capabilities of any adapter.
+    pub fn of_adapter(adapter: &dyn crate::Adapter) -> Self {
+        Self::from_table(adapter.vendor(), |a| adapter.operation(a))
+    }
+
+    fn from_table(vendor: Vendor, operation: impl Fn(Action) -> Option<&'static OperationMeta>) -> Self {
+        let operations = Action::ALL.into_iter().filter_map(|a| operation(a).map(|op| (a, op))).collect();
+        Self { vendor, operations }
     }
 
     /// The vendor.
@@ -116,22 +129,9 @@ impl Capabilities {
         self.vendor
     }
 
-    /// The operation of the vendor's spec that performs `action`, if the
-    /// compiled client has one.
+    /// The operation of the vendor's spec that performs `action`, if any.
     pub fn operation(&self, action: Action) -> Option<&'static OperationMeta> {
-        let _ = action; // unused when no vendor is compiled in
-        let info = self.vendor.info()?;
-        let op: &'static OperationMeta = match self.vendor {
-            #[cfg(feature = "openvox")]
-            Vendor::Openvox => crate::openvox::operation(action),
-            #[cfg(feature = "quanshi")]
-            Vendor::Quanshi => crate::quanshi::operation(action),
-            #[cfg(feature = "dingtalk")]
-            Vendor::Dingtalk => crate::dingtalk::operation(action),
-            #[allow(unreachable_patterns)]
-            _ => None,
-        }?;
-        info.operation(op.id)
+        self.operations.iter().find(|(a, _)| *a == action).map(|(_, op)| *op)
     }
 
     /// Whether the vendor can perform `action`.
@@ -141,7 +141,7 @@ impl Capabilities {
 
     /// The actions the vendor can perform, in [`Action::ALL`] order.
     pub fn actions(&self) -> Vec<Action> {
-        Action::ALL.into_iter().filter(|a| self.supports(*a)).collect()
+        self.operations.iter().map(|(a, _)| *a).collect()
     }
 
     /// The operation for `action`, or the [`ErrorKind::Unsupported`] error
@@ -151,15 +151,22 @@ impl Capabilities {
     }
 }
 
+impl PartialEq for Capabilities {
+    /// Same vendor, same actions by the same operations.
+    fn eq(&self, other: &Self) -> bool {
+        let ids = |c: &Self| c.operations.iter().map(|(a, op)| (*a, op.id)).collect::<Vec<_>>();
+        self.vendor == other.vendor && ids(self) == ids(other)
+    }
+}
+
 /// The error for an action `vendor` has no operation for.
-pub(crate) fn unsupported(vendor: Vendor, action: Action) -> Error {
+pub fn unsupported(vendor: Vendor, action: Action) -> Error {
     Error::new(vendor.name(), ErrorKind::Unsupported)
         .with_detail(format!("{action} ({}): the {vendor} API has no operation for it", action.describe()))
 }
 
 /// An input problem found before any request (exit status 2 in the CLI).
-#[cfg_attr(not(any(feature = "openvox", feature = "dingtalk")), allow(dead_code))]
-pub(crate) fn invalid(vendor: Vendor, detail: impl Into<String>) -> Error {
+pub fn invalid(vendor: Vendor, detail: impl Into<String>) -> Error {
     Error::new(vendor.name(), ErrorKind::InvalidRequest).with_detail(detail)
 }
 
@@ -327,6 +334,8 @@ impl Request {
 /// What a vendor did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Outcome {
+    /// The account that acted.
+    pub account: String,
     /// The vendor.
     pub vendor: Vendor,
     /// The action performed.
@@ -338,10 +347,10 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// `action` done on `vendor`'s `conference`, with no link.
-    #[cfg_attr(not(any(feature = "openvox", feature = "dingtalk")), allow(dead_code))]
-    pub(crate) fn of(vendor: Vendor, action: Action, conference: impl Into<String>) -> Self {
-        Self { vendor, action, conference: conference.into(), join_url: None }
+    /// `action` done on `vendor`'s `conference`, with no link (the facade
+    /// fills in the account).
+    pub fn of(vendor: Vendor, action: Action, conference: impl Into<String>) -> Self {
+        Self { account: String::new(), vendor, action, conference: conference.into(), join_url: None }
     }
 }
 
@@ -368,7 +377,7 @@ mod tests {
         assert_eq!(unmute.action(), Action::Unmute);
         assert_eq!(Request::MuteAll { conference: "6500".into(), mute: true }.action(), Action::MuteAll);
         assert_eq!(Request::MuteAll { conference: "6500".into(), mute: false }.action(), Action::UnmuteAll);
-        let e = unsupported(Vendor::Quanshi, Action::Kick);
+        let e = unsupported(Vendor::QUANSHI, Action::Kick);
         assert_eq!(e.kind(), ErrorKind::Unsupported);
         assert_eq!(e.vendor(), "quanshi");
         let text = e.to_string();

@@ -1,35 +1,140 @@
 //! DingTalk: the organisation's conferences in progress, and one conference
 //! with its members.
 
+use crate::actions::{Action, Outcome, Request};
+use crate::adapter::{operation_in, perform_with, Adapter, Listing, VendorFuture};
 use crate::fields::{count, int, text};
 use crate::model::{Conference, Member, Participants, Status, Vendor};
+use crate::registry::{Registration, Setting, Settings};
 use crate::state::MemberState;
 use crate::time::from_epoch;
-use confapi_core::{Error, OpenCode};
-use confapi_dingtalk::types;
+use crate::watch::PollCost;
+use confapi_core::{Error, OpenCode, OperationMeta, SecretString, Timeouts};
+use confapi_dingtalk::{types, Client};
 use futures_util::TryStreamExt;
+use std::sync::Arc;
 
 mod actions;
-pub(crate) use actions::{operation, perform};
 
+const VENDOR: Vendor = Vendor::DINGTALK;
 const PAGE: i32 = 50;
 
+/// Conferences per batch information call. DingTalk documents no limit
+/// for `conferenceIdList`; twenty keeps each answer small.
+const BATCH: usize = 20;
+
+/// How DingTalk accounts are configured: the app's key and secret, and
+/// optionally another API address.
+pub(crate) static REGISTRATION: Registration = Registration {
+    vendor: VENDOR,
+    info: &confapi_dingtalk::generated::meta::VENDOR,
+    settings: &[
+        Setting { key: "app_key", required: true, secret: false },
+        Setting { key: "app_secret", required: true, secret: true },
+        Setting { key: "url", required: false, secret: false },
+    ],
+    mock: &[("app_key", "api"), ("app_secret", "password")],
+    operation: |action| operation_in(actions::HANDLERS, action),
+    connect,
+};
+
+fn connect(settings: &Settings, timeouts: Timeouts) -> Result<Arc<dyn Adapter>, Error> {
+    let secret = settings.secret("app_secret").unwrap_or_else(|| SecretString::new(""));
+    let mut builder = Client::builder().app_credentials(settings.require(VENDOR, "app_key")?, secret);
+    if let Some(url) = settings.get("url") {
+        builder = builder.base_url(url);
+    }
+    Ok(Arc::new(builder.timeouts(timeouts).build()?))
+}
+
+impl Adapter for Client {
+    fn vendor(&self) -> Vendor {
+        VENDOR
+    }
+
+    fn live(&self, listing: Listing) -> VendorFuture<'_, Vec<Conference>> {
+        match listing {
+            Listing::WithMembers => Box::pin(live_with_members(self)),
+            _ => Box::pin(live(self)),
+        }
+    }
+
+    fn conference<'a>(&'a self, id: &'a str) -> VendorFuture<'a, Conference> {
+        Box::pin(get(self, id))
+    }
+
+    fn operation(&self, action: Action) -> Option<&'static OperationMeta> {
+        operation_in(actions::HANDLERS, action)
+    }
+
+    fn perform<'a>(&'a self, request: &'a Request) -> VendorFuture<'a, Outcome> {
+        perform_with(actions::HANDLERS, VENDOR, self, request)
+    }
+
+    /// A page of the organisation's conferences, then one batch
+    /// information call per twenty of them.
+    fn poll_cost(&self) -> PollCost {
+        PollCost::new(1, 0).with_batch(BATCH as u64)
+    }
+
+    fn calls_sent(&self) -> u64 {
+        self.runtime().call_counts().total().sent
+    }
+}
+
 /// Conferences in progress across the organisation.
-pub(crate) async fn live(client: &confapi_dingtalk::Client) -> Result<Vec<Conference>, Error> {
+async fn live(client: &Client) -> Result<Vec<Conference>, Error> {
     client.org_conferences(PAGE).map_ok(|c| from_summary(&c)).try_collect().await
 }
 
-/// Conferences in progress, each with its members.
-pub(crate) async fn live_with_members(client: &confapi_dingtalk::Client) -> Result<Vec<Conference>, Error> {
-    crate::watch::with_members(live(client).await?, |id| members(client, id)).await
+/// Conferences in progress, each with its members, from the batch
+/// information call (`query_conference_info_batch`): one call per
+/// [`BATCH`] conferences instead of one members listing each. Its members
+/// carry id, name and state but no host flags or join times (see the
+/// `watch` module); a conference the batch answer leaves out gets its
+/// members from the members listing.
+async fn live_with_members(client: &Client) -> Result<Vec<Conference>, Error> {
+    let mut conferences = live(client).await?;
+    let ids: Vec<String> = conferences.iter().map(|c| c.id.clone()).collect();
+    let mut found: std::collections::HashMap<String, Vec<Member>> = std::collections::HashMap::new();
+    for chunk in ids.chunks(BATCH) {
+        let answer = client
+            .query_conference_info_batch()
+            .body_map(|b| b.conference_id_list(Some(chunk.to_vec())))
+            .send()
+            .await?;
+        for info in answer.infos.into_iter().flatten() {
+            if let Some(id) = info.conference_id {
+                found.insert(id, info.user_list.iter().flatten().map(from_batch_user).collect());
+            }
+        }
+    }
+    for conference in &mut conferences {
+        conference.members = match found.remove(&conference.id) {
+            Some(members) => members,
+            None => members(client, conference.id.clone()).await?,
+        };
+    }
+    Ok(conferences)
 }
 
-async fn members(client: &confapi_dingtalk::Client, id: String) -> Result<Vec<Member>, Error> {
+async fn members(client: &Client, id: String) -> Result<Vec<Member>, Error> {
     client.members(&id, PAGE).map_ok(|m| from_member(&m)).try_collect().await
 }
 
+/// A member as the batch information call lists it (no role or times).
+pub fn from_batch_user(u: &types::BatchUser) -> Member {
+    Member {
+        id: text(u.user_id.as_deref()),
+        name: text(u.nick.as_deref()),
+        state: u.attend_status.map(member_state).unwrap_or_default(),
+        state_raw: u.attend_status.map(|c| c.to_string()),
+        ..Member::default()
+    }
+}
+
 /// One conference with its members.
-pub(crate) async fn get(client: &confapi_dingtalk::Client, id: &str) -> Result<Conference, Error> {
+async fn get(client: &Client, id: &str) -> Result<Conference, Error> {
     let info = client.conference(id).await?;
     let mut conference = from_info(&info);
     if conference.id.is_empty() {
@@ -59,7 +164,7 @@ pub fn from_summary(c: &types::ConferenceSummary) -> Conference {
         end: int(&c.end_time).and_then(from_epoch),
         host: text(c.creator_nick.as_deref()),
         join_url: text(c.external_link_url.as_deref()),
-        ..Conference::new(Vendor::Dingtalk, c.conference_id.clone().unwrap_or_default(), status(c.status))
+        ..Conference::new(Vendor::DINGTALK, c.conference_id.clone().unwrap_or_default(), status(c.status))
     }
 }
 
@@ -76,7 +181,7 @@ pub fn from_info(c: &types::ConfInfo) -> Conference {
             invited: count(&c.invited_num),
         },
         join_url: text(c.external_link_url.as_deref()),
-        ..Conference::new(Vendor::Dingtalk, c.conference_id.clone().unwrap_or_default(), status(c.status))
+        ..Conference::new(Vendor::DINGTALK, c.conference_id.clone().unwrap_or_default(), status(c.status))
     }
 }
 

@@ -6,51 +6,55 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// A conferencing system this crate speaks to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Vendor {
-    /// OpenVox IPPBX (dial-in conference rooms).
-    Openvox,
-    /// Quanshi / G-Net cloud meetings.
-    Quanshi,
-    /// DingTalk video conferences.
-    Dingtalk,
-}
+/// A conferencing system: the name of a vendor API the facade speaks to.
+///
+/// The three built in are [`Vendor::OPENVOX`], [`Vendor::QUANSHI`] and
+/// [`Vendor::DINGTALK`]; an [`Adapter`](crate::Adapter) for another
+/// system names its own with [`Vendor::new`]. Vendors compare by name.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Vendor(&'static str);
 
 impl Vendor {
-    /// Every vendor, in a stable order.
-    pub const ALL: [Vendor; 3] = [Vendor::Openvox, Vendor::Quanshi, Vendor::Dingtalk];
+    /// OpenVox IPPBX (dial-in conference rooms).
+    pub const OPENVOX: Vendor = Vendor("openvox");
+    /// Quanshi / G-Net cloud meetings.
+    pub const QUANSHI: Vendor = Vendor("quanshi");
+    /// DingTalk video conferences.
+    pub const DINGTALK: Vendor = Vendor("dingtalk");
+
+    /// A vendor named `name` (lower case, as config files and `--json`
+    /// spell it).
+    pub const fn new(name: &'static str) -> Self {
+        Vendor(name)
+    }
 
     /// The lower-case name (`"openvox"`).
     pub fn name(self) -> &'static str {
-        match self {
-            Vendor::Openvox => "openvox",
-            Vendor::Quanshi => "quanshi",
-            Vendor::Dingtalk => "dingtalk",
-        }
+        self.0
+    }
+
+    /// The vendors compiled in, in registration order.
+    pub fn compiled() -> Vec<Vendor> {
+        crate::registry::all().iter().map(|r| r.vendor).collect()
     }
 
     /// What the vendor's spec says (operations, envelope, shapes, secret
-    /// names), if its feature is compiled in.
+    /// names), if it is compiled in.
     pub fn info(self) -> Option<&'static confapi_core::VendorInfo> {
-        match self {
-            #[cfg(feature = "openvox")]
-            Vendor::Openvox => Some(&confapi_openvox::generated::meta::VENDOR),
-            #[cfg(feature = "quanshi")]
-            Vendor::Quanshi => Some(&confapi_quanshi::generated::meta::VENDOR),
-            #[cfg(feature = "dingtalk")]
-            Vendor::Dingtalk => Some(&confapi_dingtalk::generated::meta::VENDOR),
-            #[allow(unreachable_patterns)]
-            _ => None,
-        }
+        crate::registry::find(self).map(|r| r.info)
     }
 }
 
-/// The spec facts of every vendor compiled in, in [`Vendor::ALL`] order:
+/// The spec facts of every vendor compiled in, in registration order:
 /// the one list the CLI, the tests, the bench and the fuzz targets use.
 pub fn vendor_infos() -> Vec<&'static confapi_core::VendorInfo> {
-    Vendor::ALL.into_iter().filter_map(Vendor::info).collect()
+    crate::registry::all().iter().map(|r| r.info).collect()
+}
+
+impl fmt::Debug for Vendor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Vendor({})", self.0)
+    }
 }
 
 impl fmt::Display for Vendor {
@@ -61,11 +65,54 @@ impl fmt::Display for Vendor {
 
 impl std::str::FromStr for Vendor {
     type Err = String;
+    /// A vendor compiled in, by name (any case).
     fn from_str(s: &str) -> Result<Self, String> {
-        Vendor::ALL
-            .into_iter()
-            .find(|v| v.name().eq_ignore_ascii_case(s))
-            .ok_or_else(|| format!("unknown vendor {s:?} (expected openvox, quanshi or dingtalk)"))
+        let all = crate::registry::all();
+        all.iter().map(|r| r.vendor).find(|v| v.name().eq_ignore_ascii_case(s)).ok_or_else(|| {
+            let names: Vec<&str> = all.iter().map(|r| r.vendor.name()).collect();
+            format!("unknown vendor {s:?} (expected one of: {})", names.join(", "))
+        })
+    }
+}
+
+impl Serialize for Vendor {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Vendor {
+    /// A built-in vendor's name, or any other name (kept once per distinct
+    /// name for the life of the process, as vendor names are few).
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        Ok(Vendor(intern(&name)))
+    }
+}
+
+/// `name` as a `&'static str`: a built-in name, or one leaked once.
+fn intern(name: &str) -> &'static str {
+    use std::collections::BTreeSet;
+    use std::sync::{Mutex, PoisonError};
+    static NAMES: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+    if let Some(known) = [Vendor::OPENVOX, Vendor::QUANSHI, Vendor::DINGTALK].iter().find(|v| v.0 == name) {
+        return known.0;
+    }
+    let mut names = NAMES.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(kept) = names.get(name) {
+        return kept;
+    }
+    let kept: &'static str = Box::leak(name.to_owned().into_boxed_str());
+    names.insert(kept);
+    kept
+}
+
+impl JsonSchema for Vendor {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Vendor".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "string", "description": "The vendor's lower-case name (openvox, quanshi, dingtalk)."})
     }
 }
 
@@ -132,6 +179,10 @@ pub struct Member {
 /// A conference, the same shape whatever the vendor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Conference {
+    /// The account it was read through (its name in the configuration;
+    /// the vendor's name for an account from the `CONFAPI_*` variables).
+    #[serde(default)]
+    pub account: String,
     /// The system it runs on.
     pub vendor: Vendor,
     /// Its id on that system (room number, event id, conferenceId).
@@ -158,6 +209,7 @@ impl Conference {
     /// A conference with only the fields every vendor has.
     pub fn new(vendor: Vendor, id: impl Into<String>, status: Status) -> Self {
         Self {
+            account: String::new(),
             vendor,
             id: id.into(),
             title: None,
@@ -172,11 +224,13 @@ impl Conference {
     }
 }
 
-/// One vendor's part of a fan-out: its conferences or its error.
+/// One account's part of a fan-out: its answer or its error.
 #[derive(Debug)]
-pub struct VendorResult<T> {
-    /// The vendor.
+pub struct AccountResult<T> {
+    /// The account's name.
+    pub account: String,
+    /// Its vendor.
     pub vendor: Vendor,
-    /// What it answered.
+    /// What it answered (an error names the account too).
     pub result: Result<T, confapi_core::Error>,
 }

@@ -1,21 +1,80 @@
 //! OpenVox IPPBX: conference rooms with a call in progress.
 
+use crate::actions::{Action, Outcome, Request};
+use crate::adapter::{operation_in, perform_with, Adapter, Listing, VendorFuture};
 use crate::fields::text;
 use crate::model::{Conference, Member, Participants, Status, Vendor};
+use crate::registry::{Registration, Setting, Settings};
 use crate::state::MemberState;
-use confapi_core::{Error, ErrorKind, OpenEnum};
-use confapi_openvox::types;
+use crate::watch::PollCost;
+use confapi_core::{Error, ErrorKind, OpenEnum, OperationMeta, SecretString, Timeouts};
+use confapi_openvox::{types, Client};
+use std::sync::Arc;
 
 mod actions;
-pub(crate) use actions::{operation, perform};
+
+const VENDOR: Vendor = Vendor::OPENVOX;
+
+/// How OpenVox accounts are configured: the PBX's API address and the API
+/// user's name and password.
+pub(crate) static REGISTRATION: Registration = Registration {
+    vendor: VENDOR,
+    info: &confapi_openvox::generated::meta::VENDOR,
+    settings: &[
+        Setting { key: "url", required: true, secret: false },
+        Setting { key: "username", required: true, secret: false },
+        Setting { key: "password", required: true, secret: true },
+    ],
+    mock: &[("username", "api"), ("password", "password")],
+    operation: |action| operation_in(actions::HANDLERS, action),
+    connect,
+};
+
+fn connect(settings: &Settings, timeouts: Timeouts) -> Result<Arc<dyn Adapter>, Error> {
+    let password = settings.secret("password").unwrap_or_else(|| SecretString::new(""));
+    let builder = Client::builder(settings.require(VENDOR, "url")?, settings.require(VENDOR, "username")?, password);
+    Ok(Arc::new(builder.timeouts(timeouts).build()?))
+}
+
+impl Adapter for Client {
+    fn vendor(&self) -> Vendor {
+        VENDOR
+    }
+
+    /// Rooms come with their members either way.
+    fn live(&self, _: Listing) -> VendorFuture<'_, Vec<Conference>> {
+        Box::pin(live(self))
+    }
+
+    fn conference<'a>(&'a self, id: &'a str) -> VendorFuture<'a, Conference> {
+        Box::pin(get(self, id))
+    }
+
+    fn operation(&self, action: Action) -> Option<&'static OperationMeta> {
+        operation_in(actions::HANDLERS, action)
+    }
+
+    fn perform<'a>(&'a self, request: &'a Request) -> VendorFuture<'a, Outcome> {
+        perform_with(actions::HANDLERS, VENDOR, self, request)
+    }
+
+    /// `query_in_session` with `all`: every room with its members, one call.
+    fn poll_cost(&self) -> PollCost {
+        PollCost::new(1, 0)
+    }
+
+    fn calls_sent(&self) -> u64 {
+        self.runtime().call_counts().total().sent
+    }
+}
 
 /// Rooms in session, as conferences.
-pub(crate) async fn live(client: &confapi_openvox::Client) -> Result<Vec<Conference>, Error> {
+async fn live(client: &Client) -> Result<Vec<Conference>, Error> {
     Ok(client.query_in_session("all").await?.iter().map(from_room).collect())
 }
 
 /// One room in session, by room number.
-pub(crate) async fn get(client: &confapi_openvox::Client, id: &str) -> Result<Conference, Error> {
+async fn get(client: &Client, id: &str) -> Result<Conference, Error> {
     let rooms = client.query_in_session(id).await?;
     let room = rooms
         .iter()
@@ -39,7 +98,7 @@ pub fn from_room(room: &types::InSessionRoom) -> Conference {
         title: text(room.conferencename.as_deref()),
         participants: Participants { active: Some(members.len() as u64), total: None, invited: None },
         members,
-        ..Conference::new(Vendor::Openvox, id, Status::Live)
+        ..Conference::new(Vendor::OPENVOX, id, Status::Live)
     }
 }
 

@@ -1,25 +1,92 @@
 //! Quanshi: the running-meetings list, and one meeting with its terminals.
 
+use crate::actions::{Action, Outcome, Request};
+use crate::adapter::{operation_in, perform_with, Adapter, Handler, Listing, VendorFuture};
 use crate::fields::{count, int, text};
 use crate::model::{Conference, Member, Participants, Status, Vendor};
+use crate::registry::{Registration, Setting, Settings};
 use crate::state::MemberState;
 use crate::time::{from_any, from_epoch};
-use confapi_core::{Error, ErrorKind};
-use confapi_quanshi::{types, MeetingRef};
+use crate::watch::PollCost;
+use confapi_core::{Error, ErrorKind, OperationMeta, SecretString, Timeouts};
+use confapi_quanshi::{types, Client, MeetingRef};
 use futures_util::TryStreamExt;
+use std::sync::Arc;
 
-mod actions;
-pub(crate) use actions::operation;
-
+const VENDOR: Vendor = Vendor::QUANSHI;
 const PAGE: i32 = 50;
 
+/// Quanshi's actions: none. The `confopenapi` family the spec covers reads
+/// meetings and edits or cancels bookings; it has no call to start an
+/// instant meeting, end a running one (`cancelReservConference` cancels a
+/// booking), invite, remove or mute an attendee.
+static HANDLERS: &[Handler<Client>] = &[];
+
+/// How Quanshi accounts are configured: the API token, and optionally
+/// another API address.
+pub(crate) static REGISTRATION: Registration = Registration {
+    vendor: VENDOR,
+    info: &confapi_quanshi::generated::meta::VENDOR,
+    settings: &[
+        Setting { key: "token", required: true, secret: true },
+        Setting { key: "url", required: false, secret: false },
+    ],
+    mock: &[("token", "mock-token")],
+    operation: |action| operation_in(HANDLERS, action),
+    connect,
+};
+
+fn connect(settings: &Settings, timeouts: Timeouts) -> Result<Arc<dyn Adapter>, Error> {
+    let token = settings.secret("token").unwrap_or_else(|| SecretString::new(""));
+    let mut builder = Client::builder().token(token);
+    if let Some(url) = settings.get("url") {
+        builder = builder.base_url(url);
+    }
+    Ok(Arc::new(builder.timeouts(timeouts).build()?))
+}
+
+impl Adapter for Client {
+    fn vendor(&self) -> Vendor {
+        VENDOR
+    }
+
+    fn live(&self, listing: Listing) -> VendorFuture<'_, Vec<Conference>> {
+        match listing {
+            Listing::WithMembers => Box::pin(live_with_members(self)),
+            _ => Box::pin(live(self)),
+        }
+    }
+
+    fn conference<'a>(&'a self, id: &'a str) -> VendorFuture<'a, Conference> {
+        Box::pin(get(self, id))
+    }
+
+    fn operation(&self, action: Action) -> Option<&'static OperationMeta> {
+        operation_in(HANDLERS, action)
+    }
+
+    fn perform<'a>(&'a self, request: &'a Request) -> VendorFuture<'a, Outcome> {
+        perform_with(HANDLERS, VENDOR, self, request)
+    }
+
+    /// A page of `listbystatus`, then `attendee/list` per meeting: Quanshi
+    /// has no call that lists the terminals of several meetings.
+    fn poll_cost(&self) -> PollCost {
+        PollCost::new(1, 1)
+    }
+
+    fn calls_sent(&self) -> u64 {
+        self.runtime().call_counts().total().sent
+    }
+}
+
 /// Meetings running now.
-pub(crate) async fn live(client: &confapi_quanshi::Client) -> Result<Vec<Conference>, Error> {
+async fn live(client: &Client) -> Result<Vec<Conference>, Error> {
     client.live_conferences(PAGE).map_ok(|c| from_live(&c)).try_collect().await
 }
 
 /// Meetings running now, each with the terminals connected to it.
-pub(crate) async fn live_with_members(client: &confapi_quanshi::Client) -> Result<Vec<Conference>, Error> {
+async fn live_with_members(client: &Client) -> Result<Vec<Conference>, Error> {
     crate::watch::with_members(live(client).await?, |id| async move {
         match id.parse::<i64>() {
             Ok(event_id) => terminals(client, event_id).await,
@@ -29,12 +96,12 @@ pub(crate) async fn live_with_members(client: &confapi_quanshi::Client) -> Resul
     .await
 }
 
-async fn terminals(client: &confapi_quanshi::Client, event_id: i64) -> Result<Vec<Member>, Error> {
+async fn terminals(client: &Client, event_id: i64) -> Result<Vec<Member>, Error> {
     client.attendees(event_id, PAGE).map_ok(|a| from_attendee(&a)).try_collect().await
 }
 
 /// One meeting by event id, with the terminals connected to it.
-pub(crate) async fn get(client: &confapi_quanshi::Client, id: &str) -> Result<Conference, Error> {
+async fn get(client: &Client, id: &str) -> Result<Conference, Error> {
     let event_id: i64 = id.parse().map_err(|_| {
         Error::new("quanshi", ErrorKind::InvalidRequest).with_detail(format!("{id:?} is not an event id (a number)"))
     })?;
@@ -79,7 +146,7 @@ pub fn from_live(c: &types::LiveConference) -> Conference {
         end: int(&c.stop_time).and_then(from_epoch),
         host: text(c.host_name.as_deref()),
         participants: Participants { active: count(&c.attendee_cnt), total: count(&c.raw_attendee_cnt), invited: None },
-        ..Conference::new(Vendor::Quanshi, id, status(int(&c.status)))
+        ..Conference::new(Vendor::QUANSHI, id, status(int(&c.status)))
     }
 }
 
@@ -115,7 +182,7 @@ pub fn from_meeting(m: &types::Meeting) -> Conference {
         participants: Participants { active: None, total: None, invited: Some(members.len() as u64) },
         members,
         join_url: text(m.attendee_join_url.as_deref()),
-        ..Conference::new(Vendor::Quanshi, id, status(int(&m.status)))
+        ..Conference::new(Vendor::QUANSHI, id, status(int(&m.status)))
     }
 }
 

@@ -27,19 +27,43 @@
 //!   join per present member; one that disappears is a leave per present
 //!   member followed by [`Event::ConferenceEnded`], so joins and leaves
 //!   always pair up.
-//! - **Cost per poll**: OpenVox answers rooms and members in one call;
-//!   Quanshi and DingTalk list running conferences, then their members, one
-//!   call per conference (four at a time). [`PollCost`] says it per vendor
-//!   and [`Cost::per_day`] what an interval costs a day: at the CLI's
-//!   default 10 s, DingTalk takes 8,640 calls a day plus 8,640 per live
-//!   conference, while an organisation on DingTalk's standard edition may
-//!   make about 10,000 a month. `confapi watch` prints this at start.
-//! - **A vendor whose quota is used up is no longer polled.** Its
+//! - **Accounts are watched each on its own schedule.** With many
+//!   accounts, their first polls are spread over the interval rather than
+//!   fired at once; after that each keeps its own interval.
+//! - **Each poll has a known cost in calls** ([`PollCost`]), counted as it
+//!   runs ([`Adapter::calls_sent`](crate::Adapter::calls_sent)). OpenVox
+//!   answers rooms and members in one call. Quanshi lists running meetings,
+//!   then the terminals of each, one call per meeting (four at a time).
+//!   DingTalk lists running conferences, then reads the members of up to
+//!   twenty of them in one batch information call
+//!   (`query_conference_info_batch`), where one members listing each would
+//!   cost a call per conference.
+//!   *What the batch call misses*: its members carry the user id, name and
+//!   state, but not the host and co-host flags nor join and leave times,
+//!   so a watched DingTalk member has no `role`, `joined_at` or `left_at`
+//!   (read them with [`Confapi::conference`](crate::Confapi::conference));
+//!   and its `userId` may differ from the unionId the members listing
+//!   gives, so do not mix ids from the two.
+//! - **A budget sets the pace.** An account with a [`Budget`](crate::Budget)
+//!   (`--budget org-a=2000/day`, or `budget = "10000/month"` in its table)
+//!   is polled no more often than the budget allows at the current number
+//!   of live conferences: its interval stretches when more are live and
+//!   comes back when fewer are. The pace also counts what a poll really
+//!   spent (a token renewal is a call too). Each account's [`Plan`]
+//!   (interval and calls a day) is known before the first poll
+//!   ([`Confapi::watch_plan`](crate::Confapi::watch_plan)), and
+//!   [`Event::PlanChanged`] says when it changes. Without a budget, an
+//!   account is polled every interval, and its plan says what that costs
+//!   against the vendor's documented allowance: at 10 s, DingTalk spends
+//!   8,640 calls a day where a standard-edition organisation may make
+//!   about 10,000 a month.
+//! - **An account whose quota is used up is no longer polled.** Its
 //!   [`ErrorKind::QuotaExhausted`](confapi_core::ErrorKind::QuotaExhausted)
-//!   answer is one [`Event::VendorStopped`], and the watch stops calling it
-//!   (more calls would only be refused, and may count against the next
-//!   period); the other vendors go on. Start a new watch when the period
-//!   renews.
+//!   answer is one [`Event::VendorStopped`], and the watch does not call
+//!   it again until the vendor's period renews (the next month, China
+//!   time, for DingTalk's monthly allowance; a day where the period is not
+//!   documented). More calls would only be refused, and may count against
+//!   the next period. The other accounts go on.
 //!
 //! ## OpenVox `ConferenceStatus` pushes: not used
 //!
@@ -62,28 +86,48 @@
 //! a snapshot of that one room.
 
 mod diff;
+mod plan;
+mod poller;
 
 use crate::model::{Conference, Member, Vendor};
 use crate::state::MemberState;
 use confapi_core::Error;
 use diff::Snapshot;
-use futures_util::{Stream, StreamExt, TryStreamExt};
+use futures_util::{StreamExt, TryStreamExt};
 use serde::{Serialize, Serializer};
-use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 use std::future::Future;
-use std::time::Duration;
+use std::sync::Arc;
+
+pub use plan::{Plan, PollCost};
+pub(crate) use poller::events;
+
+/// Where an event comes from: an account and its vendor.
+#[derive(Debug, Clone)]
+pub(crate) struct Source {
+    pub(crate) account: Arc<str>,
+    pub(crate) vendor: Vendor,
+}
+
+impl Source {
+    pub(crate) fn account(&self) -> String {
+        self.account.to_string()
+    }
+}
 
 /// Something that changed, as a watch saw it.
 ///
 /// In JSON (`confapi watch --json`) every event is an object with
-/// `"event"` (the variant's name in snake case, `"member_joined"`) and
-/// `"vendor"`, then the variant's fields.
+/// `"event"` (the variant's name in snake case, `"member_joined"`),
+/// `"account"` and `"vendor"`, then the variant's fields.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Event {
     /// A conference is running that was not in the previous snapshot.
     ConferenceStarted {
+        /// The account.
+        account: String,
         /// Its vendor.
         vendor: Vendor,
         /// The conference, with its members.
@@ -91,6 +135,8 @@ pub enum Event {
     },
     /// A conference of the previous snapshot is no longer running.
     ConferenceEnded {
+        /// The account.
+        account: String,
         /// Its vendor.
         vendor: Vendor,
         /// The conference as last seen.
@@ -99,6 +145,8 @@ pub enum Event {
     /// A member became present: newly listed in a state other than
     /// `left`, or back from `left`.
     MemberJoined {
+        /// The account.
+        account: String,
         /// The vendor.
         vendor: Vendor,
         /// The conference's id.
@@ -108,6 +156,8 @@ pub enum Event {
     },
     /// A present member is gone: no longer listed, or now `left`.
     MemberLeft {
+        /// The account.
+        account: String,
         /// The vendor.
         vendor: Vendor,
         /// The conference's id.
@@ -118,6 +168,8 @@ pub enum Event {
     },
     /// A present member's state changed (`waiting` to `in_meeting` …).
     MemberStateChanged {
+        /// The account.
+        account: String,
         /// The vendor.
         vendor: Vendor,
         /// The conference's id.
@@ -132,6 +184,8 @@ pub enum Event {
     /// The vendor's live conferences could not be read; the watch keeps
     /// asking, and says [`Event::VendorRecovered`] when it answers again.
     VendorFailed {
+        /// The account.
+        account: String,
         /// The vendor.
         vendor: Vendor,
         /// Why (in JSON, its text).
@@ -140,12 +194,27 @@ pub enum Event {
     },
     /// The vendor answers again after [`Event::VendorFailed`].
     VendorRecovered {
+        /// The account.
+        account: String,
         /// The vendor.
         vendor: Vendor,
     },
-    /// The vendor's allowance of calls is used up: the watch stops polling
-    /// it (the other vendors go on). Start a new watch when the period renews.
+    /// The account's polling plan changed (more or fewer conferences live
+    /// under a budget). The plan a watch starts with is
+    /// [`Confapi::watch_plan`](crate::Confapi::watch_plan).
+    PlanChanged {
+        /// The account.
+        account: String,
+        /// The vendor.
+        vendor: Vendor,
+        /// The new plan.
+        plan: Plan,
+    },
+    /// The account's allowance of calls is used up: the watch stops
+    /// polling it until the vendor's period renews (the other accounts go on).
     VendorStopped {
+        /// The account.
+        account: String,
         /// The vendor.
         vendor: Vendor,
         /// The quota error (in JSON, its text).
@@ -159,26 +228,37 @@ fn as_text<S: Serializer>(error: &Error, serializer: S) -> Result<S::Ok, S::Erro
 }
 
 impl Event {
-    pub(crate) fn joined(vendor: Vendor, conference_id: String, member: Member) -> Self {
-        Event::MemberJoined { vendor, conference_id, member }
+    pub(crate) fn joined(src: &Source, conference_id: String, member: Member) -> Self {
+        Event::MemberJoined { account: src.account(), vendor: src.vendor, conference_id, member }
     }
 
-    pub(crate) fn left(vendor: Vendor, conference_id: String, member: Member) -> Self {
-        Event::MemberLeft { vendor, conference_id, member }
+    pub(crate) fn left(src: &Source, conference_id: String, member: Member) -> Self {
+        Event::MemberLeft { account: src.account(), vendor: src.vendor, conference_id, member }
+    }
+
+    /// The account and vendor the event is about.
+    fn source(&self) -> (&str, Vendor) {
+        match self {
+            Event::ConferenceStarted { account, vendor, .. }
+            | Event::ConferenceEnded { account, vendor, .. }
+            | Event::MemberJoined { account, vendor, .. }
+            | Event::MemberLeft { account, vendor, .. }
+            | Event::MemberStateChanged { account, vendor, .. }
+            | Event::VendorFailed { account, vendor, .. }
+            | Event::VendorStopped { account, vendor, .. }
+            | Event::VendorRecovered { account, vendor }
+            | Event::PlanChanged { account, vendor, .. } => (account, *vendor),
+        }
     }
 
     /// The vendor the event is about.
     pub fn vendor(&self) -> Vendor {
-        match self {
-            Event::ConferenceStarted { vendor, .. }
-            | Event::ConferenceEnded { vendor, .. }
-            | Event::MemberJoined { vendor, .. }
-            | Event::MemberLeft { vendor, .. }
-            | Event::MemberStateChanged { vendor, .. }
-            | Event::VendorFailed { vendor, .. }
-            | Event::VendorStopped { vendor, .. }
-            | Event::VendorRecovered { vendor } => *vendor,
-        }
+        self.source().1
+    }
+
+    /// The account the event is about.
+    pub fn account(&self) -> &str {
+        self.source().0
     }
 
     /// The event's name, as `"event"` holds it in JSON (`"member_left"`).
@@ -192,6 +272,7 @@ impl Event {
             Event::VendorFailed { .. } => "vendor_failed",
             Event::VendorRecovered { .. } => "vendor_recovered",
             Event::VendorStopped { .. } => "vendor_stopped",
+            Event::PlanChanged { .. } => "plan_changed",
         }
     }
 
@@ -204,7 +285,10 @@ impl Event {
             Event::MemberJoined { conference_id, .. }
             | Event::MemberLeft { conference_id, .. }
             | Event::MemberStateChanged { conference_id, .. } => Some(conference_id),
-            Event::VendorFailed { .. } | Event::VendorRecovered { .. } | Event::VendorStopped { .. } => None,
+            Event::VendorFailed { .. }
+            | Event::VendorRecovered { .. }
+            | Event::VendorStopped { .. }
+            | Event::PlanChanged { .. } => None,
         }
     }
 
@@ -220,9 +304,15 @@ impl Event {
 }
 
 impl fmt::Display for Event {
-    /// One line: `openvox 8000 member_joined 115 (in_meeting)`.
+    /// One line: `openvox 8000 member_joined 115 (in_meeting)`, or
+    /// `hq-pbx (openvox) 8000 …` for an account not named after its vendor.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ", self.vendor())?;
+        let (account, vendor) = self.source();
+        if account == vendor.name() || account.is_empty() {
+            write!(f, "{vendor} ")?;
+        } else {
+            write!(f, "{account} ({vendor}) ")?;
+        }
         if let Some(id) = self.conference_id() {
             write!(f, "{id} ")?;
         }
@@ -241,195 +331,64 @@ impl fmt::Display for Event {
             Event::VendorFailed { error, .. } => write!(f, ": {error}"),
             Event::VendorStopped { error, .. } => write!(f, ": no longer polled: {error}"),
             Event::VendorRecovered { .. } => Ok(()),
+            Event::PlanChanged { plan, .. } => write!(f, ": {}", plan.pace()),
         }
     }
 }
 
-/// What the watch remembers of one vendor.
+/// What the watch remembers of one account: its latest good snapshot
+/// and whether it is failing or stopped.
 #[derive(Debug, Default)]
-struct View {
+pub(crate) struct View {
     /// The latest good snapshot; `None` until the first good answer.
     last: Option<Snapshot>,
     /// Whether the latest answer was a failure.
     failing: bool,
     /// Whether polling it stopped (its quota is used up).
-    stopped: bool,
+    pub(crate) stopped: bool,
 }
 
-/// The comparison of successive answers, one view per vendor.
-#[derive(Debug, Default)]
-pub(crate) struct Watcher {
-    views: BTreeMap<Vendor, View>,
-}
-
-impl Watcher {
-    /// The events one answer of `vendor` gives.
-    pub(crate) fn observe(&mut self, vendor: Vendor, answer: Result<Vec<Conference>, Error>) -> Vec<Event> {
-        let view = self.views.entry(vendor).or_default();
+impl View {
+    /// The events one answer of `src` gives.
+    pub(crate) fn observe(&mut self, src: &Source, answer: Result<Vec<Conference>, Error>) -> Vec<Event> {
+        let (account, vendor) = (src.account(), src.vendor);
         match answer {
             Err(error) if error.kind() == confapi_core::ErrorKind::QuotaExhausted => {
-                view.stopped = true;
-                vec![Event::VendorStopped { vendor, error }]
+                self.stopped = true;
+                vec![Event::VendorStopped { account, vendor, error }]
             }
             Err(error) => {
-                let first_failure = !view.failing;
-                view.failing = true;
+                let first_failure = !self.failing;
+                self.failing = true;
                 if first_failure {
-                    vec![Event::VendorFailed { vendor, error }]
+                    vec![Event::VendorFailed { account, vendor, error }]
                 } else {
                     Vec::new()
                 }
             }
             Ok(conferences) => {
                 let mut events = Vec::new();
-                if view.failing {
-                    events.push(Event::VendorRecovered { vendor });
+                if self.failing {
+                    events.push(Event::VendorRecovered { account, vendor });
                 }
                 let now = Snapshot::of(conferences);
-                if let Some(before) = &view.last {
-                    events.extend(diff::changes(vendor, before, &now));
+                if let Some(before) = &self.last {
+                    events.extend(diff::changes(src, before, &now));
                 }
-                *view = View { last: Some(now), failing: false, stopped: false };
+                *self = View { last: Some(now), failing: false, stopped: false };
                 events
             }
         }
     }
-
-    /// The vendors no longer polled.
-    pub(crate) fn stopped(&self) -> Vec<Vendor> {
-        self.views.iter().filter(|(_, v)| v.stopped).map(|(vendor, _)| *vendor).collect()
-    }
-}
-
-/// What one poll of a vendor costs in calls: `fixed`, plus `per_live` for
-/// each conference running (its members listing).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PollCost {
-    /// Calls every poll makes (the listing of live conferences).
-    pub fixed: u64,
-    /// Calls for each live conference (its members).
-    pub per_live: u64,
-}
-
-impl PollCost {
-    /// The cost of one poll of `vendor` by this watch.
-    pub fn of(vendor: Vendor) -> Self {
-        match vendor {
-            // `query_in_session` with `all`: rooms with their members.
-            Vendor::Openvox => PollCost { fixed: 1, per_live: 0 },
-            // A page of `listbystatus`, then `attendee/list` per meeting.
-            Vendor::Quanshi => PollCost { fixed: 1, per_live: 1 },
-            // A page of the organisation's conferences, then the members of each.
-            Vendor::Dingtalk => PollCost { fixed: 1, per_live: 1 },
-        }
-    }
-}
-
-/// What a watch at one interval costs a vendor a day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cost {
-    /// The vendor.
-    pub vendor: Vendor,
-    /// Polls a day.
-    pub polls_per_day: u64,
-    /// One poll's calls.
-    pub per_poll: PollCost,
-    /// The vendor's documented allowance, if any.
-    pub quota: Option<confapi_core::Quota>,
-}
-
-impl Cost {
-    /// The cost of watching `vendor` every `interval`.
-    pub fn of(vendor: Vendor, interval: Duration) -> Self {
-        let polls_per_day = 86_400_000 / interval.as_millis().clamp(1, 86_400_000) as u64;
-        Cost { vendor, polls_per_day, per_poll: PollCost::of(vendor), quota: vendor.info().and_then(|i| i.quota) }
-    }
-
-    /// Calls a day with `live` conferences running.
-    pub fn per_day(&self, live: u64) -> u64 {
-        self.polls_per_day * (self.per_poll.fixed + self.per_poll.per_live * live)
-    }
-
-    /// How many days the vendor's allowance lasts with `live` conferences
-    /// running, where it documents one.
-    pub fn quota_days(&self, live: u64) -> Option<f64> {
-        let quota = self.quota?;
-        Some(quota.calls as f64 / self.per_day(live).max(1) as f64)
-    }
-}
-
-impl fmt::Display for Cost {
-    /// `dingtalk: 8640 calls a day + 8640 per live conference; the about
-    /// 10000-a-month allowance (…) lasts 1.2 days with none live`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {} calls a day", self.vendor, self.per_day(0))?;
-        if self.per_poll.per_live > 0 {
-            write!(f, " + {} per live conference", self.polls_per_day * self.per_poll.per_live)?;
-        }
-        if let (Some(q), Some(days)) = (self.quota, self.quota_days(0)) {
-            let period = if q.days == 30 { "month".to_owned() } else { format!("{} days", q.days) };
-            write!(f, "; {} calls a {period} for {} last {days:.1} days at that pace", q.calls, q.note)?;
-        }
-        Ok(())
-    }
-}
-
-/// One poll's answers: each vendor's live conferences with members, or its
-/// error.
-pub(crate) type Answers = Vec<(Vendor, Result<Vec<Conference>, Error>)>;
-
-/// The events of polling with `poll` (given the vendors to leave out)
-/// right away and then every `interval`
-/// (at least a millisecond). Never ends by itself. Polls again only when
-/// the previous poll's events have all been taken; a poll that overruns
-/// the interval delays the next one rather than bunching them up.
-pub(crate) fn events<P, F>(interval: Duration, poll: P) -> impl Stream<Item = Event> + Send
-where
-    P: FnMut(Vec<Vendor>) -> F + Send,
-    F: Future<Output = Answers> + Send,
-{
-    struct State<P> {
-        poll: P,
-        period: Duration,
-        ticker: Option<tokio::time::Interval>,
-        watcher: Watcher,
-        pending: VecDeque<Event>,
-    }
-    let state = State {
-        poll,
-        period: interval.max(Duration::from_millis(1)),
-        ticker: None,
-        watcher: Watcher::default(),
-        pending: VecDeque::new(),
-    };
-    futures_util::stream::unfold(state, |mut s| async move {
-        loop {
-            if let Some(event) = s.pending.pop_front() {
-                return Some((event, s));
-            }
-            // Made on first use: a timer needs the runtime the stream runs on.
-            let period = s.period;
-            let ticker = s.ticker.get_or_insert_with(|| {
-                let mut t = tokio::time::interval(period);
-                t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-                t
-            });
-            ticker.tick().await;
-            for (vendor, answer) in (s.poll)(s.watcher.stopped()).await {
-                s.pending.extend(s.watcher.observe(vendor, answer));
-            }
-        }
-    })
 }
 
 /// How many members listings a vendor runs at once for one snapshot.
-#[cfg_attr(not(any(feature = "quanshi", feature = "dingtalk")), allow(dead_code))]
 const MEMBER_CALLS_AT_ONCE: usize = 4;
 
 /// `conferences` with their members, fetched by `fetch` a few at a time;
 /// the first failure fails the whole snapshot.
-#[cfg_attr(not(any(feature = "quanshi", feature = "dingtalk")), allow(dead_code))]
-pub(crate) async fn with_members<'a, F, Fut>(conferences: Vec<Conference>, fetch: F) -> Result<Vec<Conference>, Error>
+pub async fn with_members<'a, F, Fut>(
+    conferences: Vec<Conference>, fetch: F) -> Result<Vec<Conference>, Error>
 where
     F: Fn(String) -> Fut + 'a,
     Fut: Future<Output = Result<Vec<Member>, Error>> + 'a,

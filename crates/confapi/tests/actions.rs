@@ -26,9 +26,9 @@ fn capabilities_come_from_each_vendors_spec() {
         table,
         [
             // The PBX mutes but has no call to unmute.
-            (Vendor::Openvox, vec!["start", "invite", "mute"]),
-            (Vendor::Quanshi, vec![]),
-            (Vendor::Dingtalk, vec!["start", "end", "invite", "kick", "mute", "unmute", "mute-all", "unmute-all"]),
+            (Vendor::OPENVOX, vec!["start", "invite", "mute"]),
+            (Vendor::QUANSHI, vec![]),
+            (Vendor::DINGTALK, vec!["start", "end", "invite", "kick", "mute", "unmute", "mute-all", "unmute-all"]),
         ]
     );
     // Each supported action names an operation of that vendor's compiled spec.
@@ -40,11 +40,11 @@ fn capabilities_come_from_each_vendors_spec() {
             assert!(!op.safe, "{vendor} {action}: {} changes things, so it must not be retried", op.id);
         }
     }
-    let end = Capabilities::of(Vendor::Dingtalk).operation(Action::End).unwrap();
+    let end = Capabilities::of(Vendor::DINGTALK).operation(Action::End).unwrap();
     assert_eq!(end.id, "close_video_conference");
-    let mute = Capabilities::of(Vendor::Openvox).operation(Action::Mute).unwrap();
+    let mute = Capabilities::of(Vendor::OPENVOX).operation(Action::Mute).unwrap();
     assert_eq!(mute.id, "conference_mute_member");
-    assert!(!Capabilities::of(Vendor::Openvox).supports(Action::Unmute));
+    assert!(!Capabilities::of(Vendor::OPENVOX).supports(Action::Unmute));
 }
 
 /// One request per action, in every form: each must send what its
@@ -60,14 +60,14 @@ fn supported_requests() -> Vec<(Vendor, Request, &'static str)> {
     };
     let dt = "6449d8a6414c0000001464af9f0".to_owned();
     vec![
-        (Vendor::Openvox, start("6466", Some("6466"), "4000", &["4001"]), "openvox/instant-conference-start"),
+        (Vendor::OPENVOX, start("6466", Some("6466"), "4000", &["4001"]), "openvox/instant-conference-start"),
         (
-            Vendor::Openvox,
+            Vendor::OPENVOX,
             Request::Invite { conference: "6400".into(), invitees: vec![invitee("4001")], by: None },
             "openvox/conference-add-member",
         ),
         (
-            Vendor::Openvox,
+            Vendor::OPENVOX,
             Request::Invite {
                 conference: "6400".into(),
                 invitees: vec![invitee("tel:13800000000")],
@@ -76,22 +76,22 @@ fn supported_requests() -> Vec<(Vendor, Request, &'static str)> {
             "openvox/conference-add-member-outside-number",
         ),
         (
-            Vendor::Openvox,
+            Vendor::OPENVOX,
             Request::Mute { conference: "6500".into(), member: "1003".into(), mute: true },
             "openvox/conference-mute-member",
         ),
         (
-            Vendor::Dingtalk,
+            Vendor::DINGTALK,
             start("XXX's video meeting", None, "27SaQ3iiHLN0uwqcPisedfreNwiEiE", &["iSKzJxxxxx"]),
             "dingtalk/create-video-conference-sdk-example",
         ),
         (
-            Vendor::Dingtalk,
+            Vendor::DINGTALK,
             Request::End { conference: "607452e01401526ee39609e1".into(), by: None },
             "dingtalk/close-video-conference-example",
         ),
         (
-            Vendor::Dingtalk,
+            Vendor::DINGTALK,
             Request::Invite {
                 conference: dt.clone(),
                 invitees: vec![invitee("qzR1iSMDvzR9kXXXXXXXx=测试用户")],
@@ -100,22 +100,22 @@ fn supported_requests() -> Vec<(Vendor, Request, &'static str)> {
             "dingtalk/invite-users-sdk-example",
         ),
         (
-            Vendor::Dingtalk,
+            Vendor::DINGTALK,
             Request::Kick { conference: dt.clone(), member: "qzR1iSMDvzR9iP7Pxxxxxxxxxxxxxxx".into() },
             "dingtalk/kick-members-sdk-example",
         ),
         (
-            Vendor::Dingtalk,
+            Vendor::DINGTALK,
             Request::Mute { conference: dt.clone(), member: "2iPOLbpUNMLzB5LuwggiiqiPwiEiE".into(), mute: true },
             "dingtalk/mute-members-sdk-example",
         ),
         (
-            Vendor::Dingtalk,
+            Vendor::DINGTALK,
             Request::Mute { conference: dt.clone(), member: "2iPOLbpUNMLzB5LuwggiiqiPwiEiE".into(), mute: false },
             "dingtalk/mute-members-unmute",
         ),
-        (Vendor::Dingtalk, Request::MuteAll { conference: dt.clone(), mute: true }, "dingtalk/mute-all-sdk-example"),
-        (Vendor::Dingtalk, Request::MuteAll { conference: dt, mute: false }, "dingtalk/mute-all-unmute"),
+        (Vendor::DINGTALK, Request::MuteAll { conference: dt.clone(), mute: true }, "dingtalk/mute-all-sdk-example"),
+        (Vendor::DINGTALK, Request::MuteAll { conference: dt, mute: false }, "dingtalk/mute-all-unmute"),
     ]
 }
 
@@ -152,12 +152,12 @@ async fn starting_and_ending_report_the_conference() {
     let api = all(&server.url());
     let (_, start, _) = supported_requests()
         .into_iter()
-        .find(|(v, r, _)| *v == Vendor::Dingtalk && matches!(r, Request::Start(_)))
+        .find(|(v, r, _)| *v == Vendor::DINGTALK && matches!(r, Request::Start(_)))
         .unwrap();
-    let started = api.act(Vendor::Dingtalk, &start).await.unwrap();
+    let started = api.act(Vendor::DINGTALK, &start).await.unwrap();
     assert_eq!(started.conference, "607452e01401526ee39609e1");
     assert_eq!(started.join_url.as_deref(), Some("https://meeting.dingtalk.com/app?roomCode=42726033559"));
-    let ended = api.act(Vendor::Dingtalk, &Request::End { conference: started.conference, by: None }).await.unwrap();
+    let ended = api.act(Vendor::DINGTALK, &Request::End { conference: started.conference, by: None }).await.unwrap();
     assert_eq!(ended.action, Action::End);
     // The host was read from the conference, then given to the close call.
     let close = server.requests().pop().unwrap();
@@ -211,7 +211,7 @@ async fn openvox_mutes_through_mute_member_and_refuses_to_unmute() {
     let server = replay().await;
     let api = all(&server.url());
     let mute = Request::Mute { conference: "6500".into(), member: "1003".into(), mute: true };
-    let done = api.act(Vendor::Openvox, &mute).await.unwrap();
+    let done = api.act(Vendor::OPENVOX, &mute).await.unwrap();
     assert_eq!((done.action, done.conference.as_str()), (Action::Mute, "6500"));
     let sent = server.requests().pop().unwrap();
     assert_eq!(sent.path, "/api/v0.0.1/conference/mute_member");
@@ -221,13 +221,13 @@ async fn openvox_mutes_through_mute_member_and_refuses_to_unmute() {
     // The PBX's refusal (recorded with errno 10006, no such extension) is
     // NotFound from the client, with the vendor's code.
     let unknown = Request::Mute { conference: "6500".into(), member: "1009".into(), mute: true };
-    let e = api.act(Vendor::Openvox, &unknown).await.unwrap_err();
+    let e = api.act(Vendor::OPENVOX, &unknown).await.unwrap_err();
     assert_eq!((e.kind(), e.code()), (ErrorKind::NotFound, Some("10006")), "{e}");
 
     // Unmuting: refused before any request, naming the vendor and the action.
     let server = replay().await;
     let unmute = Request::Mute { conference: "6500".into(), member: "1003".into(), mute: false };
-    let e = all(&server.url()).act(Vendor::Openvox, &unmute).await.unwrap_err();
+    let e = all(&server.url()).act(Vendor::OPENVOX, &unmute).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Unsupported);
     let text = e.to_string();
     assert!(text.contains("openvox") && text.contains("unmute"), "{text}");
@@ -237,18 +237,18 @@ async fn openvox_mutes_through_mute_member_and_refuses_to_unmute() {
 #[tokio::test]
 async fn input_a_vendor_cannot_take_fails_before_any_request() {
     let cases = [
-        (Vendor::Openvox, Request::Start(Start { by: Some("4000".into()), ..Start::default() })),
-        (Vendor::Openvox, Request::Start(Start { room: Some("6466".into()), ..Start::default() })),
-        (Vendor::Openvox, Request::Invite { conference: "6400".into(), invitees: vec![], by: None }),
-        (Vendor::Openvox, Request::Invite { conference: "6400".into(), invitees: vec![invitee("40,01")], by: None }),
-        (Vendor::Openvox, Request::Mute { conference: "6500".into(), member: "1003,1002".into(), mute: true }),
-        (Vendor::Openvox, Request::Mute { conference: "6500".into(), member: " ".into(), mute: true }),
-        (Vendor::Dingtalk, Request::Start(Start { title: Some("t".into()), ..Start::default() })),
+        (Vendor::OPENVOX, Request::Start(Start { by: Some("4000".into()), ..Start::default() })),
+        (Vendor::OPENVOX, Request::Start(Start { room: Some("6466".into()), ..Start::default() })),
+        (Vendor::OPENVOX, Request::Invite { conference: "6400".into(), invitees: vec![], by: None }),
+        (Vendor::OPENVOX, Request::Invite { conference: "6400".into(), invitees: vec![invitee("40,01")], by: None }),
+        (Vendor::OPENVOX, Request::Mute { conference: "6500".into(), member: "1003,1002".into(), mute: true }),
+        (Vendor::OPENVOX, Request::Mute { conference: "6500".into(), member: " ".into(), mute: true }),
+        (Vendor::DINGTALK, Request::Start(Start { title: Some("t".into()), ..Start::default() })),
         (
-            Vendor::Dingtalk,
+            Vendor::DINGTALK,
             Request::Invite { conference: "c".into(), invitees: vec![invitee("qzR1iSMDvzR9kXXXXXXXx")], by: None },
         ),
-        (Vendor::Dingtalk, Request::Invite { conference: "c".into(), invitees: vec![invitee("ext:4001=x")], by: None }),
+        (Vendor::DINGTALK, Request::Invite { conference: "c".into(), invitees: vec![invitee("ext:4001=x")], by: None }),
     ];
     for (vendor, request) in cases {
         let server = replay().await;
@@ -256,7 +256,7 @@ async fn input_a_vendor_cannot_take_fails_before_any_request() {
         assert_eq!(e.kind(), ErrorKind::InvalidRequest, "{vendor} {request:?}: {e}");
         assert!(server.requests().is_empty(), "{vendor} {request:?}");
     }
-    let e = Confapi::new().act(Vendor::Dingtalk, &one_of_each().swap_remove(3)).await.unwrap_err();
+    let e = Confapi::new().act(Vendor::DINGTALK, &one_of_each().swap_remove(3)).await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Config, "a supported action on an unconfigured vendor");
     let quanshi = Invitee::new(Address::User("x".into()));
     assert_eq!(quanshi.name, None);
@@ -290,10 +290,10 @@ async fn an_action_is_never_sent_twice_even_with_retries_on() {
         .unwrap();
     let api = Confapi::new().with_dingtalk(dingtalk);
     let kick = Request::Kick { conference: "c1".into(), member: "u1".into() };
-    assert!(api.act(Vendor::Dingtalk, &kick).await.is_err());
+    assert!(api.act(Vendor::DINGTALK, &kick).await.is_err());
     assert_eq!(server.hits("/v1.0/conference/videoConferences/c1/members/kick"), 1);
     // The read an end makes first is safe, so the same policy retries it.
     let end = Request::End { conference: "c2".into(), by: None };
-    assert!(api.act(Vendor::Dingtalk, &end).await.is_err());
+    assert!(api.act(Vendor::DINGTALK, &end).await.is_err());
     assert!(server.hits("/v1.0/conference/videoConferences/c2") > 1);
 }

@@ -24,7 +24,7 @@ async fn live_conferences_from_every_vendor() {
 #[tokio::test]
 async fn openvox_rooms_carry_their_members() {
     let server = replay().await;
-    let rooms = all(&server.url()).live_conferences_of(Vendor::Openvox).await.unwrap();
+    let rooms = all(&server.url()).live_conferences_of(Vendor::OPENVOX).await.unwrap();
     let support = rooms.iter().find(|r| r.id == "6500").unwrap();
     assert_eq!(support.title.as_deref(), Some("Support"));
     assert_eq!(support.members.iter().filter_map(|m| m.id.as_deref()).collect::<Vec<_>>(), ["1001", "1002", "1003"]);
@@ -35,15 +35,15 @@ async fn openvox_rooms_carry_their_members() {
 async fn one_conference_with_members_per_vendor() {
     let server = replay().await;
     let api = all(&server.url());
-    let q = api.conference(Vendor::Quanshi, "1165158").await.unwrap();
+    let q = api.conference(Vendor::QUANSHI, "1165158").await.unwrap();
     assert_eq!((q.status.clone(), q.members.len(), q.title.as_deref()), (Status::Live, 3, Some("周例会")));
     assert_eq!(q.start.map(|t| t.timestamp()), Some(1715600000));
-    let d = api.conference(Vendor::Dingtalk, "6449d8a6414c0000001464af9f0").await.unwrap();
+    let d = api.conference(Vendor::DINGTALK, "6449d8a6414c0000001464af9f0").await.unwrap();
     assert_eq!(d.status, Status::Live);
     let roles: Vec<_> = d.members.iter().filter_map(|m| m.role.as_deref()).collect();
     assert_eq!(roles, ["host", "co-host", "participant"]);
     assert_eq!(d.members[2].left_at.map(|t| t.timestamp_millis()), Some(1715601700000));
-    let o = api.conference(Vendor::Openvox, "8000").await.unwrap();
+    let o = api.conference(Vendor::OPENVOX, "8000").await.unwrap();
     assert_eq!(o.members.len(), 2);
     // A member in the meeting reads the same for every vendor, the vendor's word beside it.
     let first_in = |c: &confapi::Conference| {
@@ -75,14 +75,14 @@ async fn a_failing_vendor_is_reported_beside_the_others() {
     );
     let answers = api.live_conferences().await;
     let failed: Vec<_> = answers.iter().filter(|a| a.result.is_err()).map(|a| a.vendor).collect();
-    assert_eq!(failed, [Vendor::Dingtalk]);
+    assert_eq!(failed, [Vendor::DINGTALK]);
     let e = answers.iter().find_map(|a| a.result.as_ref().err()).unwrap();
     assert_eq!(e.kind(), ErrorKind::Connect);
 }
 
 #[tokio::test]
 async fn an_unconfigured_vendor_is_a_config_error() {
-    let e = Confapi::new().conference(Vendor::Openvox, "8000").await.unwrap_err();
+    let e = Confapi::new().conference(Vendor::OPENVOX, "8000").await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Config);
     assert!(Confapi::new().live_conferences().await.is_empty());
 }

@@ -91,6 +91,7 @@ pub struct Error(Box<Inner>);
 struct Inner {
     kind: ErrorKind,
     vendor: &'static str,
+    account: Option<Arc<str>>,
     operation: Option<&'static str>,
     status: Option<u16>,
     code: Option<String>,
@@ -119,6 +120,7 @@ impl Error {
         Self(Box::new(Inner {
             kind,
             vendor,
+            account: None,
             operation: None,
             status: None,
             code: None,
@@ -205,6 +207,17 @@ impl Error {
     pub fn vendor(&self) -> &'static str {
         self.0.vendor
     }
+    /// The account the call was made for, where a caller with several
+    /// accounts named it ([`Error::with_account`]).
+    pub fn account(&self) -> Option<&str> {
+        self.0.account.as_deref()
+    }
+    /// The same error, naming the account it happened on: `Display` then
+    /// starts `hq-pbx (openvox)` instead of `openvox`.
+    pub fn with_account(mut self, account: impl Into<Arc<str>>) -> Self {
+        self.0.account = Some(account.into());
+        self
+    }
     /// The operation id, where known.
     pub fn operation(&self) -> Option<&'static str> {
         self.0.operation
@@ -251,7 +264,10 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.vendor)?;
+        match self.0.account.as_deref() {
+            Some(account) if account != self.0.vendor => write!(f, "{account} ({})", self.0.vendor)?,
+            _ => write!(f, "{}", self.0.vendor)?,
+        }
         if let Some(op) = self.0.operation {
             write!(f, " {op}")?;
         }
@@ -309,6 +325,7 @@ impl fmt::Debug for Error {
         f.debug_struct("Error")
             .field("kind", &self.0.kind)
             .field("vendor", &self.0.vendor)
+            .field("account", &self.0.account)
             .field("operation", &self.0.operation)
             .field("status", &self.0.status)
             .field("code", &self.0.code)

@@ -37,7 +37,7 @@ pub use exchange::{
     embedded, load_dir, load_file, Exchange, RecordedFile, RecordedRequest, RecordedResponse, Secrets, REDACTED,
 };
 pub use replay::{unmatched, Replay, MISS_STATUS, MOCK_HEADER, PAGING_FIELDS, RESET_PATH};
-pub use server::{MockServer, Reply, Responder};
+pub use server::{MockServer, Reply, Responder, LOG_LIMIT};
 
 /// This crate's `recorded` folder (for tests and tools run from
 /// the source tree).

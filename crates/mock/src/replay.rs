@@ -178,6 +178,17 @@ impl Replay {
                 .is_some_and(|v| v.decode_failure(&e.response.bytes()).is_some())
     }
 
+    /// Whether recording `i` is of a sign-in call (an operation its spec
+    /// does not authenticate: a login or a token request).
+    fn signs_in(&self, i: usize) -> bool {
+        let e = &self.exchanges[i];
+        let vendor = self.vendors.iter().find(|v| v.name == e.vendor);
+        let op = vendor.and_then(|v| {
+            v.operations.iter().find(|op| op.method.eq_ignore_ascii_case(&e.request.method) && op.path == e.request.path)
+        });
+        op.is_some_and(|op| !op.authenticated)
+    }
+
     /// The recordings that answer `request`, in step order (see the
     /// crate's README for the rule).
     fn sequence(&self, request: &RecordedRequest) -> Vec<usize> {
@@ -206,6 +217,9 @@ impl Replay {
                     .map(|(i, _)| i)
             })
         };
+        // Sign-in calls log in with any credentials: other accounts can share
+        // the server. A request matching a recorded refusal still gets it.
+        let chosen = chosen.or_else(|| route.iter().copied().find(|i| !self.fails(*i) && self.signs_in(*i)));
         let Some(chosen) = chosen else { return Vec::new() };
         let mut sequence: Vec<usize> = route.into_iter().filter(|i| body_of(i) == body_of(&chosen)).collect();
         sequence.sort_by_key(|i| self.exchanges[*i].step.unwrap_or(0));

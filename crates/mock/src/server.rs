@@ -81,10 +81,17 @@ impl<F: Fn(&RecordedRequest) -> Reply + Send + Sync + 'static> Responder for F {
     }
 }
 
+/// Requests the server keeps in memory for [`MockServer::requests`]: the
+/// latest ones, so a long run (a watch of many accounts) stays bounded.
+pub const LOG_LIMIT: usize = 10_000;
+
 struct Shared {
     responder: Box<dyn Responder>,
     secrets: Secrets,
-    log: Mutex<Vec<RecordedRequest>>,
+    /// The latest requests, at most [`LOG_LIMIT`].
+    log: Mutex<std::collections::VecDeque<RecordedRequest>>,
+    /// Where to write a line per request, if anywhere.
+    log_file: Mutex<Option<std::fs::File>>,
     /// Connections open now.
     open: Mutex<usize>,
 }
@@ -111,7 +118,8 @@ impl MockServer {
         let shared = Arc::new(Shared {
             responder: Box::new(responder),
             secrets: Secrets::of(vendors),
-            log: Mutex::new(Vec::new()),
+            log: Mutex::new(std::collections::VecDeque::new()),
+            log_file: Mutex::new(None),
             open: Mutex::new(0),
         });
         let (stop, mut stopped) = oneshot::channel();
@@ -151,6 +159,15 @@ impl MockServer {
         Ok(Self { addr, shared, stop: Some(stop) })
     }
 
+    /// Also writes a line per request to `file` from now on: the time in
+    /// Unix milliseconds, the method and the path (`1733400000123 POST
+    /// /v1.0/conference/videoConferences/query`).
+    pub fn log_to(&self, file: std::fs::File) {
+        if let Ok(mut slot) = self.shared.log_file.lock() {
+            *slot = Some(file);
+        }
+    }
+
     /// The base URL, `http://127.0.0.1:PORT`.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
@@ -163,7 +180,7 @@ impl MockServer {
 
     /// Every request received so far, secrets redacted, in arrival order.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.shared.log.lock().map(|l| l.clone()).unwrap_or_default()
+        self.shared.log.lock().map(|l| l.iter().cloned().collect()).unwrap_or_default()
     }
 
     /// How many requests arrived for `path`.
@@ -220,8 +237,19 @@ async fn handle(shared: Arc<Shared>, req: hyper::Request<Incoming>) -> Result<hy
     shared.secrets.redact_map(&mut logged.query);
     shared.secrets.redact_map(&mut logged.headers);
     shared.secrets.redact_json(&mut logged.body);
+    if let Ok(mut file) = shared.log_file.lock() {
+        if let Some(file) = file.as_mut() {
+            use std::io::Write;
+            let ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_millis();
+            // A failed write only loses a log line; the answer still goes out.
+            let _ = writeln!(file, "{ms} {} {}", logged.method, logged.path);
+        }
+    }
     if let Ok(mut log) = shared.log.lock() {
-        log.push(logged);
+        if log.len() == LOG_LIMIT {
+            log.pop_front();
+        }
+        log.push_back(logged);
     }
     let reply = shared.responder.reply(&request);
     if !reply.delay.is_zero() {

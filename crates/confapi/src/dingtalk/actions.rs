@@ -1,28 +1,32 @@
 //! DingTalk actions: every one of them has an operation in the spec.
 
+use super::VENDOR;
 use crate::actions::{invalid, Action, Address, Invitee, Outcome, Request, Start};
+use crate::adapter::{Handler, VendorFuture};
 use crate::fields::text;
-use crate::model::Vendor;
-use confapi_core::{Error, OperationMeta};
+use confapi_core::Error;
 use confapi_dingtalk::generated::meta::op;
 use confapi_dingtalk::{types, Client};
 
-const VENDOR: Vendor = Vendor::Dingtalk;
+/// Every action, and the operation that does it: one operation both mutes
+/// and unmutes.
+pub(super) static HANDLERS: &[Handler<Client>] = &[
+    Handler { action: Action::Start, operation: op::CREATE_VIDEO_CONFERENCE, run },
+    Handler { action: Action::End, operation: op::CLOSE_VIDEO_CONFERENCE, run },
+    Handler { action: Action::Invite, operation: op::INVITE_USERS, run },
+    Handler { action: Action::Kick, operation: op::KICK_MEMBERS, run },
+    Handler { action: Action::Mute, operation: op::MUTE_MEMBERS, run },
+    Handler { action: Action::Unmute, operation: op::MUTE_MEMBERS, run },
+    Handler { action: Action::MuteAll, operation: op::MUTE_ALL, run },
+    Handler { action: Action::UnmuteAll, operation: op::MUTE_ALL, run },
+];
 
-/// The operation of the DingTalk spec that performs `action`.
-pub(crate) fn operation(action: Action) -> Option<&'static OperationMeta> {
-    Some(match action {
-        Action::Start => op::CREATE_VIDEO_CONFERENCE,
-        Action::End => op::CLOSE_VIDEO_CONFERENCE,
-        Action::Invite => op::INVITE_USERS,
-        Action::Kick => op::KICK_MEMBERS,
-        Action::Mute | Action::Unmute => op::MUTE_MEMBERS,
-        Action::MuteAll | Action::UnmuteAll => op::MUTE_ALL,
-    })
+fn run<'a>(client: &'a Client, request: &'a Request) -> VendorFuture<'a, Outcome> {
+    Box::pin(perform(client, request))
 }
 
-/// Performs `request` (after the caller checked the capability).
-pub(crate) async fn perform(client: &Client, request: &Request) -> Result<Outcome, Error> {
+/// Performs `request` (its action picked the handler).
+async fn perform(client: &Client, request: &Request) -> Result<Outcome, Error> {
     let action = request.action();
     // The answers carry nothing more: `success: false` is already an `Err`
     // from the client (the spec's outcome rule).

@@ -3,35 +3,33 @@
 //! API has no call to end a conference, remove a member, or lift a mute:
 //! those are [`unsupported`], unmuting included.
 
+use super::VENDOR;
 use crate::actions::{invalid, unsupported, Action, Address, Invitee, Outcome, Request, Start};
+use crate::adapter::{Handler, VendorFuture};
 use crate::fields::text;
-use crate::model::Vendor;
-use confapi_core::{Error, OperationMeta};
+use confapi_core::Error;
 use confapi_openvox::generated::meta::op;
 use confapi_openvox::Client;
 
-const VENDOR: Vendor = Vendor::Openvox;
+/// What the PBX can do, and the operation that does each. Ending a
+/// conference, removing a member and lifting a mute have no call; muting
+/// everyone would take a read of the room's members first.
+pub(super) static HANDLERS: &[Handler<Client>] = &[
+    Handler { action: Action::Start, operation: op::INSTANT_CONFERENCE_START, run: perform },
+    Handler { action: Action::Invite, operation: op::CONFERENCE_ADD_MEMBER, run: perform },
+    Handler { action: Action::Mute, operation: op::CONFERENCE_MUTE_MEMBER, run: perform },
+];
 
-/// The operation of the OpenVox spec that performs `action`.
-pub(crate) fn operation(action: Action) -> Option<&'static OperationMeta> {
-    match action {
-        Action::Start => Some(op::INSTANT_CONFERENCE_START),
-        Action::Invite => Some(op::CONFERENCE_ADD_MEMBER),
-        Action::Mute => Some(op::CONFERENCE_MUTE_MEMBER),
-        // Muting everyone would take a read of the room's members first;
-        // the PBX has no call of its own for it.
-        Action::End | Action::Kick | Action::Unmute | Action::MuteAll | Action::UnmuteAll => None,
-    }
-}
-
-/// Performs `request` (after the caller checked the capability).
-pub(crate) async fn perform(client: &Client, request: &Request) -> Result<Outcome, Error> {
-    match request {
-        Request::Start(start) => start_in_room(client, start).await,
-        Request::Invite { conference, invitees, by } => invite(client, conference, invitees, by.as_deref()).await,
-        Request::Mute { conference, member, mute: true } => mute(client, conference, member).await,
-        other => Err(unsupported(VENDOR, other.action())),
-    }
+/// Performs `request` (its action picked the handler).
+fn perform<'a>(client: &'a Client, request: &'a Request) -> VendorFuture<'a, Outcome> {
+    Box::pin(async move {
+        match request {
+            Request::Start(start) => start_in_room(client, start).await,
+            Request::Invite { conference, invitees, by } => invite(client, conference, invitees, by.as_deref()).await,
+            Request::Mute { conference, member, mute: true } => mute(client, conference, member).await,
+            other => Err(unsupported(VENDOR, other.action())),
+        }
+    })
 }
 
 /// The numbers the PBX should call, checked before any request: the PBX

@@ -1,7 +1,7 @@
 //! What changed between two snapshots of one vendor's live conferences.
 
-use super::Event;
-use crate::model::{Conference, Member, Status, Vendor};
+use super::{Event, Source};
+use crate::model::{Conference, Member, Status};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// One vendor's running conferences at one moment, by id.
@@ -26,20 +26,20 @@ impl Snapshot {
 /// order: a conference that appears is started and its present members
 /// join; one that disappears sees its present members leave, then ends.
 /// Members are compared as [`member_changes`] says.
-pub(crate) fn changes(vendor: Vendor, old: &Snapshot, new: &Snapshot) -> Vec<Event> {
+pub(crate) fn changes(src: &Source, old: &Snapshot, new: &Snapshot) -> Vec<Event> {
     let ids: BTreeSet<&String> = old.0.keys().chain(new.0.keys()).collect();
     let mut events = Vec::new();
     for id in ids {
         match (old.0.get(id), new.0.get(id)) {
             (None, Some(started)) => {
-                events.push(Event::ConferenceStarted { vendor, conference: started.clone() });
-                events.extend(member_changes(vendor, id, &[], &started.members));
+                events.push(Event::ConferenceStarted { account: src.account(), vendor: src.vendor, conference: started.clone() });
+                events.extend(member_changes(src, id, &[], &started.members));
             }
             (Some(ended), None) => {
-                events.extend(member_changes(vendor, id, &ended.members, &[]));
-                events.push(Event::ConferenceEnded { vendor, conference: ended.clone() });
+                events.extend(member_changes(src, id, &ended.members, &[]));
+                events.push(Event::ConferenceEnded { account: src.account(), vendor: src.vendor, conference: ended.clone() });
             }
-            (Some(before), Some(after)) => events.extend(member_changes(vendor, id, &before.members, &after.members)),
+            (Some(before), Some(after)) => events.extend(member_changes(src, id, &before.members, &after.members)),
             (None, None) => {}
         }
     }
@@ -70,11 +70,11 @@ fn keyed(members: &[Member]) -> Vec<(Key<'_>, &Member)> {
 /// ceasing to be present (leaving the list, or a `left` state) is a leave,
 /// and a present member whose state changes is a state change. A member
 /// first seen already gone gives nothing, so joins and leaves pair up.
-pub(crate) fn member_changes(vendor: Vendor, conference: &str, old: &[Member], new: &[Member]) -> Vec<Event> {
+pub(crate) fn member_changes(src: &Source, conference: &str, old: &[Member], new: &[Member]) -> Vec<Event> {
     let before: HashMap<Key<'_>, &Member> = keyed(old).into_iter().collect();
     let after = keyed(new);
     let mut events = Vec::new();
-    let event = |make: fn(Vendor, String, Member) -> Event, m: &Member| make(vendor, conference.to_owned(), m.clone());
+    let event = |make: fn(&Source, String, Member) -> Event, m: &Member| make(src, conference.to_owned(), m.clone());
     for (key, now) in &after {
         let was = before.get(key);
         match (was.map(|w| w.state.is_present()), now.state.is_present()) {
@@ -83,7 +83,8 @@ pub(crate) fn member_changes(vendor: Vendor, conference: &str, old: &[Member], n
             (Some(true), true) => {
                 if let Some(w) = was.filter(|w| w.state != now.state) {
                     events.push(Event::MemberStateChanged {
-                        vendor,
+                        account: src.account(),
+                        vendor: src.vendor,
                         conference_id: conference.to_owned(),
                         member: (*now).clone(),
                         previous: w.state.clone(),

@@ -6,8 +6,8 @@ use confapi_core::ErrorKind;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-const OV: Vendor = Vendor::Openvox;
-const DT: Vendor = Vendor::Dingtalk;
+const OV: Vendor = Vendor::OPENVOX;
+const DT: Vendor = Vendor::DINGTALK;
 
 fn member(id: &str, state: MemberState) -> Member {
     Member { id: Some(id.into()), state, ..Member::default() }
