@@ -8,7 +8,6 @@
 //! prints the values to set, and its recorded sequences change members
 //! from one reading to the next.
 
-use confapi::env::{from_env, ConfigError};
 use futures_util::StreamExt;
 use std::time::Duration;
 
@@ -18,9 +17,9 @@ const EVENTS: usize = 8;
 const FOR: Duration = Duration::from_secs(6);
 
 #[tokio::main]
-async fn main() -> Result<(), ConfigError> {
-    let api = from_env(&|name| std::env::var(name).ok(), Default::default())?.api;
-    println!("watching {:?} every second (the first reading is the baseline)", api.vendors());
+async fn main() -> Result<(), confapi::Error> {
+    let api = confapi::Confapi::from_env()?;
+    println!("watching {:?} every second (the first reading is the baseline)", api.account_names());
     let events = api.watch(Duration::from_secs(1)).take(EVENTS).take_until(tokio::time::sleep(FOR));
     let mut events = std::pin::pin!(events);
     while let Some(event) = events.next().await {

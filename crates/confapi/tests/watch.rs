@@ -14,7 +14,9 @@ use std::time::Duration;
 async fn the_recorded_sequences_watch_as_joins_leaves_starts_and_ends() {
     let server = replay().await;
     let api = all(&server.url());
-    let events: Vec<Event> = api.watch(Duration::from_millis(20)).take(11).collect().await;
+    // Plans change as the first readings find conferences live; only the changes matter here.
+    let changes = api.watch(Duration::from_millis(20)).filter(|e| std::future::ready(!matches!(e, Event::PlanChanged { .. })));
+    let events: Vec<Event> = changes.take(11).collect().await;
     let lines: Vec<String> = events.iter().map(ToString::to_string).collect();
     assert_eq!(
         lines,
@@ -34,6 +36,7 @@ async fn the_recorded_sequences_watch_as_joins_leaves_starts_and_ends() {
             "openvox 8000 conference_ended -",
         ]
     );
-    // Every vendor was read each time, members included.
-    assert!(server.hits("/confopenapi/conference/attendee/list") >= 6, "{:?}", server.requests().len());
+    // Each account is read on its own schedule, members included: Quanshi's
+    // terminals at least for its baseline and one more reading.
+    assert!(server.hits("/confopenapi/conference/attendee/list") >= 2, "{:?}", server.requests().len());
 }

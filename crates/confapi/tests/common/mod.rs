@@ -14,9 +14,9 @@ pub async fn replay() -> MockServer {
 /// Every vendor, pointed at `url` with the recordings' credentials.
 pub fn all(url: &str) -> Confapi {
     Confapi::new()
-        .with_openvox(confapi::confapi_openvox::Client::builder(url, "api", "password").build().unwrap())
-        .with_quanshi(confapi::confapi_quanshi::Client::builder().base_url(url).token("token").build().unwrap())
-        .with_dingtalk(
+        .with_account("openvox", confapi::confapi_openvox::Client::builder(url, "api", "password").build().unwrap())
+        .with_account("quanshi", confapi::confapi_quanshi::Client::builder().base_url(url).token("token").build().unwrap())
+        .with_account("dingtalk", 
             confapi::confapi_dingtalk::Client::builder()
                 .base_url(url)
                 .app_credentials("api", "password")
