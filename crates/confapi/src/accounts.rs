@@ -138,7 +138,7 @@ impl Confapi {
 
     /// What `account` can do (its vendor's action table).
     pub fn capabilities(&self, account: &str) -> Result<Capabilities, Error> {
-        Ok(Capabilities::of(self.account(account)?.adapter.vendor()))
+        Ok(Capabilities::of_adapter(&*self.account(account)?.adapter))
     }
 
     /// Asks `account` to perform `request`. An action its vendor has no
