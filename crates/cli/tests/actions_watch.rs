@@ -24,14 +24,14 @@ fn mock_watch_prints_ndjson_events_with_a_join_and_a_leave_then_exits() {
     assert!(names.contains(&"member_joined") && names.contains(&"member_left"), "{names:?}");
     // Before any event: what the pace costs each vendor, and DingTalk's allowance.
     let err = text(&out.stderr);
-    assert!(err.contains("openvox: 86400 calls a day"), "{err}");
-    assert!(err.contains("dingtalk: 86400 calls a day + 86400 per live conference; 10000 calls a month"), "{err}");
+    assert!(err.contains("openvox: every 1s, 86400 calls a day (1 a poll, 0 live)"), "{err}");
+    assert!(err.contains("dingtalk: every 1s, 86400 calls a day (1 a poll, 0 live; 10000 calls a month"), "{err}");
     // A member who left shows as `left`, with the state they left from beside it.
     let left: Vec<&Value> = lines.iter().filter(|e| e["event"] == "member_left").collect();
     assert!(left.iter().all(|e| e["member"]["state"] == "left"), "{left:?}");
     assert!(left.iter().any(|e| e["previous_state"] == "in_meeting"), "{left:?}");
     for event in &lines {
-        assert!(event["vendor"].is_string(), "{event}");
+        assert!(event["vendor"].is_string() && event["account"] == event["vendor"], "{event}");
         if let Some(member) = event.get("member") {
             assert!(member["state"].is_string() && member.get("state_raw").is_some(), "{event}");
         }

@@ -78,7 +78,7 @@ impl LongMock {
     }
 
     fn env(&self) -> Vec<(String, String)> {
-        let vars = confapi::env::mock_env(&self.url);
+        let vars = confapi::config::mock_env(&self.url);
         vars.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
     }
 }
