@@ -359,7 +359,8 @@ pub async fn token_fetches(n: usize) -> usize {
 pub async fn fanout_ratio(delay: Duration, rounds: usize) -> (Duration, f64) {
     let server = replay_server(vec![(OPENVOX, delay), (QUANSHI, delay), (DINGTALK, delay)]).await;
     let (ov, qs, dt) = clients(&server.url());
-    let api = confapi::Confapi::new().with_openvox(ov).with_quanshi(qs).with_dingtalk(dt);
+    let api =
+        confapi::Confapi::new().with_account("openvox", ov).with_account("quanshi", qs).with_account("dingtalk", dt);
     // Warm up the sessions and tokens; the fan-out is what is measured.
     for answer in api.live_conferences().await {
         assert!(answer.result.is_ok(), "{} failed", answer.vendor);

@@ -3,7 +3,9 @@
 //! audit.
 
 use clap::{Parser, Subcommand};
-use confapi::{Action, Budget, Capabilities, Conference, ErrorKind, Event, Invitee, MemberState, Request, Start, Vendor};
+use confapi::{
+    Action, Budget, Capabilities, Conference, ErrorKind, Event, Invitee, MemberState, Request, Start, Vendor,
+};
 use confapi_cli::{audit, config, table};
 use confapi_core::Timeouts;
 use confapi_mock::{MockServer, Replay};
@@ -368,6 +370,8 @@ async fn run_online(top: Online, command: Command) -> ExitCode {
             Some(path) => config::from_file(path, &get, timeouts),
             None => config::from_env(&get, timeouts),
         };
+        // A configuration error says what is wrong in its detail; the kind goes without saying.
+        let read = read.map_err(|e| e.detail().map(str::to_owned).unwrap_or_else(|| e.to_string()));
         match read {
             Ok(c) => {
                 if wants_notes {
@@ -377,7 +381,7 @@ async fn run_online(top: Online, command: Command) -> ExitCode {
                 }
                 (None, c.api)
             }
-            Err(e) => return fail(2, &e.to_string()),
+            Err(e) => return fail(2, &e),
         }
     };
     let cx = Cx { api, seconds };
@@ -481,7 +485,9 @@ fn action_request(command: Command) -> Result<(String, Request), String> {
             (account, Request::Start(Start { title, room, by, invitees }))
         }
         Command::End { account, id, by, .. } => (account, Request::End { conference: id, by }),
-        Command::Invite { account, id, invitees, by, .. } => (account, Request::Invite { conference: id, invitees, by }),
+        Command::Invite { account, id, invitees, by, .. } => {
+            (account, Request::Invite { conference: id, invitees, by })
+        }
         Command::Kick { account, id, member, .. } => (account, Request::Kick { conference: id, member }),
         Command::Mute { account, id, member: Some(member), all: false, unmute, .. } => {
             (account, Request::Mute { conference: id, member, mute: !unmute })
@@ -749,7 +755,10 @@ async fn conferences(cx: &Cx, vendor: Option<Vendor>, account: Option<String>, j
     asked.retain(|a| vendor.is_none_or(|v| a.vendor == v) && account.as_ref().is_none_or(|n| &a.name == n));
     if asked.is_empty() {
         let v = vendor.map(|v| v.name()).unwrap_or_default();
-        return fail(2, &format!("no account of {v} is configured (the accounts: {})", cx.api.account_names().join(", ")));
+        return fail(
+            2,
+            &format!("no account of {v} is configured (the accounts: {})", cx.api.account_names().join(", ")),
+        );
     }
     let answers = {
         let names: Vec<&str> = asked.iter().map(|a| a.name.as_str()).collect();

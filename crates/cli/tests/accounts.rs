@@ -67,7 +67,10 @@ async fn a_config_file_lists_every_account_and_a_dead_one_is_named() {
     let accounts: std::collections::BTreeSet<&str> = records.iter().filter_map(|r| r["account"].as_str()).collect();
     assert_eq!(accounts.into_iter().collect::<Vec<_>>(), ["branch-pbx", "hq-pbx", "org-a"]);
     // Each PBX account was asked at its own server.
-    assert!(hq.hits("/api/v0.0.1/conference/query_in_session") >= 1 && branch.hits("/api/v0.0.1/conference/query_in_session") >= 1);
+    assert!(
+        hq.hits("/api/v0.0.1/conference/query_in_session") >= 1
+            && branch.hits("/api/v0.0.1/conference/query_in_session") >= 1
+    );
 
     // The branch's server is gone: the others still print, and the error names it.
     let dead = format!("http://{}", branch.addr());
@@ -99,7 +102,16 @@ fn a_budget_stretches_dingtalk_while_the_others_poll_every_second() {
     std::fs::create_dir_all(&dir).unwrap();
     let log = dir.join("mock.log");
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_confapi"))
-        .args(["--mock", "--mock-log", log.to_str().unwrap(), "watch", "--interval", "1", "--budget", "dingtalk=2000/day"])
+        .args([
+            "--mock",
+            "--mock-log",
+            log.to_str().unwrap(),
+            "watch",
+            "--interval",
+            "1",
+            "--budget",
+            "dingtalk=2000/day",
+        ])
         .env_clear()
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())

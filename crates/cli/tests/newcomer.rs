@@ -351,7 +351,7 @@ fn global_flags_show_and_apply_only_where_they_apply() {
     assert_eq!(confapi(&["conferences", "--mock", "--json"], &[]).status.code(), Some(0));
     for command in ["end", "invite", "kick", "mute", "conference"] {
         let help = text(&confapi(&[command, "--help"], &[]).stdout);
-        assert!(help.contains("[possible values: openvox, quanshi, dingtalk]"), "{command}: {help}");
+        assert!(help.contains("<ACCOUNT>") && help.contains("openvox, quanshi, dingtalk"), "{command}: {help}");
     }
 }
 

@@ -99,7 +99,6 @@ impl Confapi {
         vendors
     }
 
-
     /// The account named `name`, or the [`ErrorKind::Config`] error naming it.
     fn account(&self, name: &str) -> Result<&Account, Error> {
         self.accounts.iter().find(|a| &*a.name == name).ok_or_else(|| unknown_account(name))

@@ -75,13 +75,7 @@ pub fn from_env(get: &dyn Fn(&str) -> Option<String>, timeouts: Timeouts) -> Res
             continue;
         }
         if !missing.is_empty() {
-            let verb = if given.len() == 1 { "is" } else { "are" };
-            let what = if missing.len() == 1 { "is" } else { "are" };
-            return Err(config_error(format!(
-                "{vendor}: {} {what} not set (but {} {verb})",
-                missing.join(" and "),
-                given.join(", ")
-            )));
+            return Err(config_error(format!("{vendor}: {} not set (but {})", and(&missing), and(&given))));
         }
         let name = vendor.name();
         check_url(registration, &settings, &setting_variable(registration, "url"))?;
@@ -89,6 +83,15 @@ pub fn from_env(get: &dyn Fn(&str) -> Option<String>, timeouts: Timeouts) -> Res
         api = api.with_account(name, adapter);
     }
     Ok(Configured { api, notes })
+}
+
+/// `A is`, `A and B are`, `A, B and C are`.
+fn and(names: &[String]) -> String {
+    match names {
+        [one] => format!("{one} is"),
+        [rest @ .., last] => format!("{} and {last} are", rest.join(", ")),
+        [] => String::new(),
+    }
 }
 
 fn setting_variable(registration: &Registration, key: &str) -> String {
@@ -107,11 +110,7 @@ fn check_url(registration: &Registration, settings: &Settings, shown: &str) -> R
 
 /// Reads the accounts of the TOML file at `path` (see the module docs),
 /// secrets from the variables it names through `get`.
-pub fn from_file(
-    path: &Path,
-    get: &dyn Fn(&str) -> Option<String>,
-    timeouts: Timeouts,
-) -> Result<Configured, Error> {
+pub fn from_file(path: &Path, get: &dyn Fn(&str) -> Option<String>, timeouts: Timeouts) -> Result<Configured, Error> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| config_error(format!("cannot read the config file {}: {e}", path.display())))?;
     from_toml(&text, get, timeouts).map_err(|e| match e.detail() {
@@ -185,10 +184,15 @@ fn read_account(fields: &toml::Table, get: &dyn Fn(&str) -> Option<String>) -> R
         };
         let setting = registration.settings.iter().find(|s| s.key == base).ok_or_else(|| {
             let keys: Vec<&str> = registration.settings.iter().map(|s| s.key).collect();
-            format!("unknown setting {key:?} for {vendor} (expected {}, each also as KEY_env, and budget)", keys.join(", "))
+            format!(
+                "unknown setting {key:?} for {vendor} (expected {}, each also as KEY_env, and budget)",
+                keys.join(", ")
+            )
         })?;
         let value = if from_variable {
-            get(&text).filter(|v| !v.trim().is_empty()).ok_or_else(|| format!("{key} names {text}, which is not set"))?
+            get(&text)
+                .filter(|v| !v.trim().is_empty())
+                .ok_or_else(|| format!("{key} names {text}, which is not set"))?
         } else {
             text
         };

@@ -387,8 +387,7 @@ const MEMBER_CALLS_AT_ONCE: usize = 4;
 
 /// `conferences` with their members, fetched by `fetch` a few at a time;
 /// the first failure fails the whole snapshot.
-pub async fn with_members<'a, F, Fut>(
-    conferences: Vec<Conference>, fetch: F) -> Result<Vec<Conference>, Error>
+pub async fn with_members<'a, F, Fut>(conferences: Vec<Conference>, fetch: F) -> Result<Vec<Conference>, Error>
 where
     F: Fn(String) -> Fut + 'a,
     Fut: Future<Output = Result<Vec<Member>, Error>> + 'a,

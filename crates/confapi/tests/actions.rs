@@ -128,7 +128,8 @@ async fn every_supported_action_sends_its_recorded_request() {
     let mut covered = Vec::new();
     for (vendor, request, recording) in supported_requests() {
         let server = replay().await;
-        let outcome = all(&server.url()).act(vendor.name(), &request).await.unwrap_or_else(|e| panic!("{recording}: {e}"));
+        let outcome =
+            all(&server.url()).act(vendor.name(), &request).await.unwrap_or_else(|e| panic!("{recording}: {e}"));
         assert_eq!((outcome.vendor, outcome.action), (vendor, request.action()));
         let expected = recorded(recording);
         let sent = server.requests().pop().unwrap();
@@ -157,7 +158,8 @@ async fn starting_and_ending_report_the_conference() {
     let started = api.act(Vendor::DINGTALK.name(), &start).await.unwrap();
     assert_eq!(started.conference, "607452e01401526ee39609e1");
     assert_eq!(started.join_url.as_deref(), Some("https://meeting.dingtalk.com/app?roomCode=42726033559"));
-    let ended = api.act(Vendor::DINGTALK.name(), &Request::End { conference: started.conference, by: None }).await.unwrap();
+    let ended =
+        api.act(Vendor::DINGTALK.name(), &Request::End { conference: started.conference, by: None }).await.unwrap();
     assert_eq!(ended.action, Action::End);
     // The host was read from the conference, then given to the close call.
     let close = server.requests().pop().unwrap();

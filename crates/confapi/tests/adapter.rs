@@ -3,7 +3,9 @@
 
 use confapi::adapter::{operation_in, perform_with, Handler, VendorFuture};
 use confapi::watch::PollCost;
-use confapi::{Action, Adapter, Capabilities, Conference, Confapi, ErrorKind, Listing, Outcome, Request, Status, Vendor};
+use confapi::{
+    Action, Adapter, Capabilities, Confapi, Conference, ErrorKind, Listing, Outcome, Request, Status, Vendor,
+};
 use confapi_core::OperationMeta;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -63,7 +65,10 @@ impl Adapter for Fakevox {
 async fn a_fake_vendor_lists_acts_and_reports_beside_the_built_in_ones() {
     // A built-in account that cannot answer (nothing listens there), beside two stand-ins.
     let dead = confapi_openvox::Client::builder("http://127.0.0.1:9", "api", "pw").build().unwrap();
-    let api = Confapi::new().with_account("site-a", Fakevox::default()).with_account("hq", dead).with_account("site-b", Fakevox::default());
+    let api = Confapi::new()
+        .with_account("site-a", Fakevox::default())
+        .with_account("hq", dead)
+        .with_account("site-b", Fakevox::default());
     assert_eq!(api.vendors(), [FAKE, Vendor::OPENVOX]);
 
     let answers = api.live_conferences().await;

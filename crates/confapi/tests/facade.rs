@@ -65,7 +65,8 @@ async fn a_failing_vendor_is_reported_beside_the_others() {
         attempt: Duration::from_secs(2),
         total: Duration::from_secs(3),
     };
-    let api = all(&server.url()).with_account("dingtalk", 
+    let api = all(&server.url()).with_account(
+        "dingtalk",
         confapi::confapi_dingtalk::Client::builder()
             .base_url(format!("http://127.0.0.1:{closed}"))
             .app_credentials("api", "password")

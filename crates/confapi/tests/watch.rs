@@ -15,7 +15,8 @@ async fn the_recorded_sequences_watch_as_joins_leaves_starts_and_ends() {
     let server = replay().await;
     let api = all(&server.url());
     // Plans change as the first readings find conferences live; only the changes matter here.
-    let changes = api.watch(Duration::from_millis(20)).filter(|e| std::future::ready(!matches!(e, Event::PlanChanged { .. })));
+    let changes =
+        api.watch(Duration::from_millis(20)).filter(|e| std::future::ready(!matches!(e, Event::PlanChanged { .. })));
     let events: Vec<Event> = changes.take(11).collect().await;
     let lines: Vec<String> = events.iter().map(ToString::to_string).collect();
     assert_eq!(

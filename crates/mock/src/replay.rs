@@ -184,7 +184,9 @@ impl Replay {
         let e = &self.exchanges[i];
         let vendor = self.vendors.iter().find(|v| v.name == e.vendor);
         let op = vendor.and_then(|v| {
-            v.operations.iter().find(|op| op.method.eq_ignore_ascii_case(&e.request.method) && op.path == e.request.path)
+            v.operations
+                .iter()
+                .find(|op| op.method.eq_ignore_ascii_case(&e.request.method) && op.path == e.request.path)
         });
         op.is_some_and(|op| !op.authenticated)
     }

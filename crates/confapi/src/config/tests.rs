@@ -26,8 +26,8 @@ fn absent_vendors_are_skipped_with_a_note() {
 
 #[test]
 fn a_partial_set_names_the_missing_variable_without_values() {
-    let e = configure(&[("CONFAPI_OPENVOX_URL", "http://pbx:9011"), ("CONFAPI_OPENVOX_PASSWORD", "pw-value")])
-        .unwrap_err();
+    let e =
+        configure(&[("CONFAPI_OPENVOX_URL", "http://pbx:9011"), ("CONFAPI_OPENVOX_PASSWORD", "pw-value")]).unwrap_err();
     let text = e.to_string();
     assert!(text.contains("CONFAPI_OPENVOX_USERNAME is not set"), "{text}");
     assert!(!text.contains("pw-value"));
@@ -96,7 +96,8 @@ fn bad_files_name_the_account_or_the_line() {
     let twice = "[accounts.x]\nvendor = \"quanshi\"\ntoken = \"t\"\n\n[accounts.x]\nvendor = \"quanshi\"\n";
     let e = detail(from_text(twice, &[]).unwrap_err());
     assert!(e.contains("line 5") && e.contains("duplicate"), "{e}");
-    let e = from_text("[accounts.x]\nvendor = \"dingtalk\"\napp_key = \"k\"\napp_secret = \"s\"\nbudget = \"lots\"\n", &[])
-        .unwrap_err();
+    let e =
+        from_text("[accounts.x]\nvendor = \"dingtalk\"\napp_key = \"k\"\napp_secret = \"s\"\nbudget = \"lots\"\n", &[])
+            .unwrap_err();
     assert!(detail(e).starts_with(r#"account "x": "lots" is not a budget"#));
 }

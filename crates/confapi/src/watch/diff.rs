@@ -32,12 +32,20 @@ pub(crate) fn changes(src: &Source, old: &Snapshot, new: &Snapshot) -> Vec<Event
     for id in ids {
         match (old.0.get(id), new.0.get(id)) {
             (None, Some(started)) => {
-                events.push(Event::ConferenceStarted { account: src.account(), vendor: src.vendor, conference: started.clone() });
+                events.push(Event::ConferenceStarted {
+                    account: src.account(),
+                    vendor: src.vendor,
+                    conference: started.clone(),
+                });
                 events.extend(member_changes(src, id, &[], &started.members));
             }
             (Some(ended), None) => {
                 events.extend(member_changes(src, id, &ended.members, &[]));
-                events.push(Event::ConferenceEnded { account: src.account(), vendor: src.vendor, conference: ended.clone() });
+                events.push(Event::ConferenceEnded {
+                    account: src.account(),
+                    vendor: src.vendor,
+                    conference: ended.clone(),
+                });
             }
             (Some(before), Some(after)) => events.extend(member_changes(src, id, &before.members, &after.members)),
             (None, None) => {}

@@ -118,7 +118,10 @@ impl Plan {
         }
         if let (Some(days), Some(quota)) = (self.allowance_days, self.vendor.info().and_then(|i| i.quota)) {
             let period = if quota.days == 30 { "month".to_owned() } else { format!("{} days", quota.days) };
-            text.push_str(&format!("; {} calls a {period} for {} last {days:.1} days at that pace", quota.calls, quota.note));
+            text.push_str(&format!(
+                "; {} calls a {period} for {} last {days:.1} days at that pace",
+                quota.calls, quota.note
+            ));
         }
         text.push(')');
         text

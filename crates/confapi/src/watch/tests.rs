@@ -266,11 +266,14 @@ fn account(name: &str, adapter: Arc<dyn Adapter>, budget: Option<Budget>) -> Acc
 #[tokio::test(start_paused = true)]
 async fn an_account_out_of_quota_is_one_event_and_no_longer_polled() {
     let quota = Error::new("dingtalk", ErrorKind::QuotaExhausted);
-    let pbx = Scripted::new(OV, vec![
-        Ok(vec![conference(OV, "8000", vec![])]),
-        Ok(vec![conference(OV, "8000", vec![member("111", InMeeting)])]),
-        Ok(vec![conference(OV, "8000", vec![])]),
-    ]);
+    let pbx = Scripted::new(
+        OV,
+        vec![
+            Ok(vec![conference(OV, "8000", vec![])]),
+            Ok(vec![conference(OV, "8000", vec![member("111", InMeeting)])]),
+            Ok(vec![conference(OV, "8000", vec![])]),
+        ],
+    );
     let org = Scripted::new(DT, vec![Err(quota)]);
     let accounts = vec![account("openvox", pbx.clone(), None), account("dingtalk", org.clone(), None)];
     let mut stream = std::pin::pin!(events(accounts, Duration::from_secs(5)));
@@ -295,13 +298,16 @@ async fn an_account_out_of_quota_is_one_event_and_no_longer_polled() {
 #[tokio::test(start_paused = true)]
 async fn the_stream_polls_on_its_interval_and_goes_on_past_a_failure() {
     let one = |members: Vec<Member>| Ok(vec![conference(OV, "8000", members)]);
-    let pbx = Scripted::new(OV, vec![
-        one(vec![member("111", InMeeting)]),
-        one(vec![member("111", InMeeting), member("115", InMeeting), member("116", Waiting)]),
-        Err(failure(OV)),
-        one(vec![member("116", InMeeting)]),
-        one(vec![]),
-    ]);
+    let pbx = Scripted::new(
+        OV,
+        vec![
+            one(vec![member("111", InMeeting)]),
+            one(vec![member("111", InMeeting), member("115", InMeeting), member("116", Waiting)]),
+            Err(failure(OV)),
+            one(vec![member("116", InMeeting)]),
+            one(vec![]),
+        ],
+    );
     let stream = events(vec![account("openvox", pbx.clone(), None)], Duration::from_secs(5));
     let mut stream = std::pin::pin!(stream);
     let mut got = Vec::new();
@@ -350,7 +356,10 @@ async fn a_budget_stretches_the_interval_with_the_conferences_live() {
     assert_eq!(account, "org-a");
     assert_eq!((plan.live, plan.calls_per_poll, plan.interval), (3, 2, Duration::from_millis(86_400)));
     assert_eq!(plan.calls_per_day, 2000);
-    assert!(event.to_string().contains("every 1m 26s, 2000 calls a day (2 a poll, 3 live; budget 2000/day)"), "{event}");
+    assert!(
+        event.to_string().contains("every 1m 26s, 2000 calls a day (2 a poll, 3 live; budget 2000/day)"),
+        "{event}"
+    );
     // An hour of watching: within the budget's pace, while the unbudgeted
     // account is polled every second.
     let _ = tokio::time::timeout(Duration::from_secs(3600), stream.next()).await;
@@ -381,7 +390,10 @@ fn a_plan_without_a_budget_names_the_calls_a_day_and_the_allowance() {
     let plan = Plan::of(&account("dingtalk", org, None), Duration::from_secs(10), 1);
     assert_eq!((plan.calls_per_poll, plan.calls_per_day), (2, 17_280));
     let text = plan.to_string();
-    assert!(text.starts_with("dingtalk: every 10s, 17280 calls a day (2 a poll, 1 live; 10000 calls a month"), "{text}");
+    assert!(
+        text.starts_with("dingtalk: every 10s, 17280 calls a day (2 a poll, 1 live; 10000 calls a month"),
+        "{text}"
+    );
     assert!(text.contains("last 0.6 days"), "{text}");
 }
 

@@ -15,8 +15,12 @@ pub async fn replay() -> MockServer {
 pub fn all(url: &str) -> Confapi {
     Confapi::new()
         .with_account("openvox", confapi::confapi_openvox::Client::builder(url, "api", "password").build().unwrap())
-        .with_account("quanshi", confapi::confapi_quanshi::Client::builder().base_url(url).token("token").build().unwrap())
-        .with_account("dingtalk", 
+        .with_account(
+            "quanshi",
+            confapi::confapi_quanshi::Client::builder().base_url(url).token("token").build().unwrap(),
+        )
+        .with_account(
+            "dingtalk",
             confapi::confapi_dingtalk::Client::builder()
                 .base_url(url)
                 .app_credentials("api", "password")
