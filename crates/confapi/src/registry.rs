@@ -70,6 +70,9 @@ impl Settings {
     }
 }
 
+/// Builds an account's client from its checked settings.
+pub type Connect = fn(&Settings, Timeouts) -> Result<Arc<dyn Adapter>, Error>;
+
 /// How a vendor built into the facade is configured.
 pub struct Registration {
     /// The vendor.
@@ -85,7 +88,7 @@ pub struct Registration {
     /// adapter dispatches with.
     pub operation: fn(Action) -> Option<&'static OperationMeta>,
     /// Builds a client from checked settings.
-    pub connect: fn(&Settings, Timeouts) -> Result<Arc<dyn Adapter>, Error>,
+    pub connect: Connect,
 }
 
 impl fmt::Debug for Registration {
