@@ -7,6 +7,9 @@ use confapi_mock::{MockServer, RecordedRequest, Replay, Reply, Responder};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod watch_scale;
+pub use watch_scale::{watch_scale, WatchScale};
+
 /// Median of some durations.
 pub fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();

@@ -24,6 +24,19 @@ const GATEWAY_LIMIT: usize = 20;
 const TASKS: usize = 64;
 
 fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    if args.iter().any(|a| a == "--serve-replay") {
+        return serve_replay();
+    }
+    if let Some(n) = args.iter().position(|a| a == "--watch").and_then(|i| args.get(i + 1)) {
+        return match n.parse() {
+            Ok(accounts) => watch_accounts(accounts),
+            Err(_) => {
+                eprintln!("--watch takes a number of accounts");
+                ExitCode::from(2)
+            }
+        };
+    }
     let quick = std::env::args().any(|a| a == "--quick");
     let plan = if quick {
         Plan {
@@ -127,6 +140,76 @@ fn main() -> ExitCode {
     println!(
         "ratios decode={decode:.3} call={call:.3} throughput={throughput:.3} token_fetches={fetches} fanout={fanout:.3} rate_limited={limited:.3}"
     );
+    ExitCode::SUCCESS
+}
+
+/// Child mode: the replay server of every recording, its URL on stdout,
+/// until stdin closes (the parent's end).
+fn serve_replay() -> ExitCode {
+    let Ok(rt) = tokio::runtime::Builder::new_multi_thread().enable_all().build() else { return ExitCode::FAILURE };
+    rt.block_on(async {
+        let server = replay_server(Vec::new()).await;
+        println!("{}", server.url());
+        let mut line = String::new();
+        // Blocks until the parent closes its end of the pipe.
+        let _ = tokio::task::spawn_blocking(move || std::io::stdin().read_line(&mut line)).await;
+    });
+    ExitCode::SUCCESS
+}
+
+/// `--watch N [--intervals K]`: a watch of N accounts against a replay
+/// server in a child process, every 2 s for K intervals (default 15):
+/// memory and CPU per poll.
+fn watch_accounts(accounts: usize) -> ExitCode {
+    use std::io::BufRead;
+    let Ok(exe) = std::env::current_exe() else { return ExitCode::FAILURE };
+    let mut child = match Command::new(exe)
+        .arg("--serve-replay")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+    {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("cannot start the replay server: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut url = String::new();
+    if let Some(out) = child.stdout.take() {
+        let _ = std::io::BufReader::new(out).read_line(&mut url);
+    }
+    let url = url.trim().to_owned();
+    let Ok(rt) = tokio::runtime::Builder::new_multi_thread().enable_all().build() else { return ExitCode::FAILURE };
+    let args: Vec<String> = std::env::args().collect();
+    let intervals = args.iter().position(|a| a == "--intervals").and_then(|i| args.get(i + 1)?.parse().ok());
+    let (interval, intervals) = (Duration::from_secs(2), intervals.unwrap_or(15));
+    let scale = rt.block_on(watch_scale(&url, accounts, interval, intervals));
+    drop(child.stdin.take());
+    let _ = child.wait();
+    let rss: Vec<String> = scale.rss_by_interval.iter().map(|m| format!("{m:.1}")).collect();
+    println!("watch of {} accounts every {interval:?} for {:?}", scale.accounts, scale.wall);
+    println!(
+        "  polls {} ({:.1} per account), live conferences read {}",
+        scale.polls,
+        scale.polls as f64 / accounts as f64,
+        scale.conferences_read
+    );
+    println!("  resident MiB after each interval: {}", rss.join(" "));
+    println!(
+        "  resident before the accounts {:.1} MiB; peak {:.1} MiB; CPU per poll of one account {:?}",
+        scale.rss_before, scale.peak_rss, scale.cpu_per_poll
+    );
+    println!(
+        "watch accounts={} peak_mib={:.1} cpu_us_per_poll={:.0}",
+        scale.accounts,
+        scale.peak_rss,
+        scale.cpu_per_poll.as_secs_f64() * 1e6
+    );
+    if scale.peak_rss >= 100.0 {
+        eprintln!("peak memory {:.1} MiB is over the 100 MiB goal", scale.peak_rss);
+        return ExitCode::FAILURE;
+    }
     ExitCode::SUCCESS
 }
 

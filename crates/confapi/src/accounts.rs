@@ -104,6 +104,11 @@ impl Confapi {
         self.accounts.iter().find(|a| &*a.name == name).ok_or_else(|| unknown_account(name))
     }
 
+    /// The adapter (vendor client) behind account `name`, if there is one.
+    pub fn adapter(&self, name: &str) -> Option<Arc<dyn Adapter>> {
+        self.account(name).ok().map(|a| a.adapter.clone())
+    }
+
     /// The vendor of account `name`, if there is one.
     pub fn vendor_of(&self, name: &str) -> Option<Vendor> {
         self.account(name).ok().map(|a| a.adapter.vendor())

@@ -54,6 +54,7 @@ fn config_error(detail: impl Into<String>) -> Error {
 pub fn from_env(get: &dyn Fn(&str) -> Option<String>, timeouts: Timeouts) -> Result<Configured, Error> {
     let mut api = Confapi::new();
     let mut notes = Vec::new();
+    let http = confapi_core::shared_http_client(&timeouts)?;
     for registration in registry::all() {
         let vendor = registration.vendor;
         let mut settings = Settings::default();
@@ -79,7 +80,7 @@ pub fn from_env(get: &dyn Fn(&str) -> Option<String>, timeouts: Timeouts) -> Res
         }
         let name = vendor.name();
         check_url(registration, &settings, &setting_variable(registration, "url"))?;
-        let adapter = (registration.connect)(&settings, timeouts).map_err(|e| e.with_account(name))?;
+        let adapter = (registration.connect)(&settings, timeouts, &http).map_err(|e| e.with_account(name))?;
         api = api.with_account(name, adapter);
     }
     Ok(Configured { api, notes })
@@ -136,11 +137,13 @@ pub fn from_toml(text: &str, get: &dyn Fn(&str) -> Option<String>, timeouts: Tim
         return Err(config_error("no account: add an [accounts.NAME] table"));
     }
     let mut api = Confapi::new();
+    // One HTTP client (pool and TLS roots) for every account of the file.
+    let http = confapi_core::shared_http_client(&timeouts)?;
     for (name, account) in accounts {
         let account_error = |detail: String| config_error(format!("account {name:?}: {detail}"));
         let fields = account.as_table().ok_or_else(|| account_error("is not a table".into()))?;
         let (registration, settings, budget) = read_account(fields, get).map_err(account_error)?;
-        let adapter = (registration.connect)(&settings, timeouts).map_err(|e| e.with_account(name.as_str()))?;
+        let adapter = (registration.connect)(&settings, timeouts, &http).map_err(|e| e.with_account(name.as_str()))?;
         api = api.with_account(name.as_str(), adapter);
         if let Some(budget) = budget {
             api.set_budget(name, budget)?;

@@ -9,7 +9,7 @@ use crate::registry::{Registration, Setting, Settings};
 use crate::state::MemberState;
 use crate::time::from_epoch;
 use crate::watch::PollCost;
-use confapi_core::{Error, OpenCode, OperationMeta, SecretString, Timeouts};
+use confapi_core::{reqwest, Error, OpenCode, OperationMeta, SecretString, Timeouts};
 use confapi_dingtalk::{types, Client};
 use futures_util::TryStreamExt;
 use std::sync::Arc;
@@ -38,13 +38,13 @@ pub(crate) static REGISTRATION: Registration = Registration {
     connect,
 };
 
-fn connect(settings: &Settings, timeouts: Timeouts) -> Result<Arc<dyn Adapter>, Error> {
+fn connect(settings: &Settings, timeouts: Timeouts, http: &reqwest::Client) -> Result<Arc<dyn Adapter>, Error> {
     let secret = settings.secret("app_secret").unwrap_or_else(|| SecretString::new(""));
     let mut builder = Client::builder().app_credentials(settings.require(VENDOR, "app_key")?, secret);
     if let Some(url) = settings.get("url") {
         builder = builder.base_url(url);
     }
-    Ok(Arc::new(builder.timeouts(timeouts).build()?))
+    Ok(Arc::new(builder.timeouts(timeouts).http_client(http.clone()).build()?))
 }
 
 impl Adapter for Client {

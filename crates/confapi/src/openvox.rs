@@ -7,7 +7,7 @@ use crate::model::{Conference, Member, Participants, Status, Vendor};
 use crate::registry::{Registration, Setting, Settings};
 use crate::state::MemberState;
 use crate::watch::PollCost;
-use confapi_core::{Error, ErrorKind, OpenEnum, OperationMeta, SecretString, Timeouts};
+use confapi_core::{reqwest, Error, ErrorKind, OpenEnum, OperationMeta, SecretString, Timeouts};
 use confapi_openvox::{types, Client};
 use std::sync::Arc;
 
@@ -30,10 +30,10 @@ pub(crate) static REGISTRATION: Registration = Registration {
     connect,
 };
 
-fn connect(settings: &Settings, timeouts: Timeouts) -> Result<Arc<dyn Adapter>, Error> {
+fn connect(settings: &Settings, timeouts: Timeouts, http: &reqwest::Client) -> Result<Arc<dyn Adapter>, Error> {
     let password = settings.secret("password").unwrap_or_else(|| SecretString::new(""));
     let builder = Client::builder(settings.require(VENDOR, "url")?, settings.require(VENDOR, "username")?, password);
-    Ok(Arc::new(builder.timeouts(timeouts).build()?))
+    Ok(Arc::new(builder.timeouts(timeouts).http_client(http.clone()).build()?))
 }
 
 impl Adapter for Client {

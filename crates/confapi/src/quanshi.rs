@@ -8,7 +8,7 @@ use crate::registry::{Registration, Setting, Settings};
 use crate::state::MemberState;
 use crate::time::{from_any, from_epoch};
 use crate::watch::PollCost;
-use confapi_core::{Error, ErrorKind, OperationMeta, SecretString, Timeouts};
+use confapi_core::{reqwest, Error, ErrorKind, OperationMeta, SecretString, Timeouts};
 use confapi_quanshi::{types, Client, MeetingRef};
 use futures_util::TryStreamExt;
 use std::sync::Arc;
@@ -36,13 +36,13 @@ pub(crate) static REGISTRATION: Registration = Registration {
     connect,
 };
 
-fn connect(settings: &Settings, timeouts: Timeouts) -> Result<Arc<dyn Adapter>, Error> {
+fn connect(settings: &Settings, timeouts: Timeouts, http: &reqwest::Client) -> Result<Arc<dyn Adapter>, Error> {
     let token = settings.secret("token").unwrap_or_else(|| SecretString::new(""));
     let mut builder = Client::builder().token(token);
     if let Some(url) = settings.get("url") {
         builder = builder.base_url(url);
     }
-    Ok(Arc::new(builder.timeouts(timeouts).build()?))
+    Ok(Arc::new(builder.timeouts(timeouts).http_client(http.clone()).build()?))
 }
 
 impl Adapter for Client {

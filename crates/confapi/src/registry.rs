@@ -5,7 +5,7 @@
 use crate::actions::Action;
 use crate::adapter::Adapter;
 use crate::model::Vendor;
-use confapi_core::{Error, ErrorKind, OperationMeta, SecretString, Timeouts, VendorInfo};
+use confapi_core::{reqwest, Error, ErrorKind, OperationMeta, SecretString, Timeouts, VendorInfo};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
@@ -70,8 +70,9 @@ impl Settings {
     }
 }
 
-/// Builds an account's client from its checked settings.
-pub type Connect = fn(&Settings, Timeouts) -> Result<Arc<dyn Adapter>, Error>;
+/// Builds an account's client from its checked settings, sending through
+/// the HTTP client all accounts of one configuration share.
+pub type Connect = fn(&Settings, Timeouts, &reqwest::Client) -> Result<Arc<dyn Adapter>, Error>;
 
 /// How a vendor built into the facade is configured.
 pub struct Registration {

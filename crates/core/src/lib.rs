@@ -67,7 +67,10 @@ pub use refusal::{Refusal, RefusalMarker};
 pub use retry::RetryPolicy;
 pub use runtime::{Auth, RequestSigner, Runtime};
 pub use secret::SecretString;
-pub use settings::{base_url, ConfigureHttp, Settings, Timeouts, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_THROTTLE_RETRIES};
+pub use settings::{
+    base_url, shared_http_client, ConfigureHttp, Settings, Timeouts, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_THROTTLE_RETRIES,
+};
 pub use token::{Authenticator, BoxFuture, Credential, Lifetime, RefreshPolicy, StaticToken, Token, TokenCache};
 
 /// The trait of `stream()` results (from `futures`).

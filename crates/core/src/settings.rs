@@ -120,6 +120,14 @@ impl Settings {
     }
 }
 
+/// One `reqwest` client for many vendor clients to share (through their
+/// builders' `http_client`): the connect and attempt limits of `timeouts`,
+/// redirects off. Each `reqwest` client holds its own connection pool and
+/// TLS roots, about 200 KiB, so a process with many accounts shares one.
+pub fn shared_http_client(timeouts: &Timeouts) -> Result<reqwest::Client, Error> {
+    http_client("confapi", timeouts, None)
+}
+
 /// A `reqwest` client with the caller's adjustment, then these limits and
 /// redirects off, whatever the adjustment set.
 fn http_client(
