@@ -25,17 +25,7 @@ impl Runtime {
         if self.settings().http.is_none() {
             return self.send_and_read(http, request).await;
         }
-        let sent_to = request.url().clone();
         let result = tokio::time::timeout(limit, self.send_and_read(http, request)).await;
-        if let Ok(Ok(response)) = &result {
-            if !same_endpoint(&sent_to, response.url()) {
-                let host = response.url().host_str().unwrap_or("another host").to_owned();
-                self.fail(self.error(ErrorKind::Config).with_detail(format!(
-                    "the caller's HTTP client followed a redirect to {host}; build it with redirect::Policy::none()"
-                )));
-                return Ok(placeholder());
-            }
-        }
         match result {
             Ok(result) => result,
             Err(_) => {
@@ -51,7 +41,16 @@ impl Runtime {
         http: &reqwest::Client,
         request: reqwest::Request,
     ) -> reqwest::Result<reqwest::Response> {
+        let sent_to = request.url().clone();
         let mut response = http.execute(request).await?;
+        // A caller's client may follow redirects, and would take our token headers along.
+        if self.settings().http.is_some() && !same_endpoint(&sent_to, response.url()) {
+            let host = response.url().host_str().unwrap_or("another host").to_owned();
+            self.fail(self.error(ErrorKind::Config).with_detail(format!(
+                "the caller's HTTP client followed a redirect to {host}; build it with redirect::Policy::none()"
+            )));
+            return Ok(placeholder());
+        }
         let status = response.status();
         let request_id = self.request_id(response.headers());
         let retry_after = response
