@@ -1,0 +1,75 @@
+//! The project's `x-confapi-*` keys on a schema, read into one typed value
+//! (instead of each reader looking up strings): what `preprocess` rewrites,
+//! the API model names, and docs-check's notes.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+/// The `x-confapi-*` keys a schema (or a property's schema) may carry.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub struct SchemaExt {
+    /// `x-confapi-core: Name`: the schema is `confapi_core::Name`.
+    #[serde(rename = "x-confapi-core")]
+    pub core: Option<String>,
+    /// `x-confapi-open-enum: true`: a string enum that accepts new values.
+    #[serde(rename = "x-confapi-open-enum", default)]
+    pub open_enum: bool,
+    /// `x-confapi-codes`: the documented values of an integer code.
+    #[serde(rename = "x-confapi-codes", default)]
+    pub codes: Vec<CodeEntry>,
+    /// `x-confapi-one-or-many: Item`: one `Item` or a list of them.
+    #[serde(rename = "x-confapi-one-or-many")]
+    pub one_or_many: Option<String>,
+    /// `x-confapi-json-string: Inner`: `Inner` as JSON or as a JSON string.
+    #[serde(rename = "x-confapi-json-string")]
+    pub json_string: Option<String>,
+    /// `x-confapi-aliases`: other names a property arrives under.
+    #[serde(rename = "x-confapi-aliases", default)]
+    pub aliases: Vec<String>,
+    /// `x-confapi-note`: why the spec differs from the vendor's page.
+    #[serde(rename = "x-confapi-note")]
+    pub note: Option<String>,
+}
+
+/// One `x-confapi-codes` entry.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct CodeEntry {
+    /// The integer on the wire.
+    pub code: i64,
+    /// snake_case name, the variant's (`initialising` → `Initialising`).
+    pub name: String,
+    /// Its doc line.
+    pub doc: String,
+}
+
+impl SchemaExt {
+    /// The keys of `schema` (other keys are ignored); an error names a
+    /// malformed one.
+    pub fn of(schema: &Value) -> Result<SchemaExt, String> {
+        let Value::Object(map) = schema else { return Ok(SchemaExt::default()) };
+        let ours: serde_json::Map<String, Value> =
+            map.iter().filter(|(k, _)| k.starts_with("x-confapi-")).map(|(k, v)| (k.clone(), v.clone())).collect();
+        if ours.is_empty() {
+            return Ok(SchemaExt::default());
+        }
+        serde_json::from_value(Value::Object(ours)).map_err(|e| format!("an x-confapi key is malformed: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn keys_are_typed_and_errors_name_them() {
+        let ext = SchemaExt::of(
+            &json!({"type": "integer", "x-confapi-codes": [{"code": 2, "name": "started", "doc": "Running."}]}),
+        )
+        .unwrap();
+        assert_eq!(ext.codes, vec![CodeEntry { code: 2, name: "started".into(), doc: "Running.".into() }]);
+        assert_eq!(SchemaExt::of(&json!({"x-confapi-aliases": ["a"]})).unwrap().aliases, vec!["a".to_owned()]);
+        let err = SchemaExt::of(&json!({"x-confapi-codes": [{"code": "two"}]})).unwrap_err();
+        assert!(err.contains("x-confapi"), "{err}");
+    }
+}
