@@ -253,6 +253,12 @@ fn param_type(spec: &OpenAPI, format: &ParameterSchemaOrContent) -> TokenStream 
     };
     use openapiv3::{SchemaKind, Type};
     match schema.map(|s| &s.schema_kind) {
+        // progenitor's width: `format: int32` is i32, any other integer i64.
+        Some(SchemaKind::Type(Type::Integer(i)))
+            if i.format == openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) =>
+        {
+            quote!(i32)
+        }
         Some(SchemaKind::Type(Type::Integer(_))) => quote!(i64),
         Some(SchemaKind::Type(Type::Number(_))) => quote!(f64),
         Some(SchemaKind::Type(Type::Boolean(_))) => quote!(bool),

@@ -1054,7 +1054,7 @@ pub mod types {
             rename = "autoOpenMode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub auto_open_mode: ::std::option::Option<::confapi_core::NumberOrString>,
+        pub auto_open_mode: ::std::option::Option<::confapi_core::LenientInt>,
         #[serde(
             rename = "clientId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -12598,7 +12598,7 @@ pub mod builder {
         client: &'a super::Client,
         conference_id: Result<::std::string::String, String>,
         direction: Result<Option<::std::string::String>, String>,
-        max_results: Result<Option<i64>, String>,
+        max_results: Result<Option<i32>, String>,
         next_token: Result<Option<i64>, String>,
         start_time: Result<Option<i64>, String>,
         union_id: Result<Option<::std::string::String>, String>,
@@ -12642,12 +12642,12 @@ pub mod builder {
         }
         pub fn max_results<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<i32>,
         {
             self.max_results = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for max_results failed".to_string());
+                .map_err(|_| "conversion to `i32` for max_results failed".to_string());
             self
         }
         pub fn next_token<V>(mut self, value: V) -> Self
@@ -13767,7 +13767,7 @@ pub mod builder {
         client: &'a super::Client,
         conference_id: Result<::std::string::String, String>,
         direction: Result<::std::string::String, String>,
-        max_results: Result<Option<i64>, String>,
+        max_results: Result<Option<i32>, String>,
         next_token: Result<Option<::std::string::String>, String>,
         union_id: Result<Option<::std::string::String>, String>,
     }
@@ -13808,12 +13808,12 @@ pub mod builder {
         }
         pub fn max_results<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<i32>,
         {
             self.max_results = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for max_results failed".to_string());
+                .map_err(|_| "conversion to `i32` for max_results failed".to_string());
             self
         }
         pub fn next_token<V>(mut self, value: V) -> Self
@@ -18457,7 +18457,7 @@ pub mod meta {
         };
         pub static EXTENSION_APP_MODEL: ::confapi_core::Shape = ::confapi_core::Shape::Object {
             props: &[
-                ("autoOpenMode", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("autoOpenMode", ::confapi_core::Shape::Ref("LenientInt")),
                 ("coolAppCode", ::confapi_core::Shape::Any),
                 ("extensionAppBizData", ::confapi_core::Shape::Any),
                 ("clientId", ::confapi_core::Shape::Any),
@@ -19901,7 +19901,7 @@ pub mod meta {
                     params,
                     "conferenceId",
                 )?;
-                let p1: Option<i64> = ::confapi_core::test_util::param(
+                let p1: Option<i32> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "maxResults",
@@ -19949,7 +19949,7 @@ pub mod meta {
                     params,
                     "freeType",
                 )?;
-                let p3: Option<i64> = ::confapi_core::test_util::param(
+                let p3: Option<i32> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "maxResults",
@@ -20170,7 +20170,7 @@ pub mod meta {
                     params,
                     "direction",
                 )?;
-                let p2: Option<i64> = ::confapi_core::test_util::param(
+                let p2: Option<i32> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "maxResults",
@@ -20277,7 +20277,7 @@ pub mod meta {
                     params,
                     "roomCode",
                 )?;
-                let p1: Option<i64> = ::confapi_core::test_util::param(
+                let p1: Option<i32> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "maxResults",
@@ -20306,7 +20306,7 @@ pub mod meta {
                     params,
                     "conferenceId",
                 )?;
-                let p1: Option<i64> = ::confapi_core::test_util::param(
+                let p1: Option<i32> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "maxResults",
@@ -20413,7 +20413,7 @@ pub mod meta {
                     params,
                     "direction",
                 )?;
-                let p2: Option<i64> = ::confapi_core::test_util::param(
+                let p2: Option<i32> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "maxResults",
@@ -20447,7 +20447,7 @@ pub mod meta {
                 ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "query_org_conference_list" => {
-                let p0: Option<i64> = ::confapi_core::test_util::param(
+                let p0: Option<i32> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "maxResults",
@@ -20536,7 +20536,7 @@ pub mod meta {
                     params,
                     "scheduleConferenceId",
                 )?;
-                let p1: Option<i64> = ::confapi_core::test_util::param(
+                let p1: Option<i32> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "maxResults",

@@ -278,7 +278,7 @@ impl Client {
         &'a self,
         conference_id: &'a str,
         direction: &'a str,
-        page_size: i64,
+        page_size: i32,
     ) -> impl Stream<Item = Result<types::Paragraph, Error>> + 'a {
         self.query_minutes_text().conference_id(conference_id).direction(direction).max_results(page_size).stream()
     }

@@ -1512,7 +1512,7 @@ pub mod types {
             rename = "roomId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub room_id: ::std::option::Option<::confapi_core::LenientInt>,
+        pub room_id: ::std::option::Option<::confapi_core::NumberOrString>,
         #[serde(
             rename = "updateTime",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -7764,7 +7764,7 @@ pub mod meta {
         };
         pub static ROOM: ::confapi_core::Shape = ::confapi_core::Shape::Object {
             props: &[
-                ("roomId", ::confapi_core::Shape::Ref("LenientInt")),
+                ("roomId", ::confapi_core::Shape::Ref("NumberOrString")),
                 ("name", ::confapi_core::Shape::Any),
                 ("capacity", ::confapi_core::Shape::Ref("LenientInt")),
                 ("customer_code", ::confapi_core::Shape::Any),
