@@ -64,7 +64,11 @@ pub enum TypeDef {
 impl Api {
     /// The API of the crate generated from `spec_text`.
     pub fn from_spec(spec_text: &str) -> Result<Api, String> {
-        let mut raw = crate::spec_file::parse(spec_text)?;
+        Api::from_value(crate::spec_file::parse(spec_text)?)
+    }
+
+    /// The same, from the spec as `spec_file::parse` read it.
+    pub fn from_value(mut raw: Value) -> Result<Api, String> {
         let found = preprocess::preprocess(&mut raw)?;
         let spec: openapiv3::OpenAPI =
             serde_json::from_value(raw.clone()).map_err(|e| format!("not a valid OpenAPI document: {e}"))?;

@@ -12,8 +12,13 @@ const BANNER: &str = "\
 ";
 
 /// Generates the contents of `crates/<vendor>/src/generated.rs`.
+#[cfg(test)]
 pub fn generate(vendor: &str, spec_text: &str) -> Result<String, String> {
-    let mut raw = crate::spec_file::parse(spec_text)?;
+    generate_parsed(vendor, crate::spec_file::parse(spec_text)?)
+}
+
+/// The same, from the spec as `spec_file::parse` read it.
+pub fn generate_parsed(vendor: &str, mut raw: serde_json::Value) -> Result<String, String> {
     if raw.get("openapi").and_then(|v| v.as_str()) != Some("3.0.3") {
         return Err("specs must be OpenAPI 3.0.3 (progenitor rejects 3.1)".into());
     }

@@ -23,6 +23,7 @@ mod for_users;
 mod generate;
 mod meta;
 mod model;
+mod operation_map;
 mod postprocess;
 mod preprocess;
 mod release;
@@ -158,27 +159,37 @@ pub(crate) fn regenerate(root: &Path, check: bool, baseline: BaselineSpec) -> Re
             .and_then(|s| s.to_str())
             .ok_or_else(|| format!("{}: file name is not UTF-8", spec.display()))?;
         let text = std::fs::read_to_string(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
-        let code = generate::generate(vendor, &text).map_err(|e| format!("specs/{vendor}.yaml: {e}"))?;
-        let rel = format!("crates/{vendor}/src/generated.rs");
-        let out = root.join(&rel);
-        let current = std::fs::read_to_string(&out).ok();
-        if current.as_deref() == Some(code.as_str()) {
-            continue;
-        }
-        let lines = api_changes(root, vendor, baseline(vendor)?.as_deref(), &text)?;
-        if !lines.is_empty() {
-            reports.push(VendorReport { vendor: vendor.to_owned(), lines });
-        }
-        if check {
-            stale.push(describe_difference(&rel, current.as_deref(), &code));
-        } else {
-            std::fs::write(&out, &code).map_err(|e| format!("{rel}: {e}"))?;
-            eprintln!("wrote {rel}");
+        let raw = spec_file::parse(&text).map_err(|e| format!("specs/{vendor}.yaml: {e}"))?;
+        let code = generate::generate_parsed(vendor, raw.clone()).map_err(|e| format!("specs/{vendor}.yaml: {e}"))?;
+        let map = operation_map::of_spec(vendor, &raw).map_err(|e| format!("specs/{vendor}.yaml: {e}"))?;
+        let outputs =
+            [(format!("crates/{vendor}/src/generated.rs"), code), (format!("crates/{vendor}/src/operations.md"), map)];
+        let mut reported = false;
+        for (rel, fresh) in outputs {
+            let out = root.join(&rel);
+            let current = std::fs::read_to_string(&out).ok();
+            if current.as_deref() == Some(fresh.as_str()) {
+                continue;
+            }
+            if rel.ends_with("generated.rs") && !reported {
+                reported = true;
+                let new = api_model::Api::from_value(raw.clone()).map_err(|e| format!("specs/{vendor}.yaml: {e}"))?;
+                let lines = api_changes(root, vendor, baseline(vendor)?.as_deref(), new)?;
+                if !lines.is_empty() {
+                    reports.push(VendorReport { vendor: vendor.to_owned(), lines });
+                }
+            }
+            if check {
+                stale.push(describe_difference(&rel, current.as_deref(), &fresh));
+            } else {
+                std::fs::write(&out, &fresh).map_err(|e| format!("{rel}: {e}"))?;
+                eprintln!("wrote {rel}");
+            }
         }
     }
     if stale.is_empty() {
         if check {
-            println!("codegen: {} generated file(s) up to date", specs.len());
+            println!("codegen: the generated files of {} spec(s) are up to date", specs.len());
         }
         Ok(reports)
     } else {
@@ -194,12 +205,16 @@ pub(crate) fn regenerate(root: &Path, check: bool, baseline: BaselineSpec) -> Re
 
 /// The API change report lines for one vendor: what users of the vendor
 /// crate see change from the `old` spec (none: a new vendor) to `new`.
-pub(crate) fn api_changes(root: &Path, vendor: &str, old: Option<&str>, new: &str) -> Result<Vec<String>, String> {
+pub(crate) fn api_changes(
+    root: &Path,
+    vendor: &str,
+    old: Option<&str>,
+    new: api_model::Api,
+) -> Result<Vec<String>, String> {
     let old = match old {
         Some(text) => api_model::Api::from_spec(text).map_err(|e| format!("{vendor}: the baseline spec: {e}"))?,
         None => api_model::Api::default(),
     };
-    let new = api_model::Api::from_spec(new).map_err(|e| format!("specs/{vendor}.yaml: {e}"))?;
     let version = release::Version::of_crate(root, vendor)?;
     Ok(api_report::report(vendor, &version, &old, &new))
 }

@@ -98,7 +98,11 @@ pub fn run(root: &Path, cases: &[Case]) -> Result<Vec<Vec<Finding>>, String> {
             })
         };
         if !verdict.passes && verdict.findings.iter().all(|f| !f.fails) {
-            push("an example response".into(), format!("confapi audit fails it: {}", verdict.summary()), Level::Unhandled);
+            push(
+                "an example response".into(),
+                format!("confapi audit fails it: {}", verdict.summary()),
+                Level::Unhandled,
+            );
         }
         for finding in verdict.findings {
             let level = if finding.fails { Level::Unhandled } else { Level::Info };
