@@ -57,6 +57,7 @@ pub fn generate_parsed(vendor: &str, mut raw: serde_json::Value) -> Result<Strin
     let sent = model::reachable(&raw, bodies.iter().cloned());
     let received = model::reachable(&raw, ops.iter().flat_map(|op| op.success.iter().chain(&op.error).cloned()));
     postprocess::deserialize_only_for_tests(&mut file, &sent.difference(&received).cloned().collect())?;
+    crate::field_docs::add(&mut file, &raw)?;
     for_users::shape(&mut file, &raw, &sent)?;
     calls::fill_defaults(&mut file, &ops)?;
     calls::add(&mut file, &ops)?;

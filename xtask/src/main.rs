@@ -19,6 +19,7 @@ mod calls;
 mod codes;
 mod dispatch;
 mod docs;
+mod field_docs;
 mod for_users;
 mod generate;
 mod meta;

@@ -52,8 +52,8 @@ const EDITS: &[Edit] = &[
     Edit {
         name: "add an optional response field",
         vendor: "quanshi",
-        from: "    LiveConference:\n      type: object\n      properties:\n",
-        to: "    LiveConference:\n      type: object\n      properties:\n        meetingRoomName: {type: string}\n",
+        from: "        hostName: {type: string, description: \"The host's name.\"}\n",
+        to: "        hostName: {type: string, description: \"The host's name.\"}\n        meetingRoomName: {type: string}\n",
         blind_spot: None,
     },
     Edit {
@@ -87,15 +87,15 @@ const EDITS: &[Edit] = &[
     Edit {
         name: "remove a field",
         vendor: "quanshi",
-        from: "        hostAccountTypeStr: {type: string}\n        hostOrgId:",
+        from: "        hostAccountTypeStr: {type: string, description: \"The host's account type, as text.\"}\n",
         to: "",
         blind_spot: None,
     },
     Edit {
         name: "change a field's type",
         vendor: "quanshi",
-        from: "        hostMobile: {type: string}\n        hostAccountType:",
-        to: "        hostMobile: {type: boolean}\n        hostAccountType:",
+        from: "        hostMobile: {type: string, description: \"The host's mobile number.\"}\n",
+        to: "        hostMobile: {type: boolean, description: \"The host's mobile number.\"}\n",
         blind_spot: Some((
             "cargo-semver-checks 0.51 has no lint for a changed field type",
             "pub fn probe(c: &confapi_quanshi::types::LiveConference) -> Option<&String> { c.host_mobile.as_ref() }",

@@ -532,20 +532,23 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    ///`ConfInfo`
+    ///One conference as query_conference_info returns it; endTime and confDuration only once it has ended.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct ConfInfo {
+        ///How many people are in the conference now.
         #[serde(
             rename = "activeNum",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub active_num: ::std::option::Option<::confapi_core::LenientInt>,
+        ///How many people have joined it, at any time.
         #[serde(
             rename = "attendNum",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub attend_num: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The kind of conference: instant video, scheduled or voice.
         #[serde(
             rename = "bizType",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -553,41 +556,49 @@ pub mod types {
         pub biz_type: ::std::option::Option<
             ::confapi_core::OpenEnum<crate::generated::types::BizTypeKnown>,
         >,
+        ///unionId of the user who owns the cloud recording.
         #[serde(
             rename = "cloudRecordOwnerUnionId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub cloud_record_owner_union_id: ::std::option::Option<::std::string::String>,
+        ///Cloud recording: 0 none, 1 recording, 2 paused, 3 finished.
         #[serde(
             rename = "cloudRecordStatus",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub cloud_record_status: ::std::option::Option<::confapi_core::LenientInt>,
+        ///How long the conference lasted, in milliseconds; only once it has ended.
         #[serde(
             rename = "confDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conf_duration: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The conference id the other calls take.
         #[serde(
             rename = "conferenceId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conference_id: ::std::option::Option<::std::string::String>,
+        ///unionId of the user who created the conference.
         #[serde(
             rename = "creatorId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub creator_id: ::std::option::Option<::std::string::String>,
+        ///Display name of the user who created the conference.
         #[serde(
             rename = "creatorNick",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub creator_nick: ::std::option::Option<::std::string::String>,
+        ///When the conference ended, in epoch milliseconds; only once it has ended.
         #[serde(
             rename = "endTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub end_time: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The extension apps set up for the conference.
         #[serde(
             rename = "extensionAppSettings",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -595,11 +606,13 @@ pub mod types {
         pub extension_app_settings: ::std::option::Option<
             ::std::vec::Vec<ExtensionAppSetting>,
         >,
+        ///A link by which people outside the organisation can join.
         #[serde(
             rename = "externalLinkUrl",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub external_link_url: ::std::option::Option<::std::string::String>,
+        ///How many people were invited.
         #[serde(
             rename = "invitedNum",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -611,30 +624,36 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub minutes_owner_union_id: ::std::option::Option<::std::string::String>,
+        ///Status of the flash minutes; DingTalk no longer returns it.
         #[serde(
             rename = "minutesStatus",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub minutes_status: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The meeting number people enter to join.
         #[serde(
             rename = "roomCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub room_code: ::std::option::Option<::std::string::String>,
+        ///The scheduled conference this one belongs to, if any.
         #[serde(
             rename = "scheduleConferenceId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub schedule_conference_id: ::std::option::Option<::std::string::String>,
+        ///When the conference started, in epoch milliseconds.
         #[serde(
             rename = "startTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub start_time: ::std::option::Option<::confapi_core::LenientInt>,
+        ///Where the conference is in its life: initialising, started or ended.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<
             ::confapi_core::OpenCode<crate::generated::types::ConferenceStatusKnown>,
         >,
+        ///The conference title.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
@@ -746,6 +765,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct ConferenceSummary {
+        ///The kind of conference: instant video, scheduled or voice.
         #[serde(
             rename = "bizType",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -753,55 +773,66 @@ pub mod types {
         pub biz_type: ::std::option::Option<
             ::confapi_core::OpenEnum<crate::generated::types::BizTypeKnown>,
         >,
+        ///How long the conference lasted, in milliseconds; only once it has ended.
         #[serde(
             rename = "confDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conf_duration: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The conference id the other calls take.
         #[serde(
             rename = "conferenceId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conference_id: ::std::option::Option<::std::string::String>,
+        ///unionId of the user who created the conference.
         #[serde(
             rename = "creatorId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub creator_id: ::std::option::Option<::std::string::String>,
+        ///Display name of the user who created the conference.
         #[serde(
             rename = "creatorNick",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub creator_nick: ::std::option::Option<::std::string::String>,
+        ///When the conference ended, in epoch milliseconds; only once it has ended.
         #[serde(
             rename = "endTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub end_time: ::std::option::Option<::confapi_core::LenientInt>,
+        ///A link by which people outside the organisation can join.
         #[serde(
             rename = "externalLinkUrl",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub external_link_url: ::std::option::Option<::std::string::String>,
+        ///The meeting number people enter to join.
         #[serde(
             rename = "roomCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub room_code: ::std::option::Option<::std::string::String>,
+        ///The scheduled conference this one belongs to, if any.
         #[serde(
             rename = "scheduleConferenceId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub schedule_conference_id: ::std::option::Option<::std::string::String>,
+        ///When the conference started, in epoch milliseconds.
         #[serde(
             rename = "startTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub start_time: ::std::option::Option<::confapi_core::LenientInt>,
+        ///Where the conference is in its life: initialising, started or ended.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<
             ::confapi_core::OpenCode<crate::generated::types::ConferenceStatusKnown>,
         >,
+        ///The conference title.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
@@ -1012,6 +1043,7 @@ pub mod types {
         ///Error code, e.g. InvalidAuthentication or roomNotFound.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
+        ///The older API family's numeric code (90019, 90020 …).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errcode: ::std::option::Option<::confapi_core::NumberOrString>,
         ///The older API family's message.
@@ -1346,10 +1378,11 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    ///`MemberModel`
+    ///A member of a conference, as the member list returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct MemberModel {
+        ///Where the member stands: invited, joining, in the meeting, left, and so on.
         #[serde(
             rename = "attendStatus",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1357,55 +1390,67 @@ pub mod types {
         pub attend_status: ::std::option::Option<
             ::confapi_core::OpenCode<crate::generated::types::AttendStatusKnown>,
         >,
+        ///Whether the member is a co-host.
         #[serde(
             rename = "coHost",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub co_host: ::std::option::Option<bool>,
+        ///The conference the member belongs to.
         #[serde(
             rename = "conferenceId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conference_id: ::std::option::Option<::std::string::String>,
+        ///The kind of device the member joined with.
         #[serde(
             rename = "deviceType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub device_type: ::std::option::Option<::std::string::String>,
+        ///How long the member has been in the conference, as DingTalk counts it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub duration: ::std::option::Option<::confapi_core::LenientInt>,
+        ///Whether the member is the host.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub host: ::std::option::Option<bool>,
+        ///The member's employee number in the organisation, if set.
         #[serde(
             rename = "jobNumber",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub job_number: ::std::option::Option<::std::string::String>,
+        ///When the member joined, in epoch milliseconds.
         #[serde(
             rename = "joinTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub join_time: ::std::option::Option<::confapi_core::LenientInt>,
+        ///When the member left, in epoch milliseconds; absent while still in.
         #[serde(
             rename = "leaveTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub leave_time: ::std::option::Option<::confapi_core::LenientInt>,
+        ///Whether the member is from outside the organisation.
         #[serde(
             rename = "outerOrgMember",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub outer_org_member: ::std::option::Option<bool>,
+        ///Whether the member joined by telephone (PSTN).
         #[serde(
             rename = "pstnJoin",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub pstn_join: ::std::option::Option<bool>,
+        ///The member's unionId.
         #[serde(
             rename = "unionId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub union_id: ::std::option::Option<::std::string::String>,
+        ///The member's display name.
         #[serde(
             rename = "userNick",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2558,16 +2603,18 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    ///`UserRef`
+    ///A user a request acts on (kick, mute): the unionId, and optionally one participant id.
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct UserRef {
+        ///Optional: the participant id of the user's session in the conference.
         #[serde(
             rename = "participantId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub participant_id: ::std::option::Option<::std::string::String>,
+        ///The user's unionId.
         #[serde(rename = "unionId")]
         pub union_id: ::std::string::String,
         #[serde(flatten)]
@@ -8364,6 +8411,7 @@ pub mod types {
             }
         }
         ///Sets `participantId`.
+        ///Optional: the participant id of the user's session in the conference.
         pub fn participant_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -8380,6 +8428,7 @@ pub mod types {
             self
         }
         ///Sets `unionId`.
+        ///The user's unionId.
         pub fn union_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,

@@ -112,16 +112,20 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    ///`InSessionRoom`
+    ///A conference room with a call in progress, with its members.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct InSessionRoom {
+        ///The call's id on the PBX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub callid: ::std::option::Option<::std::string::String>,
+        ///The room's name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conferencename: ::std::option::Option<::std::string::String>,
+        ///The room's number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conferencenumber: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///The members in the room now.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         #[serde(alias = "members")]
         pub member: ::std::vec::Vec<Member>,
@@ -206,6 +210,7 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct LoginRequest {
+        ///Lowercase hex MD5 of the API password.
         pub password: ::confapi_core::SecretString,
         ///Port on the application server that receives event reports.
         pub port: ::std::string::String,
@@ -246,26 +251,36 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct Member {
+        ///How the call reached the room.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub callpath: ::std::option::Option<::std::string::String>,
+        ///The member's channel on the PBX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub channelid: ::std::option::Option<::std::string::String>,
+        ///Members on extensions of the PBX (Yeastar v2 grouping).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub ext: ::std::vec::Vec<Member>,
+        ///The calling number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub from: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///Members who called in from outside (Yeastar v2 grouping).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub inbound: ::std::vec::Vec<Member>,
+        ///The state of the member's channel (answered, on hold, and so on).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub memberstatus: ::std::option::Option<
             ::confapi_core::OpenEnum<crate::generated::types::MemberStatusKnown>,
         >,
+        ///The member's extension or telephone number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///Members the room called out to (Yeastar v2 grouping).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub outbound: ::std::vec::Vec<Member>,
+        ///The called number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub to: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///The trunk the call came in or went out on, for an external member.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub trunkname: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
@@ -480,36 +495,46 @@ pub mod types {
             Default::default()
         }
     }
-    ///`RoomSettings`
+    ///A conference room's settings.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct RoomSettings {
+        ///Whether members may invite others.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub allowinvite: ::std::option::Option<
             ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
         >,
+        ///The password moderators enter.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub moderatorpassword: ::std::option::Option<::std::string::String>,
+        ///The extensions that moderate the room.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub moderators: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///Whether members hear music while alone in the room.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub musiconhold: ::std::option::Option<
             ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
         >,
+        ///Whether participants join muted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub mute: ::std::option::Option<
             ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
         >,
+        ///The room's name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+        ///The room's number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///The password participants enter.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub participantepassword: ::std::option::Option<::std::string::String>,
+        ///Which announcement the room plays: default, exten or none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub prompt: ::std::option::Option<
             ::confapi_core::OpenEnum<crate::generated::types::PromptKnown>,
         >,
+        ///Whether participants wait until a moderator joins.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub waitformoderator: ::std::option::Option<
             ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
@@ -1890,6 +1915,7 @@ pub mod types {
             }
         }
         ///Sets `password`.
+        ///Lowercase hex MD5 of the API password.
         pub fn password(
             mut self,
             value: impl ::std::convert::Into<::confapi_core::SecretString>,

@@ -112,71 +112,89 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    ///`Attendee`
+    ///A terminal connected to a running meeting, as conference/attendee/list lists it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct Attendee {
+        ///The terminal's network carrier.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub carrier: ::std::option::Option<::std::string::String>,
+        ///The meeting's conference id.
         #[serde(
             rename = "conferenceId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conference_id: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///The customer (enterprise) code of the attendee.
         #[serde(
             rename = "customerCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub customer_code: ::std::option::Option<::std::string::String>,
+        ///The terminal's device id.
         #[serde(
             rename = "deviceId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub device_id: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///The kind of device the terminal is.
         #[serde(
             rename = "deviceType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub device_type: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///The terminal's software version.
         #[serde(
             rename = "deviceVer",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub device_ver: ::std::option::Option<::std::string::String>,
+        ///The attendee's e-mail address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
+        ///The meeting's event id.
         #[serde(
             rename = "eventId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub event_id: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The terminal's public IP address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ip: ::std::option::Option<::std::string::String>,
+        ///The terminal's address on its own network.
         #[serde(
             rename = "localIp",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub local_ip: ::std::option::Option<::std::string::String>,
+        ///The terminal's location, as the server places the IP address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub location: ::std::option::Option<::std::string::String>,
+        ///The attendee's mobile number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub mobile: ::std::option::Option<::std::string::String>,
+        ///The attendee's display name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+        ///The kind of network the terminal is on.
         #[serde(
             rename = "netType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub net_type: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///The attendee's role in the meeting, as a code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub role: ::std::option::Option<::confapi_core::LenientInt>,
+        ///Every role the attendee holds, as codes.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub roles: ::std::option::Option<::std::vec::Vec<::confapi_core::LenientInt>>,
+        ///The terminal's user id for this meeting only.
         #[serde(
             rename = "tempUserId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub temp_user_id: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The attendee's user id, when signed in.
         #[serde(
             rename = "userId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -449,6 +467,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub event_id: ::std::option::Option<::confapi_core::LenientInt>,
+        ///0 not found, 1 created, 2 running, 4 ended, 5 expired without being held.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::confapi_core::LenientInt>,
         #[serde(
@@ -1073,121 +1092,144 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    ///`LiveConference`
+    ///A meeting running now, as conference/listbystatus lists it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct LiveConference {
+        ///How many terminals are in the meeting.
         #[serde(
             rename = "attendeeCnt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub attendee_cnt: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The billing code the meeting is charged to.
         #[serde(
             rename = "billingCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "billingcode")]
         pub billing_code: ::std::option::Option<::std::string::String>,
+        ///How many of them are meeting-room boxes, as the list counts them.
         #[serde(
             rename = "boxCnt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub box_cnt: ::std::option::Option<::confapi_core::LenientInt>,
+        ///How long the meeting has run, as the server counts it.
         #[serde(
             rename = "confDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conf_duration: ::std::option::Option<::confapi_core::LenientInt>,
+        ///How long the meeting has run, in minutes.
         #[serde(
             rename = "confDurationMinute",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conf_duration_minute: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The meeting's conference id.
         #[serde(
             rename = "conferenceId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conference_id: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///The customer (enterprise) code of the account.
         #[serde(
             rename = "customerCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub customer_code: ::std::option::Option<::std::string::String>,
+        ///The data centre the meeting runs in.
         #[serde(
             rename = "dataCenter",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub data_center: ::std::option::Option<::std::string::String>,
+        ///How many of them are desktop terminals.
         #[serde(
             rename = "desktopCnt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub desktop_cnt: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The meeting's event id, which the detail, attendee and cancel calls take.
         #[serde(
             rename = "eventId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub event_id: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The host's account type, as a code.
         #[serde(
             rename = "hostAccountType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub host_account_type: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The host's account type, as text.
         #[serde(
             rename = "hostAccountTypeStr",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub host_account_type_str: ::std::option::Option<::std::string::String>,
+        ///The host's e-mail address.
         #[serde(
             rename = "hostEmail",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub host_email: ::std::option::Option<::std::string::String>,
+        ///The host's user id.
         #[serde(
             rename = "hostId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub host_id: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The host's IP address.
         #[serde(
             rename = "hostIp",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub host_ip: ::std::option::Option<::std::string::String>,
+        ///The host's location, as the server places the IP address.
         #[serde(
             rename = "hostLocation",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub host_location: ::std::option::Option<::std::string::String>,
+        ///The host's mobile number.
         #[serde(
             rename = "hostMobile",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub host_mobile: ::std::option::Option<::std::string::String>,
+        ///The host's name.
         #[serde(
             rename = "hostName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub host_name: ::std::option::Option<::std::string::String>,
+        ///Id of the host's organisation.
         #[serde(
             rename = "hostOrgId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub host_org_id: ::std::option::Option<::confapi_core::LenientInt>,
+        ///Name of the host's organisation.
         #[serde(
             rename = "hostOrgName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub host_org_name: ::std::option::Option<::std::string::String>,
+        ///Whether the meeting is being recorded.
         #[serde(
             rename = "isRecord",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub is_record: ::std::option::Option<bool>,
+        ///Whether the meeting is a secure meeting.
         #[serde(
             rename = "isSecureConf",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub is_secure_conf: ::std::option::Option<bool>,
+        ///How many of them connect through an MCU.
         #[serde(
             rename = "mcuCnt",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1197,51 +1239,62 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "guestPcode")]
         pub pcode2: ::std::option::Option<::std::string::String>,
+        ///How many of them joined by telephone (PSTN).
         #[serde(
             rename = "pstnCnt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub pstn_cnt: ::std::option::Option<::confapi_core::LenientInt>,
+        ///A second terminal count the list reports beside attendeeCnt; the page does not say how they differ.
         #[serde(
             rename = "rawAttendeeCnt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub raw_attendee_cnt: ::std::option::Option<::confapi_core::LenientInt>,
+        ///A second telephone count the list reports beside pstnCnt; the page does not say how they differ.
         #[serde(
             rename = "rawPstnCnt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub raw_pstn_cnt: ::std::option::Option<::confapi_core::LenientInt>,
+        ///When the meeting started, in epoch seconds.
         #[serde(
             rename = "startTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub start_time: ::std::option::Option<::confapi_core::LenientInt>,
+        ///When the meeting started, as text.
         #[serde(
             rename = "startTimeStr",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub start_time_str: ::std::option::Option<::std::string::String>,
+        ///The meeting's status code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::confapi_core::LenientInt>,
+        ///When the meeting stopped, in epoch seconds; 0 while it runs.
         #[serde(
             rename = "stopTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub stop_time: ::std::option::Option<::confapi_core::LenientInt>,
+        ///When the meeting stopped, as text.
         #[serde(
             rename = "stopTimeStr",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub stop_time_str: ::std::option::Option<::std::string::String>,
+        ///The meeting title.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "confName")]
         pub title: ::std::option::Option<::std::string::String>,
+        ///How many of them send video.
         #[serde(
             rename = "videoCnt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub video_cnt: ::std::option::Option<::confapi_core::LenientInt>,
+        ///How many of them joined by computer audio (VoIP).
         #[serde(
             rename = "voipCnt",
             skip_serializing_if = "::std::option::Option::is_none"
