@@ -1,6 +1,6 @@
-//! The project's `x-confapi-*` keys on a schema, read into one typed value
-//! (instead of each reader looking up strings): what `preprocess` rewrites,
-//! the API model names, and docs-check's notes.
+//! The project's `x-confapi-*` keys on a schema (and the notes an operation
+//! may carry), read into one typed value instead of each reader looking up
+//! strings: what `preprocess` rewrites, and docs-check's notes and shapes.
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -29,6 +29,10 @@ pub struct SchemaExt {
     /// `x-confapi-note`: why the spec differs from the vendor's page.
     #[serde(rename = "x-confapi-note")]
     pub note: Option<String>,
+    /// `x-confapi-discrepancies` (on a schema or an operation): where the
+    /// vendor's page and the spec differ, one sentence each.
+    #[serde(rename = "x-confapi-discrepancies", default)]
+    pub discrepancies: Vec<String>,
 }
 
 /// One `x-confapi-codes` entry.
@@ -71,5 +75,27 @@ mod tests {
         assert_eq!(SchemaExt::of(&json!({"x-confapi-aliases": ["a"]})).unwrap().aliases, vec!["a".to_owned()]);
         let err = SchemaExt::of(&json!({"x-confapi-codes": [{"code": "two"}]})).unwrap_err();
         assert!(err.contains("x-confapi"), "{err}");
+    }
+
+    /// docs-check reads a malformed key as absent, so every schema,
+    /// property and operation of the specs must read.
+    #[test]
+    fn every_place_in_the_specs_reads() {
+        for vendor in ["openvox", "quanshi", "dingtalk"] {
+            let text = std::fs::read_to_string(crate::workspace_root().join(format!("specs/{vendor}.yaml"))).unwrap();
+            let raw = crate::spec_file::parse(&text).unwrap();
+            let schemas = raw.pointer("/components/schemas").and_then(Value::as_object).unwrap();
+            for (name, schema) in schemas {
+                SchemaExt::of(schema).unwrap_or_else(|e| panic!("{vendor} {name}: {e}"));
+                for (prop, p) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
+                    SchemaExt::of(p).unwrap_or_else(|e| panic!("{vendor} {name}.{prop}: {e}"));
+                }
+            }
+            for (path, item) in raw.get("paths").and_then(Value::as_object).unwrap() {
+                for (method, op) in item.as_object().unwrap() {
+                    SchemaExt::of(op).unwrap_or_else(|e| panic!("{vendor} {method} {path}: {e}"));
+                }
+            }
+        }
     }
 }
