@@ -345,7 +345,8 @@ fn markdown(verdicts: &[Verdict]) -> String {
         "# The change report against cargo semver-checks\n\n\
          Written by `cargo xtask semver-check --table docs/SEMVER.md` (CI runs the same check).\n\
          Each edit is planted in a scratch copy of the specs and regenerated; the change report's\n\
-         verdict is compared with cargo-semver-checks 0.51.0 run on the vendor crate against the\n\
+         verdict (a diff of the unedited and the edited spec's model, not of generated code)\n\
+         is compared with cargo-semver-checks 0.51.0 run on the vendor crate against the\n\
          unedited one (rustdoc JSON, patch release at 0.1). Where the checker has no lint for a\n\
          change, a program using the crate as it was is compiled against both, and the compiler\n\
          judges.\n\n\
