@@ -60,10 +60,78 @@ impl SchemaExt {
     }
 }
 
+/// The `x-confapi-*` keys an operation carries.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub struct OperationExt {
+    /// `x-confapi-safe`: whether the call may be repeated without effect
+    /// (required on every operation).
+    #[serde(rename = "x-confapi-safe")]
+    pub safe: Option<bool>,
+    /// `x-confapi-inferred-from`: where an operation without a vendor page
+    /// was read from.
+    #[serde(rename = "x-confapi-inferred-from")]
+    pub inferred_from: Option<String>,
+    /// `x-confapi-paginated`: how the operation pages.
+    #[serde(rename = "x-confapi-paginated")]
+    pub paginated: Option<Paginated>,
+    /// `x-confapi-sdk-action`: the DingTalk SDK's name for the operation.
+    #[serde(rename = "x-confapi-sdk-action")]
+    pub sdk_action: Option<String>,
+    /// `x-confapi-discrepancies`: where the vendor's page and the spec differ.
+    #[serde(rename = "x-confapi-discrepancies", default)]
+    pub discrepancies: Vec<String>,
+}
+
+/// `x-confapi-paginated`: request and response fields by JSON name (`.`
+/// between levels).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Paginated {
+    /// The request field with the page number (paging by number).
+    pub page: Option<String>,
+    /// The request field with the token (paging by token).
+    pub cursor: Option<String>,
+    /// The response field with the next token (default: `cursor`).
+    pub next: Option<String>,
+    /// The response field saying more pages follow.
+    pub has_more: Option<String>,
+    /// The response field with the items.
+    pub items: Option<String>,
+    /// The response field with the total count.
+    pub total: Option<String>,
+    /// The request field with the page size.
+    pub size: Option<String>,
+    /// The response field with the count on this page.
+    pub count: Option<String>,
+}
+
+impl OperationExt {
+    /// The keys among an operation's extensions (`openapiv3`'s map or the
+    /// operation object itself).
+    pub fn of<'a>(extensions: impl IntoIterator<Item = (&'a String, &'a Value)>) -> Result<OperationExt, String> {
+        let ours: serde_json::Map<String, Value> = extensions
+            .into_iter()
+            .filter(|(k, _)| k.starts_with("x-confapi-"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        serde_json::from_value(Value::Object(ours)).map_err(|e| format!("an x-confapi key is malformed: {e}"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn paging_keys_are_checked() {
+        let ok = json!({"x-confapi-safe": true, "x-confapi-paginated": {"cursor": "nextToken", "items": "list"}});
+        let ext = OperationExt::of(ok.as_object().unwrap()).unwrap();
+        assert_eq!(ext.paginated.unwrap().cursor.as_deref(), Some("nextToken"));
+        let typo = json!({"x-confapi-paginated": {"cursr": "nextToken", "items": "list"}});
+        let err = OperationExt::of(typo.as_object().unwrap()).unwrap_err();
+        assert!(err.contains("cursr"), "{err}");
+    }
 
     #[test]
     fn keys_are_typed_and_errors_name_them() {
@@ -94,6 +162,9 @@ mod tests {
             for (path, item) in raw.get("paths").and_then(Value::as_object).unwrap() {
                 for (method, op) in item.as_object().unwrap() {
                     SchemaExt::of(op).unwrap_or_else(|e| panic!("{vendor} {method} {path}: {e}"));
+                    let ext = OperationExt::of(op.as_object().unwrap())
+                        .unwrap_or_else(|e| panic!("{vendor} {method} {path}: {e}"));
+                    assert!(ext.safe.is_some(), "{vendor} {method} {path}");
                 }
             }
         }

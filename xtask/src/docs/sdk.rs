@@ -204,7 +204,11 @@ pub fn compare(spec: &Spec, sdk: &[(Vec<SdkOperation>, BTreeMap<String, Model>)]
             let found = spec
                 .operations()
                 .into_iter()
-                .find(|(_, _, o)| o.op.get("x-confapi-sdk-action").and_then(Value::as_str) == Some(&op.action))
+                .find(|(_, _, o)| {
+                    o.op.as_object()
+                        .and_then(|m| crate::spec_ext::OperationExt::of(m).ok())
+                        .is_some_and(|e| e.sdk_action.as_deref() == Some(op.action.as_str()))
+                })
                 .map(|(_, _, o)| o)
                 .or_else(|| spec.find_operation(&op.method, &op.path));
             let Some(spec_op) = found else {
