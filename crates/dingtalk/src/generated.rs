@@ -459,47 +459,56 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ConfDetailMember`
+    ///A member of a conference with their device and network quality.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct ConfDetailMember {
+        ///Whether the member belongs to the organisation.
         #[serde(
             rename = "belongOrg",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub belong_org: ::std::option::Option<::confapi_core::LenientBool>,
+        ///The conference the member belongs to.
         #[serde(
             rename = "conferenceId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conference_id: ::std::option::Option<::std::string::String>,
+        ///The kind of device the member joined with.
         #[serde(
             rename = "deviceType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub device_type: ::std::option::Option<::std::string::String>,
+        ///How long the member was in the conference, as DingTalk counts it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub duration: ::std::option::Option<::confapi_core::LenientInt>,
+        ///When the member joined, in epoch milliseconds.
         #[serde(
             rename = "joinTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub join_time: ::std::option::Option<::confapi_core::LenientInt>,
+        ///When the member left, in epoch milliseconds.
         #[serde(
             rename = "leaveTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub leave_time: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The member's network quality, as DingTalk rates it.
         #[serde(
             rename = "networkQuality",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub network_quality: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///The member's display name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub nick: ::std::option::Option<::std::string::String>,
         ///A label, e.g. 参会人.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub role: ::std::option::Option<::std::string::String>,
+        ///The member's session id in the conference.
         #[serde(
             rename = "sessionId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -508,11 +517,13 @@ pub mod types {
         ///A label, e.g. 已离开.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
+        ///The member's unionId.
         #[serde(
             rename = "unionId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub union_id: ::std::option::Option<::std::string::String>,
+        ///The version of the member's DingTalk client.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
@@ -1184,54 +1195,65 @@ pub mod types {
             Default::default()
         }
     }
-    ///`HistoryConference`
+    ///A conference held in the past, with its statistics, as the history list returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct HistoryConference {
+        ///The conference id.
         #[serde(
             rename = "conferenceId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conference_id: ::std::option::Option<::std::string::String>,
+        ///unionId of the user who created the conference.
         #[serde(
             rename = "creatorId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub creator_id: ::std::option::Option<::std::string::String>,
+        ///Display name of the user who created the conference.
         #[serde(
             rename = "creatorNick",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub creator_nick: ::std::option::Option<::std::string::String>,
+        ///The creator's department.
         #[serde(
             rename = "deptName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub dept_name: ::std::option::Option<::std::string::String>,
+        ///When the conference ended, in epoch milliseconds.
         #[serde(
             rename = "endTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub end_time: ::std::option::Option<::confapi_core::LenientInt>,
+        ///A billing type code, as DingTalk reports it.
         #[serde(
             rename = "freeType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub free_type: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///The scene the conference was held in, as DingTalk names it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub scene: ::std::option::Option<::std::string::String>,
+        ///When the conference started, in epoch milliseconds.
         #[serde(
             rename = "startTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub start_time: ::std::option::Option<::confapi_core::LenientInt>,
+        ///How long the conference lasted, as DingTalk counts it.
         #[serde(
             rename = "timeLength",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub time_length: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The conference title.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
+        ///How many people took part.
         #[serde(
             rename = "userCount",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1825,49 +1847,59 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    ///`Paragraph`
+    ///One paragraph of a transcript: who spoke, when, and what.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct Paragraph {
+        ///When the paragraph ends, as the transcript times it.
         #[serde(
             rename = "endTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub end_time: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The token for the next page (spelt nextTtoken by this call).
         #[serde(
             rename = "nextTtoken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub next_ttoken: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The speaker's display name.
         #[serde(
             rename = "nickName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub nick_name: ::std::option::Option<::std::string::String>,
+        ///The text of the paragraph.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub paragraph: ::std::option::Option<::std::string::String>,
+        ///The paragraph's id.
         #[serde(
             rename = "paragraphId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub paragraph_id: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The id of the recording the paragraph belongs to.
         #[serde(
             rename = "recordId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub record_id: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The sentences of the paragraph.
         #[serde(
             rename = "sentenceList",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub sentence_list: ::std::option::Option<::std::vec::Vec<Sentence>>,
+        ///When the paragraph starts, as the transcript times it.
         #[serde(
             rename = "startTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub start_time: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The paragraph's status code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The speaker's unionId.
         #[serde(
             rename = "unionId",
             skip_serializing_if = "::std::option::Option::is_none"

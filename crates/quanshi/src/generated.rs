@@ -244,12 +244,14 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    ///`AttendeePage`
+    ///One page of the terminals in a meeting.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct AttendeePage {
+        ///The terminals on this page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub list: ::std::option::Option<::std::vec::Vec<Attendee>>,
+        ///How many terminals there are in all, on every page.
         #[serde(
             rename = "totalCount",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -453,15 +455,17 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    ///`ConferenceStatus`
+    ///One meeting's latest status, as conference/getStatus returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct ConferenceStatus {
+        ///The meeting's conference id.
         #[serde(
             rename = "conferenceId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conference_id: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///The meeting's event id.
         #[serde(
             rename = "eventId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -470,16 +474,19 @@ pub mod types {
         ///0 not found, 1 created, 2 running, 4 ended, 5 expired without being held.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The status of the meeting's temporary conference, as a code.
         #[serde(
             rename = "tempConfStatus",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub temp_conf_status: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The meeting's temporary conference id, which the dashboard call takes.
         #[serde(
             rename = "tempConferenceId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub temp_conference_id: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///The host's user id.
         #[serde(
             rename = "userId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -497,143 +504,172 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    ///`DashboardConference`
+    ///One running or past meeting with its terminal counts, as admin/dashboard/conference/info returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct DashboardConference {
+        ///How many terminals are in the meeting.
         #[serde(
             rename = "attendeeCnt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub attendee_cnt: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The billing code the meeting is charged to.
         #[serde(
             rename = "billingCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "billingcode")]
         pub billing_code: ::std::option::Option<::std::string::String>,
+        ///How many of them are meeting-room boxes, as the list counts them.
         #[serde(
             rename = "boxCnt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub box_cnt: ::std::option::Option<::confapi_core::LenientInt>,
+        ///How long the meeting has run, as the server counts it.
         #[serde(
             rename = "confDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conf_duration: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The customer (enterprise) code of the account.
         #[serde(
             rename = "customerCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub customer_code: ::std::option::Option<::std::string::String>,
+        ///The data centre the meeting runs in.
         #[serde(
             rename = "dataCenter",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub data_center: ::std::option::Option<::std::string::String>,
+        ///How many of them are desktop terminals.
         #[serde(
             rename = "desktopCnt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub desktop_cnt: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The meeting's event id.
         #[serde(
             rename = "eventId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub event_id: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The host's e-mail address.
         #[serde(
             rename = "hostEmail",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub host_email: ::std::option::Option<::std::string::String>,
+        ///The host's user id.
         #[serde(
             rename = "hostId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub host_id: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The host's IP address.
         #[serde(
             rename = "hostIp",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub host_ip: ::std::option::Option<::std::string::String>,
+        ///The host's location, as the server places the IP address.
         #[serde(
             rename = "hostLocation",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub host_location: ::std::option::Option<::std::string::String>,
+        ///The host's mobile number.
         #[serde(
             rename = "hostMobile",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub host_mobile: ::std::option::Option<::std::string::String>,
+        ///The host's name.
         #[serde(
             rename = "hostName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub host_name: ::std::option::Option<::std::string::String>,
+        ///Id of the host's organisation.
         #[serde(
             rename = "hostOrgId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub host_org_id: ::std::option::Option<::confapi_core::LenientInt>,
+        ///Whether the meeting is being recorded.
         #[serde(
             rename = "isRecord",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub is_record: ::std::option::Option<bool>,
+        ///Whether the meeting is a secure meeting.
         #[serde(
             rename = "isSecureConf",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub is_secure_conf: ::std::option::Option<bool>,
+        ///How many of them connect through an MCU.
         #[serde(
             rename = "mcuCnt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub mcu_cnt: ::std::option::Option<::confapi_core::LenientInt>,
+        ///Attendee password.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pcode2: ::std::option::Option<::std::string::String>,
+        ///How many of them joined by telephone (PSTN).
         #[serde(
             rename = "pstnCnt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub pstn_cnt: ::std::option::Option<::confapi_core::LenientInt>,
+        ///A second terminal count the call reports beside attendeeCnt; the page does not say how they differ.
         #[serde(
             rename = "rawAttendeeCnt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub raw_attendee_cnt: ::std::option::Option<::confapi_core::LenientInt>,
+        ///A second telephone count the call reports beside pstnCnt; the page does not say how they differ.
         #[serde(
             rename = "rawPstnCnt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub raw_pstn_cnt: ::std::option::Option<::confapi_core::LenientInt>,
+        ///When the meeting started, in epoch seconds.
         #[serde(
             rename = "startTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub start_time: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The meeting's status code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::confapi_core::LenientInt>,
+        ///When the meeting stopped, in epoch seconds; 0 while it runs.
         #[serde(
             rename = "stopTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub stop_time: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The meeting's temporary conference id.
         #[serde(
             rename = "tempConferenceId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub temp_conference_id: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///The meeting title.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "confName")]
         pub title: ::std::option::Option<::std::string::String>,
+        ///How many of them send video.
         #[serde(
             rename = "videoCnt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub video_cnt: ::std::option::Option<::confapi_core::LenientInt>,
+        ///How many of them joined by computer audio (VoIP).
         #[serde(
             rename = "voipCnt",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1303,15 +1339,17 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    ///`LiveConferencePage`
+    ///One page of the meetings running now.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct LiveConferencePage {
+        ///The meetings on this page.
         #[serde(
             rename = "confList",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conf_list: ::std::option::Option<::std::vec::Vec<LiveConference>>,
+        ///How many meetings are running in all, on every page.
         #[serde(
             rename = "totalCount",
             skip_serializing_if = "::std::option::Option::is_none"
