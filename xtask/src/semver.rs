@@ -52,8 +52,8 @@ const EDITS: &[Edit] = &[
     Edit {
         name: "add an optional response field",
         vendor: "quanshi",
-        from: "        hostName: {type: string, description: \"The host's name.\"}\n",
-        to: "        hostName: {type: string, description: \"The host's name.\"}\n        meetingRoomName: {type: string}\n",
+        from: "        hostAccountTypeStr: {type: string, description: \"The host's account type, as text.\"}\n",
+        to: "        hostAccountTypeStr: {type: string, description: \"The host's account type, as text.\"}\n        meetingRoomName: {type: string}\n",
         blind_spot: None,
     },
     Edit {
@@ -94,8 +94,8 @@ const EDITS: &[Edit] = &[
     Edit {
         name: "change a field's type",
         vendor: "quanshi",
-        from: "        hostMobile: {type: string, description: \"The host's mobile number.\"}\n",
-        to: "        hostMobile: {type: boolean, description: \"The host's mobile number.\"}\n",
+        from: "        hostMobile: {type: string, description: \"The host's mobile number.\"}\n        hostAccountType:",
+        to: "        hostMobile: {type: boolean, description: \"The host's mobile number.\"}\n        hostAccountType:",
         blind_spot: Some((
             "cargo-semver-checks 0.51 has no lint for a changed field type",
             "pub fn probe(c: &confapi_quanshi::types::LiveConference) -> Option<&String> { c.host_mobile.as_ref() }",
