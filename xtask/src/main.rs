@@ -32,6 +32,7 @@ mod semver;
 mod shapes;
 mod spec_ext;
 mod spec_file;
+mod vendor_ext;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -33,6 +33,25 @@ pub struct SchemaExt {
     /// vendor's page and the spec differ, one sentence each.
     #[serde(rename = "x-confapi-discrepancies", default)]
     pub discrepancies: Vec<String>,
+    /// `x-confapi-outcome`: a response schema's own success field.
+    #[serde(rename = "x-confapi-outcome")]
+    pub outcome: Option<Outcome>,
+}
+
+/// `x-confapi-outcome: {field, success, code, message, failure}`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outcome {
+    /// The field whose value says success or failure.
+    pub field: String,
+    /// Its values that mean success (as the JSON values they are).
+    pub success: Vec<Value>,
+    /// The field with the failure's code, if any.
+    pub code: Option<String>,
+    /// The field with the failure's message, if any.
+    pub message: Option<String>,
+    /// The message when the body gives none.
+    pub failure: String,
 }
 
 /// One `x-confapi-codes` entry.
