@@ -185,8 +185,10 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct AppTokenRequest {
+        ///The app's appKey.
         #[serde(rename = "appKey")]
         pub app_key: ::std::string::String,
+        ///The app's appSecret.
         #[serde(
             rename = "appSecret",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -353,8 +355,10 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct CancelScheduleConferenceRequest {
+        ///unionId of the user who scheduled the conference.
         #[serde(rename = "creatorUnionId")]
         pub creator_union_id: ::std::string::String,
+        ///The scheduled conference to cancel.
         #[serde(rename = "scheduleConferenceId")]
         pub schedule_conference_id: ::std::string::String,
         #[serde(flatten)]
@@ -446,6 +450,7 @@ pub mod types {
     pub struct CohostsRequest {
         ///add or remove.
         pub action: ::std::string::String,
+        ///The members to make co-hosts, or to stop being co-hosts.
         #[serde(
             rename = "userList",
             deserialize_with = "::std::option::Option::deserialize"
@@ -675,6 +680,7 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct ConferenceIdListRequest {
+        ///The conference ids the call is about.
         #[serde(
             rename = "conferenceIdList",
             deserialize_with = "::std::option::Option::deserialize"
@@ -734,31 +740,37 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct ConferenceSettingRequest {
+        ///Whether members may unmute themselves.
         #[serde(
             rename = "allowUnmuteSelf",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub allow_unmute_self: ::std::option::Option<bool>,
+        ///Whether the host role passes to another member when the host leaves.
         #[serde(
             rename = "autoTransferHost",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub auto_transfer_host: ::std::option::Option<bool>,
+        ///Whether members may not share their screen.
         #[serde(
             rename = "forbiddenShareScreen",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub forbidden_share_screen: ::std::option::Option<bool>,
+        ///Whether the conference is locked, so no one else can join.
         #[serde(
             rename = "lockConference",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub lock_conference: ::std::option::Option<bool>,
+        ///Whether every member is muted.
         #[serde(
             rename = "muteAll",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub mute_all: ::std::option::Option<bool>,
+        ///Whether only members of the organisation may join.
         #[serde(
             rename = "onlyInternalEmployeesJoin",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -854,12 +866,16 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct CorpTokenRequest {
+        ///The organisation that authorised the third-party app.
         #[serde(rename = "authCorpId")]
         pub auth_corp_id: ::std::string::String,
+        ///The third-party app's suiteKey.
         #[serde(rename = "suiteKey")]
         pub suite_key: ::std::string::String,
+        ///The third-party app's suiteSecret.
         #[serde(rename = "suiteSecret")]
         pub suite_secret: ::confapi_core::SecretString,
+        ///The latest suiteTicket DingTalk pushed to the app.
         #[serde(rename = "suiteTicket")]
         pub suite_ticket: ::confapi_core::SecretString,
         #[serde(flatten)]
@@ -944,11 +960,13 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct CreateScheduleConferenceRequest {
+        ///unionId of the user who schedules the conference.
         #[serde(rename = "creatorUnionId")]
         pub creator_union_id: ::std::string::String,
         ///Epoch milliseconds.
         #[serde(rename = "endTime")]
         pub end_time: i64,
+        ///The scheduled conference's settings.
         #[serde(
             rename = "scheduleConfSettingModel",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -957,6 +975,7 @@ pub mod types {
         ///Epoch milliseconds.
         #[serde(rename = "startTime")]
         pub start_time: i64,
+        ///The conference title.
         pub title: ::std::string::String,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -974,11 +993,13 @@ pub mod types {
         ///At most 50 characters are kept; over 256 fails.
         #[serde(rename = "confTitle")]
         pub conf_title: ::std::string::String,
+        ///Whether to call the invited users as the conference starts.
         #[serde(
             rename = "inviteCaller",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub invite_caller: ::std::option::Option<bool>,
+        ///unionIds of the users to invite.
         #[serde(
             rename = "inviteUserIds",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1036,6 +1057,7 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct EnableRequest {
+        ///Whether to turn the setting on.
         pub enable: bool,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -1185,6 +1207,7 @@ pub mod types {
     pub struct FocusRequest {
         ///focus or un_focus.
         pub action: ::std::string::String,
+        ///unionId of the member to focus on, or to stop focusing on.
         #[serde(rename = "unionId")]
         pub union_id: ::std::string::String,
         #[serde(flatten)]
@@ -1300,16 +1323,19 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct InviteUsersRequest {
+        ///DingTalk users to invite.
         #[serde(
             rename = "inviteeList",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub invitee_list: ::std::option::Option<::std::vec::Vec<Invitee>>,
+        ///Telephone numbers to invite.
         #[serde(
             rename = "phoneInviteeList",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub phone_invitee_list: ::std::option::Option<::std::vec::Vec<PhoneInvitee>>,
+        ///unionId of the user who invites them.
         #[serde(
             rename = "unionId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1342,11 +1368,13 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct KickMembersRequest {
+        ///Whether the removed members may not join again.
         #[serde(
             rename = "forbiddenRejoin",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub forbidden_rejoin: ::std::option::Option<bool>,
+        ///The members to remove.
         #[serde(
             rename = "userList",
             deserialize_with = "::std::option::Option::deserialize"
@@ -1754,6 +1782,7 @@ pub mod types {
     pub struct MuteAllRequest {
         ///mute or unmute.
         pub action: ::std::string::String,
+        ///Whether members may not unmute themselves afterwards.
         #[serde(
             rename = "forceMute",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1774,6 +1803,7 @@ pub mod types {
     pub struct MuteMembersRequest {
         ///mute or unmute.
         pub action: ::std::string::String,
+        ///The members to mute or unmute.
         #[serde(
             rename = "userList",
             deserialize_with = "::std::option::Option::deserialize"
@@ -2376,13 +2406,16 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct StartCloudRecordRequest {
+        ///The recording layout, as DingTalk names it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub mode: ::std::option::Option<::std::string::String>,
+        ///Where the small window goes in the layout, as DingTalk names it.
         #[serde(
             rename = "smallWindowPosition",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub small_window_position: ::std::option::Option<::std::string::String>,
+        ///unionId of the user who starts the recording.
         #[serde(rename = "unionId")]
         pub union_id: ::std::string::String,
         #[serde(flatten)]
@@ -2455,10 +2488,13 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct StopStreamOutRequest {
+        ///Whether to stop every stream, not only streamId.
         #[serde(rename = "stopAllStream")]
         pub stop_all_stream: bool,
+        ///The stream to stop.
         #[serde(rename = "streamId")]
         pub stream_id: ::std::string::String,
+        ///unionId of the user who stops it.
         #[serde(rename = "unionId")]
         pub union_id: ::std::string::String,
         #[serde(flatten)]
@@ -2524,6 +2560,7 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct UnionIdListRequest {
+        ///The unionIds the call is about.
         #[serde(
             rename = "unionIdList",
             deserialize_with = "::std::option::Option::deserialize"
@@ -2542,6 +2579,7 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct UnionIdRequest {
+        ///unionId of the user making the call.
         #[serde(rename = "unionId")]
         pub union_id: ::std::string::String,
         #[serde(flatten)]
@@ -2557,7 +2595,9 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct UpdateMemberNickRequest {
+        ///The new display name.
         pub nick: ::std::string::String,
+        ///unionId of the member to rename.
         #[serde(rename = "unionId")]
         pub union_id: ::std::string::String,
         #[serde(flatten)]
@@ -2597,14 +2637,19 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct UpdateScheduleConferenceRequest {
+        ///unionId of the user who scheduled the conference.
         #[serde(rename = "creatorUnionId")]
         pub creator_union_id: ::std::string::String,
+        ///The new end, in epoch milliseconds.
         #[serde(rename = "endTime")]
         pub end_time: i64,
+        ///The scheduled conference to change.
         #[serde(rename = "scheduleConferenceId")]
         pub schedule_conference_id: ::std::string::String,
+        ///The new start, in epoch milliseconds.
         #[serde(rename = "startTime")]
         pub start_time: i64,
+        ///The new title.
         pub title: ::std::string::String,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -6365,6 +6410,7 @@ pub mod types {
             }
         }
         ///Sets `appKey`.
+        ///The app's appKey.
         pub fn app_key(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -6378,6 +6424,7 @@ pub mod types {
             self
         }
         ///Sets `appSecret`.
+        ///The app's appSecret.
         pub fn app_secret(
             mut self,
             value: impl ::std::convert::Into<::confapi_core::SecretString>,
@@ -6408,6 +6455,7 @@ pub mod types {
             }
         }
         ///Sets `creatorUnionId`.
+        ///unionId of the user who scheduled the conference.
         pub fn creator_union_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -6421,6 +6469,7 @@ pub mod types {
             self
         }
         ///Sets `scheduleConferenceId`.
+        ///The scheduled conference to cancel.
         pub fn schedule_conference_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -6488,6 +6537,7 @@ pub mod types {
             self
         }
         ///Sets `userList`.
+        ///The members to make co-hosts, or to stop being co-hosts.
         pub fn user_list(
             mut self,
             value: impl ::std::convert::Into<::std::vec::Vec<CohostUserRef>>,
@@ -6520,6 +6570,7 @@ pub mod types {
             }
         }
         ///Sets `conferenceIdList`.
+        ///The conference ids the call is about.
         pub fn conference_id_list(
             mut self,
             value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -6551,6 +6602,7 @@ pub mod types {
             }
         }
         ///Sets `allowUnmuteSelf`.
+        ///Whether members may unmute themselves.
         pub fn allow_unmute_self(
             mut self,
             value: impl ::std::convert::Into<bool>,
@@ -6567,6 +6619,7 @@ pub mod types {
             self
         }
         ///Sets `autoTransferHost`.
+        ///Whether the host role passes to another member when the host leaves.
         pub fn auto_transfer_host(
             mut self,
             value: impl ::std::convert::Into<bool>,
@@ -6583,6 +6636,7 @@ pub mod types {
             self
         }
         ///Sets `forbiddenShareScreen`.
+        ///Whether members may not share their screen.
         pub fn forbidden_share_screen(
             mut self,
             value: impl ::std::convert::Into<bool>,
@@ -6599,6 +6653,7 @@ pub mod types {
             self
         }
         ///Sets `lockConference`.
+        ///Whether the conference is locked, so no one else can join.
         pub fn lock_conference(
             mut self,
             value: impl ::std::convert::Into<bool>,
@@ -6615,6 +6670,7 @@ pub mod types {
             self
         }
         ///Sets `muteAll`.
+        ///Whether every member is muted.
         pub fn mute_all(mut self, value: impl ::std::convert::Into<bool>) -> Self {
             self.mute_all = ::std::option::Option::Some(value.into());
             self
@@ -6625,6 +6681,7 @@ pub mod types {
             self
         }
         ///Sets `onlyInternalEmployeesJoin`.
+        ///Whether only members of the organisation may join.
         pub fn only_internal_employees_join(
             mut self,
             value: impl ::std::convert::Into<bool>,
@@ -6661,6 +6718,7 @@ pub mod types {
             }
         }
         ///Sets `authCorpId`.
+        ///The organisation that authorised the third-party app.
         pub fn auth_corp_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -6674,6 +6732,7 @@ pub mod types {
             self
         }
         ///Sets `suiteKey`.
+        ///The third-party app's suiteKey.
         pub fn suite_key(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -6687,6 +6746,7 @@ pub mod types {
             self
         }
         ///Sets `suiteSecret`.
+        ///The third-party app's suiteSecret.
         pub fn suite_secret(
             mut self,
             value: impl ::std::convert::Into<::confapi_core::SecretString>,
@@ -6700,6 +6760,7 @@ pub mod types {
             self
         }
         ///Sets `suiteTicket`.
+        ///The latest suiteTicket DingTalk pushed to the app.
         pub fn suite_ticket(
             mut self,
             value: impl ::std::convert::Into<::confapi_core::SecretString>,
@@ -6864,6 +6925,7 @@ pub mod types {
             }
         }
         ///Sets `creatorUnionId`.
+        ///unionId of the user who schedules the conference.
         pub fn creator_union_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -6888,6 +6950,7 @@ pub mod types {
             self
         }
         ///Sets `scheduleConfSettingModel`.
+        ///The scheduled conference's settings.
         pub fn schedule_conf_setting_model(
             mut self,
             value: impl ::std::convert::Into<ScheduleConfSettingInput>,
@@ -6915,6 +6978,7 @@ pub mod types {
             self
         }
         ///Sets `title`.
+        ///The conference title.
         pub fn title(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -6958,6 +7022,7 @@ pub mod types {
             self
         }
         ///Sets `inviteCaller`.
+        ///Whether to call the invited users as the conference starts.
         pub fn invite_caller(mut self, value: impl ::std::convert::Into<bool>) -> Self {
             self.invite_caller = ::std::option::Option::Some(value.into());
             self
@@ -6968,6 +7033,7 @@ pub mod types {
             self
         }
         ///Sets `inviteUserIds`.
+        ///unionIds of the users to invite.
         pub fn invite_user_ids(
             mut self,
             value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -7008,6 +7074,7 @@ pub mod types {
             }
         }
         ///Sets `enable`.
+        ///Whether to turn the setting on.
         pub fn enable(mut self, value: impl ::std::convert::Into<bool>) -> Self {
             self.enable = value.into();
             self
@@ -7100,6 +7167,7 @@ pub mod types {
             self
         }
         ///Sets `unionId`.
+        ///unionId of the member to focus on, or to stop focusing on.
         pub fn union_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -7180,6 +7248,7 @@ pub mod types {
             }
         }
         ///Sets `inviteeList`.
+        ///DingTalk users to invite.
         pub fn invitee_list(
             mut self,
             value: impl ::std::convert::Into<::std::vec::Vec<Invitee>>,
@@ -7196,6 +7265,7 @@ pub mod types {
             self
         }
         ///Sets `phoneInviteeList`.
+        ///Telephone numbers to invite.
         pub fn phone_invitee_list(
             mut self,
             value: impl ::std::convert::Into<::std::vec::Vec<PhoneInvitee>>,
@@ -7212,6 +7282,7 @@ pub mod types {
             self
         }
         ///Sets `unionId`.
+        ///unionId of the user who invites them.
         pub fn union_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -7281,6 +7352,7 @@ pub mod types {
             }
         }
         ///Sets `forbiddenRejoin`.
+        ///Whether the removed members may not join again.
         pub fn forbidden_rejoin(
             mut self,
             value: impl ::std::convert::Into<bool>,
@@ -7297,6 +7369,7 @@ pub mod types {
             self
         }
         ///Sets `userList`.
+        ///The members to remove.
         pub fn user_list(
             mut self,
             value: impl ::std::convert::Into<::std::vec::Vec<UserRef>>,
@@ -7378,6 +7451,7 @@ pub mod types {
             self
         }
         ///Sets `forceMute`.
+        ///Whether members may not unmute themselves afterwards.
         pub fn force_mute(mut self, value: impl ::std::convert::Into<bool>) -> Self {
             self.force_mute = ::std::option::Option::Some(value.into());
             self
@@ -7416,6 +7490,7 @@ pub mod types {
             self
         }
         ///Sets `userList`.
+        ///The members to mute or unmute.
         pub fn user_list(
             mut self,
             value: impl ::std::convert::Into<::std::vec::Vec<UserRef>>,
@@ -7938,6 +8013,7 @@ pub mod types {
             }
         }
         ///Sets `mode`.
+        ///The recording layout, as DingTalk names it.
         pub fn mode(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -7954,6 +8030,7 @@ pub mod types {
             self
         }
         ///Sets `smallWindowPosition`.
+        ///Where the small window goes in the layout, as DingTalk names it.
         pub fn small_window_position(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -7970,6 +8047,7 @@ pub mod types {
             self
         }
         ///Sets `unionId`.
+        ///unionId of the user who starts the recording.
         pub fn union_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -8158,6 +8236,7 @@ pub mod types {
             }
         }
         ///Sets `stopAllStream`.
+        ///Whether to stop every stream, not only streamId.
         pub fn stop_all_stream(
             mut self,
             value: impl ::std::convert::Into<bool>,
@@ -8171,6 +8250,7 @@ pub mod types {
             self
         }
         ///Sets `streamId`.
+        ///The stream to stop.
         pub fn stream_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -8184,6 +8264,7 @@ pub mod types {
             self
         }
         ///Sets `unionId`.
+        ///unionId of the user who stops it.
         pub fn union_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -8211,6 +8292,7 @@ pub mod types {
             }
         }
         ///Sets `unionIdList`.
+        ///The unionIds the call is about.
         pub fn union_id_list(
             mut self,
             value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -8237,6 +8319,7 @@ pub mod types {
             }
         }
         ///Sets `unionId`.
+        ///unionId of the user making the call.
         pub fn union_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -8264,6 +8347,7 @@ pub mod types {
             }
         }
         ///Sets `nick`.
+        ///The new display name.
         pub fn nick(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -8277,6 +8361,7 @@ pub mod types {
             self
         }
         ///Sets `unionId`.
+        ///unionId of the member to rename.
         pub fn union_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -8370,6 +8455,7 @@ pub mod types {
             }
         }
         ///Sets `creatorUnionId`.
+        ///unionId of the user who scheduled the conference.
         pub fn creator_union_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -8383,6 +8469,7 @@ pub mod types {
             self
         }
         ///Sets `endTime`.
+        ///The new end, in epoch milliseconds.
         pub fn end_time(mut self, value: impl ::std::convert::Into<i64>) -> Self {
             self.end_time = value.into();
             self
@@ -8393,6 +8480,7 @@ pub mod types {
             self
         }
         ///Sets `scheduleConferenceId`.
+        ///The scheduled conference to change.
         pub fn schedule_conference_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -8409,6 +8497,7 @@ pub mod types {
             self
         }
         ///Sets `startTime`.
+        ///The new start, in epoch milliseconds.
         pub fn start_time(mut self, value: impl ::std::convert::Into<i64>) -> Self {
             self.start_time = value.into();
             self
@@ -8419,6 +8508,7 @@ pub mod types {
             self
         }
         ///Sets `title`.
+        ///The new title.
         pub fn title(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,

@@ -87,8 +87,10 @@ pub mod types {
         pub ipaddr: ::std::string::String,
         ///Port of the event receiver.
         pub port: ::std::string::String,
+        ///Where on the application server the PBX posts events.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
+        ///The flag Yeastar's page calls urlflag, sent as the OpenVox example names it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub urltag: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
@@ -165,12 +167,14 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct InstantConferenceStart {
+        ///The dial permission the conference calls out with.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dialpermission: ::std::option::Option<::std::string::String>,
         ///Comma-separated extensions or outside numbers.
         pub members: ::std::string::String,
         ///Comma-separated extensions; at least one must take part.
         pub moderators: ::std::string::String,
+        ///A name for the conference.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         ///An idle room number.
@@ -559,19 +563,23 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct RoomUpdate {
+        ///Whether members may invite others.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub allowinvite: ::std::option::Option<
             ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
         >,
+        ///The password moderators enter.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub moderatorpassword: ::std::option::Option<::std::string::String>,
         ///Comma-separated extension numbers.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub moderators: ::std::option::Option<::std::string::String>,
+        ///Whether members hear music while alone in the room.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub musiconhold: ::std::option::Option<
             ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
         >,
+        ///Whether participants join muted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub mute: ::std::option::Option<
             ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
@@ -579,14 +587,17 @@ pub mod types {
         ///May not contain & ' < > \ ` | $ ] " or a dot.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+        ///The room to change.
         pub number: ::std::string::String,
         ///Digits and * only.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub participantepassword: ::std::option::Option<::std::string::String>,
+        ///Which announcement the room plays: default, exten or none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub prompt: ::std::option::Option<
             ::confapi_core::OpenEnum<crate::generated::types::PromptKnown>,
         >,
+        ///Whether participants wait until a moderator joins.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub waitformoderator: ::std::option::Option<
             ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
@@ -1696,6 +1707,7 @@ pub mod types {
             self
         }
         ///Sets `url`.
+        ///Where on the application server the PBX posts events.
         pub fn url(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -1712,6 +1724,7 @@ pub mod types {
             self
         }
         ///Sets `urltag`.
+        ///The flag Yeastar's page calls urlflag, sent as the OpenVox example names it.
         pub fn urltag(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -1746,6 +1759,7 @@ pub mod types {
             }
         }
         ///Sets `dialpermission`.
+        ///The dial permission the conference calls out with.
         pub fn dialpermission(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -1790,6 +1804,7 @@ pub mod types {
             self
         }
         ///Sets `name`.
+        ///A name for the conference.
         pub fn name(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -2093,6 +2108,7 @@ pub mod types {
             }
         }
         ///Sets `allowinvite`.
+        ///Whether members may invite others.
         pub fn allowinvite(
             mut self,
             value: impl ::std::convert::Into<
@@ -2113,6 +2129,7 @@ pub mod types {
             self
         }
         ///Sets `moderatorpassword`.
+        ///The password moderators enter.
         pub fn moderatorpassword(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -2146,6 +2163,7 @@ pub mod types {
             self
         }
         ///Sets `musiconhold`.
+        ///Whether members hear music while alone in the room.
         pub fn musiconhold(
             mut self,
             value: impl ::std::convert::Into<
@@ -2166,6 +2184,7 @@ pub mod types {
             self
         }
         ///Sets `mute`.
+        ///Whether participants join muted.
         pub fn mute(
             mut self,
             value: impl ::std::convert::Into<
@@ -2203,6 +2222,7 @@ pub mod types {
             self
         }
         ///Sets `number`.
+        ///The room to change.
         pub fn number(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -2233,6 +2253,7 @@ pub mod types {
             self
         }
         ///Sets `prompt`.
+        ///Which announcement the room plays: default, exten or none.
         pub fn prompt(
             mut self,
             value: impl ::std::convert::Into<
@@ -2253,6 +2274,7 @@ pub mod types {
             self
         }
         ///Sets `waitformoderator`.
+        ///Whether participants wait until a moderator joins.
         pub fn waitformoderator(
             mut self,
             value: impl ::std::convert::Into<

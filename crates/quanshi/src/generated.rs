@@ -211,6 +211,7 @@ pub mod types {
         ///Page size (default 20).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i32>,
+        ///The running meeting whose terminals to list.
         #[serde(rename = "eventId")]
         pub event_id: i64,
         ///Page number from 1 (default 1).
@@ -373,6 +374,7 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct CancelRequest {
+        ///The meeting to cancel.
         #[serde(rename = "eventId")]
         pub event_id: i64,
         ///Epoch seconds of the one occurrence to cancel.
@@ -683,6 +685,7 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct DashboardInfoRequest {
+        ///The meeting's temporary conference id (from conference/getStatus).
         #[serde(rename = "tempConferenceId")]
         pub temp_conference_id: ::std::string::String,
         #[serde(flatten)]
@@ -869,6 +872,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub app_id: ::std::option::Option<i32>,
+        ///The meeting whose status to read.
         #[serde(rename = "conferenceId")]
         pub conference_id: ::std::string::String,
         ///The host's user id.
@@ -914,12 +918,14 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct GetStatusRequest {
+        ///Conference ids of the meetings to read (with userId).
         #[serde(
             rename = "conferenceIds",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub conference_ids: ::std::vec::Vec<::std::string::String>,
+        ///Event ids of the meetings to read.
         #[serde(
             rename = "eventIds",
             default,
@@ -1035,6 +1041,7 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct JoinTokenRequest {
+        ///The meeting to join.
         #[serde(rename = "eventId")]
         pub event_id: i64,
         ///Free JSON carried with the token.
@@ -1573,6 +1580,7 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct MonitorUrlRequest {
+        ///The meeting to watch; give this or pcode.
         #[serde(
             rename = "conferenceId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1581,6 +1589,7 @@ pub mod types {
         ///Give this or conferenceId.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pcode: ::std::option::Option<::std::string::String>,
+        ///The user id the link is made for.
         #[serde(rename = "userId")]
         pub user_id: i64,
         #[serde(flatten)]
@@ -1625,29 +1634,37 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub approval_type: ::std::option::Option<::std::string::String>,
+        ///How many people the room seats.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub capacity: ::std::option::Option<i32>,
+        ///The city the room is in.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub city: ::std::option::Option<::std::string::String>,
+        ///The room's full address.
         #[serde(
             rename = "detailAddress",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub detail_address: ::std::option::Option<::std::string::String>,
+        ///The floor the room is on.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub floor: ::std::option::Option<::std::string::String>,
+        ///Where the room is.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub location: ::std::option::Option<::std::string::String>,
+        ///A link to the room's logo.
         #[serde(
             rename = "logoUrl",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub logo_url: ::std::option::Option<::std::string::String>,
+        ///Who may use the room.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub members: ::std::option::Option<RoomMembers>,
         ///Unique.
         #[serde(rename = "roomName")]
         pub room_name: ::std::string::String,
+        ///The user id of the account creating the room.
         #[serde(rename = "userId")]
         pub user_id: i64,
         #[serde(flatten)]
@@ -1683,6 +1700,7 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct RoomListRequest {
+        ///The end of the period to list, in epoch seconds.
         #[serde(rename = "endTime")]
         pub end_time: ::confapi_core::LenientInt,
         ///1 includes recurring meetings (default 0).
@@ -1691,8 +1709,10 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub in_cycle: ::std::option::Option<i32>,
+        ///The start of the period to list, in epoch seconds.
         #[serde(rename = "startTime")]
         pub start_time: ::confapi_core::LenientInt,
+        ///The user id whose meetings to list.
         #[serde(rename = "userId")]
         pub user_id: i64,
         #[serde(flatten)]
@@ -1879,11 +1899,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conf_mode: ::std::option::Option<i32>,
+        ///The meeting to change; give this or eventId.
         #[serde(
             rename = "conferenceId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conference_id: ::std::option::Option<::std::string::String>,
+        ///The host's e-mail address; give this or userId.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
         ///Give this or conferenceId.
@@ -1926,6 +1948,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub live_open_flag: ::std::option::Option<i32>,
+        ///The password of the live stream.
         #[serde(
             rename = "livePassword",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1949,8 +1972,10 @@ pub mod types {
         pub reserv_devices: ::std::option::Option<i32>,
         ///Local time as "yyyy-MM-dd HH:mm:ss".
         pub starttime: ::std::string::String,
+        ///The meeting's description.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub summary: ::std::option::Option<::std::string::String>,
+        ///The meeting title.
         pub title: ::std::string::String,
         #[serde(
             rename = "useWaitingRoom",
@@ -3964,6 +3989,7 @@ pub mod types {
             self
         }
         ///Sets `eventId`.
+        ///The running meeting whose terminals to list.
         pub fn event_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
             self.event_id = value.into();
             self
@@ -3996,6 +4022,7 @@ pub mod types {
             }
         }
         ///Sets `eventId`.
+        ///The meeting to cancel.
         pub fn event_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
             self.event_id = value.into();
             self
@@ -4035,6 +4062,7 @@ pub mod types {
             }
         }
         ///Sets `tempConferenceId`.
+        ///The meeting's temporary conference id (from conference/getStatus).
         pub fn temp_conference_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -4081,6 +4109,7 @@ pub mod types {
             self
         }
         ///Sets `conferenceId`.
+        ///The meeting whose status to read.
         pub fn conference_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -4117,6 +4146,7 @@ pub mod types {
             }
         }
         ///Sets `conferenceIds`.
+        ///Conference ids of the meetings to read (with userId).
         pub fn conference_ids(
             mut self,
             value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -4133,6 +4163,7 @@ pub mod types {
             self
         }
         ///Sets `eventIds`.
+        ///Event ids of the meetings to read.
         pub fn event_ids(
             mut self,
             value: impl ::std::convert::Into<::std::vec::Vec<i64>>,
@@ -4226,6 +4257,7 @@ pub mod types {
             }
         }
         ///Sets `eventId`.
+        ///The meeting to join.
         pub fn event_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
             self.event_id = value.into();
             self
@@ -4352,6 +4384,7 @@ pub mod types {
             }
         }
         ///Sets `conferenceId`.
+        ///The meeting to watch; give this or pcode.
         pub fn conference_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -4385,6 +4418,7 @@ pub mod types {
             self
         }
         ///Sets `userId`.
+        ///The user id the link is made for.
         pub fn user_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
             self.user_id = value.into();
             self
@@ -4434,6 +4468,7 @@ pub mod types {
             self
         }
         ///Sets `capacity`.
+        ///How many people the room seats.
         pub fn capacity(mut self, value: impl ::std::convert::Into<i32>) -> Self {
             self.capacity = ::std::option::Option::Some(value.into());
             self
@@ -4444,6 +4479,7 @@ pub mod types {
             self
         }
         ///Sets `city`.
+        ///The city the room is in.
         pub fn city(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -4460,6 +4496,7 @@ pub mod types {
             self
         }
         ///Sets `detailAddress`.
+        ///The room's full address.
         pub fn detail_address(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -4476,6 +4513,7 @@ pub mod types {
             self
         }
         ///Sets `floor`.
+        ///The floor the room is on.
         pub fn floor(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -4492,6 +4530,7 @@ pub mod types {
             self
         }
         ///Sets `location`.
+        ///Where the room is.
         pub fn location(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -4508,6 +4547,7 @@ pub mod types {
             self
         }
         ///Sets `logoUrl`.
+        ///A link to the room's logo.
         pub fn logo_url(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -4524,6 +4564,7 @@ pub mod types {
             self
         }
         ///Sets `members`.
+        ///Who may use the room.
         pub fn members(mut self, value: impl ::std::convert::Into<RoomMembers>) -> Self {
             self.members = ::std::option::Option::Some(value.into());
             self
@@ -4548,6 +4589,7 @@ pub mod types {
             self
         }
         ///Sets `userId`.
+        ///The user id of the account creating the room.
         pub fn user_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
             self.user_id = value.into();
             self
@@ -4575,6 +4617,7 @@ pub mod types {
             }
         }
         ///Sets `endTime`.
+        ///The end of the period to list, in epoch seconds.
         pub fn end_time(
             mut self,
             value: impl ::std::convert::Into<::confapi_core::LenientInt>,
@@ -4599,6 +4642,7 @@ pub mod types {
             self
         }
         ///Sets `startTime`.
+        ///The start of the period to list, in epoch seconds.
         pub fn start_time(
             mut self,
             value: impl ::std::convert::Into<::confapi_core::LenientInt>,
@@ -4612,6 +4656,7 @@ pub mod types {
             self
         }
         ///Sets `userId`.
+        ///The user id whose meetings to list.
         pub fn user_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
             self.user_id = value.into();
             self
@@ -4714,6 +4759,7 @@ pub mod types {
             self
         }
         ///Sets `conferenceId`.
+        ///The meeting to change; give this or eventId.
         pub fn conference_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -4730,6 +4776,7 @@ pub mod types {
             self
         }
         ///Sets `email`.
+        ///The host's e-mail address; give this or userId.
         pub fn email(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -4856,6 +4903,7 @@ pub mod types {
             self
         }
         ///Sets `livePassword`.
+        ///The password of the live stream.
         pub fn live_password(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -4923,6 +4971,7 @@ pub mod types {
             self
         }
         ///Sets `summary`.
+        ///The meeting's description.
         pub fn summary(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -4939,6 +4988,7 @@ pub mod types {
             self
         }
         ///Sets `title`.
+        ///The meeting title.
         pub fn title(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
