@@ -87,10 +87,10 @@ pub mod types {
         pub ipaddr: ::std::string::String,
         ///Port of the event receiver.
         pub port: ::std::string::String,
-        ///Where on the application server the PBX posts events.
+        ///Path or URL of the event receiver.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
-        ///The flag Yeastar's page calls urlflag, sent as the OpenVox example names it.
+        ///"0": url is relative to the server address; "1": url is absolute.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub urltag: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
@@ -1707,7 +1707,7 @@ pub mod types {
             self
         }
         ///Sets `url`.
-        ///Where on the application server the PBX posts events.
+        ///Path or URL of the event receiver.
         pub fn url(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -1724,7 +1724,7 @@ pub mod types {
             self
         }
         ///Sets `urltag`.
-        ///The flag Yeastar's page calls urlflag, sent as the OpenVox example names it.
+        ///"0": url is relative to the server address; "1": url is absolute.
         pub fn urltag(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
