@@ -1,56 +1,19 @@
-//! The API change report `cargo xtask codegen` prints: what a regenerated
-//! `generated.rs` changes for users, one CHANGELOG-ready line per change.
+//! The API change report `cargo xtask codegen` prints: what a spec edit
+//! changes for users of the vendor crate, one CHANGELOG-ready line per
+//! change.
 //!
-//! Both files are parsed with `syn`. The API is the operations (methods of
-//! `impl Client` that return a builder, with the builder's parameters, body
-//! type and response type) and the types of `pub mod types` (struct fields
-//! with their Rust types and whether they are optional; enum variants).
-//! The `extra` catch-all, the `builder` submodules and `meta` are not API
-//! anyone writes against, and are left out.
+//! It diffs two spec models (`api_model::Api`: operations, parameters,
+//! bodies, responses, schemas and their fields, named as the generator
+//! names them); no generated code is read. Verdicts follow the Rust semver
+//! rules for the types as generated: every type is `#[non_exhaustive]`
+//! and what users send is built with `new(required…)` plus setters, so a
+//! new optional field, a new enum value, a new type or a new operation is
+//! compatible; a new required request field (`new` gains an argument), a
+//! removed or retyped field, parameter, type or operation is breaking.
 
-use quote::ToTokens;
-use std::collections::{BTreeMap, BTreeSet};
-use syn::{Fields, Item, ItemMod, Type};
-
-/// The user-facing API of one generated client.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Api {
-    /// Operations by method name.
-    pub operations: BTreeMap<String, Operation>,
-    /// Types by name.
-    pub types: BTreeMap<String, TypeDef>,
-}
-
-/// One operation.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Operation {
-    /// Path, query and header parameters.
-    pub params: BTreeMap<String, Member>,
-    /// The body type, when it takes one.
-    pub body: Option<String>,
-    /// The success type, when the builder shows it.
-    pub response: Option<String>,
-}
-
-/// A parameter or a struct field.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Member {
-    /// Its Rust type, shortened (`Option<String>`).
-    pub ty: String,
-    /// Whether callers may leave it out.
-    pub optional: bool,
-}
-
-/// A type of `pub mod types`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum TypeDef {
-    /// A struct and its fields.
-    Struct(BTreeMap<String, Member>),
-    /// An enum and its variants.
-    Enum(BTreeSet<String>),
-    /// A type alias, with its target.
-    Alias(String),
-}
+use crate::api_model::{Api, Member, TypeDef};
+use crate::release::{Bump, Version};
+use std::collections::BTreeMap;
 
 /// Whether a change can break users' code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -86,239 +49,10 @@ impl Change {
     }
 }
 
-/// Reads the API from a generated file.
-pub fn parse(code: &str) -> Result<Api, String> {
-    let file = syn::parse_file(code).map_err(|e| format!("does not parse as Rust: {e}"))?;
-    let mut api = Api::default();
-    let mut builders: BTreeMap<String, String> = BTreeMap::new();
-    for item in &file.items {
-        match item {
-            Item::Impl(imp) if imp.trait_.is_none() && tokens(&imp.self_ty) == "Client" => {
-                for it in &imp.items {
-                    if let syn::ImplItem::Fn(f) = it {
-                        if let syn::ReturnType::Type(_, ty) = &f.sig.output {
-                            let ret = tokens(ty);
-                            if let Some(b) = ret.strip_prefix("builder::") {
-                                let name = b.split('<').next().unwrap_or(b).to_owned();
-                                builders.insert(name, f.sig.ident.to_string());
-                            }
-                        }
-                    }
-                }
-            }
-            Item::Mod(m) if m.ident == "types" => api.types = types(m),
-            _ => {}
-        }
-    }
-    for item in &file.items {
-        if let Item::Mod(m) = item {
-            if m.ident == "builder" {
-                operations(m, &builders, &mut api.operations);
-            }
-        }
-    }
-    Ok(api)
-}
-
-fn tokens<T: ToTokens>(t: &T) -> String {
-    shorten(&t.to_token_stream().to_string())
-}
-
-/// `:: std :: option :: Option < :: std :: string :: String >` → `Option<String>`.
-fn shorten(s: &str) -> String {
-    let mut out: String = s.split_whitespace().collect();
-    for prefix in [
-        "::std::option::",
-        "::std::string::",
-        "::std::vec::",
-        "::std::collections::",
-        "::std::primitive::",
-        "::confapi_core::",
-        "crate::generated::types::",
-        "super::types::",
-        "types::builder::",
-        "types::",
-        "super::",
-        "::serde_json::",
-    ] {
-        out = out.replace(prefix, "");
-    }
-    // prettyplease may leave a trailing comma in a long generic list.
-    out.replace(",>", ">").replace(',', ", ").replace("&'a", "&'a ")
-}
-
-fn items(m: &ItemMod) -> &[Item] {
-    m.content.as_ref().map(|(_, items)| items.as_slice()).unwrap_or_default()
-}
-
-fn types(m: &ItemMod) -> BTreeMap<String, TypeDef> {
-    let mut out = BTreeMap::new();
-    for item in items(m) {
-        match item {
-            Item::Struct(s) if matches!(s.vis, syn::Visibility::Public(_)) => {
-                let mut fields = BTreeMap::new();
-                match &s.fields {
-                    Fields::Named(named) => {
-                        for f in &named.named {
-                            let Some(ident) = &f.ident else { continue };
-                            let name = ident.to_string().trim_start_matches("r#").to_owned();
-                            if name == "extra" {
-                                continue;
-                            }
-                            let has_default = f.attrs.iter().any(|a| {
-                                a.path().is_ident("serde") && a.to_token_stream().to_string().contains("default")
-                            });
-                            let ty = tokens(&f.ty);
-                            let optional = ty.starts_with("Option<") || has_default;
-                            fields.insert(name, Member { ty, optional });
-                        }
-                    }
-                    Fields::Unnamed(unnamed) => {
-                        for (i, f) in unnamed.unnamed.iter().enumerate() {
-                            fields.insert(i.to_string(), Member { ty: tokens(&f.ty), optional: false });
-                        }
-                    }
-                    Fields::Unit => {}
-                }
-                out.insert(s.ident.to_string(), TypeDef::Struct(fields));
-            }
-            Item::Enum(e) if matches!(e.vis, syn::Visibility::Public(_)) => {
-                let variants = e.variants.iter().map(|v| v.ident.to_string()).collect();
-                out.insert(e.ident.to_string(), TypeDef::Enum(variants));
-            }
-            Item::Type(t) if matches!(t.vis, syn::Visibility::Public(_)) => {
-                out.insert(t.ident.to_string(), TypeDef::Alias(tokens(&t.ty)));
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
-fn operations(m: &ItemMod, builders: &BTreeMap<String, String>, out: &mut BTreeMap<String, Operation>) {
-    let mut by_builder: BTreeMap<String, Operation> = BTreeMap::new();
-    for item in items(m) {
-        match item {
-            Item::Struct(s) if builders.contains_key(&s.ident.to_string()) => {
-                let op = by_builder.entry(s.ident.to_string()).or_default();
-                for f in &s.fields {
-                    let Some(ident) = &f.ident else { continue };
-                    let name = ident.to_string().trim_start_matches("r#").to_owned();
-                    if name == "client" {
-                        continue;
-                    }
-                    // `Result<T, String>`: the value the builder collects.
-                    let inner = first_generic(&f.ty).map(|t| tokens(&t)).unwrap_or_else(|| tokens(&f.ty));
-                    if name == "body" {
-                        op.body = Some(inner);
-                    } else {
-                        let optional = inner.starts_with("Option<");
-                        op.params.insert(name, Member { ty: inner, optional });
-                    }
-                }
-            }
-            Item::Impl(imp) if imp.trait_.is_none() => {
-                let self_ty = tokens(&imp.self_ty);
-                let name = self_ty.split('<').next().unwrap_or_default().to_owned();
-                if !builders.contains_key(&name) {
-                    continue;
-                }
-                let op = by_builder.entry(name).or_default();
-                for it in &imp.items {
-                    if let syn::ImplItem::Fn(f) = it {
-                        if let syn::ReturnType::Type(_, ty) = &f.sig.output {
-                            if let Some(response) = response_type(&tokens(ty)) {
-                                op.response.get_or_insert(response);
-                            }
-                        }
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    for (builder, op) in by_builder {
-        if let Some(method) = builders.get(&builder) {
-            out.insert(method.clone(), op);
-        }
-    }
-}
-
-fn first_generic(ty: &Type) -> Option<Type> {
-    let Type::Path(p) = ty else { return None };
-    let last = p.path.segments.last()?;
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
-    args.args.iter().find_map(|a| match a {
-        syn::GenericArgument::Type(t) => Some(t.clone()),
-        _ => None,
-    })
-}
-
-/// The success type in a `send` signature, in progenitor's form
-/// (`Result<ResponseValue<T>, Error<E>>`) or a plain `Result<T, Error>`.
-fn response_type(ret: &str) -> Option<String> {
-    if let Some(start) = ret.find("ResponseValue<") {
-        let inner = &ret[start + "ResponseValue<".len()..];
-        return Some(balanced_prefix(inner));
-    }
-    let inner = ret.strip_prefix("Result<")?;
-    let ty = balanced_prefix_until_comma(inner);
-    (ret.contains("Error>") || ret.ends_with("Error>")).then_some(ty).filter(|t| !t.starts_with("Self"))
-}
-
-fn balanced_prefix(s: &str) -> String {
-    let mut depth = 0;
-    for (i, c) in s.char_indices() {
-        match c {
-            '<' => depth += 1,
-            '>' if depth == 0 => return s[..i].to_owned(),
-            '>' => depth -= 1,
-            _ => {}
-        }
-    }
-    s.to_owned()
-}
-
-fn balanced_prefix_until_comma(s: &str) -> String {
-    let mut depth = 0;
-    for (i, c) in s.char_indices() {
-        match c {
-            '<' => depth += 1,
-            '>' => depth -= 1,
-            ',' if depth == 0 => return s[..i].trim().to_owned(),
-            _ => {}
-        }
-    }
-    s.to_owned()
-}
-
-/// The types a request can carry: operation bodies and what they contain.
-fn request_types(api: &Api) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    let mut todo: Vec<String> = api.operations.values().filter_map(|o| o.body.clone()).collect();
-    while let Some(ty) = todo.pop() {
-        for name in names_in(&ty) {
-            if api.types.contains_key(&name) && out.insert(name.clone()) {
-                if let Some(TypeDef::Struct(fields)) = api.types.get(&name) {
-                    todo.extend(fields.values().map(|f| f.ty.clone()));
-                }
-                if let Some(TypeDef::Alias(target)) = api.types.get(&name) {
-                    todo.push(target.clone());
-                }
-            }
-        }
-    }
-    out
-}
-
-fn names_in(ty: &str) -> Vec<String> {
-    ty.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).filter(|s| !s.is_empty()).map(str::to_owned).collect()
-}
-
 /// What changed from `old` to `new`, sorted: operations, then types.
 pub fn diff(old: &Api, new: &Api) -> Vec<Change> {
     let mut out = Vec::new();
-    let requests = request_types(new);
+    let requests = &new.sent;
     let change =
         |item: String, member: &str, what: String, impact| Change { item, member: member.to_owned(), what, impact };
     for (name, op) in &old.operations {
@@ -328,7 +62,9 @@ pub fn diff(old: &Api, new: &Api) -> Vec<Change> {
             continue;
         };
         members(&item, "parameter", &op.params, &now.params, true, &mut out);
-        for (label, a, b) in [("body", &op.body, &now.body), ("response", &op.response, &now.response)] {
+        for (label, a, b) in
+            [("body", &op.body, &now.body), ("response", &op.response, &now.response), ("error", &op.error, &now.error)]
+        {
             match (a, b) {
                 (Some(a), Some(b)) if a != b => {
                     out.push(change(item.clone(), label, format!("changed {a} → {b}"), Impact::Breaking))
@@ -395,6 +131,13 @@ fn members(
                 what: format!("changed {} → {}", m.ty, n.ty),
                 impact: Impact::Breaking,
             }),
+            // `new` gains an argument (an array or map keeps its type).
+            Some(n) if request && m.optional && !n.optional => out.push(Change {
+                item: item.into(),
+                member,
+                what: format!("now required ({})", n.ty),
+                impact: Impact::Breaking,
+            }),
             _ => {}
         }
     }
@@ -408,24 +151,27 @@ fn members(
     }
 }
 
-/// The report for one vendor: CHANGELOG lines, then what to bump. Empty
-/// when nothing users see changed.
-pub fn report(vendor: &str, old: &Api, new: &Api) -> Vec<String> {
+/// The report for one vendor: CHANGELOG lines, then the release it needs
+/// (`version` is the crate's current one). Empty when nothing users see
+/// changed.
+pub fn report(vendor: &str, version: &Version, old: &Api, new: &Api) -> Vec<String> {
     let changes = diff(old, new);
     if changes.is_empty() {
         return Vec::new();
     }
     let mut lines: Vec<String> = changes.iter().map(|c| c.line(vendor)).collect();
     let breaking = changes.iter().filter(|c| c.impact == Impact::Breaking).count();
+    let bump = Bump::needed(version, breaking > 0);
+    let next = version.bumped(bump);
     lines.push(if breaking > 0 {
         format!(
-            "  ({breaking} breaking of {}: bump confapi-{vendor}'s minor version while it is 0.x, its major after 1.0, and the crates that depend on it)",
-            changes.len()
+            "  ({breaking} breaking of {}: confapi-{vendor} needs a {bump} release, {version} → {next}{}; so do the crates that depend on it)",
+            changes.len(),
+            if version.major == 0 { ", as breaking changes do at 0.x" } else { "" },
         )
     } else {
-        format!("  (all {} compatible: a patch release of confapi-{vendor} while it is 0.x, a minor one after 1.0)", changes.len())
-    })
-    ;
+        format!("  (all {} compatible: confapi-{vendor} needs a {bump} release, {version} → {next})", changes.len())
+    });
     lines
 }
 
@@ -435,32 +181,36 @@ mod tests {
 
     const BASE: &str = include_str!("../testdata/report/base.yaml");
 
-    fn generate(spec: &str) -> Api {
-        let code = crate::generate::generate("testvendor", spec).unwrap();
-        parse(&code).unwrap()
+    fn model(spec: &str) -> Api {
+        Api::from_spec(spec).unwrap()
     }
 
-    /// The base spec with `edit` applied (`from` must occur exactly once).
+    /// The base spec with `from` (which must occur exactly once) replaced.
     fn edited(from: &str, to: &str) -> String {
         assert_eq!(BASE.matches(from).count(), 1, "{from:?} must occur once in base.yaml");
         BASE.replace(from, to)
     }
 
+    fn lines(spec: &str, version: &str) -> Vec<String> {
+        report("testvendor", &Version::parse(version).unwrap(), &model(BASE), &model(spec))
+    }
+
     fn golden(name: &str, spec: &str) {
-        let lines = report("testvendor", &generate(BASE), &generate(spec));
+        let lines = lines(spec, "0.1.0");
         insta::with_settings!({snapshot_path => "../testdata/report/snapshots", prepend_module_to_snapshot => false}, {
             insta::assert_snapshot!(name, lines.join("\n"));
         });
     }
 
     #[test]
-    fn the_base_api_is_read() {
-        let api = generate(BASE);
+    fn the_base_api_is_read_from_the_spec() {
+        let api = model(BASE);
         let op = &api.operations["room_get"];
         assert_eq!(op.body.as_deref(), Some("RoomQuery"));
         assert_eq!(op.response.as_deref(), Some("Room"));
         assert!(matches!(&api.types["Room"], TypeDef::Struct(f) if f.contains_key("name") && !f.contains_key("extra")));
-        assert!(report("testvendor", &api, &api).is_empty());
+        assert_eq!(api.sent.iter().collect::<Vec<_>>(), ["RoomQuery"]);
+        assert!(lines(BASE, "0.1.0").is_empty());
     }
 
     #[test]
@@ -468,6 +218,30 @@ mod tests {
         golden(
             "new_optional_response_field",
             &edited("        name: {type: string}\n", "        name: {type: string}\n        floor: {type: integer}\n"),
+        );
+    }
+
+    #[test]
+    fn new_optional_request_field_is_compatible() {
+        let spec = edited(
+            "        number: {type: string}\n",
+            "        number: {type: string}\n        note: {type: string}\n",
+        );
+        assert_eq!(
+            lines(&spec, "0.1.0")[0],
+            "- testvendor: type RoomQuery: field note added (Option<String>) — compatible"
+        );
+    }
+
+    #[test]
+    fn a_required_field_in_a_response_only_type_is_compatible() {
+        let spec = edited(
+            "    Room:\n      type: object\n      properties:\n",
+            "    Room:\n      type: object\n      required: [code]\n      properties:\n        code: {type: string}\n",
+        );
+        assert_eq!(
+            lines(&spec, "0.1.0")[0],
+            "- testvendor: type Room: field code added, always present (String) — compatible"
         );
     }
 
@@ -482,6 +256,15 @@ mod tests {
     }
 
     #[test]
+    fn a_field_that_becomes_nullable_changes_type() {
+        let spec = edited("        number: {type: string}\n", "        number: {type: string, nullable: true}\n");
+        assert_eq!(
+            lines(&spec, "0.1.0")[0],
+            "- testvendor: type RoomQuery: field number changed String → Option<String> — breaking"
+        );
+    }
+
+    #[test]
     fn new_required_request_field() {
         golden(
             "new_required_request_field",
@@ -493,6 +276,18 @@ mod tests {
     }
 
     #[test]
+    fn an_optional_request_array_made_required_is_breaking() {
+        let base = edited(
+            "        number: {type: string}\n",
+            "        number: {type: string}\n        tags: {type: array, items: {type: string}}\n",
+        );
+        let now = base.replace("required: [number]", "required: [number, tags]");
+        let version = Version::parse("0.1.0").unwrap();
+        let lines = report("testvendor", &version, &model(&base), &model(&now));
+        assert_eq!(lines[0], "- testvendor: type RoomQuery: field tags now required (Vec<String>) — breaking");
+    }
+
+    #[test]
     fn new_operation() {
         golden(
             "new_operation",
@@ -501,9 +296,82 @@ mod tests {
     }
 
     #[test]
-    fn send_returning_the_type_directly_is_read_too() {
-        assert_eq!(response_type("Result<Room, Error>").as_deref(), Some("Room"));
-        assert_eq!(response_type("Result<ResponseValue<Room>, Error<()>>").as_deref(), Some("Room"));
-        assert_eq!(response_type("Result<Self, String>"), None);
+    fn removed_operation_and_its_types() {
+        let with = edited("  # more operations\n", include_str!("../testdata/report/new-operation.yaml"));
+        let version = Version::parse("1.2.0").unwrap();
+        let lines = report("testvendor", &version, &model(&with), &model(BASE));
+        assert!(lines.contains(&"- testvendor: operation room_list removed — breaking".to_owned()), "{lines:?}");
+        assert_eq!(lines.last().unwrap(), &format!("  ({} breaking of {}: confapi-testvendor needs a major release, 1.2.0 → 2.0.0; so do the crates that depend on it)", lines.len() - 1, lines.len() - 1));
+    }
+
+    #[test]
+    fn enum_values_added_are_compatible_and_removed_are_breaking() {
+        let base = edited(
+            "        seats: {type: integer}\n",
+            "        seats: {type: integer}\n        kind: {$ref: '#/components/schemas/Kind'}\n    Kind:\n      type: string\n      enum: [small, large]\n",
+        );
+        let more = base.replace("enum: [small, large]", "enum: [small, large, huge]");
+        let version = Version::parse("0.1.0").unwrap();
+        assert_eq!(
+            report("testvendor", &version, &model(&base), &model(&more)),
+            [
+                "- testvendor: type Kind: variant Huge added — compatible",
+                "  (all 1 compatible: confapi-testvendor needs a patch release, 0.1.0 → 0.1.1)"
+            ]
+        );
+        assert_eq!(
+            report("testvendor", &version, &model(&more), &model(&base))[0],
+            "- testvendor: type Kind: variant Huge removed — breaking"
+        );
+    }
+
+    #[test]
+    fn documented_codes_are_variants_of_the_known_enum() {
+        let base = edited(
+            "        seats: {type: integer}\n",
+            "        seats: {type: integer}\n        state: {$ref: '#/components/schemas/State'}\n    State:\n      type: integer\n      x-confapi-codes:\n        - {code: 0, name: idle, doc: Nobody in it.}\n",
+        );
+        let more = base.replace(
+            "        - {code: 0, name: idle, doc: Nobody in it.}\n",
+            "        - {code: 0, name: idle, doc: Nobody in it.}\n        - {code: 1, name: in_use, doc: A meeting is on.}\n",
+        );
+        let api = model(&base);
+        assert!(!api.types.contains_key("State"));
+        assert_eq!(
+            api.types["Room"],
+            TypeDef::Struct(
+                [
+                    ("name".to_owned(), Member { ty: "Option<String>".into(), optional: true }),
+                    ("seats".to_owned(), Member { ty: "Option<i64>".into(), optional: true }),
+                    ("state".to_owned(), Member { ty: "Option<OpenCode<StateKnown>>".into(), optional: true }),
+                ]
+                .into()
+            )
+        );
+        let version = Version::parse("0.1.0").unwrap();
+        assert_eq!(
+            report("testvendor", &version, &api, &model(&more))[0],
+            "- testvendor: type StateKnown: variant InUse added — compatible"
+        );
+    }
+
+    #[test]
+    fn parameters_added_optional_or_required() {
+        let op = include_str!("../testdata/report/new-operation.yaml");
+        let base = edited("  # more operations\n", op);
+        let optional = base.replace(
+            "      operationId: room_list\n",
+            "      operationId: room_list\n      parameters:\n        - {name: pageSize, in: query, schema: {type: integer}}\n",
+        );
+        let required = optional.replace("in: query, schema", "in: query, required: true, schema");
+        let version = Version::parse("0.1.0").unwrap();
+        assert_eq!(
+            report("testvendor", &version, &model(&base), &model(&optional))[0],
+            "- testvendor: operation room_list: parameter page_size added (Option<i64>) — compatible"
+        );
+        assert_eq!(
+            report("testvendor", &version, &model(&base), &model(&required))[0],
+            "- testvendor: operation room_list: parameter page_size added, required (i64) — breaking"
+        );
     }
 }

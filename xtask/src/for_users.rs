@@ -65,6 +65,44 @@ pub fn shape(file: &mut File, raw: &Value, sent: &BTreeSet<String>) -> Result<()
         },
     );
     hide_client_new(file);
+    keep_progenitor_error_private(file)
+}
+
+/// progenitor re-exports its own `Error` at the top of the file, so
+/// `generated::Error` would name another type than the crate's `Error`
+/// (core's, which every `send` returns). It stays in scope for the builders,
+/// privately.
+fn keep_progenitor_error_private(file: &mut File) -> Result<(), String> {
+    let reexport = file.items.iter_mut().find_map(|item| match item {
+        Item::Use(u)
+            if quote!(#u).to_string().contains("progenitor_client") && matches!(u.vis, syn::Visibility::Public(_)) =>
+        {
+            Some(u)
+        }
+        _ => None,
+    });
+    let Some(reexport) = reexport else {
+        return Err("progenitor's `pub use progenitor_client::{…}` is missing".into());
+    };
+    let syn::UseTree::Path(path) = &mut reexport.tree else {
+        return Err("progenitor's re-export is not `progenitor_client::{…}`".into());
+    };
+    let syn::UseTree::Group(group) = &mut *path.tree else {
+        return Err("progenitor's re-export is not a `{…}` group".into());
+    };
+    let before = group.items.len();
+    group.items =
+        group.items.iter().filter(|t| !matches!(t, syn::UseTree::Name(n) if n.ident == "Error")).cloned().collect();
+    if group.items.len() == before {
+        return Err("progenitor's re-export no longer names `Error`".into());
+    }
+    file.items.insert(
+        0,
+        parse_quote! {
+            #[allow(unused_imports)]
+            use progenitor_client::Error;
+        },
+    );
     Ok(())
 }
 

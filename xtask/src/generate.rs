@@ -12,8 +12,13 @@ const BANNER: &str = "\
 ";
 
 /// Generates the contents of `crates/<vendor>/src/generated.rs`.
+#[cfg(test)]
 pub fn generate(vendor: &str, spec_text: &str) -> Result<String, String> {
-    let mut raw = crate::spec_file::parse(spec_text)?;
+    generate_parsed(vendor, crate::spec_file::parse(spec_text)?)
+}
+
+/// The same, from the spec as `spec_file::parse` read it.
+pub fn generate_parsed(vendor: &str, mut raw: serde_json::Value) -> Result<String, String> {
     if raw.get("openapi").and_then(|v| v.as_str()) != Some("3.0.3") {
         return Err("specs must be OpenAPI 3.0.3 (progenitor rejects 3.1)".into());
     }
@@ -52,6 +57,7 @@ pub fn generate(vendor: &str, spec_text: &str) -> Result<String, String> {
     let sent = model::reachable(&raw, bodies.iter().cloned());
     let received = model::reachable(&raw, ops.iter().flat_map(|op| op.success.iter().chain(&op.error).cloned()));
     postprocess::deserialize_only_for_tests(&mut file, &sent.difference(&received).cloned().collect())?;
+    crate::field_docs::add(&mut file, &raw)?;
     for_users::shape(&mut file, &raw, &sent)?;
     calls::fill_defaults(&mut file, &ops)?;
     calls::add(&mut file, &ops)?;

@@ -14,12 +14,14 @@
 
 use crate::model::Operation;
 use crate::postprocess::{field_ident, find_struct};
+use crate::spec_ext::SchemaExt;
+use crate::vendor_ext::{Envelope, Names, VendorExt};
 use crate::{dispatch, shapes};
 use heck::ToShoutySnakeCase;
 use openapiv3::{OpenAPI, ReferenceOr};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::BTreeSet;
 
 pub fn generate(
@@ -29,22 +31,17 @@ pub fn generate(
     ops: &[Operation],
     file: &syn::File,
 ) -> Result<Vec<syn::Item>, String> {
-    let envelope = raw.get("x-confapi-envelope").cloned().unwrap_or(json!({}));
-    let field = |key: &str| envelope.get(key).and_then(Value::as_str).map(str::to_owned);
-    let fields = |key: &str| envelope_names(&envelope, key);
+    let ext = VendorExt::of(raw)?;
+    let envelope = &ext.envelope;
 
     let placement = placement(spec)?;
-    let request_id_header = option_str(field("request_id_header"));
-    let unknown_request = unknown_request(&envelope)?;
-    let hints = hints(&envelope)?;
+    let request_id_header = option_str(envelope.request_id_header.clone());
+    let unknown_request = unknown_request(envelope);
+    let hints = hints(envelope);
     let envelope_fields = {
-        let status = option_str(field("status"));
-        let success: Vec<String> = envelope
-            .get("success")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
-            .unwrap_or_default();
-        let (code, message, request_id) = (fields("code"), fields("message"), fields("request_id"));
+        let status = option_str(envelope.status.clone());
+        let success = &envelope.success;
+        let (code, message, request_id) = (envelope.code.list(), envelope.message.list(), envelope.request_id.list());
         quote! {
             ::confapi_core::meta::EnvelopeFields {
                 status: #status, success: &[#(#success),*], code: &[#(#code),*],
@@ -54,15 +51,15 @@ pub fn generate(
             }
         }
     };
-    let error_codes = error_codes(raw)?;
-    let refusals = refusals(raw)?;
-    let (rate_limits, throttle_wait_ms) = rate_limits(raw)?;
-    let quota = quota(raw)?;
+    let error_codes = error_codes(&ext)?;
+    let refusals = refusals(&ext)?;
+    let (rate_limits, throttle_wait_ms) = rate_limits(&ext)?;
+    let quota = quota(&ext)?;
     let (shape_statics, shapes) = shapes::table(raw);
     let secret_names = shapes::secret_names(raw);
     let default_base_url = option_str(shapes::default_base_url(raw));
     let has_refusals = !refusals.is_empty();
-    let envelopes = envelope_impls(ops, &envelope, raw, has_refusals, file)?;
+    let envelopes = envelope_impls(ops, envelope, raw, has_refusals, file)?;
     let op_entries = ops.iter().map(operation_entry);
     let decoder_entries = ops.iter().map(decoders_entry);
     let op_statics = ops.iter().enumerate().map(|(i, op)| {
@@ -138,15 +135,6 @@ pub fn op_static(id: &str) -> syn::Ident {
     format_ident!("{}", id.to_shouty_snake_case())
 }
 
-/// An envelope entry given as one field name or a list of them.
-fn envelope_names(envelope: &Value, key: &str) -> Vec<String> {
-    match envelope.get(key) {
-        Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
-        _ => Vec::new(),
-    }
-}
-
 fn option_str(value: Option<String>) -> TokenStream {
     match value {
         Some(s) => quote!(Some(#s)),
@@ -156,29 +144,23 @@ fn option_str(value: Option<String>) -> TokenStream {
 
 /// `hints: [{path: a.b, label: ..}]`: error-body fields that tell the
 /// user what to fix.
-fn hints(envelope: &Value) -> Result<Vec<TokenStream>, String> {
-    let list = envelope.get("hints").and_then(Value::as_array).cloned().unwrap_or_default();
-    list.iter()
+fn hints(envelope: &Envelope) -> Vec<TokenStream> {
+    envelope
+        .hints
+        .iter()
         .map(|h| {
-            let path = h.get("path").and_then(Value::as_str).ok_or("x-confapi-envelope.hints: each needs a path")?;
-            let label = h.get("label").and_then(Value::as_str).ok_or("x-confapi-envelope.hints: each needs a label")?;
-            let segments = path.split('.');
-            Ok(quote!(::confapi_core::HintField { path: &[#(#segments),*], label: #label }))
+            let (segments, label) = (h.path.split('.'), &h.label);
+            quote!(::confapi_core::HintField { path: &[#(#segments),*], label: #label })
         })
         .collect()
 }
 
 /// `unknown_request: {status, body}`: what the vendor answers to a request
 /// for an operation it does not have.
-fn unknown_request(envelope: &Value) -> Result<TokenStream, String> {
-    let Some(answer) = envelope.get("unknown_request") else { return Ok(quote!(None)) };
-    let status = answer
-        .get("status")
-        .and_then(Value::as_u64)
-        .and_then(|s| u16::try_from(s).ok())
-        .ok_or("x-confapi-envelope.unknown_request needs an HTTP status")?;
-    let body = answer.get("body").ok_or("x-confapi-envelope.unknown_request needs a body")?.to_string();
-    Ok(quote!(Some(::confapi_core::CannedAnswer { status: #status, body: #body })))
+fn unknown_request(envelope: &Envelope) -> TokenStream {
+    let Some(answer) = &envelope.unknown_request else { return quote!(None) };
+    let (status, body) = (answer.status, answer.body.to_string());
+    quote!(Some(::confapi_core::CannedAnswer { status: #status, body: #body }))
 }
 
 /// Where the token goes: the apiKey scheme named first in the spec's
@@ -203,18 +185,12 @@ fn placement(spec: &OpenAPI) -> Result<TokenStream, String> {
     }
 }
 
-fn error_codes(raw: &Value) -> Result<Vec<TokenStream>, String> {
-    let Some(codes) = raw.get("x-confapi-error-codes").and_then(Value::as_object) else {
-        return Ok(Vec::new());
-    };
-    codes
+fn error_codes(ext: &VendorExt) -> Result<Vec<TokenStream>, String> {
+    ext.error_codes
         .iter()
         .map(|(code, entry)| {
-            let meaning = entry
-                .get("meaning")
-                .and_then(Value::as_str)
-                .ok_or_else(|| format!("error code {code}: meaning is required"))?;
-            let class = failure_class(entry.get("class").and_then(Value::as_str).unwrap_or("other"))
+            let meaning = &entry.meaning;
+            let class = failure_class(entry.class.as_deref().unwrap_or("other"))
                 .map_err(|e| format!("error code {code}: {e}"))?;
             Ok(quote! {
                 ::confapi_core::ErrorCode { code: #code, meaning: #meaning, class: #class }
@@ -255,22 +231,21 @@ fn millis(text: &str) -> Result<u64, String> {
 }
 
 /// `x-confapi-refusals`: answers from in front of the API, by what marks them.
-fn refusals(raw: &Value) -> Result<Vec<TokenStream>, String> {
-    let list = raw.get("x-confapi-refusals").and_then(Value::as_array).cloned().unwrap_or_default();
-    list.iter()
+fn refusals(ext: &VendorExt) -> Result<Vec<TokenStream>, String> {
+    ext.refusals
+        .iter()
         .map(|r| {
-            let text = |key: &str| r.get(key).and_then(Value::as_str);
-            let marker = match (text("field"), text("text")) {
+            let marker = match (&r.field, &r.text) {
                 (Some(f), None) => quote!(::confapi_core::RefusalMarker::Field(#f)),
                 (None, Some(t)) => quote!(::confapi_core::RefusalMarker::Text(#t)),
                 _ => return Err("x-confapi-refusals: each needs exactly one of field and text".to_owned()),
             };
-            let class = failure_class(text("class").ok_or("x-confapi-refusals: each needs a class")?)?;
-            let meaning = text("meaning").ok_or("x-confapi-refusals: each needs a meaning")?;
-            let code = option_str(text("code").map(str::to_owned));
-            let wait = option_str(text("wait").map(str::to_owned));
-            let unit = millis(text("wait_unit").unwrap_or("1s"))?;
-            let default_wait = match text("default_wait") {
+            let class = failure_class(&r.class)?;
+            let meaning = &r.meaning;
+            let code = option_str(r.code.clone());
+            let wait = option_str(r.wait.clone());
+            let unit = millis(r.wait_unit.as_deref().unwrap_or("1s"))?;
+            let default_wait = match &r.default_wait {
                 Some(d) => {
                     let ms = millis(d)?;
                     quote!(Some(::std::time::Duration::from_millis(#ms)))
@@ -290,24 +265,21 @@ fn refusals(raw: &Value) -> Result<Vec<TokenStream>, String> {
 /// `x-confapi-rate-limits`: the documented limit per kind of account, and
 /// the wait before a throttled call is sent again (the first limit's span,
 /// else one second).
-fn rate_limits(raw: &Value) -> Result<(Vec<TokenStream>, u64), String> {
-    let Some(map) = raw.get("x-confapi-rate-limits").and_then(Value::as_object) else {
-        return Ok((Vec::new(), 1000));
-    };
+fn rate_limits(ext: &VendorExt) -> Result<(Vec<TokenStream>, u64), String> {
     let mut first_span = None;
-    let profiles = map
+    let profiles = ext
+        .rate_limits
         .iter()
         .map(|(name, limit)| {
-            let calls = limit.get("calls").and_then(Value::as_u64).and_then(|c| u32::try_from(c).ok());
-            let calls = calls.ok_or_else(|| format!("x-confapi-rate-limits.{name}: calls must be a count"))?;
-            let per = millis(limit.get("per").and_then(Value::as_str).unwrap_or("1s"))?;
+            let calls = limit.calls;
+            let per = millis(limit.per.as_deref().unwrap_or("1s"))?;
             first_span.get_or_insert(per);
-            let scope = match limit.get("scope").and_then(Value::as_str) {
-                Some("operation") => quote!(Operation),
-                Some("client") => quote!(Client),
+            let scope = match limit.scope.as_str() {
+                "operation" => quote!(Operation),
+                "client" => quote!(Client),
                 _ => return Err(format!("x-confapi-rate-limits.{name}: scope is operation or client")),
             };
-            let source = limit.get("source").and_then(Value::as_str).unwrap_or("");
+            let source = limit.source.as_deref().unwrap_or("");
             Ok(quote! {
                 ::confapi_core::RateLimitProfile {
                     name: #name,
@@ -325,15 +297,15 @@ fn rate_limits(raw: &Value) -> Result<(Vec<TokenStream>, u64), String> {
 
 /// `x-confapi-quota: {calls, per: month|day, note}`: the documented
 /// allowance of calls per period.
-fn quota(raw: &Value) -> Result<TokenStream, String> {
-    let Some(q) = raw.get("x-confapi-quota") else { return Ok(quote!(None)) };
-    let calls = q.get("calls").and_then(Value::as_u64).ok_or("x-confapi-quota needs calls")?;
-    let days: u32 = match q.get("per").and_then(Value::as_str) {
-        Some("day") => 1,
-        Some("month") => 30,
+fn quota(ext: &VendorExt) -> Result<TokenStream, String> {
+    let Some(q) = &ext.quota else { return Ok(quote!(None)) };
+    let calls = q.calls;
+    let days: u32 = match q.per.as_str() {
+        "day" => 1,
+        "month" => 30,
         _ => return Err("x-confapi-quota: per is day or month".into()),
     };
-    let note = q.get("note").and_then(Value::as_str).unwrap_or("");
+    let note = q.note.as_deref().unwrap_or("");
     Ok(quote!(Some(::confapi_core::Quota { calls: #calls, days: #days, note: #note })))
 }
 
@@ -377,7 +349,7 @@ fn decoders_entry(op: &Operation) -> TokenStream {
 
 fn envelope_impls(
     ops: &[Operation],
-    envelope: &Value,
+    envelope: &Envelope,
     raw: &Value,
     has_refusals: bool,
     file: &syn::File,
@@ -399,13 +371,15 @@ fn envelope_impls(
             Some((first, rest)) => quote!(#first #(.or_else(|| #rest))*),
         }
     };
-    let text = |strukt: &syn::ItemStruct, key: &str| read(strukt, &envelope_names(envelope, key));
+    let text = |strukt: &syn::ItemStruct, names: &Names| read(strukt, &names.list());
     let mut out = Vec::new();
     for name in success.iter().chain(&errors) {
         let strukt = find_struct(file, name)?;
         let ty = format_ident!("{}", name);
-        let (code, message, request_id) = (text(strukt, "code"), text(strukt, "message"), text(strukt, "request_id"));
-        let outcome = raw.pointer(&format!("/components/schemas/{name}/x-confapi-outcome"));
+        let (code, message, request_id) =
+            (text(strukt, &envelope.code), text(strukt, &envelope.message), text(strukt, &envelope.request_id));
+        let schema = raw.pointer(&format!("/components/schemas/{name}")).unwrap_or(&Value::Null);
+        let outcome = SchemaExt::of(schema).map_err(|e| format!("{name}: {e}"))?.outcome;
         let body = if errors.contains(name) {
             quote!(Some(
                 ::confapi_core::VendorFailure::new(#code, #message, #request_id, ERROR_CODES)
@@ -413,31 +387,22 @@ fn envelope_impls(
             ))
         } else if let Some(outcome) = outcome {
             // The schema's own outcome field (DingTalk's `success`, close's `code`).
-            let field = outcome
-                .get("field")
-                .and_then(Value::as_str)
-                .ok_or(format!("{name}: x-confapi-outcome needs a field"))?;
-            let ok: Vec<String> = outcome
-                .get("success")
-                .and_then(Value::as_array)
-                .map(|a| a.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).collect())
-                .ok_or(format!("{name}: x-confapi-outcome needs a success list"))?;
-            let status = read(strukt, &[field.to_owned()]);
+            let field = &outcome.field;
+            let ok: Vec<String> =
+                outcome.success.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).collect();
+            let status = read(strukt, std::slice::from_ref(field));
             if status.to_string() == "None" {
                 return Err(format!("{name} has no field {field} for its x-confapi-outcome"));
             }
-            let message = match outcome.get("message").and_then(Value::as_str) {
-                Some(m) => read(strukt, &[m.to_owned()]),
+            let message = match &outcome.message {
+                Some(m) => read(strukt, std::slice::from_ref(m)),
                 None => message,
             };
-            let code = match outcome.get("code").and_then(Value::as_str) {
-                Some(c) => read(strukt, &[c.to_owned()]),
+            let code = match &outcome.code {
+                Some(c) => read(strukt, std::slice::from_ref(c)),
                 None => quote!(None),
             };
-            let failed = outcome
-                .get("failure")
-                .and_then(Value::as_str)
-                .ok_or(format!("{name}: x-confapi-outcome needs a failure text"))?;
+            let failed = &outcome.failure;
             quote! {
                 match #status {
                     Some(value) if ![#(#ok),*].contains(&value.as_str()) => Some(
@@ -447,8 +412,8 @@ fn envelope_impls(
                     _ => None,
                 }
             }
-        } else if let Some(status_field) = envelope.get("status").and_then(Value::as_str) {
-            let status = text(strukt, "status");
+        } else if let Some(status_field) = &envelope.status {
+            let status = read(strukt, std::slice::from_ref(status_field));
             if status.to_string() == "None" {
                 return Err(format!("{name} has no envelope field {status_field}"));
             }

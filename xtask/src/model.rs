@@ -1,6 +1,7 @@
 //! The operations of a spec, as the generator reads them: id, method, path,
 //! safety, credential use, body and response schemas, parameters, paging.
 
+use crate::spec_ext::{OperationExt, Paginated};
 use heck::ToSnakeCase;
 use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 use proc_macro2::TokenStream;
@@ -62,24 +63,22 @@ fn path(text: &str) -> Vec<String> {
     text.split('.').map(str::to_owned).collect()
 }
 
-fn paging(id: &str, value: Option<&Value>) -> Result<Option<Paging>, String> {
-    let Some(value) = value else { return Ok(None) };
-    let map = value.as_object().ok_or_else(|| format!("{id}: x-confapi-paginated must be a map"))?;
-    let text = |key: &str| map.get(key).and_then(Value::as_str);
-    for key in map.keys() {
-        if !["page", "cursor", "next", "has_more", "items", "total", "size", "count"].contains(&key.as_str()) {
-            return Err(format!("{id}: x-confapi-paginated has an unknown key {key}"));
-        }
-    }
-    let by = match (text("page"), text("cursor")) {
-        (Some(page), None) => PageBy::Number(page.to_owned()),
+fn paging(id: &str, paginated: Option<&Paginated>) -> Result<Option<Paging>, String> {
+    let Some(p) = paginated else { return Ok(None) };
+    let by = match (&p.page, &p.cursor) {
+        (Some(page), None) => PageBy::Number(page.clone()),
         (None, Some(cursor)) => {
-            PageBy::Token { request: cursor.to_owned(), next: path(text("next").unwrap_or(cursor)) }
+            PageBy::Token { request: cursor.clone(), next: path(p.next.as_deref().unwrap_or(cursor)) }
         }
         _ => return Err(format!("{id}: x-confapi-paginated needs exactly one of page and cursor")),
     };
-    let items = text("items").ok_or_else(|| format!("{id}: x-confapi-paginated needs items"))?;
-    Ok(Some(Paging { by, items: path(items), total: text("total").map(path), has_more: text("has_more").map(path) }))
+    let items = p.items.as_deref().ok_or_else(|| format!("{id}: x-confapi-paginated needs items"))?;
+    Ok(Some(Paging {
+        by,
+        items: path(items),
+        total: p.total.as_deref().map(path),
+        has_more: p.has_more.as_deref().map(path),
+    }))
 }
 
 pub fn ref_name(reference: &str) -> Option<String> {
@@ -110,11 +109,11 @@ pub fn operations(spec: &OpenAPI) -> Result<Vec<Operation>, String> {
             if id.to_snake_case() != id {
                 return Err(format!("operationId {id} must be snake_case"));
             }
-            let safe = match op.extensions.get("x-confapi-safe") {
-                Some(Value::Bool(b)) => *b,
-                _ => return Err(format!("{id}: x-confapi-safe (true or false) is required")),
+            let ext = OperationExt::of(&op.extensions).map_err(|e| format!("{id}: {e}"))?;
+            let Some(safe) = ext.safe else {
+                return Err(format!("{id}: x-confapi-safe (true or false) is required"));
             };
-            if !op.extensions.contains_key("x-confapi-inferred-from") && op.external_docs.is_none() {
+            if ext.inferred_from.is_none() && op.external_docs.is_none() {
                 return Err(format!("{id}: externalDocs must link the vendor's page"));
             }
             // An operation-level `security: []` means no credential.
@@ -164,7 +163,7 @@ pub fn operations(spec: &OpenAPI) -> Result<Vec<Operation>, String> {
                     default: param_default(spec, &data.format, &id, &data.name)?,
                 });
             }
-            let paging = paging(&id, op.extensions.get("x-confapi-paginated"))?;
+            let paging = paging(&id, ext.paginated.as_ref())?;
             out.push(Operation {
                 id,
                 method: method.to_uppercase(),
@@ -253,6 +252,12 @@ fn param_type(spec: &OpenAPI, format: &ParameterSchemaOrContent) -> TokenStream 
     };
     use openapiv3::{SchemaKind, Type};
     match schema.map(|s| &s.schema_kind) {
+        // progenitor's width: `format: int32` is i32, any other integer i64.
+        Some(SchemaKind::Type(Type::Integer(i)))
+            if i.format == openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) =>
+        {
+            quote!(i32)
+        }
         Some(SchemaKind::Type(Type::Integer(_))) => quote!(i64),
         Some(SchemaKind::Type(Type::Number(_))) => quote!(f64),
         Some(SchemaKind::Type(Type::Boolean(_))) => quote!(bool),

@@ -17,6 +17,7 @@
 //!   string and sent as JSON (or the other way round) as
 //!   `confapi_core::JsonOrString<Inner>`; `Inner` may itself be replaced.
 
+use crate::spec_ext::SchemaExt;
 use serde_json::{json, Map, Value};
 
 /// What preprocessing found, for the generator and the post-processor.
@@ -52,39 +53,31 @@ pub fn preprocess(spec: &mut Value) -> Result<Found, String> {
         if *name != heck::ToPascalCase::to_pascal_case(name.as_str()) {
             return Err(format!("schema name {name} must be PascalCase"));
         }
-        if let Some(item) = schema.get("x-confapi-one-or-many").and_then(Value::as_str) {
+        let ext = SchemaExt::of(schema).map_err(|e| format!("{name}: {e}"))?;
+        if let Some(item) = &ext.one_or_many {
             found
                 .replacements
                 .push((name.clone(), format!("::confapi_core::OneOrMany<crate::generated::types::{item}>")));
         }
-        if let Some(inner) = schema.get("x-confapi-json-string").and_then(Value::as_str) {
-            json_strings.push((name.clone(), inner.to_owned()));
+        if let Some(inner) = &ext.json_string {
+            json_strings.push((name.clone(), inner.clone()));
         }
-        if let Some(list) = schema.get("x-confapi-codes").and_then(Value::as_array) {
-            let codes = list
+        if !ext.codes.is_empty() {
+            let codes = ext
+                .codes
                 .iter()
-                .map(|c| {
-                    let code = c.get("code").and_then(Value::as_i64);
-                    let variant = c.get("name").and_then(Value::as_str);
-                    let doc = c.get("doc").and_then(Value::as_str);
-                    match (code, variant, doc) {
-                        (Some(code), Some(variant), Some(doc)) => {
-                            Ok(DocumentedCode { code, name: variant.to_owned(), doc: doc.to_owned() })
-                        }
-                        _ => Err(format!("{name}: each x-confapi-codes entry needs code, name and doc")),
-                    }
-                })
-                .collect::<Result<Vec<_>, _>>()?;
+                .map(|c| DocumentedCode { code: c.code, name: c.name.clone(), doc: c.doc.clone() })
+                .collect();
             let description = schema.get("description").and_then(Value::as_str).unwrap_or_default().to_owned();
             found.codes.push((name.clone(), description, codes));
             found
                 .replacements
                 .push((name.clone(), format!("::confapi_core::OpenCode<crate::generated::types::{name}Known>")));
         }
-        if let Some(core) = schema.get("x-confapi-core").and_then(Value::as_str) {
+        if let Some(core) = &ext.core {
             found.replacements.push((name.clone(), format!("::confapi_core::{core}")));
         }
-        if schema.get("x-confapi-open-enum") == Some(&Value::Bool(true)) {
+        if ext.open_enum {
             let known = format!("{name}Known");
             let mut closed = schema.clone();
             if let Some(obj) = closed.as_object_mut() {
@@ -98,9 +91,9 @@ pub fn preprocess(spec: &mut Value) -> Result<Found, String> {
         }
         if let Some(props) = schema.get("properties").and_then(Value::as_object) {
             for (prop, prop_schema) in props {
-                if let Some(list) = prop_schema.get("x-confapi-aliases").and_then(Value::as_array) {
-                    let names = list.iter().filter_map(Value::as_str).map(str::to_owned).collect();
-                    found.aliases.push((name.clone(), prop.clone(), names));
+                let aliases = SchemaExt::of(prop_schema).map_err(|e| format!("{name}.{prop}: {e}"))?.aliases;
+                if !aliases.is_empty() {
+                    found.aliases.push((name.clone(), prop.clone(), aliases));
                 }
             }
         }

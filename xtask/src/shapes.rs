@@ -2,6 +2,7 @@
 //! documented shape of every schema and the names of secret fields.
 
 use crate::model::ref_name;
+use crate::spec_ext::SchemaExt;
 use heck::ToShoutySnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -51,8 +52,8 @@ fn shape(schema: &Value) -> TokenStream {
             quote!((#name, #s))
         });
         let aliases = props.iter().flat_map(|(name, prop)| {
-            let list = prop.get("x-confapi-aliases").and_then(Value::as_array).cloned().unwrap_or_default();
-            list.into_iter().filter_map(|a| a.as_str().map(str::to_owned)).map(move |alias| quote!((#alias, #name)))
+            let list = SchemaExt::of(prop).map(|e| e.aliases).unwrap_or_default();
+            list.into_iter().map(move |alias| quote!((#alias, #name)))
         });
         parts.push(quote!(::confapi_core::Shape::Object { props: &[#(#fields),*], aliases: &[#(#aliases),*] }));
     }
@@ -77,6 +78,11 @@ fn shape(schema: &Value) -> TokenStream {
 
 /// Names whose values are secrets: every apiKey credential's name, and
 /// every property whose schema is (or refers to) a `SecretString`.
+/// Whether a schema is `x-confapi-core: SecretString`.
+fn is_secret_core(schema: &Value) -> bool {
+    SchemaExt::of(schema).is_ok_and(|e| e.core.as_deref() == Some("SecretString"))
+}
+
 pub fn secret_names(raw: &Value) -> Vec<String> {
     let mut names = BTreeSet::new();
     for scheme in
@@ -89,14 +95,10 @@ pub fn secret_names(raw: &Value) -> Vec<String> {
         }
     }
     let schemas = raw.pointer("/components/schemas").and_then(Value::as_object);
-    let secret_schemas: BTreeSet<&str> = schemas
-        .into_iter()
-        .flatten()
-        .filter(|(_, s)| s.get("x-confapi-core").and_then(Value::as_str) == Some("SecretString"))
-        .map(|(n, _)| n.as_str())
-        .collect();
+    let secret_schemas: BTreeSet<&str> =
+        schemas.into_iter().flatten().filter(|(_, s)| is_secret_core(s)).map(|(n, _)| n.as_str()).collect();
     let is_secret = |schema: &Value| {
-        schema.get("x-confapi-core").and_then(Value::as_str) == Some("SecretString")
+        is_secret_core(schema)
             || schema
                 .get("$ref")
                 .and_then(Value::as_str)

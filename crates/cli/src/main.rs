@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 use confapi::{
     Action, Budget, Capabilities, Conference, ErrorKind, Event, Invitee, MemberState, Request, Start, Vendor,
 };
+use confapi_cli::audit_json::{AuditRun, FileAudit};
 use confapi_cli::{audit, config, table};
 use confapi_core::Timeouts;
 use confapi_mock::{MockServer, Replay};
@@ -252,6 +253,9 @@ enum Command {
         /// Also fail on fields the spec does not declare (kept only as extras).
         #[arg(long)]
         strict: bool,
+        /// Print the typed report as one JSON document instead of text.
+        #[arg(long)]
+        json: bool,
         /// Exchange files (`crates/mock/recorded/<vendor>/*.json` or captured ones).
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -275,7 +279,7 @@ fn main() -> ExitCode {
         Command::Schema if top.given() => refuse("schema"),
         Command::Mock { .. } if top.given() => refuse("mock"),
         Command::Completions { .. } if top.given() => refuse("completions"),
-        Command::Audit { strict, files } => run_audit(strict, &files),
+        Command::Audit { strict, json, files } => run_audit(strict, json, &files),
         // Reads the compiled specs only: a `--mock` before it changes nothing.
         Command::Capabilities { json } => capabilities(json),
         Command::Completions { shell } => {
@@ -855,46 +859,36 @@ async fn conference(cx: &Cx, account: &str, id: &str, json: bool) -> ExitCode {
     }
 }
 
-fn run_audit(strict: bool, files: &[PathBuf]) -> ExitCode {
+fn run_audit(strict: bool, json: bool, files: &[PathBuf]) -> ExitCode {
     let vendors = confapi::vendor_infos();
-    let mut failed = 0;
+    let mut audited = Vec::new();
     for path in files {
-        let shown = path.display();
-        let exchange = match confapi_mock::load_file(path) {
-            Ok(f) => f.exchange,
+        let shown = path.display().to_string();
+        let record = match confapi_mock::load_file(path) {
+            Ok(f) => {
+                let report = audit::audit(&f.exchange, &vendors);
+                FileAudit::audited(shown, f.exchange.response.status, &report, strict)
+            }
             Err(e) => {
-                out(&format!("FAIL {e}\n"));
-                failed += 1;
-                continue;
+                let why = e.strip_prefix(&format!("{shown}: ")).unwrap_or(&e).to_owned();
+                FileAudit::unreadable(shown, why)
             }
         };
-        let report = audit::audit(&exchange, &vendors);
-        let passes = report.passes(strict);
-        let label = if passes { "ok  " } else { "FAIL" };
-        match (&report.unusable, report.operation) {
-            (Some(problem), _) => out(&format!("{label} {shown}: {problem}\n")),
-            (None, op) => out(&format!(
-                "{label} {shown}: {} HTTP {} as {}\n",
-                op.unwrap_or("?"),
-                exchange.response.status,
-                report.schema.unwrap_or("untyped JSON")
-            )),
+        if !json {
+            out(&record.text());
         }
-        for finding in &report.findings {
-            let mark = if finding.fails(strict) { "!" } else { "-" };
-            out(&format!("     {mark} {finding}\n"));
-        }
-        if !passes {
-            failed += 1;
-        }
+        audited.push(record);
     }
-    out(&format!(
-        "audit{}: {} file(s), {} passed, {} failed\n",
-        if strict { " --strict" } else { "" },
-        files.len(),
-        files.len() - failed,
-        failed
-    ));
+    let failed = audited.iter().filter(|f| !f.passes).count();
+    let run = AuditRun { strict, passed: audited.len() - failed, failed, files: audited };
+    if json {
+        match serde_json::to_string_pretty(&run) {
+            Ok(text) => out(&format!("{text}\n")),
+            Err(e) => return fail(1, &format!("cannot encode the audit as JSON: {e}")),
+        }
+    } else {
+        out(&run.summary());
+    }
     if failed == 0 {
         ExitCode::SUCCESS
     } else {

@@ -124,3 +124,38 @@ fn a_json_string_result_is_audited_by_the_value_inside() {
     assert!(!report.passes(true));
     assert_eq!(report.findings, vec![Finding::Undocumented { path: "result.roomSkin".into() }]);
 }
+
+#[test]
+fn json_report_is_typed_per_file_and_finding() {
+    let dir = scratch("json");
+    let f = write_exchange(
+        &dir,
+        "extra.json",
+        serde_json::json!({"status": "Success", "conference": [{"conferencenumber": "8000", "videolayout": "grid"}]}),
+    );
+    let missing = dir.join("missing.json");
+    let (code, out) = audit(&["--strict", "--json"], &[f.clone(), missing.clone()]);
+    assert_eq!(code, 1, "{out}");
+    let run: serde_json::Value = serde_json::from_str(&out).expect("one JSON document");
+    assert_eq!(run["strict"], true);
+    assert_eq!((run["passed"].as_u64(), run["failed"].as_u64()), (Some(0), Some(2)));
+    let first = &run["files"][0];
+    assert_eq!(first["file"], f.display().to_string());
+    assert_eq!(first["passes"], false);
+    assert_eq!(first["operation"], "conference_query_in_session");
+    assert_eq!(first["status"], 200);
+    let finding = &first["findings"][0];
+    assert_eq!(finding["kind"], "undocumented");
+    assert_eq!(finding["path"], "conference[0].videolayout");
+    assert_eq!(finding["fails"], true);
+    assert_eq!(finding["text"], "undocumented conference[0].videolayout: not in the spec, kept as an extra");
+    let second = &run["files"][1];
+    assert_eq!(second["file"], missing.display().to_string());
+    assert!(second["unusable"].as_str().is_some_and(|u| !u.is_empty()), "{second}");
+    assert_eq!(second["findings"], serde_json::json!([]));
+    // Without --strict the undocumented field is reported but does not fail.
+    let (code, out) = audit(&["--json"], &[f]);
+    assert_eq!(code, 0, "{out}");
+    let run: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(run["files"][0]["findings"][0]["fails"], false);
+}

@@ -3,7 +3,9 @@
 // `cargo xtask codegen` again. `cargo xtask codegen --check` verifies this file.
 
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+use progenitor_client::Error;
+#[allow(unused_imports)]
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -183,8 +185,10 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct AppTokenRequest {
+        ///The app's appKey.
         #[serde(rename = "appKey")]
         pub app_key: ::std::string::String,
+        ///The app's appSecret.
         #[serde(
             rename = "appSecret",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -351,8 +355,10 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct CancelScheduleConferenceRequest {
+        ///unionId of the user who scheduled the conference.
         #[serde(rename = "creatorUnionId")]
         pub creator_union_id: ::std::string::String,
+        ///The scheduled conference to cancel.
         #[serde(rename = "scheduleConferenceId")]
         pub schedule_conference_id: ::std::string::String,
         #[serde(flatten)]
@@ -444,6 +450,7 @@ pub mod types {
     pub struct CohostsRequest {
         ///add or remove.
         pub action: ::std::string::String,
+        ///The members to make co-hosts, or to stop being co-hosts.
         #[serde(
             rename = "userList",
             deserialize_with = "::std::option::Option::deserialize"
@@ -457,47 +464,56 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ConfDetailMember`
+    ///A member of a conference with their device and network quality.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct ConfDetailMember {
+        ///Whether the member belongs to the organisation.
         #[serde(
             rename = "belongOrg",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub belong_org: ::std::option::Option<::confapi_core::LenientBool>,
+        ///The conference the member belongs to.
         #[serde(
             rename = "conferenceId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conference_id: ::std::option::Option<::std::string::String>,
+        ///The kind of device the member joined with.
         #[serde(
             rename = "deviceType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub device_type: ::std::option::Option<::std::string::String>,
+        ///How long the member was in the conference, as DingTalk counts it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub duration: ::std::option::Option<::confapi_core::LenientInt>,
+        ///When the member joined, in epoch milliseconds.
         #[serde(
             rename = "joinTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub join_time: ::std::option::Option<::confapi_core::LenientInt>,
+        ///When the member left, in epoch milliseconds.
         #[serde(
             rename = "leaveTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub leave_time: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The member's network quality, as DingTalk rates it.
         #[serde(
             rename = "networkQuality",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub network_quality: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///The member's display name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub nick: ::std::option::Option<::std::string::String>,
         ///A label, e.g. 参会人.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub role: ::std::option::Option<::std::string::String>,
+        ///The member's session id in the conference.
         #[serde(
             rename = "sessionId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -506,11 +522,13 @@ pub mod types {
         ///A label, e.g. 已离开.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
+        ///The member's unionId.
         #[serde(
             rename = "unionId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub union_id: ::std::option::Option<::std::string::String>,
+        ///The version of the member's DingTalk client.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
@@ -530,20 +548,23 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    ///`ConfInfo`
+    ///One conference as query_conference_info returns it; endTime and confDuration only once it has ended.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct ConfInfo {
+        ///How many people are in the conference now.
         #[serde(
             rename = "activeNum",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub active_num: ::std::option::Option<::confapi_core::LenientInt>,
+        ///How many people have joined it, at any time.
         #[serde(
             rename = "attendNum",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub attend_num: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The kind of conference: instant video, scheduled or voice.
         #[serde(
             rename = "bizType",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -551,41 +572,49 @@ pub mod types {
         pub biz_type: ::std::option::Option<
             ::confapi_core::OpenEnum<crate::generated::types::BizTypeKnown>,
         >,
+        ///unionId of the user who owns the cloud recording.
         #[serde(
             rename = "cloudRecordOwnerUnionId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub cloud_record_owner_union_id: ::std::option::Option<::std::string::String>,
+        ///Cloud recording: 0 none, 1 recording, 2 paused, 3 finished.
         #[serde(
             rename = "cloudRecordStatus",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub cloud_record_status: ::std::option::Option<::confapi_core::LenientInt>,
+        ///How long the conference lasted, in milliseconds; only once it has ended.
         #[serde(
             rename = "confDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conf_duration: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The conference id the other calls take.
         #[serde(
             rename = "conferenceId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conference_id: ::std::option::Option<::std::string::String>,
+        ///unionId of the user who created the conference.
         #[serde(
             rename = "creatorId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub creator_id: ::std::option::Option<::std::string::String>,
+        ///Display name of the user who created the conference.
         #[serde(
             rename = "creatorNick",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub creator_nick: ::std::option::Option<::std::string::String>,
+        ///When the conference ended, in epoch milliseconds; only once it has ended.
         #[serde(
             rename = "endTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub end_time: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The extension apps set up for the conference.
         #[serde(
             rename = "extensionAppSettings",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -593,11 +622,13 @@ pub mod types {
         pub extension_app_settings: ::std::option::Option<
             ::std::vec::Vec<ExtensionAppSetting>,
         >,
+        ///A link by which people outside the organisation can join.
         #[serde(
             rename = "externalLinkUrl",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub external_link_url: ::std::option::Option<::std::string::String>,
+        ///How many people were invited.
         #[serde(
             rename = "invitedNum",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -609,30 +640,36 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub minutes_owner_union_id: ::std::option::Option<::std::string::String>,
+        ///Status of the flash minutes; DingTalk no longer returns it.
         #[serde(
             rename = "minutesStatus",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub minutes_status: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The meeting number people enter to join.
         #[serde(
             rename = "roomCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub room_code: ::std::option::Option<::std::string::String>,
+        ///The scheduled conference this one belongs to, if any.
         #[serde(
             rename = "scheduleConferenceId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub schedule_conference_id: ::std::option::Option<::std::string::String>,
+        ///When the conference started, in epoch milliseconds.
         #[serde(
             rename = "startTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub start_time: ::std::option::Option<::confapi_core::LenientInt>,
+        ///Where the conference is in its life: initialising, started or ended.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<
             ::confapi_core::OpenCode<crate::generated::types::ConferenceStatusKnown>,
         >,
+        ///The conference title.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
@@ -643,6 +680,7 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct ConferenceIdListRequest {
+        ///The conference ids the call is about.
         #[serde(
             rename = "conferenceIdList",
             deserialize_with = "::std::option::Option::deserialize"
@@ -702,31 +740,37 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct ConferenceSettingRequest {
+        ///Whether members may unmute themselves.
         #[serde(
             rename = "allowUnmuteSelf",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub allow_unmute_self: ::std::option::Option<bool>,
+        ///Whether the host role passes to another member when the host leaves.
         #[serde(
             rename = "autoTransferHost",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub auto_transfer_host: ::std::option::Option<bool>,
+        ///Whether members may not share their screen.
         #[serde(
             rename = "forbiddenShareScreen",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub forbidden_share_screen: ::std::option::Option<bool>,
+        ///Whether the conference is locked, so no one else can join.
         #[serde(
             rename = "lockConference",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub lock_conference: ::std::option::Option<bool>,
+        ///Whether every member is muted.
         #[serde(
             rename = "muteAll",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub mute_all: ::std::option::Option<bool>,
+        ///Whether only members of the organisation may join.
         #[serde(
             rename = "onlyInternalEmployeesJoin",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -744,6 +788,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct ConferenceSummary {
+        ///The kind of conference: instant video, scheduled or voice.
         #[serde(
             rename = "bizType",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -751,55 +796,66 @@ pub mod types {
         pub biz_type: ::std::option::Option<
             ::confapi_core::OpenEnum<crate::generated::types::BizTypeKnown>,
         >,
+        ///How long the conference lasted, in milliseconds; only once it has ended.
         #[serde(
             rename = "confDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conf_duration: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The conference id the other calls take.
         #[serde(
             rename = "conferenceId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conference_id: ::std::option::Option<::std::string::String>,
+        ///unionId of the user who created the conference.
         #[serde(
             rename = "creatorId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub creator_id: ::std::option::Option<::std::string::String>,
+        ///Display name of the user who created the conference.
         #[serde(
             rename = "creatorNick",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub creator_nick: ::std::option::Option<::std::string::String>,
+        ///When the conference ended, in epoch milliseconds; only once it has ended.
         #[serde(
             rename = "endTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub end_time: ::std::option::Option<::confapi_core::LenientInt>,
+        ///A link by which people outside the organisation can join.
         #[serde(
             rename = "externalLinkUrl",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub external_link_url: ::std::option::Option<::std::string::String>,
+        ///The meeting number people enter to join.
         #[serde(
             rename = "roomCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub room_code: ::std::option::Option<::std::string::String>,
+        ///The scheduled conference this one belongs to, if any.
         #[serde(
             rename = "scheduleConferenceId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub schedule_conference_id: ::std::option::Option<::std::string::String>,
+        ///When the conference started, in epoch milliseconds.
         #[serde(
             rename = "startTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub start_time: ::std::option::Option<::confapi_core::LenientInt>,
+        ///Where the conference is in its life: initialising, started or ended.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<
             ::confapi_core::OpenCode<crate::generated::types::ConferenceStatusKnown>,
         >,
+        ///The conference title.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
@@ -810,12 +866,16 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct CorpTokenRequest {
+        ///The organisation that authorised the third-party app.
         #[serde(rename = "authCorpId")]
         pub auth_corp_id: ::std::string::String,
+        ///The third-party app's suiteKey.
         #[serde(rename = "suiteKey")]
         pub suite_key: ::std::string::String,
+        ///The third-party app's suiteSecret.
         #[serde(rename = "suiteSecret")]
         pub suite_secret: ::confapi_core::SecretString,
+        ///The latest suiteTicket DingTalk pushed to the app.
         #[serde(rename = "suiteTicket")]
         pub suite_ticket: ::confapi_core::SecretString,
         #[serde(flatten)]
@@ -900,11 +960,13 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct CreateScheduleConferenceRequest {
+        ///unionId of the user who schedules the conference.
         #[serde(rename = "creatorUnionId")]
         pub creator_union_id: ::std::string::String,
         ///Epoch milliseconds.
         #[serde(rename = "endTime")]
         pub end_time: i64,
+        ///The scheduled conference's settings.
         #[serde(
             rename = "scheduleConfSettingModel",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -913,6 +975,7 @@ pub mod types {
         ///Epoch milliseconds.
         #[serde(rename = "startTime")]
         pub start_time: i64,
+        ///The conference title.
         pub title: ::std::string::String,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -930,11 +993,13 @@ pub mod types {
         ///At most 50 characters are kept; over 256 fails.
         #[serde(rename = "confTitle")]
         pub conf_title: ::std::string::String,
+        ///Whether to call the invited users as the conference starts.
         #[serde(
             rename = "inviteCaller",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub invite_caller: ::std::option::Option<bool>,
+        ///unionIds of the users to invite.
         #[serde(
             rename = "inviteUserIds",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -992,6 +1057,7 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct EnableRequest {
+        ///Whether to turn the setting on.
         pub enable: bool,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -1010,6 +1076,7 @@ pub mod types {
         ///Error code, e.g. InvalidAuthentication or roomNotFound.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
+        ///The older API family's numeric code (90019, 90020 …).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub errcode: ::std::option::Option<::confapi_core::NumberOrString>,
         ///The older API family's message.
@@ -1054,7 +1121,7 @@ pub mod types {
             rename = "autoOpenMode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub auto_open_mode: ::std::option::Option<::confapi_core::NumberOrString>,
+        pub auto_open_mode: ::std::option::Option<::confapi_core::LenientInt>,
         #[serde(
             rename = "clientId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1140,6 +1207,7 @@ pub mod types {
     pub struct FocusRequest {
         ///focus or un_focus.
         pub action: ::std::string::String,
+        ///unionId of the member to focus on, or to stop focusing on.
         #[serde(rename = "unionId")]
         pub union_id: ::std::string::String,
         #[serde(flatten)]
@@ -1150,54 +1218,65 @@ pub mod types {
             Default::default()
         }
     }
-    ///`HistoryConference`
+    ///A conference held in the past, with its statistics, as the history list returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct HistoryConference {
+        ///The conference id.
         #[serde(
             rename = "conferenceId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conference_id: ::std::option::Option<::std::string::String>,
+        ///unionId of the user who created the conference.
         #[serde(
             rename = "creatorId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub creator_id: ::std::option::Option<::std::string::String>,
+        ///Display name of the user who created the conference.
         #[serde(
             rename = "creatorNick",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub creator_nick: ::std::option::Option<::std::string::String>,
+        ///The creator's department.
         #[serde(
             rename = "deptName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub dept_name: ::std::option::Option<::std::string::String>,
+        ///When the conference ended, in epoch milliseconds.
         #[serde(
             rename = "endTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub end_time: ::std::option::Option<::confapi_core::LenientInt>,
+        ///A billing type code, as DingTalk reports it.
         #[serde(
             rename = "freeType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub free_type: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///The scene the conference was held in, as DingTalk names it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub scene: ::std::option::Option<::std::string::String>,
+        ///When the conference started, in epoch milliseconds.
         #[serde(
             rename = "startTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub start_time: ::std::option::Option<::confapi_core::LenientInt>,
+        ///How long the conference lasted, as DingTalk counts it.
         #[serde(
             rename = "timeLength",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub time_length: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The conference title.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
+        ///How many people took part.
         #[serde(
             rename = "userCount",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1244,16 +1323,19 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct InviteUsersRequest {
+        ///DingTalk users to invite.
         #[serde(
             rename = "inviteeList",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub invitee_list: ::std::option::Option<::std::vec::Vec<Invitee>>,
+        ///Telephone numbers to invite.
         #[serde(
             rename = "phoneInviteeList",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub phone_invitee_list: ::std::option::Option<::std::vec::Vec<PhoneInvitee>>,
+        ///unionId of the user who invites them.
         #[serde(
             rename = "unionId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1286,11 +1368,13 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct KickMembersRequest {
+        ///Whether the removed members may not join again.
         #[serde(
             rename = "forbiddenRejoin",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub forbidden_rejoin: ::std::option::Option<bool>,
+        ///The members to remove.
         #[serde(
             rename = "userList",
             deserialize_with = "::std::option::Option::deserialize"
@@ -1344,10 +1428,11 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    ///`MemberModel`
+    ///A member of a conference, as the member list returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct MemberModel {
+        ///Where the member stands: invited, joining, in the meeting, left, and so on.
         #[serde(
             rename = "attendStatus",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1355,55 +1440,67 @@ pub mod types {
         pub attend_status: ::std::option::Option<
             ::confapi_core::OpenCode<crate::generated::types::AttendStatusKnown>,
         >,
+        ///Whether the member is a co-host.
         #[serde(
             rename = "coHost",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub co_host: ::std::option::Option<bool>,
+        ///The conference the member belongs to.
         #[serde(
             rename = "conferenceId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conference_id: ::std::option::Option<::std::string::String>,
+        ///The kind of device the member joined with.
         #[serde(
             rename = "deviceType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub device_type: ::std::option::Option<::std::string::String>,
+        ///How long the member has been in the conference, as DingTalk counts it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub duration: ::std::option::Option<::confapi_core::LenientInt>,
+        ///Whether the member is the host.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub host: ::std::option::Option<bool>,
+        ///The member's employee number in the organisation, if set.
         #[serde(
             rename = "jobNumber",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub job_number: ::std::option::Option<::std::string::String>,
+        ///When the member joined, in epoch milliseconds.
         #[serde(
             rename = "joinTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub join_time: ::std::option::Option<::confapi_core::LenientInt>,
+        ///When the member left, in epoch milliseconds; absent while still in.
         #[serde(
             rename = "leaveTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub leave_time: ::std::option::Option<::confapi_core::LenientInt>,
+        ///Whether the member is from outside the organisation.
         #[serde(
             rename = "outerOrgMember",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub outer_org_member: ::std::option::Option<bool>,
+        ///Whether the member joined by telephone (PSTN).
         #[serde(
             rename = "pstnJoin",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub pstn_join: ::std::option::Option<bool>,
+        ///The member's unionId.
         #[serde(
             rename = "unionId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub union_id: ::std::option::Option<::std::string::String>,
+        ///The member's display name.
         #[serde(
             rename = "userNick",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1685,6 +1782,7 @@ pub mod types {
     pub struct MuteAllRequest {
         ///mute or unmute.
         pub action: ::std::string::String,
+        ///Whether members may not unmute themselves afterwards.
         #[serde(
             rename = "forceMute",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1705,6 +1803,7 @@ pub mod types {
     pub struct MuteMembersRequest {
         ///mute or unmute.
         pub action: ::std::string::String,
+        ///The members to mute or unmute.
         #[serde(
             rename = "userList",
             deserialize_with = "::std::option::Option::deserialize"
@@ -1778,49 +1877,59 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    ///`Paragraph`
+    ///One paragraph of a transcript: who spoke, when, and what.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct Paragraph {
+        ///When the paragraph ends, as the transcript times it.
         #[serde(
             rename = "endTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub end_time: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The token for the next page (spelt nextTtoken by this call).
         #[serde(
             rename = "nextTtoken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub next_ttoken: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The speaker's display name.
         #[serde(
             rename = "nickName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub nick_name: ::std::option::Option<::std::string::String>,
+        ///The text of the paragraph.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub paragraph: ::std::option::Option<::std::string::String>,
+        ///The paragraph's id.
         #[serde(
             rename = "paragraphId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub paragraph_id: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The id of the recording the paragraph belongs to.
         #[serde(
             rename = "recordId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub record_id: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The sentences of the paragraph.
         #[serde(
             rename = "sentenceList",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub sentence_list: ::std::option::Option<::std::vec::Vec<Sentence>>,
+        ///When the paragraph starts, as the transcript times it.
         #[serde(
             rename = "startTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub start_time: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The paragraph's status code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The speaker's unionId.
         #[serde(
             rename = "unionId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2297,13 +2406,16 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct StartCloudRecordRequest {
+        ///The recording layout, as DingTalk names it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub mode: ::std::option::Option<::std::string::String>,
+        ///Where the small window goes in the layout, as DingTalk names it.
         #[serde(
             rename = "smallWindowPosition",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub small_window_position: ::std::option::Option<::std::string::String>,
+        ///unionId of the user who starts the recording.
         #[serde(rename = "unionId")]
         pub union_id: ::std::string::String,
         #[serde(flatten)]
@@ -2376,10 +2488,13 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct StopStreamOutRequest {
+        ///Whether to stop every stream, not only streamId.
         #[serde(rename = "stopAllStream")]
         pub stop_all_stream: bool,
+        ///The stream to stop.
         #[serde(rename = "streamId")]
         pub stream_id: ::std::string::String,
+        ///unionId of the user who stops it.
         #[serde(rename = "unionId")]
         pub union_id: ::std::string::String,
         #[serde(flatten)]
@@ -2445,6 +2560,7 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct UnionIdListRequest {
+        ///The unionIds the call is about.
         #[serde(
             rename = "unionIdList",
             deserialize_with = "::std::option::Option::deserialize"
@@ -2463,6 +2579,7 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct UnionIdRequest {
+        ///unionId of the user making the call.
         #[serde(rename = "unionId")]
         pub union_id: ::std::string::String,
         #[serde(flatten)]
@@ -2478,7 +2595,9 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct UpdateMemberNickRequest {
+        ///The new display name.
         pub nick: ::std::string::String,
+        ///unionId of the member to rename.
         #[serde(rename = "unionId")]
         pub union_id: ::std::string::String,
         #[serde(flatten)]
@@ -2518,14 +2637,19 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct UpdateScheduleConferenceRequest {
+        ///unionId of the user who scheduled the conference.
         #[serde(rename = "creatorUnionId")]
         pub creator_union_id: ::std::string::String,
+        ///The new end, in epoch milliseconds.
         #[serde(rename = "endTime")]
         pub end_time: i64,
+        ///The scheduled conference to change.
         #[serde(rename = "scheduleConferenceId")]
         pub schedule_conference_id: ::std::string::String,
+        ///The new start, in epoch milliseconds.
         #[serde(rename = "startTime")]
         pub start_time: i64,
+        ///The new title.
         pub title: ::std::string::String,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -2556,16 +2680,18 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    ///`UserRef`
+    ///A user a request acts on (kick, mute): the unionId, and optionally one participant id.
     #[derive(::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct UserRef {
+        ///Optional: the participant id of the user's session in the conference.
         #[serde(
             rename = "participantId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub participant_id: ::std::option::Option<::std::string::String>,
+        ///The user's unionId.
         #[serde(rename = "unionId")]
         pub union_id: ::std::string::String,
         #[serde(flatten)]
@@ -6284,6 +6410,7 @@ pub mod types {
             }
         }
         ///Sets `appKey`.
+        ///The app's appKey.
         pub fn app_key(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -6297,6 +6424,7 @@ pub mod types {
             self
         }
         ///Sets `appSecret`.
+        ///The app's appSecret.
         pub fn app_secret(
             mut self,
             value: impl ::std::convert::Into<::confapi_core::SecretString>,
@@ -6327,6 +6455,7 @@ pub mod types {
             }
         }
         ///Sets `creatorUnionId`.
+        ///unionId of the user who scheduled the conference.
         pub fn creator_union_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -6340,6 +6469,7 @@ pub mod types {
             self
         }
         ///Sets `scheduleConferenceId`.
+        ///The scheduled conference to cancel.
         pub fn schedule_conference_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -6407,6 +6537,7 @@ pub mod types {
             self
         }
         ///Sets `userList`.
+        ///The members to make co-hosts, or to stop being co-hosts.
         pub fn user_list(
             mut self,
             value: impl ::std::convert::Into<::std::vec::Vec<CohostUserRef>>,
@@ -6439,6 +6570,7 @@ pub mod types {
             }
         }
         ///Sets `conferenceIdList`.
+        ///The conference ids the call is about.
         pub fn conference_id_list(
             mut self,
             value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -6470,6 +6602,7 @@ pub mod types {
             }
         }
         ///Sets `allowUnmuteSelf`.
+        ///Whether members may unmute themselves.
         pub fn allow_unmute_self(
             mut self,
             value: impl ::std::convert::Into<bool>,
@@ -6486,6 +6619,7 @@ pub mod types {
             self
         }
         ///Sets `autoTransferHost`.
+        ///Whether the host role passes to another member when the host leaves.
         pub fn auto_transfer_host(
             mut self,
             value: impl ::std::convert::Into<bool>,
@@ -6502,6 +6636,7 @@ pub mod types {
             self
         }
         ///Sets `forbiddenShareScreen`.
+        ///Whether members may not share their screen.
         pub fn forbidden_share_screen(
             mut self,
             value: impl ::std::convert::Into<bool>,
@@ -6518,6 +6653,7 @@ pub mod types {
             self
         }
         ///Sets `lockConference`.
+        ///Whether the conference is locked, so no one else can join.
         pub fn lock_conference(
             mut self,
             value: impl ::std::convert::Into<bool>,
@@ -6534,6 +6670,7 @@ pub mod types {
             self
         }
         ///Sets `muteAll`.
+        ///Whether every member is muted.
         pub fn mute_all(mut self, value: impl ::std::convert::Into<bool>) -> Self {
             self.mute_all = ::std::option::Option::Some(value.into());
             self
@@ -6544,6 +6681,7 @@ pub mod types {
             self
         }
         ///Sets `onlyInternalEmployeesJoin`.
+        ///Whether only members of the organisation may join.
         pub fn only_internal_employees_join(
             mut self,
             value: impl ::std::convert::Into<bool>,
@@ -6580,6 +6718,7 @@ pub mod types {
             }
         }
         ///Sets `authCorpId`.
+        ///The organisation that authorised the third-party app.
         pub fn auth_corp_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -6593,6 +6732,7 @@ pub mod types {
             self
         }
         ///Sets `suiteKey`.
+        ///The third-party app's suiteKey.
         pub fn suite_key(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -6606,6 +6746,7 @@ pub mod types {
             self
         }
         ///Sets `suiteSecret`.
+        ///The third-party app's suiteSecret.
         pub fn suite_secret(
             mut self,
             value: impl ::std::convert::Into<::confapi_core::SecretString>,
@@ -6619,6 +6760,7 @@ pub mod types {
             self
         }
         ///Sets `suiteTicket`.
+        ///The latest suiteTicket DingTalk pushed to the app.
         pub fn suite_ticket(
             mut self,
             value: impl ::std::convert::Into<::confapi_core::SecretString>,
@@ -6783,6 +6925,7 @@ pub mod types {
             }
         }
         ///Sets `creatorUnionId`.
+        ///unionId of the user who schedules the conference.
         pub fn creator_union_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -6807,6 +6950,7 @@ pub mod types {
             self
         }
         ///Sets `scheduleConfSettingModel`.
+        ///The scheduled conference's settings.
         pub fn schedule_conf_setting_model(
             mut self,
             value: impl ::std::convert::Into<ScheduleConfSettingInput>,
@@ -6834,6 +6978,7 @@ pub mod types {
             self
         }
         ///Sets `title`.
+        ///The conference title.
         pub fn title(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -6877,6 +7022,7 @@ pub mod types {
             self
         }
         ///Sets `inviteCaller`.
+        ///Whether to call the invited users as the conference starts.
         pub fn invite_caller(mut self, value: impl ::std::convert::Into<bool>) -> Self {
             self.invite_caller = ::std::option::Option::Some(value.into());
             self
@@ -6887,6 +7033,7 @@ pub mod types {
             self
         }
         ///Sets `inviteUserIds`.
+        ///unionIds of the users to invite.
         pub fn invite_user_ids(
             mut self,
             value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -6927,6 +7074,7 @@ pub mod types {
             }
         }
         ///Sets `enable`.
+        ///Whether to turn the setting on.
         pub fn enable(mut self, value: impl ::std::convert::Into<bool>) -> Self {
             self.enable = value.into();
             self
@@ -7019,6 +7167,7 @@ pub mod types {
             self
         }
         ///Sets `unionId`.
+        ///unionId of the member to focus on, or to stop focusing on.
         pub fn union_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -7099,6 +7248,7 @@ pub mod types {
             }
         }
         ///Sets `inviteeList`.
+        ///DingTalk users to invite.
         pub fn invitee_list(
             mut self,
             value: impl ::std::convert::Into<::std::vec::Vec<Invitee>>,
@@ -7115,6 +7265,7 @@ pub mod types {
             self
         }
         ///Sets `phoneInviteeList`.
+        ///Telephone numbers to invite.
         pub fn phone_invitee_list(
             mut self,
             value: impl ::std::convert::Into<::std::vec::Vec<PhoneInvitee>>,
@@ -7131,6 +7282,7 @@ pub mod types {
             self
         }
         ///Sets `unionId`.
+        ///unionId of the user who invites them.
         pub fn union_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -7200,6 +7352,7 @@ pub mod types {
             }
         }
         ///Sets `forbiddenRejoin`.
+        ///Whether the removed members may not join again.
         pub fn forbidden_rejoin(
             mut self,
             value: impl ::std::convert::Into<bool>,
@@ -7216,6 +7369,7 @@ pub mod types {
             self
         }
         ///Sets `userList`.
+        ///The members to remove.
         pub fn user_list(
             mut self,
             value: impl ::std::convert::Into<::std::vec::Vec<UserRef>>,
@@ -7297,6 +7451,7 @@ pub mod types {
             self
         }
         ///Sets `forceMute`.
+        ///Whether members may not unmute themselves afterwards.
         pub fn force_mute(mut self, value: impl ::std::convert::Into<bool>) -> Self {
             self.force_mute = ::std::option::Option::Some(value.into());
             self
@@ -7335,6 +7490,7 @@ pub mod types {
             self
         }
         ///Sets `userList`.
+        ///The members to mute or unmute.
         pub fn user_list(
             mut self,
             value: impl ::std::convert::Into<::std::vec::Vec<UserRef>>,
@@ -7857,6 +8013,7 @@ pub mod types {
             }
         }
         ///Sets `mode`.
+        ///The recording layout, as DingTalk names it.
         pub fn mode(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -7873,6 +8030,7 @@ pub mod types {
             self
         }
         ///Sets `smallWindowPosition`.
+        ///Where the small window goes in the layout, as DingTalk names it.
         pub fn small_window_position(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -7889,6 +8047,7 @@ pub mod types {
             self
         }
         ///Sets `unionId`.
+        ///unionId of the user who starts the recording.
         pub fn union_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -8077,6 +8236,7 @@ pub mod types {
             }
         }
         ///Sets `stopAllStream`.
+        ///Whether to stop every stream, not only streamId.
         pub fn stop_all_stream(
             mut self,
             value: impl ::std::convert::Into<bool>,
@@ -8090,6 +8250,7 @@ pub mod types {
             self
         }
         ///Sets `streamId`.
+        ///The stream to stop.
         pub fn stream_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -8103,6 +8264,7 @@ pub mod types {
             self
         }
         ///Sets `unionId`.
+        ///unionId of the user who stops it.
         pub fn union_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -8130,6 +8292,7 @@ pub mod types {
             }
         }
         ///Sets `unionIdList`.
+        ///The unionIds the call is about.
         pub fn union_id_list(
             mut self,
             value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -8156,6 +8319,7 @@ pub mod types {
             }
         }
         ///Sets `unionId`.
+        ///unionId of the user making the call.
         pub fn union_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -8183,6 +8347,7 @@ pub mod types {
             }
         }
         ///Sets `nick`.
+        ///The new display name.
         pub fn nick(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -8196,6 +8361,7 @@ pub mod types {
             self
         }
         ///Sets `unionId`.
+        ///unionId of the member to rename.
         pub fn union_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -8289,6 +8455,7 @@ pub mod types {
             }
         }
         ///Sets `creatorUnionId`.
+        ///unionId of the user who scheduled the conference.
         pub fn creator_union_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -8302,6 +8469,7 @@ pub mod types {
             self
         }
         ///Sets `endTime`.
+        ///The new end, in epoch milliseconds.
         pub fn end_time(mut self, value: impl ::std::convert::Into<i64>) -> Self {
             self.end_time = value.into();
             self
@@ -8312,6 +8480,7 @@ pub mod types {
             self
         }
         ///Sets `scheduleConferenceId`.
+        ///The scheduled conference to change.
         pub fn schedule_conference_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -8328,6 +8497,7 @@ pub mod types {
             self
         }
         ///Sets `startTime`.
+        ///The new start, in epoch milliseconds.
         pub fn start_time(mut self, value: impl ::std::convert::Into<i64>) -> Self {
             self.start_time = value.into();
             self
@@ -8338,6 +8508,7 @@ pub mod types {
             self
         }
         ///Sets `title`.
+        ///The new title.
         pub fn title(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -8362,6 +8533,7 @@ pub mod types {
             }
         }
         ///Sets `participantId`.
+        ///Optional: the participant id of the user's session in the conference.
         pub fn participant_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -8378,6 +8550,7 @@ pub mod types {
             self
         }
         ///Sets `unionId`.
+        ///The user's unionId.
         pub fn union_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -12598,7 +12771,7 @@ pub mod builder {
         client: &'a super::Client,
         conference_id: Result<::std::string::String, String>,
         direction: Result<Option<::std::string::String>, String>,
-        max_results: Result<Option<i64>, String>,
+        max_results: Result<Option<i32>, String>,
         next_token: Result<Option<i64>, String>,
         start_time: Result<Option<i64>, String>,
         union_id: Result<Option<::std::string::String>, String>,
@@ -12642,12 +12815,12 @@ pub mod builder {
         }
         pub fn max_results<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<i32>,
         {
             self.max_results = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for max_results failed".to_string());
+                .map_err(|_| "conversion to `i32` for max_results failed".to_string());
             self
         }
         pub fn next_token<V>(mut self, value: V) -> Self
@@ -13767,7 +13940,7 @@ pub mod builder {
         client: &'a super::Client,
         conference_id: Result<::std::string::String, String>,
         direction: Result<::std::string::String, String>,
-        max_results: Result<Option<i64>, String>,
+        max_results: Result<Option<i32>, String>,
         next_token: Result<Option<::std::string::String>, String>,
         union_id: Result<Option<::std::string::String>, String>,
     }
@@ -13808,12 +13981,12 @@ pub mod builder {
         }
         pub fn max_results<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<i32>,
         {
             self.max_results = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for max_results failed".to_string());
+                .map_err(|_| "conversion to `i32` for max_results failed".to_string());
             self
         }
         pub fn next_token<V>(mut self, value: V) -> Self
@@ -18457,7 +18630,7 @@ pub mod meta {
         };
         pub static EXTENSION_APP_MODEL: ::confapi_core::Shape = ::confapi_core::Shape::Object {
             props: &[
-                ("autoOpenMode", ::confapi_core::Shape::Ref("NumberOrString")),
+                ("autoOpenMode", ::confapi_core::Shape::Ref("LenientInt")),
                 ("coolAppCode", ::confapi_core::Shape::Any),
                 ("extensionAppBizData", ::confapi_core::Shape::Any),
                 ("clientId", ::confapi_core::Shape::Any),
@@ -19901,7 +20074,7 @@ pub mod meta {
                     params,
                     "conferenceId",
                 )?;
-                let p1: Option<i64> = ::confapi_core::test_util::param(
+                let p1: Option<i32> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "maxResults",
@@ -19949,7 +20122,7 @@ pub mod meta {
                     params,
                     "freeType",
                 )?;
-                let p3: Option<i64> = ::confapi_core::test_util::param(
+                let p3: Option<i32> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "maxResults",
@@ -20170,7 +20343,7 @@ pub mod meta {
                     params,
                     "direction",
                 )?;
-                let p2: Option<i64> = ::confapi_core::test_util::param(
+                let p2: Option<i32> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "maxResults",
@@ -20277,7 +20450,7 @@ pub mod meta {
                     params,
                     "roomCode",
                 )?;
-                let p1: Option<i64> = ::confapi_core::test_util::param(
+                let p1: Option<i32> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "maxResults",
@@ -20306,7 +20479,7 @@ pub mod meta {
                     params,
                     "conferenceId",
                 )?;
-                let p1: Option<i64> = ::confapi_core::test_util::param(
+                let p1: Option<i32> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "maxResults",
@@ -20413,7 +20586,7 @@ pub mod meta {
                     params,
                     "direction",
                 )?;
-                let p2: Option<i64> = ::confapi_core::test_util::param(
+                let p2: Option<i32> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "maxResults",
@@ -20447,7 +20620,7 @@ pub mod meta {
                 ::confapi_core::test_util::dispatched(vendor, &value)
             }
             "query_org_conference_list" => {
-                let p0: Option<i64> = ::confapi_core::test_util::param(
+                let p0: Option<i32> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "maxResults",
@@ -20536,7 +20709,7 @@ pub mod meta {
                     params,
                     "scheduleConferenceId",
                 )?;
-                let p1: Option<i64> = ::confapi_core::test_util::param(
+                let p1: Option<i32> = ::confapi_core::test_util::param(
                     vendor,
                     params,
                     "maxResults",

@@ -1,5 +1,24 @@
 //! Typed client for DingTalk's video conference API (`conference_1.0`).
 //!
+//! ## Convenience calls
+//!
+//! | call | what it does |
+//! |---|---|
+//! | [`Client::builder`] | Settings for a client; add app credentials, then `build()`. |
+//! | [`Client::conference`] | Information about one conference. |
+//! | [`Client::create_conference`] | Starts an instant conference. |
+//! | [`Client::close_conference`] | Closes a conference; only its host may. |
+//! | [`Client::org_conferences`] | Every conference in progress in the organisation, as a stream. |
+//! | [`Client::members`] | Every member of a conference, as a stream. |
+//! | [`Client::conferences_by_room_code`] | Every conference behind a meeting number, as a stream. |
+//! | [`Client::member_details`] | Members with their devices and network quality, as a stream. |
+//! | [`Client::history`] | Statistics of the conferences held between two times, as a stream. |
+//! | [`Client::schedule_history`] | Conferences held for a scheduled conference, as a stream. |
+//! | [`Client::minutes_text`] | The flash-minutes transcript of a conference, as a stream. |
+//!
+//! Every other operation is a generated method: see [Operations](#operations)
+//! at the end of this page.
+//!
 //! All 52 conference operations and the two app-token calls are generated
 //! from `specs/dingtalk.yaml`; this crate adds the access-token dance and a
 //! few calls that read like sentences. DingTalk fails with HTTP 4xx/5xx and
@@ -66,6 +85,8 @@
 //! let sent_as_text: LenientInt = serde_json::from_str(r#""2""#).unwrap();
 //! assert!(sent_as_text == 2);
 //! ```
+//!
+#![doc = include_str!("operations.md")]
 #![warn(missing_docs)]
 
 /// The crate's README, compiled as a doctest so its example stays true.
@@ -278,7 +299,7 @@ impl Client {
         &'a self,
         conference_id: &'a str,
         direction: &'a str,
-        page_size: i64,
+        page_size: i32,
     ) -> impl Stream<Item = Result<types::Paragraph, Error>> + 'a {
         self.query_minutes_text().conference_id(conference_id).direction(direction).max_results(page_size).stream()
     }

@@ -3,7 +3,9 @@
 // `cargo xtask codegen` again. `cargo xtask codegen --check` verifies this file.
 
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+use progenitor_client::Error;
+#[allow(unused_imports)]
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -85,8 +87,10 @@ pub mod types {
         pub ipaddr: ::std::string::String,
         ///Port of the event receiver.
         pub port: ::std::string::String,
+        ///Path or URL of the event receiver.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
+        ///"0": url is relative to the server address; "1": url is absolute.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub urltag: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
@@ -110,16 +114,20 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    ///`InSessionRoom`
+    ///A conference room with a call in progress, with its members.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct InSessionRoom {
+        ///The call's id on the PBX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub callid: ::std::option::Option<::std::string::String>,
+        ///The room's name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conferencename: ::std::option::Option<::std::string::String>,
+        ///The room's number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conferencenumber: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///The members in the room now.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         #[serde(alias = "members")]
         pub member: ::std::vec::Vec<Member>,
@@ -159,12 +167,14 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct InstantConferenceStart {
+        ///The dial permission the conference calls out with.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dialpermission: ::std::option::Option<::std::string::String>,
         ///Comma-separated extensions or outside numbers.
         pub members: ::std::string::String,
         ///Comma-separated extensions; at least one must take part.
         pub moderators: ::std::string::String,
+        ///A name for the conference.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         ///An idle room number.
@@ -204,6 +214,7 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct LoginRequest {
+        ///Lowercase hex MD5 of the API password.
         pub password: ::confapi_core::SecretString,
         ///Port on the application server that receives event reports.
         pub port: ::std::string::String,
@@ -244,26 +255,36 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct Member {
+        ///How the call reached the room.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub callpath: ::std::option::Option<::std::string::String>,
+        ///The member's channel on the PBX.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub channelid: ::std::option::Option<::std::string::String>,
+        ///Members on extensions of the PBX (Yeastar v2 grouping).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub ext: ::std::vec::Vec<Member>,
+        ///The calling number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub from: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///Members who called in from outside (Yeastar v2 grouping).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub inbound: ::std::vec::Vec<Member>,
+        ///The state of the member's channel (answered, on hold, and so on).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub memberstatus: ::std::option::Option<
             ::confapi_core::OpenEnum<crate::generated::types::MemberStatusKnown>,
         >,
+        ///The member's extension or telephone number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///Members the room called out to (Yeastar v2 grouping).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub outbound: ::std::vec::Vec<Member>,
+        ///The called number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub to: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///The trunk the call came in or went out on, for an external member.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub trunkname: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
@@ -478,36 +499,46 @@ pub mod types {
             Default::default()
         }
     }
-    ///`RoomSettings`
+    ///A conference room's settings.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct RoomSettings {
+        ///Whether members may invite others.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub allowinvite: ::std::option::Option<
             ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
         >,
+        ///The password moderators enter.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub moderatorpassword: ::std::option::Option<::std::string::String>,
+        ///The extensions that moderate the room.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub moderators: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///Whether members hear music while alone in the room.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub musiconhold: ::std::option::Option<
             ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
         >,
+        ///Whether participants join muted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub mute: ::std::option::Option<
             ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
         >,
+        ///The room's name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+        ///The room's number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///The password participants enter.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub participantepassword: ::std::option::Option<::std::string::String>,
+        ///Which announcement the room plays: default, exten or none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub prompt: ::std::option::Option<
             ::confapi_core::OpenEnum<crate::generated::types::PromptKnown>,
         >,
+        ///Whether participants wait until a moderator joins.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub waitformoderator: ::std::option::Option<
             ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
@@ -532,19 +563,23 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct RoomUpdate {
+        ///Whether members may invite others.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub allowinvite: ::std::option::Option<
             ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
         >,
+        ///The password moderators enter.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub moderatorpassword: ::std::option::Option<::std::string::String>,
         ///Comma-separated extension numbers.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub moderators: ::std::option::Option<::std::string::String>,
+        ///Whether members hear music while alone in the room.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub musiconhold: ::std::option::Option<
             ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
         >,
+        ///Whether participants join muted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub mute: ::std::option::Option<
             ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
@@ -552,14 +587,17 @@ pub mod types {
         ///May not contain & ' < > \ ` | $ ] " or a dot.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+        ///The room to change.
         pub number: ::std::string::String,
         ///Digits and * only.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub participantepassword: ::std::option::Option<::std::string::String>,
+        ///Which announcement the room plays: default, exten or none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub prompt: ::std::option::Option<
             ::confapi_core::OpenEnum<crate::generated::types::PromptKnown>,
         >,
+        ///Whether participants wait until a moderator joins.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub waitformoderator: ::std::option::Option<
             ::confapi_core::OpenEnum<crate::generated::types::YesNoKnown>,
@@ -1669,6 +1707,7 @@ pub mod types {
             self
         }
         ///Sets `url`.
+        ///Path or URL of the event receiver.
         pub fn url(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -1685,6 +1724,7 @@ pub mod types {
             self
         }
         ///Sets `urltag`.
+        ///"0": url is relative to the server address; "1": url is absolute.
         pub fn urltag(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -1719,6 +1759,7 @@ pub mod types {
             }
         }
         ///Sets `dialpermission`.
+        ///The dial permission the conference calls out with.
         pub fn dialpermission(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -1763,6 +1804,7 @@ pub mod types {
             self
         }
         ///Sets `name`.
+        ///A name for the conference.
         pub fn name(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -1888,6 +1930,7 @@ pub mod types {
             }
         }
         ///Sets `password`.
+        ///Lowercase hex MD5 of the API password.
         pub fn password(
             mut self,
             value: impl ::std::convert::Into<::confapi_core::SecretString>,
@@ -2065,6 +2108,7 @@ pub mod types {
             }
         }
         ///Sets `allowinvite`.
+        ///Whether members may invite others.
         pub fn allowinvite(
             mut self,
             value: impl ::std::convert::Into<
@@ -2085,6 +2129,7 @@ pub mod types {
             self
         }
         ///Sets `moderatorpassword`.
+        ///The password moderators enter.
         pub fn moderatorpassword(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -2118,6 +2163,7 @@ pub mod types {
             self
         }
         ///Sets `musiconhold`.
+        ///Whether members hear music while alone in the room.
         pub fn musiconhold(
             mut self,
             value: impl ::std::convert::Into<
@@ -2138,6 +2184,7 @@ pub mod types {
             self
         }
         ///Sets `mute`.
+        ///Whether participants join muted.
         pub fn mute(
             mut self,
             value: impl ::std::convert::Into<
@@ -2175,6 +2222,7 @@ pub mod types {
             self
         }
         ///Sets `number`.
+        ///The room to change.
         pub fn number(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -2205,6 +2253,7 @@ pub mod types {
             self
         }
         ///Sets `prompt`.
+        ///Which announcement the room plays: default, exten or none.
         pub fn prompt(
             mut self,
             value: impl ::std::convert::Into<
@@ -2225,6 +2274,7 @@ pub mod types {
             self
         }
         ///Sets `waitformoderator`.
+        ///Whether participants wait until a moderator joins.
         pub fn waitformoderator(
             mut self,
             value: impl ::std::convert::Into<

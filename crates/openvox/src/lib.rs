@@ -1,5 +1,17 @@
 //! Typed client for the conference API of OpenVox UC-series IPPBX.
 //!
+//! ## Convenience calls
+//!
+//! | call | what it does |
+//! |---|---|
+//! | [`Client::builder`] | Settings for a client of one PBX; `build()` makes it. |
+//! | [`Client::query_in_session`] | Rooms with a call in progress, with their members. |
+//! | [`Client::room_settings`] | Settings of one room, a list of rooms, or all. |
+//! | [`Client::end_session`] | Logs out; the next call logs in again. |
+//!
+//! Every other operation is a generated method: see [Operations](#operations)
+//! at the end of this page.
+//!
 //! The PBX's HTTP API (port 9011) answers every call with HTTP 200 and puts
 //! the outcome in the body's `status`; this client turns a `"Failed"` body
 //! into a typed [`Error`] carrying the errno and its meaning. It logs in on
@@ -25,6 +37,8 @@
 //! println!("{} rooms configured", rooms.conferences.len());
 //! # Ok(()) }
 //! ```
+//!
+#![doc = include_str!("operations.md")]
 #![warn(missing_docs)]
 
 /// The crate's README, compiled as a doctest so its example stays true.

@@ -3,7 +3,9 @@
 // `cargo xtask codegen` again. `cargo xtask codegen --check` verifies this file.
 
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+use progenitor_client::Error;
+#[allow(unused_imports)]
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
@@ -110,71 +112,89 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    ///`Attendee`
+    ///A terminal connected to a running meeting, as conference/attendee/list lists it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct Attendee {
+        ///The terminal's network carrier.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub carrier: ::std::option::Option<::std::string::String>,
+        ///The meeting's conference id.
         #[serde(
             rename = "conferenceId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conference_id: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///The customer (enterprise) code of the attendee.
         #[serde(
             rename = "customerCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub customer_code: ::std::option::Option<::std::string::String>,
+        ///The terminal's device id.
         #[serde(
             rename = "deviceId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub device_id: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///The kind of device the terminal is.
         #[serde(
             rename = "deviceType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub device_type: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///The terminal's software version.
         #[serde(
             rename = "deviceVer",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub device_ver: ::std::option::Option<::std::string::String>,
+        ///The attendee's e-mail address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
+        ///The meeting's event id.
         #[serde(
             rename = "eventId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub event_id: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The terminal's public IP address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ip: ::std::option::Option<::std::string::String>,
+        ///The terminal's address on its own network.
         #[serde(
             rename = "localIp",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub local_ip: ::std::option::Option<::std::string::String>,
+        ///The terminal's location, as the server places the IP address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub location: ::std::option::Option<::std::string::String>,
+        ///The attendee's mobile number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub mobile: ::std::option::Option<::std::string::String>,
+        ///The attendee's display name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+        ///The kind of network the terminal is on.
         #[serde(
             rename = "netType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub net_type: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///The attendee's role in the meeting, as a code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub role: ::std::option::Option<::confapi_core::LenientInt>,
+        ///Every role the attendee holds, as codes.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub roles: ::std::option::Option<::std::vec::Vec<::confapi_core::LenientInt>>,
+        ///The terminal's user id for this meeting only.
         #[serde(
             rename = "tempUserId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub temp_user_id: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The attendee's user id, when signed in.
         #[serde(
             rename = "userId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -191,6 +211,7 @@ pub mod types {
         ///Page size (default 20).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i32>,
+        ///The running meeting whose terminals to list.
         #[serde(rename = "eventId")]
         pub event_id: i64,
         ///Page number from 1 (default 1).
@@ -224,12 +245,14 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    ///`AttendeePage`
+    ///One page of the terminals in a meeting.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct AttendeePage {
+        ///The terminals on this page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub list: ::std::option::Option<::std::vec::Vec<Attendee>>,
+        ///How many terminals there are in all, on every page.
         #[serde(
             rename = "totalCount",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -351,6 +374,7 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct CancelRequest {
+        ///The meeting to cancel.
         #[serde(rename = "eventId")]
         pub event_id: i64,
         ///Epoch seconds of the one occurrence to cancel.
@@ -433,32 +457,38 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    ///`ConferenceStatus`
+    ///One meeting's latest status, as conference/getStatus returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct ConferenceStatus {
+        ///The meeting's conference id.
         #[serde(
             rename = "conferenceId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conference_id: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///The meeting's event id.
         #[serde(
             rename = "eventId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub event_id: ::std::option::Option<::confapi_core::LenientInt>,
+        ///0 not found, 1 created, 2 running, 4 ended, 5 expired without being held.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The status of the meeting's temporary conference, as a code.
         #[serde(
             rename = "tempConfStatus",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub temp_conf_status: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The meeting's temporary conference id, which the dashboard call takes.
         #[serde(
             rename = "tempConferenceId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub temp_conference_id: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///The host's user id.
         #[serde(
             rename = "userId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -476,143 +506,172 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    ///`DashboardConference`
+    ///One running or past meeting with its terminal counts, as admin/dashboard/conference/info returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct DashboardConference {
+        ///How many terminals are in the meeting.
         #[serde(
             rename = "attendeeCnt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub attendee_cnt: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The billing code the meeting is charged to.
         #[serde(
             rename = "billingCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "billingcode")]
         pub billing_code: ::std::option::Option<::std::string::String>,
+        ///How many of them are meeting-room boxes, as the list counts them.
         #[serde(
             rename = "boxCnt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub box_cnt: ::std::option::Option<::confapi_core::LenientInt>,
+        ///How long the meeting has run, as the server counts it.
         #[serde(
             rename = "confDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conf_duration: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The customer (enterprise) code of the account.
         #[serde(
             rename = "customerCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub customer_code: ::std::option::Option<::std::string::String>,
+        ///The data centre the meeting runs in.
         #[serde(
             rename = "dataCenter",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub data_center: ::std::option::Option<::std::string::String>,
+        ///How many of them are desktop terminals.
         #[serde(
             rename = "desktopCnt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub desktop_cnt: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The meeting's event id.
         #[serde(
             rename = "eventId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub event_id: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The host's e-mail address.
         #[serde(
             rename = "hostEmail",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub host_email: ::std::option::Option<::std::string::String>,
+        ///The host's user id.
         #[serde(
             rename = "hostId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub host_id: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The host's IP address.
         #[serde(
             rename = "hostIp",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub host_ip: ::std::option::Option<::std::string::String>,
+        ///The host's location, as the server places the IP address.
         #[serde(
             rename = "hostLocation",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub host_location: ::std::option::Option<::std::string::String>,
+        ///The host's mobile number.
         #[serde(
             rename = "hostMobile",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub host_mobile: ::std::option::Option<::std::string::String>,
+        ///The host's name.
         #[serde(
             rename = "hostName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub host_name: ::std::option::Option<::std::string::String>,
+        ///Id of the host's organisation.
         #[serde(
             rename = "hostOrgId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub host_org_id: ::std::option::Option<::confapi_core::LenientInt>,
+        ///Whether the meeting is being recorded.
         #[serde(
             rename = "isRecord",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub is_record: ::std::option::Option<bool>,
+        ///Whether the meeting is a secure meeting.
         #[serde(
             rename = "isSecureConf",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub is_secure_conf: ::std::option::Option<bool>,
+        ///How many of them connect through an MCU.
         #[serde(
             rename = "mcuCnt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub mcu_cnt: ::std::option::Option<::confapi_core::LenientInt>,
+        ///Attendee password.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pcode2: ::std::option::Option<::std::string::String>,
+        ///How many of them joined by telephone (PSTN).
         #[serde(
             rename = "pstnCnt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub pstn_cnt: ::std::option::Option<::confapi_core::LenientInt>,
+        ///A second terminal count the call reports beside attendeeCnt; the page does not say how they differ.
         #[serde(
             rename = "rawAttendeeCnt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub raw_attendee_cnt: ::std::option::Option<::confapi_core::LenientInt>,
+        ///A second telephone count the call reports beside pstnCnt; the page does not say how they differ.
         #[serde(
             rename = "rawPstnCnt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub raw_pstn_cnt: ::std::option::Option<::confapi_core::LenientInt>,
+        ///When the meeting started, in epoch seconds.
         #[serde(
             rename = "startTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub start_time: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The meeting's status code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::confapi_core::LenientInt>,
+        ///When the meeting stopped, in epoch seconds; 0 while it runs.
         #[serde(
             rename = "stopTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub stop_time: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The meeting's temporary conference id.
         #[serde(
             rename = "tempConferenceId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub temp_conference_id: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///The meeting title.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "confName")]
         pub title: ::std::option::Option<::std::string::String>,
+        ///How many of them send video.
         #[serde(
             rename = "videoCnt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub video_cnt: ::std::option::Option<::confapi_core::LenientInt>,
+        ///How many of them joined by computer audio (VoIP).
         #[serde(
             rename = "voipCnt",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -626,6 +685,7 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct DashboardInfoRequest {
+        ///The meeting's temporary conference id (from conference/getStatus).
         #[serde(rename = "tempConferenceId")]
         pub temp_conference_id: ::std::string::String,
         #[serde(flatten)]
@@ -812,6 +872,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub app_id: ::std::option::Option<i32>,
+        ///The meeting whose status to read.
         #[serde(rename = "conferenceId")]
         pub conference_id: ::std::string::String,
         ///The host's user id.
@@ -857,12 +918,14 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct GetStatusRequest {
+        ///Conference ids of the meetings to read (with userId).
         #[serde(
             rename = "conferenceIds",
             default,
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub conference_ids: ::std::vec::Vec<::std::string::String>,
+        ///Event ids of the meetings to read.
         #[serde(
             rename = "eventIds",
             default,
@@ -978,6 +1041,7 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct JoinTokenRequest {
+        ///The meeting to join.
         #[serde(rename = "eventId")]
         pub event_id: i64,
         ///Free JSON carried with the token.
@@ -1071,121 +1135,144 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    ///`LiveConference`
+    ///A meeting running now, as conference/listbystatus lists it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct LiveConference {
+        ///How many terminals are in the meeting.
         #[serde(
             rename = "attendeeCnt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub attendee_cnt: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The billing code the meeting is charged to.
         #[serde(
             rename = "billingCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "billingcode")]
         pub billing_code: ::std::option::Option<::std::string::String>,
+        ///How many of them are meeting-room boxes, as the list counts them.
         #[serde(
             rename = "boxCnt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub box_cnt: ::std::option::Option<::confapi_core::LenientInt>,
+        ///How long the meeting has run, as the server counts it.
         #[serde(
             rename = "confDuration",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conf_duration: ::std::option::Option<::confapi_core::LenientInt>,
+        ///How long the meeting has run, in minutes.
         #[serde(
             rename = "confDurationMinute",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conf_duration_minute: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The meeting's conference id.
         #[serde(
             rename = "conferenceId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conference_id: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///The customer (enterprise) code of the account.
         #[serde(
             rename = "customerCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub customer_code: ::std::option::Option<::std::string::String>,
+        ///The data centre the meeting runs in.
         #[serde(
             rename = "dataCenter",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub data_center: ::std::option::Option<::std::string::String>,
+        ///How many of them are desktop terminals.
         #[serde(
             rename = "desktopCnt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub desktop_cnt: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The meeting's event id, which the detail, attendee and cancel calls take.
         #[serde(
             rename = "eventId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub event_id: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The host's account type, as a code.
         #[serde(
             rename = "hostAccountType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub host_account_type: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The host's account type, as text.
         #[serde(
             rename = "hostAccountTypeStr",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub host_account_type_str: ::std::option::Option<::std::string::String>,
+        ///The host's e-mail address.
         #[serde(
             rename = "hostEmail",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub host_email: ::std::option::Option<::std::string::String>,
+        ///The host's user id.
         #[serde(
             rename = "hostId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub host_id: ::std::option::Option<::confapi_core::LenientInt>,
+        ///The host's IP address.
         #[serde(
             rename = "hostIp",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub host_ip: ::std::option::Option<::std::string::String>,
+        ///The host's location, as the server places the IP address.
         #[serde(
             rename = "hostLocation",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub host_location: ::std::option::Option<::std::string::String>,
+        ///The host's mobile number.
         #[serde(
             rename = "hostMobile",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub host_mobile: ::std::option::Option<::std::string::String>,
+        ///The host's name.
         #[serde(
             rename = "hostName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub host_name: ::std::option::Option<::std::string::String>,
+        ///Id of the host's organisation.
         #[serde(
             rename = "hostOrgId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub host_org_id: ::std::option::Option<::confapi_core::LenientInt>,
+        ///Name of the host's organisation.
         #[serde(
             rename = "hostOrgName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub host_org_name: ::std::option::Option<::std::string::String>,
+        ///Whether the meeting is being recorded.
         #[serde(
             rename = "isRecord",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub is_record: ::std::option::Option<bool>,
+        ///Whether the meeting is a secure meeting.
         #[serde(
             rename = "isSecureConf",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub is_secure_conf: ::std::option::Option<bool>,
+        ///How many of them connect through an MCU.
         #[serde(
             rename = "mcuCnt",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1195,51 +1282,62 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "guestPcode")]
         pub pcode2: ::std::option::Option<::std::string::String>,
+        ///How many of them joined by telephone (PSTN).
         #[serde(
             rename = "pstnCnt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub pstn_cnt: ::std::option::Option<::confapi_core::LenientInt>,
+        ///A second terminal count the list reports beside attendeeCnt; the page does not say how they differ.
         #[serde(
             rename = "rawAttendeeCnt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub raw_attendee_cnt: ::std::option::Option<::confapi_core::LenientInt>,
+        ///A second telephone count the list reports beside pstnCnt; the page does not say how they differ.
         #[serde(
             rename = "rawPstnCnt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub raw_pstn_cnt: ::std::option::Option<::confapi_core::LenientInt>,
+        ///When the meeting started, in epoch seconds.
         #[serde(
             rename = "startTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub start_time: ::std::option::Option<::confapi_core::LenientInt>,
+        ///When the meeting started, as text.
         #[serde(
             rename = "startTimeStr",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub start_time_str: ::std::option::Option<::std::string::String>,
+        ///The meeting's status code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::confapi_core::LenientInt>,
+        ///When the meeting stopped, in epoch seconds; 0 while it runs.
         #[serde(
             rename = "stopTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub stop_time: ::std::option::Option<::confapi_core::LenientInt>,
+        ///When the meeting stopped, as text.
         #[serde(
             rename = "stopTimeStr",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub stop_time_str: ::std::option::Option<::std::string::String>,
+        ///The meeting title.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "confName")]
         pub title: ::std::option::Option<::std::string::String>,
+        ///How many of them send video.
         #[serde(
             rename = "videoCnt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub video_cnt: ::std::option::Option<::confapi_core::LenientInt>,
+        ///How many of them joined by computer audio (VoIP).
         #[serde(
             rename = "voipCnt",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1248,15 +1346,17 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    ///`LiveConferencePage`
+    ///One page of the meetings running now.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[non_exhaustive]
     pub struct LiveConferencePage {
+        ///The meetings on this page.
         #[serde(
             rename = "confList",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conf_list: ::std::option::Option<::std::vec::Vec<LiveConference>>,
+        ///How many meetings are running in all, on every page.
         #[serde(
             rename = "totalCount",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1480,6 +1580,7 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct MonitorUrlRequest {
+        ///The meeting to watch; give this or pcode.
         #[serde(
             rename = "conferenceId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1488,6 +1589,7 @@ pub mod types {
         ///Give this or conferenceId.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pcode: ::std::option::Option<::std::string::String>,
+        ///The user id the link is made for.
         #[serde(rename = "userId")]
         pub user_id: i64,
         #[serde(flatten)]
@@ -1512,7 +1614,7 @@ pub mod types {
             rename = "roomId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub room_id: ::std::option::Option<::confapi_core::LenientInt>,
+        pub room_id: ::std::option::Option<::confapi_core::NumberOrString>,
         #[serde(
             rename = "updateTime",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1532,29 +1634,37 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub approval_type: ::std::option::Option<::std::string::String>,
+        ///How many people the room seats.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub capacity: ::std::option::Option<i32>,
+        ///The city the room is in.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub city: ::std::option::Option<::std::string::String>,
+        ///The room's full address.
         #[serde(
             rename = "detailAddress",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub detail_address: ::std::option::Option<::std::string::String>,
+        ///The floor the room is on.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub floor: ::std::option::Option<::std::string::String>,
+        ///Where the room is.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub location: ::std::option::Option<::std::string::String>,
+        ///A link to the room's logo.
         #[serde(
             rename = "logoUrl",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub logo_url: ::std::option::Option<::std::string::String>,
+        ///Who may use the room.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub members: ::std::option::Option<RoomMembers>,
         ///Unique.
         #[serde(rename = "roomName")]
         pub room_name: ::std::string::String,
+        ///The user id of the account creating the room.
         #[serde(rename = "userId")]
         pub user_id: i64,
         #[serde(flatten)]
@@ -1590,6 +1700,7 @@ pub mod types {
     #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
     #[non_exhaustive]
     pub struct RoomListRequest {
+        ///The end of the period to list, in epoch seconds.
         #[serde(rename = "endTime")]
         pub end_time: ::confapi_core::LenientInt,
         ///1 includes recurring meetings (default 0).
@@ -1598,8 +1709,10 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub in_cycle: ::std::option::Option<i32>,
+        ///The start of the period to list, in epoch seconds.
         #[serde(rename = "startTime")]
         pub start_time: ::confapi_core::LenientInt,
+        ///The user id whose meetings to list.
         #[serde(rename = "userId")]
         pub user_id: i64,
         #[serde(flatten)]
@@ -1786,11 +1899,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conf_mode: ::std::option::Option<i32>,
+        ///The meeting to change; give this or eventId.
         #[serde(
             rename = "conferenceId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub conference_id: ::std::option::Option<::std::string::String>,
+        ///The host's e-mail address; give this or userId.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
         ///Give this or conferenceId.
@@ -1833,6 +1948,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub live_open_flag: ::std::option::Option<i32>,
+        ///The password of the live stream.
         #[serde(
             rename = "livePassword",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1856,8 +1972,10 @@ pub mod types {
         pub reserv_devices: ::std::option::Option<i32>,
         ///Local time as "yyyy-MM-dd HH:mm:ss".
         pub starttime: ::std::string::String,
+        ///The meeting's description.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub summary: ::std::option::Option<::std::string::String>,
+        ///The meeting title.
         pub title: ::std::string::String,
         #[serde(
             rename = "useWaitingRoom",
@@ -3871,6 +3989,7 @@ pub mod types {
             self
         }
         ///Sets `eventId`.
+        ///The running meeting whose terminals to list.
         pub fn event_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
             self.event_id = value.into();
             self
@@ -3903,6 +4022,7 @@ pub mod types {
             }
         }
         ///Sets `eventId`.
+        ///The meeting to cancel.
         pub fn event_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
             self.event_id = value.into();
             self
@@ -3942,6 +4062,7 @@ pub mod types {
             }
         }
         ///Sets `tempConferenceId`.
+        ///The meeting's temporary conference id (from conference/getStatus).
         pub fn temp_conference_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -3988,6 +4109,7 @@ pub mod types {
             self
         }
         ///Sets `conferenceId`.
+        ///The meeting whose status to read.
         pub fn conference_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -4024,6 +4146,7 @@ pub mod types {
             }
         }
         ///Sets `conferenceIds`.
+        ///Conference ids of the meetings to read (with userId).
         pub fn conference_ids(
             mut self,
             value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
@@ -4040,6 +4163,7 @@ pub mod types {
             self
         }
         ///Sets `eventIds`.
+        ///Event ids of the meetings to read.
         pub fn event_ids(
             mut self,
             value: impl ::std::convert::Into<::std::vec::Vec<i64>>,
@@ -4133,6 +4257,7 @@ pub mod types {
             }
         }
         ///Sets `eventId`.
+        ///The meeting to join.
         pub fn event_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
             self.event_id = value.into();
             self
@@ -4259,6 +4384,7 @@ pub mod types {
             }
         }
         ///Sets `conferenceId`.
+        ///The meeting to watch; give this or pcode.
         pub fn conference_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -4292,6 +4418,7 @@ pub mod types {
             self
         }
         ///Sets `userId`.
+        ///The user id the link is made for.
         pub fn user_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
             self.user_id = value.into();
             self
@@ -4341,6 +4468,7 @@ pub mod types {
             self
         }
         ///Sets `capacity`.
+        ///How many people the room seats.
         pub fn capacity(mut self, value: impl ::std::convert::Into<i32>) -> Self {
             self.capacity = ::std::option::Option::Some(value.into());
             self
@@ -4351,6 +4479,7 @@ pub mod types {
             self
         }
         ///Sets `city`.
+        ///The city the room is in.
         pub fn city(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -4367,6 +4496,7 @@ pub mod types {
             self
         }
         ///Sets `detailAddress`.
+        ///The room's full address.
         pub fn detail_address(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -4383,6 +4513,7 @@ pub mod types {
             self
         }
         ///Sets `floor`.
+        ///The floor the room is on.
         pub fn floor(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -4399,6 +4530,7 @@ pub mod types {
             self
         }
         ///Sets `location`.
+        ///Where the room is.
         pub fn location(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -4415,6 +4547,7 @@ pub mod types {
             self
         }
         ///Sets `logoUrl`.
+        ///A link to the room's logo.
         pub fn logo_url(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -4431,6 +4564,7 @@ pub mod types {
             self
         }
         ///Sets `members`.
+        ///Who may use the room.
         pub fn members(mut self, value: impl ::std::convert::Into<RoomMembers>) -> Self {
             self.members = ::std::option::Option::Some(value.into());
             self
@@ -4455,6 +4589,7 @@ pub mod types {
             self
         }
         ///Sets `userId`.
+        ///The user id of the account creating the room.
         pub fn user_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
             self.user_id = value.into();
             self
@@ -4482,6 +4617,7 @@ pub mod types {
             }
         }
         ///Sets `endTime`.
+        ///The end of the period to list, in epoch seconds.
         pub fn end_time(
             mut self,
             value: impl ::std::convert::Into<::confapi_core::LenientInt>,
@@ -4506,6 +4642,7 @@ pub mod types {
             self
         }
         ///Sets `startTime`.
+        ///The start of the period to list, in epoch seconds.
         pub fn start_time(
             mut self,
             value: impl ::std::convert::Into<::confapi_core::LenientInt>,
@@ -4519,6 +4656,7 @@ pub mod types {
             self
         }
         ///Sets `userId`.
+        ///The user id whose meetings to list.
         pub fn user_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
             self.user_id = value.into();
             self
@@ -4621,6 +4759,7 @@ pub mod types {
             self
         }
         ///Sets `conferenceId`.
+        ///The meeting to change; give this or eventId.
         pub fn conference_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -4637,6 +4776,7 @@ pub mod types {
             self
         }
         ///Sets `email`.
+        ///The host's e-mail address; give this or userId.
         pub fn email(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -4763,6 +4903,7 @@ pub mod types {
             self
         }
         ///Sets `livePassword`.
+        ///The password of the live stream.
         pub fn live_password(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -4830,6 +4971,7 @@ pub mod types {
             self
         }
         ///Sets `summary`.
+        ///The meeting's description.
         pub fn summary(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -4846,6 +4988,7 @@ pub mod types {
             self
         }
         ///Sets `title`.
+        ///The meeting title.
         pub fn title(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -7764,7 +7907,7 @@ pub mod meta {
         };
         pub static ROOM: ::confapi_core::Shape = ::confapi_core::Shape::Object {
             props: &[
-                ("roomId", ::confapi_core::Shape::Ref("LenientInt")),
+                ("roomId", ::confapi_core::Shape::Ref("NumberOrString")),
                 ("name", ::confapi_core::Shape::Any),
                 ("capacity", ::confapi_core::Shape::Ref("LenientInt")),
                 ("customer_code", ::confapi_core::Shape::Any),

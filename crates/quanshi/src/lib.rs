@@ -1,5 +1,20 @@
 //! Typed client for the Quanshi (G-Net 全时) cloud meeting API (`confopenapi`).
 //!
+//! ## Convenience calls
+//!
+//! | call | what it does |
+//! |---|---|
+//! | [`Client::builder`] | Settings for a client of the production host; add credentials, then `build()`. |
+//! | [`Client::live_conferences`] | Every meeting running now, as a stream. |
+//! | [`Client::live_conferences_page`] | One page of the meetings running now. |
+//! | [`Client::attendees`] | Every terminal connected to a running meeting, as a stream. |
+//! | [`Client::meeting`] | Details of a meeting, by event id or host password. |
+//! | [`Client::conference_statuses`] | Latest status of meetings by event id. |
+//! | [`Client::dashboard_conference`] | One meeting with its terminal counts, by temporary conference id. |
+//!
+//! Every other operation is a generated method: see [Operations](#operations)
+//! at the end of this page.
+//!
 //! Quanshi answers every call with HTTP 200 and an envelope whose integer
 //! `status` is 0 on success; anything else becomes a typed [`Error`] with
 //! the code, the `msg` and the request id. The convenience methods return
@@ -24,6 +39,8 @@
 //! }
 //! # Ok(()) }
 //! ```
+//!
+#![doc = include_str!("operations.md")]
 #![warn(missing_docs)]
 
 /// The crate's README, compiled as a doctest so its example stays true.

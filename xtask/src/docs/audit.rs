@@ -1,9 +1,12 @@
 //! Decodes the pages' response examples exactly as `confapi audit` does, by
 //! running it: each example becomes a recorded exchange in a temporary
-//! directory, and the audit's per-file verdicts become findings. xtask does
-//! not link the vendor crates (codegen must run when they do not build).
+//! directory, and the audit's typed report (`confapi audit --json`, read
+//! with [`AuditRun`]) becomes findings. xtask does not link the vendor
+//! crates (codegen must run when they do not build), so it reads the
+//! report's JSON rather than calling the audit.
 
 use super::compare::{Finding, Level};
+use serde::Deserialize;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -62,22 +65,26 @@ pub fn run(root: &Path, cases: &[Case]) -> Result<Vec<Vec<Finding>>, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let output = Command::new(&cargo)
         .current_dir(root)
-        .args(["run", "-q", "-p", "confapi-cli", "--", "audit", "--strict"])
+        .args(["run", "-q", "-p", "confapi-cli", "--", "audit", "--strict", "--json"])
         .args(&files)
         .output()
         .map_err(|e| format!("could not run {cargo} run -p confapi-cli: {e}"))?;
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let verdicts = parse_output(&stdout, &files);
-    if verdicts.len() != files.len() {
-        return Err(format!(
-            "confapi audit did not report on every example (exit {:?}):\n{}{}",
+    let run: AuditRun = serde_json::from_str(&stdout).map_err(|e| {
+        format!(
+            "confapi audit --json gave no report ({e}; exit {:?}):\n{}{}",
             output.status.code(),
             stdout,
             String::from_utf8_lossy(&output.stderr)
-        ));
+        )
+    })?;
+    let shown: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    let reported: Vec<String> = run.files.iter().map(|f| f.file.clone()).collect();
+    if reported != shown {
+        return Err(format!("confapi audit did not report on every example in order: {reported:?} for {shown:?}"));
     }
     let mut all = Vec::new();
-    for (case, verdict) in cases.iter().zip(verdicts) {
+    for (case, verdict) in cases.iter().zip(run.files) {
         let mut findings = Vec::new();
         let path = format!("({})", case.label);
         let mut push = |page: String, spec: String, level| {
@@ -90,62 +97,68 @@ pub fn run(root: &Path, cases: &[Case]) -> Result<Vec<Vec<Finding>>, String> {
                 level,
             })
         };
-        if !verdict.ok && verdict.problems.iter().all(|(fails, _)| !fails) {
+        if !verdict.passes && verdict.findings.iter().all(|f| !f.fails) {
             push(
                 "an example response".into(),
-                format!("confapi audit fails it: {}", verdict.summary),
+                format!("confapi audit fails it: {}", verdict.summary()),
                 Level::Unhandled,
             );
         }
-        for (fails, problem) in verdict.problems {
-            let level = if fails { Level::Unhandled } else { Level::Info };
-            push("an example response".into(), format!("confapi audit: {problem}"), level);
+        for finding in verdict.findings {
+            let level = if finding.fails { Level::Unhandled } else { Level::Info };
+            push("an example response".into(), format!("confapi audit: {}", finding.text), level);
         }
         all.push(findings);
     }
     Ok(all)
 }
 
-/// The audit's verdict on one file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Verdict {
-    /// `ok` or `FAIL`.
-    pub ok: bool,
-    /// The rest of the file's line (operation and schema, or why unusable).
-    pub summary: String,
-    /// Its findings: (fails the audit, text).
-    pub problems: Vec<(bool, String)>,
+/// `confapi audit --json`'s report (crates/cli/src/audit_json.rs writes it).
+#[derive(Debug, Clone, Deserialize)]
+pub struct AuditRun {
+    /// One entry per file, in the order given.
+    pub files: Vec<FileAudit>,
 }
 
-/// Reads the audit's text output: a line per file (`ok   FILE: ...` or
-/// `FAIL FILE: ...`) followed by indented findings (`! ...` fails, `- ...`
-/// does not), in the order of `files`.
-pub fn parse_output(stdout: &str, files: &[PathBuf]) -> Vec<Verdict> {
-    let mut out: Vec<Verdict> = Vec::new();
-    for line in stdout.lines() {
-        let (ok, rest) = if let Some(r) = line.strip_prefix("ok   ") {
-            (true, r)
-        } else if let Some(r) = line.strip_prefix("FAIL ") {
-            (false, r)
-        } else if let Some(problem) = line.trim_start().strip_prefix("! ") {
-            if let Some(v) = out.last_mut() {
-                v.problems.push((true, problem.to_owned()));
-            }
-            continue;
-        } else if let Some(problem) = line.trim_start().strip_prefix("- ") {
-            if let Some(v) = out.last_mut() {
-                v.problems.push((false, problem.to_owned()));
-            }
-            continue;
-        } else {
-            continue;
-        };
-        let Some(file) = files.get(out.len()) else { break };
-        let shown = file.display().to_string();
-        let summary = rest.strip_prefix(&shown).map(|r| r.trim_start_matches(':').trim()).unwrap_or(rest).to_owned();
-        out.push(Verdict { ok, summary, problems: Vec::new() });
+/// The audit of one file.
+#[derive(Debug, Clone, Deserialize)]
+pub struct FileAudit {
+    /// The file as given.
+    pub file: String,
+    /// Whether it passes.
+    pub passes: bool,
+    /// The operation id, when one matched.
+    pub operation: Option<String>,
+    /// The schema the body was decoded with.
+    pub schema: Option<String>,
+    /// Why the file could not be audited.
+    pub unusable: Option<String>,
+    /// What was found.
+    pub findings: Vec<AuditFinding>,
+}
+
+/// One finding of the audit.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AuditFinding {
+    /// Whether it fails the audit.
+    pub fails: bool,
+    /// The audit's sentence for it.
+    pub text: String,
+}
+
+impl FileAudit {
+    /// What the audit made of the file: why it was unusable, or the
+    /// operation and schema.
+    fn summary(&self) -> String {
+        match &self.unusable {
+            Some(why) => why.clone(),
+            None => format!(
+                "{} as {}",
+                self.operation.as_deref().unwrap_or("?"),
+                self.schema.as_deref().unwrap_or("untyped JSON")
+            ),
+        }
     }
-    out
 }
 
 /// A directory removed when dropped.
@@ -171,19 +184,21 @@ impl Drop for TempDir {
 mod tests {
     use super::*;
 
+    /// The shape `confapi audit --json` writes (see crates/cli/tests/audit_cli.rs).
     #[test]
-    fn audit_output_is_read_per_file() {
-        let files = vec![PathBuf::from("/t/example-0.json"), PathBuf::from("/t/example-1.json")];
-        let stdout = "ok   /t/example-0.json: op_a HTTP 200 as A\n     - retyped x: 1 came back as \"1\" (same text)\n\
-                      FAIL /t/example-1.json: op_b HTTP 200 as B\n     ! undocumented y: not in the spec, kept as an extra\n\
-                      audit --strict: 2 file(s), 1 passed, 1 failed\n";
-        let v = parse_output(stdout, &files);
-        assert_eq!(v.len(), 2);
-        assert!(v[0].ok);
-        assert_eq!(v[0].summary, "op_a HTTP 200 as A");
-        assert_eq!(v[0].problems, vec![(false, "retyped x: 1 came back as \"1\" (same text)".to_owned())]);
-        assert!(!v[1].ok);
-        assert!(v[1].problems[0].0);
+    fn the_json_report_is_read_per_file() {
+        let json = r#"{"strict": true, "passed": 0, "failed": 2, "files": [
+            {"file": "/t/example-0.json", "passes": false, "operation": "op_a", "status": 200, "schema": "A",
+             "unusable": null, "findings": [{"kind": "undocumented", "path": "y", "fails": true,
+             "text": "undocumented y: not in the spec, kept as an extra"}]},
+            {"file": "/t/example-1.json", "passes": false, "operation": null, "status": null, "schema": null,
+             "unusable": "no operation matches POST /x", "findings": []}]}"#;
+        let run: AuditRun = serde_json::from_str(json).unwrap();
+        assert_eq!(run.files.len(), 2);
+        assert!(run.files[0].findings[0].fails);
+        assert_eq!(run.files[0].findings[0].text, "undocumented y: not in the spec, kept as an extra");
+        assert_eq!(run.files[0].summary(), "op_a as A");
+        assert_eq!(run.files[1].summary(), "no operation matches POST /x");
     }
 
     #[test]

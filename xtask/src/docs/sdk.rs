@@ -189,14 +189,9 @@ pub fn check(dir: &Path, spec_dir: &Path) -> Result<PageReport, String> {
 /// Compares the spec with the SDK's operations and models (per module).
 pub fn compare(spec: &Spec, sdk: &[(Vec<SdkOperation>, BTreeMap<String, Model>)]) -> (Vec<Finding>, Counts) {
     let mut c = Check { spec, findings: Vec::new(), fields: 0, operation: String::new() };
-    let omitted: Vec<&str> = spec
-        .root()
-        .get("x-confapi-sdk-omitted")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|o| o.get("action").and_then(Value::as_str))
-        .collect();
+    // A malformed key reads as none here (codegen rejects it).
+    let ext = crate::vendor_ext::VendorExt::of(spec.root()).unwrap_or_default();
+    let omitted: Vec<&str> = ext.sdk_omitted.iter().filter_map(|o| o.action.as_deref()).collect();
     let mut compared = 0;
     for (ops, models) in sdk {
         for op in ops {
@@ -204,7 +199,11 @@ pub fn compare(spec: &Spec, sdk: &[(Vec<SdkOperation>, BTreeMap<String, Model>)]
             let found = spec
                 .operations()
                 .into_iter()
-                .find(|(_, _, o)| o.op.get("x-confapi-sdk-action").and_then(Value::as_str) == Some(&op.action))
+                .find(|(_, _, o)| {
+                    o.op.as_object()
+                        .and_then(|m| crate::spec_ext::OperationExt::of(m).ok())
+                        .is_some_and(|e| e.sdk_action.as_deref() == Some(op.action.as_str()))
+                })
                 .map(|(_, _, o)| o)
                 .or_else(|| spec.find_operation(&op.method, &op.path));
             let Some(spec_op) = found else {

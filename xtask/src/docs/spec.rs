@@ -3,7 +3,14 @@
 //! that say where a difference is handled.
 
 use super::page::Kind;
+use crate::spec_ext::SchemaExt;
 use serde_json::Value;
+
+/// The `x-confapi-*` keys of a schema or operation; a malformed key reads
+/// as absent here (codegen rejects it).
+fn ext(value: &Value) -> SchemaExt {
+    SchemaExt::of(value).unwrap_or_default()
+}
 
 const DEPTH: usize = 24;
 
@@ -95,7 +102,7 @@ impl Spec {
             return;
         }
         let s = self.resolve(schema);
-        if let Some(core) = s.get("x-confapi-core").and_then(Value::as_str) {
+        if let Some(core) = ext(s).core.as_deref() {
             out.extend(match core {
                 "NumberOrString" => &[Kind::Integer, Kind::Number, Kind::String][..],
                 "LenientInt" => &[Kind::Integer][..],
@@ -104,14 +111,14 @@ impl Spec {
             });
             return;
         }
-        if let Some(inner) = s.get("x-confapi-json-string").and_then(Value::as_str) {
+        if let Some(inner) = ext(s).json_string.as_deref() {
             out.push(Kind::String);
             if let Some(target) = self.root.pointer(&format!("/components/schemas/{inner}")) {
                 self.produces_at(target, depth + 1, out);
             }
             return;
         }
-        if s.get("x-confapi-one-or-many").is_some() {
+        if ext(s).one_or_many.is_some() {
             out.extend([Kind::Object, Kind::Array]);
             return;
         }
@@ -228,7 +235,7 @@ impl Spec {
             return;
         }
         let s = self.resolve(schema);
-        if let Some(inner) = s.get("x-confapi-json-string").and_then(Value::as_str) {
+        if let Some(inner) = ext(s).json_string.as_deref() {
             if let Some(target) = self.root.pointer(&format!("/components/schemas/{inner}")) {
                 self.objects(target, depth + 1, out);
             }
@@ -263,8 +270,7 @@ impl Spec {
                 return Lookup::Found(Prop { name: k, via_alias: false, schema: p, owner, required: required(k) });
             }
             for (k, p) in props {
-                let aliases = p.get("x-confapi-aliases").and_then(Value::as_array);
-                if aliases.is_some_and(|a| a.iter().any(|x| x.as_str() == Some(name))) {
+                if ext(p).aliases.iter().any(|a| a == name) {
                     return Lookup::Found(Prop { name: k, via_alias: true, schema: p, owner, required: required(k) });
                 }
             }
@@ -316,7 +322,7 @@ impl Spec {
             return self.accepts_at(s, Kind::Object, depth + 1) || self.accepts_at(s, Kind::Array, depth + 1);
         }
         let strings = [Kind::String, Kind::NumericString, Kind::JsonString];
-        if let Some(core) = s.get("x-confapi-core").and_then(Value::as_str) {
+        if let Some(core) = ext(s).core.as_deref() {
             return match core {
                 "NumberOrString" => strings.contains(&kind) || matches!(kind, Kind::Integer | Kind::Number),
                 "LenientInt" => matches!(kind, Kind::Integer | Kind::NumericString),
@@ -327,11 +333,11 @@ impl Spec {
                 _ => false,
             };
         }
-        if let Some(inner) = s.get("x-confapi-json-string").and_then(Value::as_str) {
+        if let Some(inner) = ext(s).json_string.as_deref() {
             let target = self.root.pointer(&format!("/components/schemas/{inner}")).unwrap_or(&Value::Null);
             return kind == Kind::JsonString || self.accepts_at(target, kind, depth + 1);
         }
-        if s.get("x-confapi-one-or-many").is_some() {
+        if ext(s).one_or_many.is_some() {
             return matches!(kind, Kind::Object | Kind::Array);
         }
         let alternatives: Vec<&Value> =
@@ -356,13 +362,13 @@ impl Spec {
     pub fn describe(&self, schema: &Value) -> String {
         if let Some(name) = Spec::ref_name(schema) {
             let target = self.resolve(schema);
-            if let Some(core) = target.get("x-confapi-core").and_then(Value::as_str) {
+            if let Some(core) = ext(target).core.as_deref() {
                 return core.to_owned();
             }
-            if let Some(inner) = target.get("x-confapi-json-string").and_then(Value::as_str) {
+            if let Some(inner) = ext(target).json_string.as_deref() {
                 return format!("{name} (JSON or a JSON string of {inner})");
             }
-            if let Some(item) = target.get("x-confapi-one-or-many").and_then(Value::as_str) {
+            if let Some(item) = ext(target).one_or_many.as_deref() {
                 return format!("{name} (one {item} or an array)");
             }
             return match target.get("type").and_then(Value::as_str) {
@@ -387,30 +393,19 @@ impl Spec {
     /// entry naming it on its schema, its owner or the operation.
     pub fn noted(&self, prop: &Prop<'_>, op: Option<Operation<'_>>, names: &[&str]) -> bool {
         let target = self.resolve(prop.schema);
-        if prop.schema.get("x-confapi-note").is_some() || target.get("x-confapi-note").is_some() {
+        if ext(prop.schema).note.is_some() || ext(target).note.is_some() {
             return true;
         }
         let places = [Some(target), Some(prop.owner), op.map(|o| o.op)];
-        places.into_iter().flatten().any(|place| {
-            place
-                .get("x-confapi-discrepancies")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .any(|text| names.iter().any(|n| names_word(text, n)))
-        })
+        places
+            .into_iter()
+            .flatten()
+            .any(|place| ext(place).discrepancies.iter().any(|text| names.iter().any(|n| names_word(text, n))))
     }
 
     /// The operation-level discrepancy notes (for request parameters).
     pub fn op_notes_name(&self, op: Operation<'_>, name: &str) -> bool {
-        op.op
-            .get("x-confapi-discrepancies")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .any(|text| names_word(text, name))
+        ext(op.op).discrepancies.iter().any(|text| names_word(text, name))
     }
 }
 
