@@ -105,7 +105,7 @@ pub fn from_room(room: &types::InSessionRoom) -> Conference {
 /// OpenVox lists members flat; Yeastar nests them under outbound, inbound
 /// and ext. Both become one list. The PBX sends no names, roles or times:
 /// a member is its number and its channel state.
-fn flatten(m: &types::Member, out: &mut Vec<Member>) {
+fn flatten(m: &types::RoomMember, out: &mut Vec<Member>) {
     let id = text(m.number.as_ref().or(m.from.as_ref()).map(|n| n.as_str()));
     if id.is_some() || m.channelid.is_some() {
         out.push(Member {

@@ -25,7 +25,7 @@ async fn main() -> Result<(), Error> {
     // Bodies are built with `new` (what the API requires) and setters (the
     // rest): code written this way keeps compiling when DingTalk adds an
     // optional field.
-    let invitee = types::Invitee::new("测试用户").union_id("qzR1iSMDvzR9kXXXXXXXx");
+    let invitee = types::UserInvitee::new("测试用户").union_id("qzR1iSMDvzR9kXXXXXXXx");
     let invited = dingtalk
         .invite_users()
         .conference_id(conference)

@@ -1328,7 +1328,7 @@ pub mod types {
             rename = "inviteeList",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub invitee_list: ::std::option::Option<::std::vec::Vec<Invitee>>,
+        pub invitee_list: ::std::option::Option<::std::vec::Vec<UserInvitee>>,
         ///Telephone numbers to invite.
         #[serde(
             rename = "phoneInviteeList",
@@ -1348,20 +1348,6 @@ pub mod types {
         pub fn builder() -> builder::InviteUsersRequest {
             Default::default()
         }
-    }
-    ///`Invitee`
-    #[derive(::serde::Serialize, Clone, Debug)]
-    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
-    #[non_exhaustive]
-    pub struct Invitee {
-        pub nick: ::std::string::String,
-        #[serde(
-            rename = "unionId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub union_id: ::std::option::Option<::std::string::String>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KickMembersRequest`
     #[derive(::serde::Serialize, Clone, Debug)]
@@ -2658,6 +2644,20 @@ pub mod types {
         pub fn builder() -> builder::UpdateScheduleConferenceRequest {
             Default::default()
         }
+    }
+    ///`UserInvitee`
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "test-util", derive(::serde::Deserialize))]
+    #[non_exhaustive]
+    pub struct UserInvitee {
+        pub nick: ::std::string::String,
+        #[serde(
+            rename = "unionId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub union_id: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`UserOngoingResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -4540,7 +4540,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct InviteUsersRequest {
             invitee_list: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::Invitee>>,
+                ::std::option::Option<::std::vec::Vec<super::UserInvitee>>,
                 ::std::string::String,
             >,
             phone_invitee_list: ::std::result::Result<
@@ -4570,7 +4570,7 @@ pub mod types {
             pub fn invitee_list<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Invitee>>,
+                    ::std::option::Option<::std::vec::Vec<super::UserInvitee>>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -7251,7 +7251,7 @@ pub mod types {
         ///DingTalk users to invite.
         pub fn invitee_list(
             mut self,
-            value: impl ::std::convert::Into<::std::vec::Vec<Invitee>>,
+            value: impl ::std::convert::Into<::std::vec::Vec<UserInvitee>>,
         ) -> Self {
             self.invitee_list = ::std::option::Option::Some(value.into());
             self
@@ -7259,7 +7259,7 @@ pub mod types {
         ///Sets or clears `inviteeList`.
         pub fn set_invitee_list(
             mut self,
-            value: ::std::option::Option<::std::vec::Vec<Invitee>>,
+            value: ::std::option::Option<::std::vec::Vec<UserInvitee>>,
         ) -> Self {
             self.invitee_list = value;
             self
@@ -7283,46 +7283,6 @@ pub mod types {
         }
         ///Sets `unionId`.
         ///unionId of the user who invites them.
-        pub fn union_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.union_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        ///Sets or clears `unionId`.
-        pub fn set_union_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
-            self.union_id = value;
-            self
-        }
-    }
-    impl Invitee {
-        ///A `Invitee` with what it requires, `nick`; set the rest with the methods below.
-        #[allow(clippy::new_without_default)]
-        pub fn new(nick: impl ::std::convert::Into<::std::string::String>) -> Self {
-            Self {
-                nick: nick.into(),
-                union_id: ::std::default::Default::default(),
-                extra: ::std::default::Default::default(),
-            }
-        }
-        ///Sets `nick`.
-        pub fn nick(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.nick = value.into();
-            self
-        }
-        ///Sets or clears `nick`.
-        pub fn set_nick(mut self, value: ::std::string::String) -> Self {
-            self.nick = value;
-            self
-        }
-        ///Sets `unionId`.
         pub fn union_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -8519,6 +8479,46 @@ pub mod types {
         ///Sets or clears `title`.
         pub fn set_title(mut self, value: ::std::string::String) -> Self {
             self.title = value;
+            self
+        }
+    }
+    impl UserInvitee {
+        ///A `UserInvitee` with what it requires, `nick`; set the rest with the methods below.
+        #[allow(clippy::new_without_default)]
+        pub fn new(nick: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                nick: nick.into(),
+                union_id: ::std::default::Default::default(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `nick`.
+        pub fn nick(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.nick = value.into();
+            self
+        }
+        ///Sets or clears `nick`.
+        pub fn set_nick(mut self, value: ::std::string::String) -> Self {
+            self.nick = value;
+            self
+        }
+        ///Sets `unionId`.
+        pub fn union_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.union_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets or clears `unionId`.
+        pub fn set_union_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.union_id = value;
             self
         }
     }
@@ -18310,7 +18310,7 @@ pub mod meta {
             ("LastMetricResponse", &shapes::LAST_METRIC_RESPONSE),
             ("MetricDataResponse", &shapes::METRIC_DATA_RESPONSE),
             ("InviteMcuRequest", &shapes::INVITE_MCU_REQUEST),
-            ("Invitee", &shapes::INVITEE),
+            ("UserInvitee", &shapes::USER_INVITEE),
             ("PhoneInvitee", &shapes::PHONE_INVITEE),
             ("InviteUsersRequest", &shapes::INVITE_USERS_REQUEST),
             ("KickMembersRequest", &shapes::KICK_MEMBERS_REQUEST),
@@ -19104,7 +19104,7 @@ pub mod meta {
             ],
             aliases: &[],
         };
-        pub static INVITEE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+        pub static USER_INVITEE: ::confapi_core::Shape = ::confapi_core::Shape::Object {
             props: &[
                 ("nick", ::confapi_core::Shape::Any),
                 ("unionId", ::confapi_core::Shape::Any),
@@ -19124,7 +19124,9 @@ pub mod meta {
             props: &[
                 (
                     "inviteeList",
-                    ::confapi_core::Shape::Array(&::confapi_core::Shape::Ref("Invitee")),
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("UserInvitee"),
+                    ),
                 ),
                 (
                     "phoneInviteeList",

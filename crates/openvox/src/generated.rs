@@ -130,7 +130,7 @@ pub mod types {
         ///The members in the room now.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         #[serde(alias = "members")]
-        pub member: ::std::vec::Vec<Member>,
+        pub member: ::std::vec::Vec<RoomMember>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -248,45 +248,6 @@ pub mod types {
         pub token: ::std::option::Option<::confapi_core::SecretString>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub transport: ::std::option::Option<::std::string::String>,
-        #[serde(flatten)]
-        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    }
-    ///One participant. OpenVox sends the fields flat; Yeastar v2 groups them under outbound, inbound and ext lists, which are accepted too.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    #[non_exhaustive]
-    pub struct Member {
-        ///How the call reached the room.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub callpath: ::std::option::Option<::std::string::String>,
-        ///The member's channel on the PBX.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub channelid: ::std::option::Option<::std::string::String>,
-        ///Members on extensions of the PBX (Yeastar v2 grouping).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub ext: ::std::vec::Vec<Member>,
-        ///The calling number.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub from: ::std::option::Option<::confapi_core::NumberOrString>,
-        ///Members who called in from outside (Yeastar v2 grouping).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub inbound: ::std::vec::Vec<Member>,
-        ///The state of the member's channel (answered, on hold, and so on).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub memberstatus: ::std::option::Option<
-            ::confapi_core::OpenEnum<crate::generated::types::MemberStatusKnown>,
-        >,
-        ///The member's extension or telephone number.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub number: ::std::option::Option<::confapi_core::NumberOrString>,
-        ///Members the room called out to (Yeastar v2 grouping).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub outbound: ::std::vec::Vec<Member>,
-        ///The called number.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub to: ::std::option::Option<::confapi_core::NumberOrString>,
-        ///The trunk the call came in or went out on, for an external member.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub trunkname: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
@@ -483,6 +444,45 @@ pub mod types {
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
         }
+    }
+    ///One participant. OpenVox sends the fields flat; Yeastar v2 groups them under outbound, inbound and ext lists, which are accepted too.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[non_exhaustive]
+    pub struct RoomMember {
+        ///How the call reached the room.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub callpath: ::std::option::Option<::std::string::String>,
+        ///The member's channel on the PBX.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub channelid: ::std::option::Option<::std::string::String>,
+        ///Members on extensions of the PBX (Yeastar v2 grouping).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub ext: ::std::vec::Vec<RoomMember>,
+        ///The calling number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub from: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///Members who called in from outside (Yeastar v2 grouping).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub inbound: ::std::vec::Vec<RoomMember>,
+        ///The state of the member's channel (answered, on hold, and so on).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub memberstatus: ::std::option::Option<
+            ::confapi_core::OpenEnum<crate::generated::types::MemberStatusKnown>,
+        >,
+        ///The member's extension or telephone number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub number: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///Members the room called out to (Yeastar v2 grouping).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub outbound: ::std::vec::Vec<RoomMember>,
+        ///The called number.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub to: ::std::option::Option<::confapi_core::NumberOrString>,
+        ///The trunk the call came in or went out on, for an external member.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub trunkname: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`RoomNumbers`
     #[derive(::serde::Serialize, Clone, Debug)]
@@ -3870,7 +3870,7 @@ pub mod meta {
             ("RoomNumbers", &shapes::ROOM_NUMBERS),
             ("InSessionResponse", &shapes::IN_SESSION_RESPONSE),
             ("InSessionRoom", &shapes::IN_SESSION_ROOM),
-            ("Member", &shapes::MEMBER),
+            ("RoomMember", &shapes::ROOM_MEMBER),
             ("RoomSettingsResponse", &shapes::ROOM_SETTINGS_RESPONSE),
             ("RoomSettings", &shapes::ROOM_SETTINGS),
             ("RoomUpdate", &shapes::ROOM_UPDATE),
@@ -3961,12 +3961,14 @@ pub mod meta {
                 ("conferencename", ::confapi_core::Shape::Any),
                 (
                     "member",
-                    ::confapi_core::Shape::Array(&::confapi_core::Shape::Ref("Member")),
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("RoomMember"),
+                    ),
                 ),
             ],
             aliases: &[("members", "member")],
         };
-        pub static MEMBER: ::confapi_core::Shape = ::confapi_core::Shape::Object {
+        pub static ROOM_MEMBER: ::confapi_core::Shape = ::confapi_core::Shape::Object {
             props: &[
                 ("number", ::confapi_core::Shape::Ref("NumberOrString")),
                 ("from", ::confapi_core::Shape::Ref("NumberOrString")),
@@ -3977,15 +3979,21 @@ pub mod meta {
                 ("callpath", ::confapi_core::Shape::Any),
                 (
                     "outbound",
-                    ::confapi_core::Shape::Array(&::confapi_core::Shape::Ref("Member")),
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("RoomMember"),
+                    ),
                 ),
                 (
                     "inbound",
-                    ::confapi_core::Shape::Array(&::confapi_core::Shape::Ref("Member")),
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("RoomMember"),
+                    ),
                 ),
                 (
                     "ext",
-                    ::confapi_core::Shape::Array(&::confapi_core::Shape::Ref("Member")),
+                    ::confapi_core::Shape::Array(
+                        &::confapi_core::Shape::Ref("RoomMember"),
+                    ),
                 ),
             ],
             aliases: &[],

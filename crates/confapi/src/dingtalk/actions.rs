@@ -130,7 +130,7 @@ async fn invite(
                 .ok_or_else(|| invalid(VENDOR, format!("{what} {} needs a display name (ID=NAME)", i.address.value())))
         };
         match &i.address {
-            Address::User(id) => users.push(types::Invitee::new(named("user")?).union_id(id.as_str())),
+            Address::User(id) => users.push(types::UserInvitee::new(named("user")?).union_id(id.as_str())),
             Address::Phone(number) => {
                 phones.push(types::PhoneInvitee::new().nick(named("phone")?).phone_number(number.as_str()))
             }
