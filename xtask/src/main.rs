@@ -23,6 +23,7 @@ mod preprocess;
 mod semver;
 mod shapes;
 mod spec_file;
+mod split;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -99,23 +100,30 @@ pub(crate) fn regenerate(root: &Path, check: bool) -> Result<Vec<String>, String
             .ok_or_else(|| format!("{}: file name is not UTF-8", spec.display()))?;
         let text = std::fs::read_to_string(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
         let code = generate::generate(vendor, &text).map_err(|e| format!("specs/{vendor}.yaml: {e}"))?;
-        let rel = format!("crates/{vendor}/src/generated.rs");
-        let out = root.join(&rel);
-        let current = std::fs::read_to_string(&out).ok();
-        if current.as_deref() == Some(code.as_str()) {
+        let files = generate::outputs(vendor, &text).map_err(|e| format!("specs/{vendor}.yaml: {e}"))?;
+        let current: Vec<Option<String>> =
+            files.iter().map(|(rel, _)| std::fs::read_to_string(root.join(rel)).ok()).collect();
+        if files.iter().zip(&current).all(|((_, fresh), current)| current.as_deref() == Some(fresh.as_str())) {
             continue;
         }
-        changes.extend(api_changes(vendor, current.as_deref(), &code));
-        if check {
-            stale.push(describe_difference(&rel, current.as_deref(), &code));
-        } else {
-            std::fs::write(&out, &code).map_err(|e| format!("{rel}: {e}"))?;
-            eprintln!("wrote {rel}");
+        // The change report reads the vendor's files as one.
+        let joined = current.iter().all(Option::is_some).then(|| current.iter().flatten().cloned().collect::<String>());
+        changes.extend(api_changes(vendor, joined.as_deref(), &code));
+        for ((rel, fresh), current) in files.iter().zip(&current) {
+            if current.as_deref() == Some(fresh.as_str()) {
+                continue;
+            }
+            if check {
+                stale.push(describe_difference(rel, current.as_deref(), fresh));
+            } else {
+                std::fs::write(root.join(rel), fresh).map_err(|e| format!("{rel}: {e}"))?;
+                eprintln!("wrote {rel}");
+            }
         }
     }
     if stale.is_empty() {
         if check {
-            println!("codegen: {} generated file(s) up to date", specs.len());
+            println!("codegen: {} generated file(s) up to date", 2 * specs.len());
         }
         Ok(changes)
     } else {
@@ -178,12 +186,15 @@ mod tests {
 
     #[test]
     fn editing_a_spec_makes_the_checked_in_file_stale() {
-        let checked_in = std::fs::read_to_string(workspace_root().join("crates/openvox/src/generated.rs")).unwrap();
         let spec = openvox_spec();
-        assert_eq!(generate::generate("openvox", &spec).unwrap(), checked_in, "run `cargo xtask codegen`");
+        for (rel, fresh) in generate::outputs("openvox", &spec).unwrap() {
+            let checked_in = std::fs::read_to_string(workspace_root().join(&rel)).unwrap();
+            assert_eq!(fresh, checked_in, "{rel}: run `cargo xtask codegen`");
+        }
+        let checked_in = std::fs::read_to_string(workspace_root().join("crates/openvox/src/generated.rs")).unwrap();
         let edited = spec.replace("summary: Log in and obtain a session token.", "summary: Log in.");
         assert_ne!(edited, spec);
-        let fresh = generate::generate("openvox", &edited).unwrap();
+        let (_, fresh) = generate::outputs("openvox", &edited).unwrap().pop().unwrap();
         assert_ne!(fresh, checked_in);
         let diff = describe_difference("x.rs", Some(&checked_in), &fresh);
         assert!(diff.contains("--- x.rs (checked in)") && diff.contains("+++ x.rs (generated)"), "{diff}");
