@@ -3,7 +3,8 @@
 # build of a fresh project that depends on it, against a fresh project that
 # depends on the HTTP stack any client needs (reqwest with rustls, serde,
 # serde_json, tokio): the floor. All use the workspace's Cargo.lock, so they
-# build the same versions.
+# build the same versions, and none builds incrementally, as a dependency
+# from crates.io would not be (cargo does so only for path dependencies).
 #
 #   scripts/build-cost.sh [ROUNDS]     (default 3)
 #
@@ -55,6 +56,11 @@ tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
 $2
 
 [workspace]
+
+# As from crates.io: cargo compiles a path dependency incrementally, a
+# registry one never; the same for the floor's own tiny crate.
+[profile.dev]
+incremental = false
 TOML
   printf '#[tokio::main]\nasync fn main() {\n%s\n}\n' "$3" >"$work/$1/src/main.rs"
   cp "$root/Cargo.lock" "$work/$1/Cargo.lock"
