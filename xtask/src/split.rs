@@ -62,3 +62,23 @@ pub fn split(vendor: &str, file: File) -> Result<Split, String> {
     }
     Ok(Split { types, client })
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_types_half_needs_no_http_client_and_the_client_half_re_exports_it() {
+        let spec = std::fs::read_to_string(crate::workspace_root().join("specs/dingtalk.yaml")).unwrap();
+        let files = crate::generate::outputs("dingtalk", &spec).unwrap();
+        let [(types_path, types), (client_path, client)] = &files[..] else { panic!("two files") };
+        assert_eq!(types_path, "crates/dingtalk-types/src/generated.rs");
+        assert_eq!(client_path, "crates/dingtalk/src/generated.rs");
+        for http in ["reqwest", "progenitor_client", "super::Client", "fn dispatch"] {
+            assert!(!types.contains(http), "the types half names {http}");
+        }
+        assert!(types.contains("pub mod types {") && types.contains("pub static VENDOR"));
+        assert!(!client.contains("pub mod types {") && !client.contains("pub static VENDOR"));
+        assert!(client.contains("pub use ::confapi_dingtalk_types::generated::types;"));
+        assert!(client.contains("pub use ::confapi_dingtalk_types::generated::meta::*;"));
+        assert!(client.contains("pub async fn dispatch("));
+    }
+}
