@@ -1,7 +1,7 @@
 //! Spec text in, formatted Rust out: preprocess, run progenitor with the
 //! project's settings, post-process the tree, append the `meta` module.
 
-use crate::{calls, codes, for_users, meta, model, postprocess, preprocess};
+use crate::{calls, codes, for_users, meta, model, postprocess, preprocess, split};
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use quote::quote;
 
@@ -11,14 +11,31 @@ const BANNER: &str = "\
 // `cargo xtask codegen` again. `cargo xtask codegen --check` verifies this file.
 ";
 
-/// Generates the contents of `crates/<vendor>/src/generated.rs`.
+/// The generated code of one vendor as one file, unsplit (for tests that
+/// look at what progenitor and the post-processing made).
 #[cfg(test)]
 pub fn generate(vendor: &str, spec_text: &str) -> Result<String, String> {
-    generate_parsed(vendor, crate::spec_file::parse(spec_text)?)
+    Ok(text(vendor, &file(vendor, crate::spec_file::parse(spec_text)?)?))
 }
 
-/// The same, from the spec as `spec_file::parse` read it.
-pub fn generate_parsed(vendor: &str, mut raw: serde_json::Value) -> Result<String, String> {
+/// The files written for one vendor, from the spec as `spec_file::parse`
+/// read it, each as (path from the workspace root, contents):
+/// `crates/<vendor>-types/src/generated.rs` and
+/// `crates/<vendor>/src/generated.rs` (see `split.rs`).
+pub fn outputs(vendor: &str, raw: serde_json::Value) -> Result<Vec<(String, String)>, String> {
+    let split = split::split(vendor, file(vendor, raw)?)?;
+    Ok(vec![
+        (format!("crates/{vendor}-types/src/generated.rs"), text(vendor, &split.types)),
+        (format!("crates/{vendor}/src/generated.rs"), text(vendor, &split.client)),
+    ])
+}
+
+fn text(vendor: &str, file: &syn::File) -> String {
+    let body = prettyplease::unparse(file);
+    format!("{}\n{body}", BANNER.replace("{vendor}", vendor))
+}
+
+fn file(vendor: &str, mut raw: serde_json::Value) -> Result<syn::File, String> {
     if raw.get("openapi").and_then(|v| v.as_str()) != Some("3.0.3") {
         return Err("specs must be OpenAPI 3.0.3 (progenitor rejects 3.1)".into());
     }
@@ -63,7 +80,5 @@ pub fn generate_parsed(vendor: &str, mut raw: serde_json::Value) -> Result<Strin
     calls::add(&mut file, &ops)?;
     let meta_items = meta::generate(vendor, &raw, &spec, &ops, &file)?;
     file.items.extend(meta_items);
-
-    let body = prettyplease::unparse(&file);
-    Ok(format!("{}\n{body}", BANNER.replace("{vendor}", vendor)))
+    Ok(file)
 }

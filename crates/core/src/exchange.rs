@@ -120,7 +120,7 @@ impl Runtime {
 
     fn too_large(&self, max: usize) -> Error {
         self.error(ErrorKind::BodyTooLarge)
-            .with_detail(format!("the response body exceeds the limit of {}", crate::error::bytes_text(max)))
+            .with_detail(format!("the response body exceeds the limit of {}", confapi_base::bytes_text(max)))
     }
 
     fn note(&self, update: impl FnOnce(&mut Seen)) {

@@ -27,22 +27,12 @@ pub struct ReadmeDoctests;
 mod call;
 mod client;
 mod counts;
-mod error;
 mod exchange;
-mod json_or_string;
-mod lenient;
 mod limiter;
-pub mod meta;
-mod one_or_many;
-mod open_code;
-mod open_enum;
 mod outcome;
 mod pager;
-mod read;
-mod refusal;
 mod retry;
 mod runtime;
-mod secret;
 mod settings;
 #[cfg(feature = "test-util")]
 pub mod test_util;
@@ -51,27 +41,25 @@ mod token;
 pub use call::Call;
 pub use client::GeneratedClient;
 pub use counts::{CallCounts, OperationCounts};
-pub use error::{
-    in_band_failure, known_code, Envelope, Error, ErrorCode, ErrorKind, FailureClass, Hint, HintField, VendorFailure,
-};
-pub use json_or_string::JsonOrString;
-pub use lenient::{LenientBool, LenientInt, NumberOrString};
-pub use limiter::{LimitScope, RateLimit, RateLimitProfile, RateLimits};
-pub use meta::{CannedAnswer, EnvelopeFields, OperationMeta, Placement, Quota, Shape, VendorInfo};
-pub use one_or_many::OneOrMany;
-pub use open_code::{Code, OpenCode};
-pub use open_enum::OpenEnum;
+pub use limiter::RateLimits;
 pub use pager::{pages, Cursor, PageOf, Paginated, MAX_PAGES};
-pub use read::{AsCount, AsFlag, AsText};
-pub use refusal::{Refusal, RefusalMarker};
 pub use retry::RetryPolicy;
 pub use runtime::{Auth, RequestSigner, Runtime};
-pub use secret::SecretString;
 pub use settings::{
     base_url, shared_http_client, ConfigureHttp, Settings, Timeouts, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_THROTTLE_RETRIES,
 };
 pub use token::{Authenticator, BoxFuture, Credential, Lifetime, RefreshPolicy, StaticToken, Token, TokenCache};
+
+// The part that needs no HTTP client lives in `confapi-base` (so that it
+// compiles while reqwest does), re-exported here under the same names.
+pub use confapi_base::meta;
+pub use confapi_base::{
+    in_band_failure, known_code, AsCount, AsFlag, AsText, CannedAnswer, Code, Envelope, EnvelopeFields, Error,
+    ErrorCode, ErrorKind, FailureClass, Hint, HintField, JsonOrString, LenientBool, LenientInt, LimitScope,
+    NumberOrString, OneOrMany, OpenCode, OpenEnum, OperationMeta, Placement, Quota, RateLimit, RateLimitProfile,
+    Refusal, RefusalMarker, SecretString, Shape, VendorFailure, VendorInfo,
+};
 
 /// The trait of `stream()` results (from `futures`).
 pub use futures_util::Stream;

@@ -151,11 +151,11 @@ impl Client {
     /// One page of the meetings running now (`page` from 1).
     pub async fn live_conferences_page(&self, page: i32, count: i32) -> Result<types::LiveConferencePage, Error> {
         let response = self.conference_listbystatus().body(Self::live_request(Some(page), count)).send().await?;
-        // No page at all reads as an empty one (the type is ours to build here).
-        Ok(response.result.unwrap_or_else(|| types::LiveConferencePage {
-            conf_list: None,
-            total_count: None,
-            extra: Default::default(),
+        // No page at all reads as an empty one: every field is optional, so
+        // `{}` is one (the type is non-exhaustive outside its own crate).
+        Ok(response.result.unwrap_or_else(|| {
+            serde_json::from_value(serde_json::Value::Object(Default::default()))
+                .expect("every field of LiveConferencePage is optional")
         }))
     }
 

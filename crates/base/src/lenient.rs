@@ -12,7 +12,7 @@ use std::str::FromStr;
 /// or string. The text is kept verbatim: `"0800"` stays `0800`.
 ///
 /// ```
-/// use confapi_core::NumberOrString;
+/// use confapi_base::NumberOrString;
 /// let quoted: NumberOrString = serde_json::from_str(r#""0800""#).unwrap();
 /// let bare: NumberOrString = serde_json::from_str("8000").unwrap();
 /// assert_eq!(quoted.as_str(), "0800");
@@ -149,7 +149,7 @@ impl<'de> Deserialize<'de> for NumberOrString {
 /// string of digits. Re-encodes in the form it arrived in.
 ///
 /// ```
-/// use confapi_core::LenientInt;
+/// use confapi_base::LenientInt;
 /// let a: LenientInt = serde_json::from_str(r#""1700000000""#).unwrap();
 /// let b: LenientInt = serde_json::from_str("1700000000").unwrap();
 /// assert_eq!(a.get(), b.get());
@@ -259,7 +259,7 @@ impl<'de> Deserialize<'de> for LenientInt {
 /// Re-encodes in the form it arrived in.
 ///
 /// ```
-/// use confapi_core::LenientBool;
+/// use confapi_base::LenientBool;
 /// let a: LenientBool = serde_json::from_str(r#""true""#).unwrap();
 /// assert!(a.get());
 /// assert_eq!(serde_json::to_string(&a).unwrap(), r#""true""#);

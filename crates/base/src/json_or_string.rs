@@ -20,7 +20,7 @@ use std::ops::Deref;
 /// makes any field the decode lost visible as a changed string.
 ///
 /// ```
-/// use confapi_core::JsonOrString;
+/// use confapi_base::JsonOrString;
 /// type Ids = JsonOrString<Vec<u32>>;
 /// let direct: Ids = serde_json::from_str("[1, 2]").unwrap();
 /// let quoted: Ids = serde_json::from_str(r#""[1, 2]""#).unwrap();

@@ -19,7 +19,7 @@ pub trait Code: Copy + fmt::Debug + PartialEq {
 /// [`get`](Self::get) the number whatever it is.
 ///
 /// ```
-/// use confapi_core::{Code, OpenCode};
+/// use confapi_base::{Code, OpenCode};
 /// #[derive(Debug, Clone, Copy, PartialEq)]
 /// enum Status { Ended, Started }
 /// impl Code for Status {

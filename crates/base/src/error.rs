@@ -360,7 +360,7 @@ fn duration_text(d: Duration) -> String {
 }
 
 /// A byte count as people read it: `16 MiB`, `1500 bytes`.
-pub(crate) fn bytes_text(n: usize) -> String {
+pub fn bytes_text(n: usize) -> String {
     const MIB: usize = 1024 * 1024;
     const KIB: usize = 1024;
     if n >= MIB && n % MIB == 0 {

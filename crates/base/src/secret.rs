@@ -8,7 +8,7 @@ use std::fmt;
 /// through [`SecretString::expose`], which makes every use easy to audit.
 ///
 /// ```
-/// use confapi_core::SecretString;
+/// use confapi_base::SecretString;
 /// let token = SecretString::new("813b621cfe8eecf445a2ce1f4a079ffe");
 /// assert_eq!(format!("{token:?}"), "SecretString([REDACTED])");
 /// assert_eq!(token.expose(), "813b621cfe8eecf445a2ce1f4a079ffe");

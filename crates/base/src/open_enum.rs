@@ -10,7 +10,7 @@ use std::str::FromStr;
 /// keeps it as [`OpenEnum::Unknown`] and re-encodes it unchanged.
 ///
 /// ```
-/// use confapi_core::OpenEnum;
+/// use confapi_base::OpenEnum;
 /// # #[derive(Debug, Clone, Copy, PartialEq)] enum Color { Red }
 /// # impl std::str::FromStr for Color { type Err = (); fn from_str(s: &str) -> Result<Self, ()> { (s == "red").then_some(Color::Red).ok_or(()) } }
 /// # impl std::fmt::Display for Color { fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result { f.write_str("red") } }

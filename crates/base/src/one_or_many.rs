@@ -9,7 +9,7 @@ use std::marker::PhantomData;
 /// form it arrived in.
 ///
 /// ```
-/// use confapi_core::OneOrMany;
+/// use confapi_base::OneOrMany;
 /// let one: OneOrMany<serde_json::Map<String, serde_json::Value>> = serde_json::from_str(r#"{"a":1}"#).unwrap();
 /// let many: OneOrMany<serde_json::Map<String, serde_json::Value>> = serde_json::from_str(r#"[{"a":1},{"a":2}]"#).unwrap();
 /// assert_eq!((one.len(), many.len()), (1, 2));
