@@ -154,7 +154,7 @@ pub fn from_live(c: &types::LiveConference) -> Conference {
 /// times may be epoch seconds, milliseconds or China-local strings. An
 /// invitee's role is its business-template role's `managerType`.
 pub fn from_meeting(m: &types::Meeting) -> Conference {
-    let id = int(&m.event_id).map(|e| e.to_string()).unwrap_or_default();
+    let id = m.event_id.as_ref().map(|e| e.as_str().to_owned()).unwrap_or_default();
     let roles: Vec<&types::BtplRole> = m.btpl_role.iter().flat_map(|r| r.items()).collect();
     let role_of = |role_id: Option<i64>| {
         let template = roles.iter().find(|r| role_id.is_some() && int(&r.role_id) == role_id)?;

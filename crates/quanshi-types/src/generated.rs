@@ -1443,7 +1443,7 @@ pub mod types {
             rename = "eventId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub event_id: ::std::option::Option<::confapi_core::LenientInt>,
+        pub event_id: ::std::option::Option<::confapi_core::NumberOrString>,
         #[serde(
             rename = "h323Ip",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -5690,7 +5690,7 @@ pub mod meta {
         pub static MEETING: ::confapi_core::Shape = ::confapi_core::Shape::Object {
             props: &[
                 ("conferenceId", ::confapi_core::Shape::Ref("NumberOrString")),
-                ("eventId", ::confapi_core::Shape::Ref("LenientInt")),
+                ("eventId", ::confapi_core::Shape::Ref("NumberOrString")),
                 ("roomId", ::confapi_core::Shape::Ref("NumberOrString")),
                 ("pcode1", ::confapi_core::Shape::Any),
                 ("pcode2", ::confapi_core::Shape::Any),

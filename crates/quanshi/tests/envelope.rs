@@ -62,7 +62,7 @@ async fn success_returns_the_payload_whatever_its_documented_shape() {
         answering(json!({"status": 0, "result": {"conferenceId": "1", "eventId": "649128", "billingcode": "9"}})).await;
     let meetings = c.meeting(MeetingRef::EventId(649128), None).await.unwrap();
     assert_eq!(meetings.len(), 1);
-    assert_eq!(meetings[0].event_id.map(|e| e.get()), Some(649128));
+    assert_eq!(meetings[0].event_id.as_ref().and_then(|e| e.as_i64()), Some(649128));
     assert_eq!(meetings[0].billing_code.as_deref(), Some("9"));
 }
 
