@@ -99,3 +99,27 @@ pub trait Adapter: fmt::Debug + Send + Sync + 'static {
     /// (what a watch counts against a budget).
     fn calls_sent(&self) -> u64;
 }
+
+/// The [`Adapter`] methods every built-in vendor client writes the same
+/// way: its vendor, its action table for capabilities and dispatch, and
+/// the calls its runtime counted. Expands inside `impl Adapter for …`.
+macro_rules! built_in_basics {
+    ($vendor:expr, $handlers:expr) => {
+        fn vendor(&self) -> $crate::Vendor {
+            $vendor
+        }
+
+        fn operation(&self, action: $crate::Action) -> Option<&'static confapi_core::OperationMeta> {
+            $crate::adapter::operation_in($handlers, action)
+        }
+
+        fn perform<'a>(&'a self, request: &'a $crate::Request) -> $crate::adapter::VendorFuture<'a, $crate::Outcome> {
+            $crate::adapter::perform_with($handlers, $vendor, self, request)
+        }
+
+        fn calls_sent(&self) -> u64 {
+            self.runtime().call_counts().total().sent
+        }
+    };
+}
+pub(crate) use built_in_basics;

@@ -1,15 +1,14 @@
 //! DingTalk: the organisation's conferences in progress, and one conference
 //! with its members.
 
-use crate::actions::{Action, Outcome, Request};
-use crate::adapter::{operation_in, perform_with, Adapter, Listing, VendorFuture};
+use crate::adapter::{operation_in, Adapter, Listing, VendorFuture};
 use crate::fields::{count, int, text};
 use crate::model::{Conference, Member, Participants, Status, Vendor};
 use crate::registry::{Registration, Setting, Settings};
 use crate::state::MemberState;
 use crate::time::from_epoch;
 use crate::watch::PollCost;
-use confapi_core::{reqwest, Error, OpenCode, OperationMeta, SecretString, Timeouts};
+use confapi_core::{reqwest, Error, OpenCode, SecretString, Timeouts};
 use confapi_dingtalk::{types, Client};
 use futures_util::TryStreamExt;
 use std::sync::Arc;
@@ -48,9 +47,7 @@ fn connect(settings: &Settings, timeouts: Timeouts, http: &reqwest::Client) -> R
 }
 
 impl Adapter for Client {
-    fn vendor(&self) -> Vendor {
-        VENDOR
-    }
+    crate::adapter::built_in_basics!(VENDOR, actions::HANDLERS);
 
     fn live(&self, listing: Listing) -> VendorFuture<'_, Vec<Conference>> {
         match listing {
@@ -63,22 +60,10 @@ impl Adapter for Client {
         Box::pin(get(self, id))
     }
 
-    fn operation(&self, action: Action) -> Option<&'static OperationMeta> {
-        operation_in(actions::HANDLERS, action)
-    }
-
-    fn perform<'a>(&'a self, request: &'a Request) -> VendorFuture<'a, Outcome> {
-        perform_with(actions::HANDLERS, VENDOR, self, request)
-    }
-
     /// A page of the organisation's conferences, then one batch
     /// information call per twenty of them.
     fn poll_cost(&self) -> PollCost {
         PollCost::new(1, 0).with_batch(BATCH as u64)
-    }
-
-    fn calls_sent(&self) -> u64 {
-        self.runtime().call_counts().total().sent
     }
 }
 

@@ -1,13 +1,12 @@
 //! OpenVox IPPBX: conference rooms with a call in progress.
 
-use crate::actions::{Action, Outcome, Request};
-use crate::adapter::{operation_in, perform_with, Adapter, Listing, VendorFuture};
+use crate::adapter::{operation_in, Adapter, Listing, VendorFuture};
 use crate::fields::text;
 use crate::model::{Conference, Member, Participants, Status, Vendor};
 use crate::registry::{Registration, Setting, Settings};
 use crate::state::MemberState;
 use crate::watch::PollCost;
-use confapi_core::{reqwest, Error, ErrorKind, OpenEnum, OperationMeta, SecretString, Timeouts};
+use confapi_core::{reqwest, Error, ErrorKind, OpenEnum, SecretString, Timeouts};
 use confapi_openvox::{types, Client};
 use std::sync::Arc;
 
@@ -37,9 +36,7 @@ fn connect(settings: &Settings, timeouts: Timeouts, http: &reqwest::Client) -> R
 }
 
 impl Adapter for Client {
-    fn vendor(&self) -> Vendor {
-        VENDOR
-    }
+    crate::adapter::built_in_basics!(VENDOR, actions::HANDLERS);
 
     /// Rooms come with their members either way.
     fn live(&self, _: Listing) -> VendorFuture<'_, Vec<Conference>> {
@@ -50,21 +47,9 @@ impl Adapter for Client {
         Box::pin(get(self, id))
     }
 
-    fn operation(&self, action: Action) -> Option<&'static OperationMeta> {
-        operation_in(actions::HANDLERS, action)
-    }
-
-    fn perform<'a>(&'a self, request: &'a Request) -> VendorFuture<'a, Outcome> {
-        perform_with(actions::HANDLERS, VENDOR, self, request)
-    }
-
     /// `query_in_session` with `all`: every room with its members, one call.
     fn poll_cost(&self) -> PollCost {
         PollCost::new(1, 0)
-    }
-
-    fn calls_sent(&self) -> u64 {
-        self.runtime().call_counts().total().sent
     }
 }
 

@@ -1,14 +1,13 @@
 //! Quanshi: the running-meetings list, and one meeting with its terminals.
 
-use crate::actions::{Action, Outcome, Request};
-use crate::adapter::{operation_in, perform_with, Adapter, Handler, Listing, VendorFuture};
+use crate::adapter::{operation_in, Adapter, Handler, Listing, VendorFuture};
 use crate::fields::{count, int, text};
 use crate::model::{Conference, Member, Participants, Status, Vendor};
 use crate::registry::{Registration, Setting, Settings};
 use crate::state::MemberState;
 use crate::time::{from_any, from_epoch};
 use crate::watch::PollCost;
-use confapi_core::{reqwest, Error, ErrorKind, OperationMeta, SecretString, Timeouts};
+use confapi_core::{reqwest, Error, ErrorKind, SecretString, Timeouts};
 use confapi_quanshi::{types, Client, MeetingRef};
 use futures_util::TryStreamExt;
 use std::sync::Arc;
@@ -46,9 +45,7 @@ fn connect(settings: &Settings, timeouts: Timeouts, http: &reqwest::Client) -> R
 }
 
 impl Adapter for Client {
-    fn vendor(&self) -> Vendor {
-        VENDOR
-    }
+    crate::adapter::built_in_basics!(VENDOR, HANDLERS);
 
     fn live(&self, listing: Listing) -> VendorFuture<'_, Vec<Conference>> {
         match listing {
@@ -61,22 +58,10 @@ impl Adapter for Client {
         Box::pin(get(self, id))
     }
 
-    fn operation(&self, action: Action) -> Option<&'static OperationMeta> {
-        operation_in(HANDLERS, action)
-    }
-
-    fn perform<'a>(&'a self, request: &'a Request) -> VendorFuture<'a, Outcome> {
-        perform_with(HANDLERS, VENDOR, self, request)
-    }
-
     /// A page of `listbystatus`, then `attendee/list` per meeting: Quanshi
     /// has no call that lists the terminals of several meetings.
     fn poll_cost(&self) -> PollCost {
         PollCost::new(1, 1)
-    }
-
-    fn calls_sent(&self) -> u64 {
-        self.runtime().call_counts().total().sent
     }
 }
 
