@@ -1115,7 +1115,7 @@ pub mod types {
             rename = "autoOpenMode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub auto_open_mode: ::std::option::Option<::confapi_core::LenientInt>,
+        pub auto_open_mode: ::std::option::Option<::confapi_core::NumberOrString>,
         #[serde(
             rename = "clientId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -10430,7 +10430,7 @@ pub mod meta {
         };
         pub static EXTENSION_APP_MODEL: ::confapi_core::Shape = ::confapi_core::Shape::Object {
             props: &[
-                ("autoOpenMode", ::confapi_core::Shape::Ref("LenientInt")),
+                ("autoOpenMode", ::confapi_core::Shape::Ref("NumberOrString")),
                 ("coolAppCode", ::confapi_core::Shape::Any),
                 ("extensionAppBizData", ::confapi_core::Shape::Any),
                 ("clientId", ::confapi_core::Shape::Any),
