@@ -103,6 +103,8 @@ pub trait Adapter: fmt::Debug + Send + Sync + 'static {
 /// The [`Adapter`] methods every built-in vendor client writes the same
 /// way: its vendor, its action table for capabilities and dispatch, and
 /// the calls its runtime counted. Expands inside `impl Adapter for …`.
+// Unused when the facade is built with no vendor feature.
+#[allow(unused_macros)]
 macro_rules! built_in_basics {
     ($vendor:expr, $handlers:expr) => {
         fn vendor(&self) -> $crate::Vendor {
@@ -122,4 +124,5 @@ macro_rules! built_in_basics {
         }
     };
 }
+#[allow(unused_imports)]
 pub(crate) use built_in_basics;
